@@ -1,0 +1,19 @@
+"""taskmap: who leads and who shares each task of a Chinese government action plan.
+
+>>> import taskmap
+>>> plan = taskmap.parse_text("1.推进某项工作。(牵头单位:区发改委,责任单位:区财政局)")
+>>> [(a.role, a.raw) for a in plan.tasks[0].assignments]
+[('lead', '区发改委'), ('responsible', '区财政局')]
+"""
+
+from .errors import DecodeError, InputNotFound, TaskmapError, UnsupportedFormat
+from .models import Assignment, Document, Heading, ParseWarning, Plan, Task
+from .pipeline import load_plan, parse_document, parse_text
+from .read import read_document
+
+__all__ = [
+    "Assignment", "DecodeError", "Document", "Heading", "InputNotFound", "ParseWarning",
+    "Plan", "Task", "TaskmapError", "UnsupportedFormat", "load_plan", "parse_document",
+    "parse_text", "read_document",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,247 @@
+"""Where assignment blocks stand in a document: brackets, labelled lines, text table rows.
+
+`find_blocks(doc)` returns every block with its line, its text as in the file and its
+parsed content, plus the prose-level rules (first-listed leads, standing statements) and
+warnings for whatever looked like an assignment but could not be read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import lexicon as lx
+from .grammar import CLOSE, OPEN, Content, Mention, SourceText, parse_content, split_items
+from .models import LEAD, RESPONSIBLE, Document, ParseWarning
+from .normalize import view
+
+_SENTENCE_END = "。;!?:"
+_TABLE_SEP = re.compile(r"\t+|\s*\|\s*")
+_TASK_COLUMNS = ("重点任务", "主要任务", "工作任务", "任务内容", "工作内容", "具体任务",
+                 "任务措施", "工作措施", "主要措施", "重点工作", "任务")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One assignment block found in a document."""
+
+    line: int
+    start: int  # offset in the line where the block opens (0 for line and row blocks)
+    end: int  # offset just past it
+    text: str
+    content: Content
+    kind: str  # "bracket" | "lines" | "row"
+    title: str | None = None  # given by a table row's task column
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A prose sentence that sets a plan rule at a position in the document."""
+
+    line: int
+    start: int
+    first_lead: bool = False
+    statement: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Found:
+    blocks: tuple[Block, ...]
+    rules: tuple[Rule, ...]
+    warnings: tuple[ParseWarning, ...]
+
+
+def find_blocks(doc: Document) -> Found:
+    """Every block, rule and warning of `doc`, in document order."""
+    blocks, rules, warnings = [], [], []
+    lines = doc.lines
+    i = 0
+    while i < len(lines):
+        v = view(lines[i]).strip()
+        label = lx.LABEL.match(v)
+        if label and label.group("colon"):
+            i = _labelled_lines(lines, i, blocks, warnings)
+            continue
+        header = _table_header(lines[i])
+        if header:
+            i = _table_rows(lines, i, header, blocks, warnings)
+            continue
+        _brackets(lines[i], i + 1, blocks, rules, warnings)
+        i += 1
+    return Found(tuple(blocks), tuple(rules), tuple(warnings))
+
+
+# ---------------------------------------------------------------- brackets
+
+def bracket_spans(v: str) -> tuple[list[tuple[int, int]], int | None]:
+    """Top-level bracket spans [open, close] of a line view, and an unclosed opener if any."""
+    spans, depth, start = [], 0, None
+    for i, ch in enumerate(v):
+        if ch in OPEN:
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch in CLOSE and depth > 0:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, i + 1))
+    return spans, (start if depth > 0 else None)
+
+
+def _brackets(line: str, number: int, blocks, rules, warnings) -> None:
+    v = view(line)
+    spans, unclosed = bracket_spans(v)
+    inside = [False] * len(v)
+    for s, e in spans:
+        content = parse_content(line[s + 1:e - 1])
+        for k in range(s, e):
+            inside[k] = True
+        if _is_block(content, v, s, e):
+            blocks.append(Block(number, s, e, line[s:e], content, "bracket"))
+            _warn_problems(content, number, line[s:e], warnings)
+        elif content.declares_first_lead or content.statement:
+            rules.append(Rule(number, s, content.declares_first_lead, content.statement))
+        elif content.strong:
+            warnings.append(ParseWarning(number, line[s:e], _why_not(content)))
+    if unclosed is not None and lx.STRONG_MARKER.search(v, unclosed):
+        warnings.append(ParseWarning(number, line[unclosed:],
+                                     "bracket opened but not closed on this line"))
+    _prose_rules(line, v, inside, number, rules)
+
+
+def _is_block(c: Content, v: str, s: int, e: int) -> bool:
+    if c.explicit_roles:
+        return True
+    if c.statement and not c.mentions:
+        return False
+    if not c.mentions or c.prose or c.has_role_words:
+        return False
+    # A bare list of bodies closes a sentence: `…。(工信部、公安部)` at the end of a task.
+    before = v[:s].rstrip()
+    after = v[e:].strip()
+    return (not before or before[-1] in _SENTENCE_END) and (not after or after[0] in "。;")
+
+
+def _why_not(c: Content) -> str:
+    if c.problems:
+        return "; ".join(c.problems)
+    return "role words but no agency list could be read"
+
+
+def _warn_problems(c: Content, number: int, text: str, warnings) -> None:
+    for problem in c.problems:
+        warnings.append(ParseWarning(number, text, problem))
+
+
+def _prose_rules(line: str, v: str, inside: list[bool], number: int, rules) -> None:
+    """First-listed declarations and standing statements written as prose."""
+    for m in lx.FIRST_LISTED_LEADS.finditer(v):
+        if not inside[m.start()]:
+            rules.append(Rule(number, m.start(), first_lead=True))
+    for m in lx.STANDING.finditer(v):
+        if not inside[m.start()]:
+            t = SourceText(line)
+            who = tuple(src for src, _ in split_items(t, *m.span("who")))
+            rules.append(Rule(number, m.start(), statement=who))
+
+
+# ---------------------------------------------------------------- labelled lines
+
+def _labelled_lines(lines, i: int, blocks, warnings) -> int:
+    """Consecutive `牵头单位:…` / `责任单位:…` / `完成时限:…` lines form one block."""
+    first = i
+    while i < len(lines):
+        label = lx.LABEL.match(view(lines[i]).strip())
+        if not (label and label.group("colon")):
+            break
+        i += 1
+    text = "\n".join(lines[first:i])
+    content = parse_content(";".join(line.strip() for line in lines[first:i]))
+    if content.explicit_roles:
+        blocks.append(Block(first + 1, 0, len(lines[first]), text, content, "lines"))
+        _warn_problems(content, first + 1, text, warnings)
+    elif content.strong:
+        warnings.append(ParseWarning(first + 1, text, _why_not(content)))
+    return i
+
+
+# ---------------------------------------------------------------- text tables
+
+@dataclass(frozen=True)
+class _Header:
+    columns: tuple[str, ...]  # role of each column: lead / responsible / deadline / task / ""
+
+
+def _cells(line: str) -> list[str]:
+    v = view(line).strip().strip("|")
+    return [c.strip() for c in _TABLE_SEP.split(v)] if ("\t" in v or "|" in v) else []
+
+
+def _table_header(line: str) -> _Header | None:
+    cells = _cells(line)
+    if len(cells) < 3:
+        return None
+    roles = []
+    for cell in cells:
+        name = cell.replace(" ", "")
+        role = lx.LABEL_ROLE.get(name, "")
+        if not role and name in _TASK_COLUMNS:
+            role = "task"
+        roles.append(role)
+    if not any(r in (LEAD, RESPONSIBLE) for r in roles):
+        return None
+    return _Header(tuple(roles))
+
+
+def _table_rows(lines, i: int, header: _Header, blocks, warnings) -> int:
+    i += 1
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip():
+            i += 1
+            continue
+        if re.fullmatch(r"[\s|:\-]+", view(line)):  # a markdown rule |---|---|
+            i += 1
+            continue
+        cells = _split_source_cells(line)
+        if len(cells) < 2:
+            break
+        _table_row(line, i + 1, cells, header, blocks, warnings)
+        i += 1
+    return i
+
+
+def _split_source_cells(line: str) -> list[str]:
+    v = view(line)
+    if "\t" not in v and "|" not in v:
+        return []
+    out, start = [], 0
+    for m in _TABLE_SEP.finditer(v):
+        out.append(line[start:m.start()])
+        start = m.end()
+    out.append(line[start:])
+    if v.strip().startswith("|"):
+        out = out[1:]
+    if v.strip().endswith("|"):
+        out = out[:-1]
+    return out
+
+
+def _table_row(line, number, cells, header, blocks, warnings) -> None:
+    mentions, deadline, title = [], None, None
+    for role, cell in zip(header.columns, cells, strict=False):
+        cell = cell.strip()
+        if role in (LEAD, RESPONSIBLE):
+            items = split_items(SourceText(cell), 0, len(cell))
+            mentions.extend(Mention(role, s) for s, _ in items)
+        elif role == "deadline" and cell:
+            deadline = cell
+        elif role == "task" and cell:
+            title = cell
+    if not mentions:
+        if any(cells):
+            warnings.append(ParseWarning(number, line, "table row names no agency"))
+        return
+    content = Content(mentions=tuple(mentions), deadline=deadline, has_role_words=True,
+                      strong=True)
+    blocks.append(Block(number, 0, len(line), line, content, "row", title=title))

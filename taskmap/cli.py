@@ -1,0 +1,91 @@
+"""The command line: thin commands over the library. The only module that prints or exits."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from . import __version__
+from .errors import TaskmapError
+from .output import to_csv, to_json
+from .pipeline import load_plan
+from .report import extract_view
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Who leads and who shares each task of a Chinese action plan.")
+_state = {"debug": False}
+
+
+class ExtractFormat(str, Enum):
+    json = "json"
+    csv = "csv"
+    table = "table"
+
+
+FormatOpt = Annotated[ExtractFormat, typer.Option("--format", "-f", help="Output format.")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="Write to this file instead of stdout.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"taskmap {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+@app.command()
+def extract(
+    plan: Annotated[Path, typer.Argument(help="A plan file (.txt in any Chinese encoding).")],
+    format: FormatOpt = ExtractFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Every assignment block of PLAN, with its outline, as a table, JSON or CSV."""
+    result = load_plan(plan)
+    if format is ExtractFormat.table:
+        _render(extract_view(result), output)
+    else:
+        _write(to_json(result) if format is ExtractFormat.json else to_csv(result), output)
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as e:
+            raise TaskmapError(f"{output}: cannot write: {e.strerror}") from None
+
+
+def _render(renderable, output: Path | None) -> None:
+    if output is None:
+        Console().print(renderable)
+        return
+    console = Console(record=True, width=160, file=open("/dev/null", "w"))  # noqa: SIM115
+    console.print(renderable)
+    _write(console.export_text(), output)
+
+
+def main() -> None:
+    """Entry point: run the app; a TaskmapError is one line on stderr and exit status 1."""
+    try:
+        app(standalone_mode=False)
+    except TaskmapError as e:
+        if _state["debug"]:
+            raise
+        Console(stderr=True).print(f"[bold red]error:[/] {e}", highlight=False, markup=True)
+        sys.exit(1)

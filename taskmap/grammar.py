@@ -1,0 +1,288 @@
+"""The grammar inside an assignment block: clauses, labels, verbs, lists of agencies.
+
+`parse_content("牵头单位:区发改委,责任单位:区工信局、住建局")` reads the text between the
+brackets (or a labelled line) into mentions with roles, a deadline, a standing statement
+and the first-listed rule. All matching runs on `view(text)`; surfaces are sliced from
+the source text at the same offsets, so they keep the plan's own characters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import lexicon as lx
+from .models import LEAD, RESPONSIBLE
+from .normalize import clean_surface, view
+
+OPEN, CLOSE = "(〔【[", ")〕】]"
+CLAUSE_SEPS = ";,。"
+ITEM_SEPS = "、,;/"
+CONJUNCTIONS = "和及与"
+_EDGE = " \t、,;:。."
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An agency surface in a block; `role` None means the block gave it no role word."""
+
+    role: str | None
+    surface: str
+
+
+@dataclass(frozen=True)
+class Content:
+    """What a block's text says."""
+
+    mentions: tuple[Mention, ...]
+    deadline: str | None = None
+    statement: tuple[str, ...] = ()
+    declares_first_lead: bool = False
+    has_role_words: bool = False
+    strong: bool = False
+    problems: tuple[str, ...] = ()
+    prose: bool = False  # an unlabelled clause that is not a list of agencies
+
+    @property
+    def explicit_roles(self) -> bool:
+        return any(m.role is not None for m in self.mentions)
+
+
+class SourceText:
+    """A source string and its view, sliced together."""
+
+    def __init__(self, src: str):
+        self.src = src
+        self.v = view(src)
+
+    def cut(self, s: int, e: int) -> tuple[int, int]:
+        """Trim edge whitespace and list punctuation off the span [s, e)."""
+        while s < e and self.v[s] in _EDGE:
+            s += 1
+        while e > s and self.v[e - 1] in _EDGE:
+            e -= 1
+        return s, e
+
+
+def split_top(v: str, seps: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Split [s, e) of `v` at separators outside brackets."""
+    parts, depth, start = [], 0, s
+    for i in range(s, e):
+        ch = v[i]
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in seps:
+            parts.append((start, i))
+            start = i + 1
+    parts.append((start, e))
+    return parts
+
+
+def parse_content(src: str) -> Content:
+    """Read the text of one block.
+
+    >>> c = parse_content("牵头单位:区发改委,责任单位:区工信局、住建局")
+    >>> [(m.role, m.surface) for m in c.mentions]
+    [('lead', '区发改委'), ('responsible', '区工信局'), ('responsible', '住建局')]
+    """
+    t = SourceText(src)
+    work = list(t.v)
+    statement: tuple[str, ...] = ()
+    m = lx.STANDING.search(t.v)
+    if m:
+        statement = tuple(s for s, _ in split_items(t, *m.span("who")))
+        work[m.start():m.end()] = ";" * (m.end() - m.start())
+    declares = False
+    for m in lx.FIRST_LISTED_LEADS.finditer(t.v):
+        declares = True
+        work[m.start():m.end()] = ";" * (m.end() - m.start())
+    masked = "".join(work)
+    state = _ClauseState()
+    for s, e in _clauses(masked):
+        s, e = t.cut(s, e)
+        if s < e:
+            state.read(t, s, e)
+    return Content(mentions=tuple(state.mentions), deadline=state.deadline,
+                   statement=statement, declares_first_lead=declares,
+                   has_role_words=state.role_words or declares or bool(statement),
+                   strong=bool(lx.STRONG_MARKER.search(t.v)) or declares or bool(statement),
+                   problems=tuple(state.problems), prose=state.prose)
+
+
+def _clauses(v: str) -> list[tuple[int, int]]:
+    """Clauses at top-level ; , 。 and before a label that follows white space."""
+    out = []
+    for s, e in split_top(v, CLAUSE_SEPS, 0, len(v)):
+        cuts = [m.start() for m in lx.LABEL.finditer(v, s, e)
+                if m.group("colon") and m.start() > s and v[m.start() - 1] == " "]
+        for a, b in zip([s, *cuts], [*cuts, e], strict=False):
+            out.append((a, b))
+    return out
+
+
+class _ClauseState:
+    """Reads clauses in order; a clause without a role word continues the last role."""
+
+    def __init__(self):
+        self.mentions: list[Mention] = []
+        self.deadline: str | None = None
+        self.current: str | None = None
+        self.role_words = False
+        self.problems: list[str] = []
+        self.prose = False
+
+    def add(self, role, items):
+        self.mentions.extend(Mention(role, surface) for surface, _ in items)
+
+    def read(self, t: SourceText, s: int, e: int) -> None:
+        v = t.v
+        label = lx.LABEL.match(v, s, e)
+        if label:
+            self._labelled(t, label, e)
+        elif lx.TOGETHER_WITH in v[s:e]:
+            self._together(t, s, e)
+        elif lx.DEADLINE.search(v, s, e) and not _any_agency(t, s, e):
+            self._set_deadline(t, s, e)
+        elif (verb := _find_verb(t, s, e)) is not None:
+            self._verb(t, s, e, verb)
+        else:
+            self._continuation(t, s, e)
+
+    def _labelled(self, t, label, e):
+        role = lx.LABEL_ROLE[label.group("label")]
+        self.role_words = True
+        self.current = role
+        if role == "deadline":
+            self._set_deadline(t, label.end(), e)
+            self.current = None
+            return
+        if role == "person":
+            return
+        items = split_items(t, label.end(), e)
+        if not items:
+            self.problems.append(f"{label.group('label')} names no agency")
+        self.add(role, items)
+
+    def _together(self, t, s, e):
+        """X会同Y(负责): X leads, Y shares."""
+        k = t.v.index(lx.TOGETHER_WITH, s, e)
+        lead = split_items(t, *_strip_by(t, s, k))
+        verb = lx.VERB.search(t.v, k + 2, e)
+        rest = split_items(t, k + 2, verb.start() if verb else e)
+        self.role_words = True
+        if not lead or not all(lx.looks_like_agency(v) for _, v in lead):
+            self.problems.append("会同 without an agency before it")
+            return
+        self.add(LEAD, lead)
+        self.add(RESPONSIBLE, [(src, v) for src, v in rest if lx.looks_like_agency(v)])
+        self.current = RESPONSIBLE
+
+    def _verb(self, t, s, e, verb):
+        items = split_items(t, *_strip_by(t, s, verb.start()))
+        role = lx.VERB_ROLE[verb.group()]
+        if items and all(lx.looks_like_agency(v) for _, v in items):
+            self.role_words = True
+            self.add(role, items)
+            self.current = RESPONSIBLE
+        elif role == LEAD or lx.STRONG_MARKER.search(t.v, s, e):
+            self.problems.append(f"'{t.src[s:e]}': no agency before {verb.group()}")
+        else:
+            self.prose = True
+
+    def _continuation(self, t, s, e):
+        items = split_items(t, s, e)
+        if self.current in ("person", "deadline"):
+            return
+        if self.current is None and not all(lx.looks_like_agency(v) for _, v in items):
+            self.prose = True
+            return
+        self.add(self.current, items)
+
+    def _set_deadline(self, t, s, e):
+        s, e = t.cut(s, e)
+        if s < e and self.deadline is None:
+            self.deadline = t.src[s:e]
+
+
+def _find_verb(t: SourceText, s: int, e: int):
+    """The first role verb in [s, e) with text before it."""
+    for m in lx.VERB.finditer(t.v, s, e):
+        if m.start() > s:
+            return m
+    return None
+
+
+def _strip_by(t: SourceText, s: int, e: int) -> tuple[int, int]:
+    """Drop a leading 由/请 (由市发改委牵头)."""
+    s, e = t.cut(s, e)
+    while s < e and t.v[s] in "由请":
+        s += 1
+    return s, e
+
+
+def _any_agency(t: SourceText, s: int, e: int) -> bool:
+    return any(lx.looks_like_agency(v) for _, v in split_items(t, s, e))
+
+
+def split_items(t: SourceText, s: int, e: int) -> list[tuple[str, str]]:
+    """Agency surfaces (source, view) in [s, e): split at 、,;/ outside brackets, at 和/及/与
+    between two bodies, with `各市、县〔市、区〕人民政府` kept whole and a trailing 等 dropped.
+    """
+    spans = []
+    for a, b in split_top(t.v, ITEM_SEPS, s, e):
+        spans.extend(_split_conjunctions(t, a, b))
+    spans = _merge_level_stubs(t, spans)
+    out, seen = [], set()
+    for a, b in spans:
+        a, b = _trim_item(t, a, b)
+        if a < b:
+            surface = clean_surface(t.src[a:b])
+            if surface and surface not in seen:
+                seen.add(surface)
+                out.append((surface, t.v[a:b]))
+    return out
+
+
+def _split_conjunctions(t: SourceText, s: int, e: int) -> list[tuple[int, int]]:
+    for i in range(s + 2, e - 2):
+        if t.v[i] in CONJUNCTIONS and _depth(t.v, s, i) == 0:
+            left, right = t.v[s:i].strip(), t.v[i + 1:e].strip()
+            if lx.looks_like_agency(left) and lx.looks_like_agency(right):
+                return [(s, i), *_split_conjunctions(t, i + 1, e)]
+    return [(s, e)]
+
+
+def _depth(v: str, s: int, i: int) -> int:
+    depth = 0
+    for ch in v[s:i]:
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE:
+            depth = max(0, depth - 1)
+    return depth
+
+
+def _merge_level_stubs(t: SourceText, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    open_stub = False
+    for a, b in spans:
+        if open_stub:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+        piece = t.v[a:b].strip()
+        starts = piece.startswith("各") or open_stub
+        open_stub = starts and lx.is_level_stub(piece)
+    return out
+
+
+def _trim_item(t: SourceText, s: int, e: int) -> tuple[int, int]:
+    s, e = t.cut(s, e)
+    while s < e and t.v[s] in "由请":
+        s += 1
+    for tail in ("等有关部门", "等相关部门", "等部门", "等单位", "等"):
+        if t.v[s:e].endswith(tail) and e - len(tail) > s:
+            e -= len(tail)
+            break
+    return t.cut(s, e)

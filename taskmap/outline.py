@@ -1,0 +1,124 @@
+"""The outline of a plan: headings 第一章 / 一、 / (一) / 1. / (1) / ①, and what encloses a line.
+
+Levels: 0 第X章/部分, 1 一、, 2 (一), 3 1. or 1、, 4 (1), 5 ①. A heading may run into its
+paragraph (`(一)加强组织领导。在省…`); its title is the text up to the first 。 or colon.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .models import Document, Heading
+from .normalize import view
+
+_CN = "一二三四五六七八九十百零〇"
+_HEADING_PATTERNS = (
+    (0, re.compile(rf"^(第[{_CN}\d]+[章部篇](?:分)?)\s*")),
+    (1, re.compile(rf"^([{_CN}]{{1,3}})\s*[、.]\s*")),
+    (2, re.compile(rf"^\(\s*([{_CN}]{{1,3}})\s*\)\s*[、.]?\s*")),
+    (3, re.compile(r"^(\d{1,2})\s*(?:[、]|\.(?!\d))\s*")),
+    (4, re.compile(r"^\(\s*(\d{1,2})\s*\)\s*[、.]?\s*")),
+    (5, re.compile(r"^([\u2460-\u2473\u2776-\u277f])\s*")),
+)
+# A title ends at the first full stop, colon or semicolon, or where a block opens.
+_TITLE_END = re.compile(r"[。:;!?]|[(〔【\[](?:牵头|责任|主办|配合|参与|协办)")
+_TITLE_TAIL = "。.;；,，:： "
+CHAPTER_LEVELS = (0, 1)
+AREA_LEVEL = 2
+
+
+@dataclass(frozen=True)
+class LineHeading:
+    """A heading found on a line, with where its numbering ends in that line."""
+
+    heading: Heading
+    body_start: int  # offset in the line where the text after the numbering starts
+    title_end: int  # offset where the title ends (a run-in paragraph continues after it)
+
+
+def detect_heading(line: str, number: int) -> LineHeading | None:
+    """The heading that opens `line` (1-based `number`), or None.
+
+    >>> detect_heading("(一)加强组织领导。在省委领导下……", 5).heading.title
+    '加强组织领导'
+    """
+    v = view(line)
+    stripped = v.lstrip()
+    offset = len(v) - len(stripped)
+    for level, pattern in _HEADING_PATTERNS:
+        m = pattern.match(stripped)
+        if not m:
+            continue
+        body = offset + m.end()
+        rest = v[body:]
+        if not rest.strip() or _looks_like_prose_start(rest):
+            return None
+        end_match = _TITLE_END.search(rest)
+        title_end = body + (end_match.start() if end_match else len(rest))
+        title = line[body:title_end].strip().rstrip(_TITLE_TAIL).strip()
+        if not title:
+            return None
+        return LineHeading(Heading(line=number, level=level, number=m.group(1), title=title),
+                           body, title_end)
+    return None
+
+
+def _looks_like_prose_start(rest: str) -> bool:
+    """Numbers that open prose rather than a heading: 1.5万吨, 2030年 …"""
+    return bool(re.match(r"^[\d%％]", rest))
+
+
+@dataclass(frozen=True)
+class Outline:
+    """Headings of a document and, for each line, the headings that enclose it."""
+
+    headings: tuple[Heading, ...]
+    by_line: dict[int, LineHeading]
+    top_level: int | None
+
+    def enclosing(self, line: int) -> dict[int, Heading]:
+        """level → innermost heading of that level enclosing `line` (its own heading too)."""
+        stack: dict[int, Heading] = {}
+        for h in self.headings:
+            if h.line > line:
+                break
+            stack = {lvl: hd for lvl, hd in stack.items() if lvl < h.level}
+            stack[h.level] = h
+        return stack
+
+    def chapter(self, line: int) -> Heading | None:
+        if self.top_level is None:
+            return None
+        return self.enclosing(line).get(self.top_level)
+
+    def area(self, line: int) -> Heading | None:
+        """The innermost (一)-level heading enclosing `line`, else its chapter."""
+        enclosing = self.enclosing(line)
+        if AREA_LEVEL in enclosing:
+            return enclosing[AREA_LEVEL]
+        if self.top_level == 0 and 1 in enclosing:
+            return enclosing[1]
+        return self.chapter(line)
+
+    def numbered_item(self, line: int) -> Heading | None:
+        """The innermost heading below the area level (1. / (1) / ①) enclosing `line`."""
+        enclosing = self.enclosing(line)
+        deeper = [lvl for lvl in enclosing if lvl > AREA_LEVEL]
+        return enclosing[max(deeper)] if deeper else None
+
+
+def parse_outline(doc: Document) -> Outline:
+    """Find every heading of `doc`.
+
+    Chapters are the top level the document actually uses: 第X章 where present, else 一、.
+    """
+    by_line: dict[int, LineHeading] = {}
+    for i, line in enumerate(doc.lines, start=1):
+        found = detect_heading(line, i)
+        if found is not None:
+            by_line[i] = found
+    headings = tuple(found.heading for found in by_line.values())
+    levels = {h.level for h in headings}
+    top = next((lvl for lvl in CHAPTER_LEVELS if lvl in levels), None)
+    return Outline(headings=headings, by_line=by_line, top_level=top)

@@ -1,0 +1,43 @@
+"""`load_plan(path)`: read → outline → blocks → tasks. The one entry point of the library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .blocks import find_blocks
+from .models import Document, Plan
+from .normalize import view
+from .outline import parse_outline
+from .read import document_from_text, read_document
+from .tasks import build_tasks
+
+
+def normalised_surface(surface: str) -> str:
+    """The agency name used until alias resolution: the surface's Simplified view."""
+    return "".join(view(surface).split())
+
+
+def parse_document(doc: Document) -> Plan:
+    """Extract the plan in a Document already read."""
+    outline = parse_outline(doc)
+    found = find_blocks(doc)
+    tasks, task_warnings, first_lead = build_tasks(doc, outline, found, normalised_surface)
+    warnings = sorted(found.warnings + task_warnings, key=lambda w: (w.line, w.text, w.reason))
+    return Plan(source=doc.source, tasks=tasks, warnings=tuple(warnings),
+                outline=outline.headings, first_listed_is_lead=first_lead,
+                encoding=doc.encoding)
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Read and extract one plan file.
+
+    >>> plan = load_plan("data/yunxi_district_carbon_plan.txt")  # doctest: +SKIP
+    >>> plan.tasks[0].agencies("lead")  # doctest: +SKIP
+    ['区发改委']
+    """
+    return parse_document(read_document(path))
+
+
+def parse_text(text: str, source: str = "<text>") -> Plan:
+    """Extract a plan given as a string (notebooks, tests)."""
+    return parse_document(document_from_text(text, source))

@@ -1,0 +1,121 @@
+"""Plain-text plans: decode bytes honestly as one of the encodings Chinese plans arrive in."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from ..errors import DecodeError, UnsupportedFormat
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Characters that nearly every Chinese government text uses, in both scripts. A wrong
+# decoding (Big5 bytes read as GB18030 or the reverse) yields rare characters instead.
+_COMMON = set(
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能"
+    "下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量"
+    "都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重"
+    "新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已"
+    "通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将"
+    "组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处府研质信务单位责任牵县市省局"
+    "委厅办门施推进设项保障措落实动领导监督重点方案行动碳达峰绿色低节能源环境生态发改經濟發展與為"
+    "這們時來對會說個國學業產過種機關門長義開問們現實進設動領導點責單縣區廳辦農務環"
+)
+_NUL_RUN = re.compile(rb"\x00")
+
+
+def decode_text(data: bytes, source: str) -> tuple[str, str]:
+    """Return (text, encoding name) for the bytes of a text plan.
+
+    Tries, in order: a byte-order mark, strict UTF-8, UTF-16 without a BOM (by its NUL
+    pattern), then GB18030 against Big5, keeping Big5 only when it reads clearly better.
+
+    >>> decode_text("牵头单位".encode("gb18030"), "x.txt")
+    ('牵头单位', 'gb18030')
+    """
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(name), name.replace("-sig", "")
+            except UnicodeDecodeError as e:
+                raise DecodeError(f"{source}: starts with a {name} byte-order mark but is not "
+                                  f"valid {name} (byte {e.start})") from None
+    if not data.strip():
+        return "", "utf-8"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    utf16 = _guess_utf16(data)
+    if utf16:
+        return utf16
+    if _NUL_RUN.search(data):
+        raise UnsupportedFormat(f"{source}: binary data, not a text plan "
+                                "(convert it to .txt, or see the README for the formats read)")
+    candidates = []
+    for name in ("gb18030", "big5"):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        candidates.append((_plausibility(text), name, text))
+    if not candidates:
+        raise DecodeError(f"{source}: not UTF-8, UTF-16, GB18030 or Big5 text; "
+                          "re-save it as UTF-8 and try again")
+    # Prefer GB18030 (first) unless Big5 reads clearly better.
+    best = candidates[0]
+    for cand in candidates[1:]:
+        if cand[0] > best[0] + 0.15:
+            best = cand
+    if best[0] < 0.2:
+        raise DecodeError(f"{source}: decodes only as unreadable text in {best[1]}; "
+                          "re-save it as UTF-8 and try again")
+    return best[2], best[1]
+
+
+def _guess_utf16(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 without a BOM: many NULs at even (BE) or odd (LE) offsets for ASCII text."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even = data[0::2].count(0)
+    odd = data[1::2].count(0)
+    half = len(data) // 2
+    for name, zeros in (("utf-16-le", odd), ("utf-16-be", even)):
+        if zeros > half * 0.2:
+            try:
+                return data.decode(name), name
+            except UnicodeDecodeError:
+                return None
+    # CJK-only UTF-16 has few NULs; accept it if it decodes to mostly common characters.
+    for name in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if _plausibility(text) > 0.3:
+            return text, name
+    return None
+
+
+def _plausibility(text: str) -> float:
+    """Share of CJK characters that are common ones (0..1); 1.0 for text without CJK."""
+    cjk = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    if not cjk:
+        return 1.0 if text.isascii() else 0.0
+    return sum(ch in _COMMON for ch in cjk) / len(cjk)
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> tuple[str, ...]:
+    """Lines as an editor numbers them (CRLF, CR or LF); a final newline adds no line."""
+    lines = _LINE_BREAK.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return tuple(lines)

@@ -1,0 +1,56 @@
+"""Rich renderables in Chinese for people reading a terminal. Returns them; never prints."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from .models import LEAD, RESPONSIBLE, Plan
+
+
+def _names(task, role: str) -> Text:
+    text = Text()
+    for i, a in enumerate(a for a in task.assignments if a.role == role):
+        if i:
+            text.append("、")
+        text.append(a.raw, style="dim italic" if a.implicit else "")
+    return text
+
+
+def tasks_table(plan: Plan) -> Table:
+    """The 任务分解表 of one plan: one row per task; implicit agencies in dim italics."""
+    table = Table(title=f"任务分解表:{plan.source}", box=box.SIMPLE_HEAVY, show_lines=False,
+                  expand=False)
+    for header, kwargs in (("序号", {"justify": "right", "no_wrap": True}),
+                           ("行号", {"justify": "right", "no_wrap": True}),
+                           ("行动领域", {"max_width": 14}), ("重点任务", {"max_width": 22}),
+                           ("牵头单位", {"max_width": 22}), ("责任单位", {"max_width": 40}),
+                           ("完成时限", {"max_width": 12})):
+        table.add_column(header, overflow="fold", **kwargs)
+    for n, t in enumerate(plan.tasks, start=1):
+        table.add_row(str(n), str(t.line), t.area or "", t.title or "", _names(t, LEAD),
+                      _names(t, RESPONSIBLE), t.deadline or "")
+    return table
+
+
+def warnings_table(plan: Plan) -> Table:
+    """Everything that looked like an assignment and was not read as one, with its line."""
+    table = Table(title="解析警告", box=box.SIMPLE_HEAVY, title_style="bold yellow")
+    table.add_column("行号", justify="right", no_wrap=True)
+    table.add_column("原文", max_width=60, overflow="fold")
+    table.add_column("原因", max_width=40, overflow="fold")
+    for w in plan.warnings:
+        table.add_row(str(w.line), w.text, w.reason)
+    return table
+
+
+def extract_view(plan: Plan) -> Group:
+    """Tasks, then warnings (or a line saying there are none)."""
+    parts = [tasks_table(plan) if plan.tasks else Text(f"{plan.source}:未发现任务分工。")]
+    if plan.warnings:
+        parts.append(warnings_table(plan))
+    else:
+        parts.append(Text("无解析警告。", style="green"))
+    return Group(*parts)

@@ -1,0 +1,149 @@
+"""From blocks to tasks: roles under the plan's rules, implicit agencies, outline, titles."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .blocks import Block, Found, Rule
+from .models import LEAD, RESPONSIBLE, Assignment, Document, ParseWarning, Task
+from .normalize import body_key, view
+from .outline import Outline
+
+_SENTENCE = re.compile(r"[。;!?]")
+_TARGET_START = re.compile(r"^(?:到|至|力争到|力争|预计到)?\s*(?:20\d\d|“?十[四五六]五”?|本世纪)")
+_TITLE_MAX = 30
+
+
+@dataclass
+class _Statement:
+    chapter: int | None  # line of the chapter heading it stands in
+    agencies: tuple[str, ...]
+
+
+def build_tasks(doc: Document, outline: Outline, found: Found,
+                agency_of=lambda s: s) -> tuple[tuple[Task, ...], tuple[ParseWarning, ...], bool]:
+    """Tasks of `doc` in order, the warnings they raise, and whether first-listed leads."""
+    events = sorted([(b.line, b.start, 1, b) for b in found.blocks]
+                    + [(r.line, r.start, 0, r) for r in found.rules], key=lambda x: x[:3])
+    rule_from = _first_lead_start(events)
+    statement: _Statement | None = None
+    tasks, warnings = [], []
+    for line, start, _, item in events:
+        chapter = _chapter_line(outline, line)
+        if isinstance(item, Rule):
+            if item.statement:
+                statement = _Statement(chapter, item.statement)
+            continue
+        block: Block = item
+        first_lead = rule_from is not None and (line, start) >= rule_from
+        assignments = _roles(block, first_lead, agency_of)
+        named = {body_key(a.raw) for a in assignments}
+        if block.content.statement:
+            extra = [s for s in block.content.statement if body_key(s) not in named]
+            assignments += [Assignment(RESPONSIBLE, s, agency_of(s)) for s in extra]
+            named |= {body_key(s) for s in extra}
+        elif statement is not None and statement.chapter == chapter:
+            assignments += [Assignment(RESPONSIBLE, s, agency_of(s), implicit=True)
+                            for s in statement.agencies if body_key(s) not in named]
+        if block.content.statement:
+            statement = _Statement(chapter, block.content.statement)
+        task = _task(len(tasks) + 1, doc, outline, block, tuple(assignments), found)
+        if not any(a.role == LEAD for a in assignments):
+            warnings.append(ParseWarning(block.line, block.text,
+                                         "no lead named (and no first-listed rule in force)"))
+        tasks.append(task)
+    return tuple(tasks), tuple(warnings), rule_from is not None
+
+
+def _first_lead_start(events) -> tuple[int, int] | None:
+    """Where the first-listed rule starts: its first declaration, or the plan's start when
+    no block follows the declaration (a footnote at the end of the plan)."""
+    declared = None
+    for line, start, _, item in events:
+        if (isinstance(item, Rule) and item.first_lead) or (
+                isinstance(item, Block) and item.content.declares_first_lead):
+            declared = (line, start)
+            break
+    if declared is None:
+        return None
+    if not any(isinstance(it, Block) and (ln, st) >= declared for ln, st, _, it in events):
+        return (0, 0)
+    return declared
+
+
+def _chapter_line(outline: Outline, line: int) -> int | None:
+    chapter = outline.chapter(line)
+    return chapter.line if chapter else None
+
+
+def _roles(block: Block, first_lead: bool, agency_of) -> list[Assignment]:
+    mentions = block.content.mentions
+    has_lead = any(m.role == LEAD for m in mentions)
+    out, seen = [], set()
+    for i, m in enumerate(mentions):
+        if m.surface in seen:
+            continue
+        seen.add(m.surface)
+        role = m.role or RESPONSIBLE
+        if first_lead and not has_lead and i == 0:
+            role = LEAD
+        out.append(Assignment(role, m.surface, agency_of(m.surface)))
+    return out
+
+
+def _task(n: int, doc: Document, outline: Outline, block: Block,
+          assignments: tuple[Assignment, ...], found: Found) -> Task:
+    chapter = outline.chapter(block.line)
+    area = outline.area(block.line)
+    return Task(id=f"T{n:03d}", line=block.line, block=block.text,
+                chapter=chapter.title if chapter else None, area=area.title if area else None,
+                title=block.title or _title(doc, outline, block, found),
+                deadline=block.content.deadline, assignments=assignments)
+
+
+def _title(doc: Document, outline: Outline, block: Block, found: Found) -> str | None:
+    """The task's short title: its paragraph's title sentence, else the numbered item's."""
+    if block.kind == "lines":
+        stretch_line = _previous_paragraph(doc, block.line)
+        if stretch_line is None:
+            return _fallback_title(outline, block.line)
+        line, s = stretch_line, 0
+        e = len(doc.lines[line - 1])
+    else:
+        line, e = block.line, block.start
+        s = max((b.end for b in found.blocks if b.line == line and b.end <= block.start),
+                default=0)
+    heading = outline.by_line.get(line)
+    if heading is not None and s <= heading.body_start:
+        return heading.heading.title
+    text = doc.lines[line - 1][s:e]
+    return _title_sentence(text) or _fallback_title(outline, line)
+
+
+def _previous_paragraph(doc: Document, line: int) -> int | None:
+    for k in range(line - 1, 0, -1):
+        if doc.lines[k - 1].strip():
+            return k
+    return None
+
+
+def _title_sentence(text: str) -> str | None:
+    v = view(text).strip()
+    offset = len(view(text)) - len(view(text).lstrip())
+    if not v or _TARGET_START.match(v):
+        return None
+    m = _SENTENCE.search(v)
+    end = m.start() if m else len(v)
+    if end > _TITLE_MAX:
+        comma = v.find(",", 0, end)
+        if not 4 <= comma <= _TITLE_MAX:
+            return None
+        end = comma
+    title = text[offset:offset + end].strip().rstrip("。.;；,，:：")
+    return title or None
+
+
+def _fallback_title(outline: Outline, line: int) -> str | None:
+    item = outline.numbered_item(line) or outline.area(line)
+    return item.title if item else None
