@@ -30,7 +30,7 @@ class Block:
     end: int  # offset just past it
     text: str
     content: Content
-    kind: str  # "bracket" | "lines" | "row"
+    kind: str  # "bracket" | "inline" | "marker" | "lines" | "row"
     title: str | None = None  # given by a table row's task column
 
 
@@ -93,9 +93,14 @@ def _brackets(line: str, number: int, blocks, rules, warnings) -> None:
     spans, unclosed = bracket_spans(v)
     inside = [False] * len(v)
     for s, e in spans:
-        content = parse_content(line[s + 1:e - 1])
         for k in range(s, e):
             inside[k] = True
+    end = _markers(line, v, spans, number, blocks, warnings)
+    end = _inline_labels(line, v, inside, end, number, blocks, warnings)
+    for s, e in spans:
+        if e > end:
+            continue
+        content = parse_content(line[s + 1:e - 1])
         if _is_block(content, v, s, e):
             blocks.append(Block(number, s, e, line[s:e], content, "bracket"))
             _warn_problems(content, number, line[s:e], warnings)
@@ -103,10 +108,52 @@ def _brackets(line: str, number: int, blocks, rules, warnings) -> None:
             rules.append(Rule(number, s, content.declares_first_lead, content.statement))
         elif content.strong:
             warnings.append(ParseWarning(number, line[s:e], _why_not(content)))
-    if unclosed is not None and lx.STRONG_MARKER.search(v, unclosed):
+    if unclosed is not None and unclosed < end and lx.STRONG_MARKER.search(v, unclosed):
         warnings.append(ParseWarning(number, line[unclosed:],
                                      "bracket opened but not closed on this line"))
     _prose_rules(line, v, inside, number, rules)
+
+
+def _markers(line, v, spans, number, blocks, warnings) -> int:
+    """`【牵头单位】A【责任单位】B`: label-only brackets mark lists that follow them.
+
+    Returns where the ordinary scan of the line must stop (the first marker, or the end).
+    """
+    marks = [(s, e, m.group("label")) for s, e in spans
+             if (m := lx.LABEL.fullmatch(v[s + 1:e - 1].strip())) and not m.group("colon")]
+    if not marks:
+        return len(line)
+    pieces = []
+    for k, (_, e, label) in enumerate(marks):
+        stop = marks[k + 1][0] if k + 1 < len(marks) else len(line)
+        pieces.append(f"{label}:{line[e:stop]}")
+    content = parse_content(";".join(pieces))
+    text = line[marks[0][0]:].rstrip()
+    if content.explicit_roles:
+        blocks.append(Block(number, marks[0][0], len(line), text, content, "marker"))
+        _warn_problems(content, number, text, warnings)
+    else:
+        warnings.append(ParseWarning(number, text, _why_not(content)))
+    return marks[0][0]
+
+
+def _inline_labels(line, v, inside, end, number, blocks, warnings) -> int:
+    """`…。责任单位:A、B。` closing a paragraph, outside any bracket."""
+    for m in lx.LABEL.finditer(v, 0, end):
+        if not m.group("colon") or inside[m.start()]:
+            continue
+        before = v[:m.start()].rstrip()
+        if before and before[-1] not in _SENTENCE_END:
+            continue
+        text = line[m.start():end].rstrip().rstrip("。")
+        content = parse_content(text)
+        if content.explicit_roles:
+            blocks.append(Block(number, m.start(), end, text, content, "inline"))
+            _warn_problems(content, number, text, warnings)
+        elif content.strong:
+            warnings.append(ParseWarning(number, text, _why_not(content)))
+        return m.start()
+    return end
 
 
 def _is_block(c: Content, v: str, s: int, e: int) -> bool:
@@ -159,7 +206,8 @@ def _labelled_lines(lines, i: int, blocks, warnings) -> int:
     content = parse_content(";".join(line.strip() for line in lines[first:i]))
     if content.explicit_roles:
         blocks.append(Block(first + 1, 0, len(lines[first]), text, content, "lines"))
-        _warn_problems(content, first + 1, text, warnings)
+        for k in range(first, i):  # each problem on the line that has it
+            _warn_problems(parse_content(lines[k].strip()), k + 1, lines[k], warnings)
     elif content.strong:
         warnings.append(ParseWarning(first + 1, text, _why_not(content)))
     return i

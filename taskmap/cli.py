@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from . import __version__
 from .errors import TaskmapError
@@ -87,5 +88,6 @@ def main() -> None:
     except TaskmapError as e:
         if _state["debug"]:
             raise
-        Console(stderr=True).print(f"[bold red]error:[/] {e}", highlight=False, markup=True)
+        message = Text.assemble(("error: ", "bold red"), str(e))  # no markup from file names
+        Console(stderr=True, soft_wrap=True).print(message, highlight=False)
         sys.exit(1)

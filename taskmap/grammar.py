@@ -91,7 +91,8 @@ def parse_content(src: str) -> Content:
     statement: tuple[str, ...] = ()
     m = lx.STANDING.search(t.v)
     if m:
-        statement = tuple(s for s, _ in split_items(t, *m.span("who")))
+        who = "who" if m.group("who") is not None else "who2"
+        statement = tuple(s for s, _ in split_items(t, *_strip_by(t, *m.span(who))))
         work[m.start():m.end()] = ";" * (m.end() - m.start())
     declares = False
     for m in lx.FIRST_LISTED_LEADS.finditer(t.v):
@@ -100,6 +101,8 @@ def parse_content(src: str) -> Content:
     masked = "".join(work)
     state = _ClauseState()
     for s, e in _clauses(masked):
+        if s > 0 and masked[s - 1] == "。":
+            state.current = None  # a new sentence does not continue the last list
         s, e = t.cut(s, e)
         if s < e:
             state.read(t, s, e)
@@ -133,13 +136,24 @@ class _ClauseState:
         self.prose = False
 
     def add(self, role, items):
-        self.mentions.extend(Mention(role, surface) for surface, _ in items)
+        for surface, v in items:
+            if lx.is_placeholder(v):
+                continue
+            mark = lx.LEAD_MARK.search(v)
+            if mark:  # 市发展改革委(牵头) in a list
+                self.role_words = True
+                self.mentions.append(Mention(LEAD, clean_surface(surface[:mark.start()])))
+            else:
+                self.mentions.append(Mention(role, surface))
 
     def read(self, t: SourceText, s: int, e: int) -> None:
         v = t.v
         label = lx.LABEL.match(v, s, e)
+        named = lx.NAMES_THEN_LABEL.match(v[:e], s)
         if label:
             self._labelled(t, label, e)
+        elif named and named.group("label") in lx.LABEL_ROLE:
+            self._names_then_label(t, named)
         elif lx.TOGETHER_WITH in v[s:e]:
             self._together(t, s, e)
         elif lx.DEADLINE.search(v, s, e) and not _any_agency(t, s, e):
@@ -160,9 +174,24 @@ class _ClauseState:
         if role == "person":
             return
         items = split_items(t, label.end(), e)
+        placeholders = [src for src, v in items if lx.is_placeholder(v)]
+        items = [(src, v) for src, v in items if not lx.is_placeholder(v)]
         if not items:
-            self.problems.append(f"{label.group('label')} names no agency")
+            what = f"'{placeholders[0]}'" if placeholders else "nothing"
+            self.problems.append(f"{label.group('label')}: names no agency ({what})")
         self.add(role, items)
+
+    def _names_then_label(self, t, m):
+        """`X为牵头单位`, `Y、Z为配合单位`."""
+        role = lx.LABEL_ROLE[m.group("label")]
+        items = split_items(t, *_strip_by(t, *m.span("names")))
+        self.role_words = True
+        if role in (LEAD, RESPONSIBLE) and items and all(
+                lx.looks_like_agency(v) for _, v in items):
+            self.add(role, items)
+            self.current = RESPONSIBLE
+        else:
+            self.problems.append(f"'{t.src[m.start():m.end()]}': no agency before the label")
 
     def _together(self, t, s, e):
         """X会同Y(负责): X leads, Y shares."""
@@ -181,7 +210,8 @@ class _ClauseState:
     def _verb(self, t, s, e, verb):
         items = split_items(t, *_strip_by(t, s, verb.start()))
         role = lx.VERB_ROLE[verb.group()]
-        if items and all(lx.looks_like_agency(v) for _, v in items):
+        generic_only = all(v.strip() in lx.GENERIC for _, v in items)
+        if items and not generic_only and all(lx.looks_like_agency(v) for _, v in items):
             self.role_words = True
             self.add(role, items)
             self.current = RESPONSIBLE
@@ -245,8 +275,9 @@ def split_items(t: SourceText, s: int, e: int) -> list[tuple[str, str]]:
 
 
 def _split_conjunctions(t: SourceText, s: int, e: int) -> list[tuple[int, int]]:
+    """Split at 和/及/与 or white space where both sides are bodies (市财政局和市税务局)."""
     for i in range(s + 2, e - 2):
-        if t.v[i] in CONJUNCTIONS and _depth(t.v, s, i) == 0:
+        if (t.v[i] in CONJUNCTIONS or t.v[i] == " ") and _depth(t.v, s, i) == 0:
             left, right = t.v[s:i].strip(), t.v[i + 1:e].strip()
             if lx.looks_like_agency(left) and lx.looks_like_agency(right):
                 return [(s, i), *_split_conjunctions(t, i + 1, e)]

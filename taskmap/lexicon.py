@@ -12,8 +12,9 @@ from .models import LEAD, RESPONSIBLE
 
 # Labels that open a list of agencies, longest first so that 牵头责任单位 wins over 责任单位.
 LEAD_LABELS = ("牵头责任单位", "牵头负责单位", "牵头单位", "牵头部门", "牵头机构", "牵头处室",
-               "主办单位", "主办部门", "主责单位", "主责部门", "主要责任单位", "主体责任单位")
-RESPONSIBLE_LABELS = ("责任单位", "责任部门", "责任主体", "责任处室", "配合单位", "配合部门",
+               "主办单位", "主办部门", "主责单位", "主责部门")
+RESPONSIBLE_LABELS = ("主要责任单位", "主体责任单位", "责任单位", "责任部门", "责任主体",
+                      "责任处室", "配合单位", "配合部门",
                       "参与单位", "参与部门", "协办单位", "协办部门", "协同单位", "协同部门",
                       "实施单位", "实施主体", "落实单位", "配合责任单位", "其他责任单位",
                       "相关单位", "支持单位")
@@ -25,6 +26,10 @@ LABEL_ROLE = {**{w: LEAD for w in LEAD_LABELS}, **{w: RESPONSIBLE for w in RESPO
 _LABEL_ALT = "|".join(sorted(LABEL_ROLE, key=len, reverse=True))
 # A label, then a colon (or 为/是), at the start of a clause.
 LABEL = re.compile(rf"(?P<label>{_LABEL_ALT})\s*(?P<colon>[:]|为|是)?\s*")
+# `X为牵头单位` / `X是配合单位`: names, then the label that gives their role.
+NAMES_THEN_LABEL = re.compile(rf"(?P<names>.+?)(?:为|是|作为)(?P<label>{_LABEL_ALT})$")
+# A name marked in a list: `市发展改革委(牵头)`.
+LEAD_MARK = re.compile(r"\((?:牵头|牵头单位|牵头部门|主责)\)$")
 
 # Verbs after a list of agencies: the role they give it.
 LEAD_VERBS = ("牵头负责", "牵头督导", "牵头落实", "牵头推进", "牵头实施", "牵头组织", "牵头抓总",
@@ -45,11 +50,14 @@ FIRST_LISTED_LEADS = re.compile(
     r"(?:为|是)?(?:牵头|主责)(?:单位|部门|指导部门|责任单位)?"
     r"(?:\s*,?\s*其(?:他|余)(?:的|单位|部门)?(?:为|是)[^,;。)]{0,12})?")
 
-# Standing statements: 以下…均需各县区政府落实,不再(一一)列出.
+# Standing statements: 以下…均需各县区政府落实,不再(一一)列出 — or the bodies first:
+# 各县(市、区)人民政府负责落实,以下不再列出.
+_NOT_LISTED = r"不再(?:一一|逐一|单独|另行)?(?:列出|列明|列举|列示|注明)"
 STANDING = re.compile(
     r"(?:以下|下列|以上|其余|其他|各项)[^;。]{0,30}?(?:均需|均由|均要|均应|都需|需|由)"
-    r"(?P<who>[^;。]{2,80}?)(?:负责)?(?:组织)?(?:抓好)?(?:贯彻)?落实[^;。]{0,6}?"
-    r"不再(?:一一|逐一|单独|另行)?(?:列出|列明|列举|列示|注明)")
+    rf"(?P<who>[^;。]{{2,80}}?)(?:负责)?(?:组织)?(?:抓好)?(?:贯彻)?落实[^;。]{{0,6}}?{_NOT_LISTED}"
+    r"|(?P<who2>[^;。,:]{2,60}?)(?:负责|组织)?(?:抓好)?落实[,]?\s*(?:以下|下列)"
+    rf"[^;。]{{0,12}}?{_NOT_LISTED}")
 
 DEADLINE = re.compile(
     r"\d{4}年|[今明本当次]年|年内|年底|年末|月底|季度|上半年|下半年|长期|持续|常态|"
@@ -57,16 +65,23 @@ DEADLINE = re.compile(
 
 # What the end of an agency name looks like (on the view, after a trailing (…) is removed).
 AGENCY_SUFFIXES = (
-    "局", "委", "厅", "部", "办", "室", "处", "科", "中心", "政府", "公司", "管委会", "委员会",
-    "银行", "支行", "分行", "集团", "院", "署", "社", "会", "所", "队", "组", "联", "协", "中央",
-    "共青团", "学校", "园区", "开发区", "高新区", "新区", "示范区", "试验区", "单位", "部门",
-    "机构", "街道", "办事处", "乡镇", "企业", "海关", "机关", "党委", "工委", "各地", "各级",
+    "局", "委", "厅", "部", "办", "室", "处", "科", "中心", "政府", "公司", "管委会",
+    "委员会", "银行", "支行", "分行", "集团", "院", "署", "社", "会", "所", "队", "组",
+    "联", "协", "中央", "共青团", "学校", "大学", "园区", "开发区", "高新区", "新区",
+    "示范区", "试验区", "单位", "部门", "机构", "街道", "办事处", "乡镇", "企业", "海关",
+    "机关", "党委", "工委", "各地", "各级",
 )
 # Endings of ordinary words that the suffixes above would take for bodies.
 NOT_AGENCY_ENDINGS = ("社会", "机会", "全会", "大会", "场所", "研讨会", "座谈会", "博览会")
 LEVEL_WORDS = ("自治州", "自治县", "县级市", "设区市", "特区", "街道", "市", "县", "区", "州",
                "盟", "旗", "乡", "镇", "地")
 
+# Words that stand where a list of agencies should be, but name none.
+PLACEHOLDERS = ("待定", "另定", "另行确定", "视情确定", "视情况确定", "下同", "同上", "暂无",
+                "暂缺", "无", "略", "详见附件", "见附件")
+# Generic bodies that say nothing on their own when a verb is all that assigns them.
+GENERIC = ("相关单位", "有关单位", "相关部门", "有关部门", "相关机构", "有关方面", "各方")
+_COLLECTIVE = re.compile(r"^各\S{0,8}(?:区|县|市|州|盟|旗|乡镇|街道|级|地)$")
 _TRAILING_GROUP = re.compile(r"\([^()]*\)$")
 _ONLY_LEVELS = re.compile(rf"^各?(?:(?:{'|'.join(LEVEL_WORDS)})[、,]?)+$")
 
@@ -85,7 +100,14 @@ def looks_like_agency(name_view: str) -> bool:
         s = stripped
     if len(s) < 2 or len(s) > 40:
         return False
+    if _COLLECTIVE.match(s):  # 各县区, 各县市区, 各级
+        return True
     return s.endswith(AGENCY_SUFFIXES) and not s.endswith(NOT_AGENCY_ENDINGS)
+
+
+def is_placeholder(name_view: str) -> bool:
+    """`待定`, `下同`: a label's list that names no body."""
+    return name_view.strip() in PLACEHOLDERS
 
 
 def is_level_stub(name_view: str) -> bool:

@@ -90,7 +90,8 @@ class Plan:
             "source": self.source,
             "encoding": self.encoding,
             "first_listed_is_lead": self.first_listed_is_lead,
-            "tasks": [asdict(t) for t in self.tasks],
+            "tasks": [{**asdict(t), "assignments": [asdict(a) for a in t.assignments]}
+                      for t in self.tasks],
             "warnings": [asdict(w) for w in self.warnings],
             "outline": [asdict(h) for h in self.outline],
         }

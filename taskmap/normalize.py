@@ -55,7 +55,7 @@ def body_key(surface: str) -> str:
     True
     """
     s = view(unicodedata.normalize("NFKC", surface)).translate(_BRACKET_FOLD)
-    s = _BODY_DROP.sub("", s)
+    s = unicodedata.normalize("NFKC", _BODY_DROP.sub("", s))
     return s.replace("人民政府", "政府")
 
 

@@ -7,7 +7,8 @@ paragraph (`(一)加强组织领导。在省…`); its title is the text up to t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
 
 from .models import Document, Heading
 from .normalize import view
@@ -16,9 +17,9 @@ _CN = "一二三四五六七八九十百零〇"
 _HEADING_PATTERNS = (
     (0, re.compile(rf"^(第[{_CN}\d]+[章部篇](?:分)?)\s*")),
     (1, re.compile(rf"^([{_CN}]{{1,3}})\s*[、.]\s*")),
-    (2, re.compile(rf"^\(\s*([{_CN}]{{1,3}})\s*\)\s*[、.]?\s*")),
+    (2, re.compile(rf"^(?:\(\s*([{_CN}]{{1,3}})\s*\)|([\u3220-\u3229]))\s*[、.]?\s*")),
     (3, re.compile(r"^(\d{1,2})\s*(?:[、]|\.(?!\d))\s*")),
-    (4, re.compile(r"^\(\s*(\d{1,2})\s*\)\s*[、.]?\s*")),
+    (4, re.compile(r"^(?:\(\s*(\d{1,2})\s*\)|([\u2474-\u2487]))\s*[、.]?\s*")),
     (5, re.compile(r"^([\u2460-\u2473\u2776-\u277f])\s*")),
 )
 # A title ends at the first full stop, colon or semicolon, or where a block opens.
@@ -59,7 +60,8 @@ def detect_heading(line: str, number: int) -> LineHeading | None:
         title = line[body:title_end].strip().rstrip(_TITLE_TAIL).strip()
         if not title:
             return None
-        return LineHeading(Heading(line=number, level=level, number=m.group(1), title=title),
+        numeral = next(g for g in m.groups() if g)
+        return LineHeading(Heading(line=number, level=level, number=numeral, title=title),
                            body, title_end)
     return None
 
@@ -76,16 +78,21 @@ class Outline:
     headings: tuple[Heading, ...]
     by_line: dict[int, LineHeading]
     top_level: int | None
+    _stacks: tuple[dict[int, Heading], ...] = field(default=(), repr=False)
+
+    def __post_init__(self):
+        stacks, stack = [], {}
+        for h in self.headings:
+            stack = {lvl: hd for lvl, hd in stack.items() if lvl < h.level}
+            stack[h.level] = h
+            stacks.append(stack)
+        object.__setattr__(self, "_stacks", tuple(stacks))
+        object.__setattr__(self, "_lines", [h.line for h in self.headings])
 
     def enclosing(self, line: int) -> dict[int, Heading]:
         """level → innermost heading of that level enclosing `line` (its own heading too)."""
-        stack: dict[int, Heading] = {}
-        for h in self.headings:
-            if h.line > line:
-                break
-            stack = {lvl: hd for lvl, hd in stack.items() if lvl < h.level}
-            stack[h.level] = h
-        return stack
+        k = bisect_right(self._lines, line)
+        return self._stacks[k - 1] if k else {}
 
     def chapter(self, line: int) -> Heading | None:
         if self.top_level is None:

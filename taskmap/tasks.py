@@ -12,6 +12,7 @@ from .outline import Outline
 
 _SENTENCE = re.compile(r"[。;!?]")
 _TARGET_START = re.compile(r"^(?:到|至|力争到|力争|预计到)?\s*(?:20\d\d|“?十[四五六]五”?|本世纪)")
+_ENUMERATION = re.compile(r"^[一二三四五六七八九十]是|^\d+(?:\.\d+)+|^其[一二三四五六七八九十]")
 _TITLE_MAX = 30
 
 
@@ -27,6 +28,9 @@ def build_tasks(doc: Document, outline: Outline, found: Found,
     events = sorted([(b.line, b.start, 1, b) for b in found.blocks]
                     + [(r.line, r.start, 0, r) for r in found.rules], key=lambda x: x[:3])
     rule_from = _first_lead_start(events)
+    ends_by_line: dict[int, list[int]] = {}
+    for b in found.blocks:
+        ends_by_line.setdefault(b.line, []).append(b.end)
     statement: _Statement | None = None
     tasks, warnings = [], []
     for line, start, _, item in events:
@@ -48,7 +52,7 @@ def build_tasks(doc: Document, outline: Outline, found: Found,
                             for s in statement.agencies if body_key(s) not in named]
         if block.content.statement:
             statement = _Statement(chapter, block.content.statement)
-        task = _task(len(tasks) + 1, doc, outline, block, tuple(assignments), found)
+        task = _task(len(tasks) + 1, doc, outline, block, tuple(assignments), ends_by_line)
         if not any(a.role == LEAD for a in assignments):
             warnings.append(ParseWarning(block.line, block.text,
                                          "no lead named (and no first-listed rule in force)"))
@@ -93,16 +97,17 @@ def _roles(block: Block, first_lead: bool, agency_of) -> list[Assignment]:
 
 
 def _task(n: int, doc: Document, outline: Outline, block: Block,
-          assignments: tuple[Assignment, ...], found: Found) -> Task:
+          assignments: tuple[Assignment, ...], ends_by_line: dict[int, list[int]]) -> Task:
     chapter = outline.chapter(block.line)
     area = outline.area(block.line)
     return Task(id=f"T{n:03d}", line=block.line, block=block.text,
                 chapter=chapter.title if chapter else None, area=area.title if area else None,
-                title=block.title or _title(doc, outline, block, found),
+                title=block.title or _title(doc, outline, block, ends_by_line),
                 deadline=block.content.deadline, assignments=assignments)
 
 
-def _title(doc: Document, outline: Outline, block: Block, found: Found) -> str | None:
+def _title(doc: Document, outline: Outline, block: Block,
+           ends_by_line: dict[int, list[int]]) -> str | None:
     """The task's short title: its paragraph's title sentence, else the numbered item's."""
     if block.kind == "lines":
         stretch_line = _previous_paragraph(doc, block.line)
@@ -112,8 +117,7 @@ def _title(doc: Document, outline: Outline, block: Block, found: Found) -> str |
         e = len(doc.lines[line - 1])
     else:
         line, e = block.line, block.start
-        s = max((b.end for b in found.blocks if b.line == line and b.end <= block.start),
-                default=0)
+        s = max((end for end in ends_by_line[line] if end <= block.start), default=0)
     heading = outline.by_line.get(line)
     if heading is not None and s <= heading.body_start:
         return heading.heading.title
@@ -129,17 +133,17 @@ def _previous_paragraph(doc: Document, line: int) -> int | None:
 
 
 def _title_sentence(text: str) -> str | None:
-    v = view(text).strip()
-    offset = len(view(text)) - len(view(text).lstrip())
-    if not v or _TARGET_START.match(v):
+    """The paragraph's own title: a first sentence without commas, at most 30 characters,
+    that is not a target (`到2025年…`) or an enumeration (`一是…`)."""
+    v = view(text)
+    offset = len(v) - len(v.lstrip())
+    v = v.strip()
+    if not v or _TARGET_START.match(v) or _ENUMERATION.match(v):
         return None
     m = _SENTENCE.search(v)
     end = m.start() if m else len(v)
-    if end > _TITLE_MAX:
-        comma = v.find(",", 0, end)
-        if not 4 <= comma <= _TITLE_MAX:
-            return None
-        end = comma
+    if end > _TITLE_MAX or re.search(r"[,;:]", v[:end]):
+        return None
     title = text[offset:offset + end].strip().rstrip("。.;；,，:：")
     return title or None
 

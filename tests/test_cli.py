@@ -1,0 +1,89 @@
+"""The command line: same data as the library, every format, clear one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from conftest import ROOT, run_taskmap
+
+import taskmap
+from taskmap.output import to_json
+
+SAMPLE = ("一、重点任务\n(一)节能改造\n1.实施锅炉改造。完成淘汰任务。(牵头单位:市发展改革委,"
+          "责任单位:市工业和信息化局)\n2.推进园区改造。实施改造。(牵头单位:)\n")
+
+
+def _sample(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text(SAMPLE, encoding="utf-8")
+    return path
+
+
+def test_json_equals_the_library_result(tmp_path):
+    path = _sample(tmp_path)
+    out = run_taskmap("extract", str(path), "--format", "json", check=True).stdout
+    assert json.loads(out) == taskmap.load_plan(path).to_dict()
+
+
+def test_json_is_byte_identical_across_runs(tmp_path):
+    path = _sample(tmp_path)
+    first = run_taskmap("extract", str(path), "--format", "json", check=True).stdout
+    second = run_taskmap("extract", str(path), "--format", "json", check=True).stdout
+    assert first == second == to_json(taskmap.load_plan(path))
+
+
+def test_warnings_reach_every_format(tmp_path):
+    path = _sample(tmp_path)
+    data = json.loads(run_taskmap("extract", str(path), "-f", "json", check=True).stdout)
+    assert [w["line"] for w in data["warnings"]] == [4]
+    rows = list(csv.DictReader(io.StringIO(
+        run_taskmap("extract", str(path), "-f", "csv", check=True).stdout)))
+    assert [r["line"] for r in rows if r["kind"] == "warning"] == ["4"]
+    assert {r["raw"] for r in rows if r["kind"] == "assignment"} == {
+        "市发展改革委", "市工业和信息化局"}
+    table = run_taskmap("extract", str(path), check=True).stdout
+    assert "解析警告" in table and "牵头单位" in table
+
+
+def test_table_in_a_pipe_has_no_escape_codes(tmp_path):
+    out = run_taskmap("extract", str(_sample(tmp_path))).stdout
+    assert "\x1b[" not in out and "任务分解表" in out
+
+
+def test_output_file(tmp_path):
+    target = tmp_path / "out.json"
+    run_taskmap("extract", str(_sample(tmp_path)), "-f", "json", "-o", str(target), check=True)
+    assert json.loads(target.read_text(encoding="utf-8"))["tasks"]
+
+
+def test_csv_cells_never_become_formulas(tmp_path):
+    path = tmp_path / "evil.txt"
+    path.write_text("1.任务。(牵头单位:=HYPERLINK(\"x\")局)\n", encoding="utf-8")
+    out = run_taskmap("extract", str(path), "-f", "csv", check=True).stdout
+    assert "'=HYPERLINK" in out
+
+
+def test_bad_input_is_one_line_and_non_zero(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(bytes([0x81, 0x20, 0xFF, 0xFE, 0x81, 0x7F] * 20))
+    for target in (tmp_path / "missing.txt", bad, tmp_path):
+        result = run_taskmap("extract", str(target), "-f", "json")
+        assert result.returncode != 0
+        assert result.stdout == ""
+        assert "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert str(target.name) in result.stderr
+
+
+def test_every_command_has_help():
+    out = run_taskmap("--help", check=True).stdout
+    assert "extract" in out
+    assert "--format" in run_taskmap("extract", "--help", check=True).stdout
+
+
+def test_readme_commands_name_files_that_exist():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in ("data/", "pip install"):
+        assert name in readme

@@ -1,0 +1,30 @@
+"""The extraction measured by ../shared/eval/score.py against the hand-made answer keys."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import DATA, GOLD, run_scorer, run_taskmap
+
+THRESHOLDS = ("block_f1=0.98", "assign_f1=0.97", "implicit_f1=0.95", "area_acc=0.95",
+              "chapter_acc=0.95")
+
+
+def test_reference_plans_meet_thresholds(shared):
+    result = run_scorer(shared, "extract", shared / "gold", shared / "seeds",
+                        "--min", *THRESHOLDS)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_our_demo_plans_meet_thresholds(shared):
+    """Our own demo plans with their own answer keys (tests/gold), scored the same way."""
+    result = run_scorer(shared, "extract", GOLD, DATA, "--min", *THRESHOLDS)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_plans_without_blocks_yield_nothing(shared):
+    for stem in ("000_b2d658cdc6865ce6", "001_3b08422a6a849802"):
+        out = run_taskmap("extract", str(shared / "seeds" / f"{stem}.txt"), "--format", "json",
+                          check=True)
+        data = json.loads(out.stdout)
+        assert data["tasks"] == [] and data["warnings"] == [], stem
