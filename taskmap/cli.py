@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -72,11 +74,17 @@ def _write(text: str, output: Path | None) -> None:
             raise TaskmapError(f"{output}: cannot write: {e.strerror}") from None
 
 
+PIPE_WIDTH = 160  # a pipe or a file has no terminal width; Chinese tables need room
+
+
 def _render(renderable, output: Path | None) -> None:
     if output is None:
-        Console().print(renderable)
+        console = Console()
+        if not console.is_terminal:
+            console = Console(width=int(os.environ.get("COLUMNS", PIPE_WIDTH)))
+        console.print(renderable)
         return
-    console = Console(record=True, width=160, file=open("/dev/null", "w"))  # noqa: SIM115
+    console = Console(record=True, width=PIPE_WIDTH, file=io.StringIO())
     console.print(renderable)
     _write(console.export_text(), output)
 

@@ -22,12 +22,14 @@ def _names(task, role: str) -> Text:
 def tasks_table(plan: Plan) -> Table:
     """The 任务分解表 of one plan: one row per task; implicit agencies in dim italics."""
     table = Table(title=f"任务分解表:{plan.source}", box=box.SIMPLE_HEAVY, show_lines=False,
-                  expand=False)
+                  expand=True)
     for header, kwargs in (("序号", {"justify": "right", "no_wrap": True}),
                            ("行号", {"justify": "right", "no_wrap": True}),
-                           ("行动领域", {"max_width": 14}), ("重点任务", {"max_width": 22}),
-                           ("牵头单位", {"max_width": 22}), ("责任单位", {"max_width": 40}),
-                           ("完成时限", {"max_width": 12})):
+                           ("行动领域", {"ratio": 2, "min_width": 8}),
+                           ("重点任务", {"ratio": 3, "min_width": 10}),
+                           ("牵头单位", {"ratio": 2, "min_width": 10}),
+                           ("责任单位", {"ratio": 4, "min_width": 12}),
+                           ("完成时限", {"ratio": 1, "min_width": 10})):
         table.add_column(header, overflow="fold", **kwargs)
     for n, t in enumerate(plan.tasks, start=1):
         table.add_row(str(n), str(t.line), t.area or "", t.title or "", _names(t, LEAD),
