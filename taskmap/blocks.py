@@ -66,7 +66,7 @@ def find_blocks(doc: Document) -> Found:
         if header:
             i = _table_rows(lines, i, header, blocks, warnings)
             continue
-        _brackets(lines[i], i + 1, blocks, rules, warnings)
+        _brackets(lines, i, blocks, rules, warnings)
         i += 1
     return Found(tuple(blocks), tuple(rules), tuple(warnings))
 
@@ -88,7 +88,8 @@ def bracket_spans(v: str) -> tuple[list[tuple[int, int]], int | None]:
     return spans, (start if depth > 0 else None)
 
 
-def _brackets(line: str, number: int, blocks, rules, warnings) -> None:
+def _brackets(lines, i: int, blocks, rules, warnings) -> None:
+    line, number = lines[i], i + 1
     v = view(line)
     spans, unclosed = bracket_spans(v)
     inside = [False] * len(v)
@@ -109,9 +110,33 @@ def _brackets(line: str, number: int, blocks, rules, warnings) -> None:
         elif content.strong:
             warnings.append(ParseWarning(number, line[s:e], _why_not(content)))
     if unclosed is not None and unclosed < end and lx.STRONG_MARKER.search(v, unclosed):
-        warnings.append(ParseWarning(number, line[unclosed:],
-                                     "bracket opened but not closed on this line"))
+        _broken_bracket(lines, i, unclosed, blocks, warnings)
     _prose_rules(line, v, inside, number, rules)
+
+
+_MAX_WRAPPED_LINES = 3
+
+
+def _broken_bracket(lines, i: int, start: int, blocks, warnings) -> None:
+    """A block whose bracket a line break cuts (text pasted from a PDF): joined with the
+    following lines when one of them closes it, else reported."""
+    pieces = [lines[i][start:]]
+    for k in range(i + 1, min(i + 1 + _MAX_WRAPPED_LINES, len(lines))):
+        pieces.append(lines[k].strip())
+        joined = "".join(pieces)
+        spans, _ = bracket_spans(view(joined))
+        if not spans or spans[0][0] != 0:
+            continue
+        close = spans[0][1]
+        content = parse_content(joined[1:close - 1])
+        if content.explicit_roles:
+            last = pieces[-1][:close - (len(joined) - len(pieces[-1]))]
+            text = "\n".join([*pieces[:-1], last])
+            blocks.append(Block(i + 1, start, len(lines[i]), text, content, "bracket"))
+            _warn_problems(content, i + 1, text, warnings)
+            return
+        break
+    warnings.append(ParseWarning(i + 1, lines[i][start:], "bracket opened but not closed"))
 
 
 def _markers(line, v, spans, number, blocks, warnings) -> int:
