@@ -72,3 +72,15 @@ def test_reference_plans_extract_the_same_in_other_encodings(shared, tmp_path, e
         original, other = taskmap.load_plan(src), taskmap.load_plan(copy)
         assert other.tasks == original.tasks, src.name
         assert other.warnings == original.warnings, src.name
+
+
+@pytest.mark.parametrize("copy, original", [
+    ("yunxi_district_carbon_plan_gb18030.txt", "yunxi_district_carbon_plan.txt"),
+    ("cuiping_province_work_plan_utf16.txt", "cuiping_province_work_plan.txt"),
+])
+def test_demo_copies_in_other_encodings_extract_the_same(copy, original):
+    from conftest import DATA
+
+    a, b = taskmap.load_plan(DATA / copy), taskmap.load_plan(DATA / original)
+    assert a.encoding != b.encoding
+    assert a.tasks == b.tasks and a.warnings == b.warnings and a.tasks
