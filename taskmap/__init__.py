@@ -6,14 +6,15 @@
 [('lead', '区发改委'), ('responsible', '区财政局')]
 """
 
-from .errors import DecodeError, InputNotFound, TaskmapError, UnsupportedFormat
+from .aliases import AliasTable
+from .errors import AliasTableError, DecodeError, InputNotFound, TaskmapError, UnsupportedFormat
 from .models import Assignment, Document, Heading, ParseWarning, Plan, Task
 from .pipeline import load_plan, parse_document, parse_text
 from .read import read_document
 
 __all__ = [
-    "Assignment", "DecodeError", "Document", "Heading", "InputNotFound", "ParseWarning",
-    "Plan", "Task", "TaskmapError", "UnsupportedFormat", "load_plan", "parse_document",
-    "parse_text", "read_document",
+    "AliasTable", "AliasTableError", "Assignment", "DecodeError", "Document", "Heading",
+    "InputNotFound", "ParseWarning", "Plan", "Task", "TaskmapError", "UnsupportedFormat",
+    "load_plan", "parse_document", "parse_text", "read_document",
 ]
 __version__ = "0.1.0"

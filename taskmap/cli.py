@@ -14,10 +14,12 @@ from rich.console import Console
 from rich.text import Text
 
 from . import __version__
+from .aliases import AliasTable, check_tables, national_dir
 from .errors import TaskmapError
 from .output import to_csv, to_json
 from .pipeline import load_plan
-from .report import extract_view
+from .report import extract_view, surfaces_table
+from .review import rows_to_csv, suggestion_rows, surfaces, surfaces_to_csv, surfaces_to_json
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Who leads and who shares each task of a Chinese action plan.")
@@ -33,6 +35,15 @@ class ExtractFormat(str, Enum):
 FormatOpt = Annotated[ExtractFormat, typer.Option("--format", "-f", help="Output format.")]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o",
                                                 help="Write to this file instead of stdout.")]
+AliasesOpt = Annotated[list[Path] | None, typer.Option(
+    "--aliases", "-a", help="A user alias table (CSV, see aliases/README.md); repeatable, "
+                            "later tables override earlier ones and the national table.")]
+aliases_app = typer.Typer(no_args_is_help=True, help="Check alias tables and review names.")
+app.add_typer(aliases_app, name="aliases")
+
+
+def _table(aliases: list[Path] | None) -> AliasTable | None:
+    return AliasTable.load(aliases) if aliases else None
 
 
 def _version(value: bool) -> None:
@@ -55,13 +66,59 @@ def extract(
     plan: Annotated[Path, typer.Argument(help="A plan file (.txt in any Chinese encoding).")],
     format: FormatOpt = ExtractFormat.table,
     output: OutputOpt = None,
+    aliases: AliasesOpt = None,
 ) -> None:
     """Every assignment block of PLAN, with its outline, as a table, JSON or CSV."""
-    result = load_plan(plan)
+    result = load_plan(plan, _table(aliases))
     if format is ExtractFormat.table:
         _render(extract_view(result), output)
     else:
         _write(to_json(result) if format is ExtractFormat.json else to_csv(result), output)
+
+
+@aliases_app.command("check")
+def aliases_check(
+    tables: Annotated[list[Path] | None, typer.Argument(
+        help="Tables to check (default: the shipped national table).")] = None,
+) -> None:
+    """Validate alias tables and report every problem (exit 1 if any)."""
+    paths = tables or [national_dir() / "functions.csv"]
+    problems = check_tables(paths)
+    for p in problems:
+        typer.echo(str(p))
+    if problems:
+        raise TaskmapError(f"{len(problems)} problem(s) in {len(paths)} table(s)")
+    typer.echo(f"ok: {len(paths)} table(s), no problems")
+
+
+@aliases_app.command("show")
+def aliases_show(
+    plan: Annotated[Path, typer.Argument(help="A plan file.")],
+    aliases: AliasesOpt = None,
+    format: Annotated[ExtractFormat, typer.Option("--format", "-f")] = ExtractFormat.table,
+) -> None:
+    """Every name of PLAN with its canonical body, tier and score; unresolved and fuzzy first."""
+    result = surfaces(load_plan(plan, _table(aliases)))
+    if format is ExtractFormat.table:
+        _render(surfaces_table(result), None)
+    elif format is ExtractFormat.json:
+        _write(surfaces_to_json(result), None)
+    else:
+        _write(surfaces_to_csv(result), None)
+
+
+@aliases_app.command("suggest")
+def aliases_suggest(
+    plans: Annotated[list[Path], typer.Argument(help="Plan files.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="CSV file to write.")],
+    aliases: AliasesOpt = None,
+) -> None:
+    """Write candidate alias rows for the unresolved and fuzzy names of PLANS, to review and
+    then pass with --aliases."""
+    table = _table(aliases)
+    rows = suggestion_rows([load_plan(p, table) for p in plans])
+    _write(rows_to_csv(rows), output)
+    typer.echo(f"wrote {len(rows)} row(s) to {output}", err=True)
 
 
 def _write(text: str, output: Path | None) -> None:

@@ -15,3 +15,7 @@ class UnsupportedFormat(TaskmapError):
 
 class DecodeError(TaskmapError):
     """A text file that decodes as none of the Chinese encodings taskmap tries."""
+
+
+class AliasTableError(TaskmapError):
+    """An alias table that does not validate (run `taskmap aliases check` for every problem)."""

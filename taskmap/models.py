@@ -43,6 +43,12 @@ class Assignment:
     raw: str
     agency: str
     implicit: bool = False
+    display: str = ""  # the usual short name for tables (区发改委)
+    level: str = ""  # 国家/省/市/县/区/乡镇/其他
+    function: str = ""  # the kind of body (发展和改革)
+    tier: str = ""  # how the name was resolved: exact … fuzzy, unresolved
+    score: float = 0.0
+    collective: bool = False  # a group (各县区人民政府), not one body
 
 
 @dataclass(frozen=True)
@@ -83,12 +89,16 @@ class Plan:
     outline: tuple[Heading, ...] = ()
     first_listed_is_lead: bool = False
     encoding: str = "utf-8"
+    jurisdiction: str | None = None  # the plan's own place (昆都仑区)
+    level: str | None = None  # its level (区)
 
     def to_dict(self) -> dict:
         """The JSON contract of `taskmap extract --format json`."""
         return {
             "source": self.source,
             "encoding": self.encoding,
+            "jurisdiction": self.jurisdiction,
+            "level": self.level,
             "first_listed_is_lead": self.first_listed_is_lead,
             "tasks": [{**asdict(t), "assignments": [asdict(a) for a in t.assignments]}
                       for t in self.tasks],

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
+from .aliases import AliasTable
 from .blocks import find_blocks
 from .models import Document, Plan
 from .normalize import view
 from .outline import parse_outline
 from .read import document_from_text, read_document
+from .resolve import resolve_plan
 from .tasks import build_tasks
+
+
+@cache
+def national_table() -> AliasTable:
+    """The shipped national alias table, loaded once."""
+    return AliasTable.load()
 
 
 def normalised_surface(surface: str) -> str:
@@ -17,27 +26,29 @@ def normalised_surface(surface: str) -> str:
     return "".join(view(surface).split())
 
 
-def parse_document(doc: Document) -> Plan:
-    """Extract the plan in a Document already read."""
+def parse_document(doc: Document, aliases: AliasTable | None = None) -> Plan:
+    """Extract the plan in a Document already read, names resolved with `aliases`
+    (default: the national table)."""
     outline = parse_outline(doc)
     found = find_blocks(doc)
     tasks, task_warnings, first_lead = build_tasks(doc, outline, found, normalised_surface)
     warnings = sorted(found.warnings + task_warnings, key=lambda w: (w.line, w.text, w.reason))
-    return Plan(source=doc.source, tasks=tasks, warnings=tuple(warnings),
+    plan = Plan(source=doc.source, tasks=tasks, warnings=tuple(warnings),
                 outline=outline.headings, first_listed_is_lead=first_lead,
                 encoding=doc.encoding)
+    return resolve_plan(plan, doc.lines, aliases or national_table())
 
 
-def load_plan(path: str | Path) -> Plan:
+def load_plan(path: str | Path, aliases: AliasTable | None = None) -> Plan:
     """Read and extract one plan file.
 
     >>> plan = load_plan("data/yunxi_district_carbon_plan.txt")  # doctest: +SKIP
     >>> plan.tasks[0].agencies("lead")  # doctest: +SKIP
     ['区发改委']
     """
-    return parse_document(read_document(path))
+    return parse_document(read_document(path), aliases)
 
 
-def parse_text(text: str, source: str = "<text>") -> Plan:
+def parse_text(text: str, source: str = "<text>", aliases: AliasTable | None = None) -> Plan:
     """Extract a plan given as a string (notebooks, tests)."""
-    return parse_document(document_from_text(text, source))
+    return parse_document(document_from_text(text, source), aliases)

@@ -56,3 +56,28 @@ def extract_view(plan: Plan) -> Group:
     else:
         parts.append(Text("无解析警告。", style="green"))
     return Group(*parts)
+
+
+def surfaces_table(items) -> Table:
+    """Names of a plan and how each resolved (review: unresolved and fuzzy first)."""
+    counts: dict[str, int] = {}
+    for s in items:
+        counts[s.tier] = counts.get(s.tier, 0) + 1
+    caption = "匹配方式:" + ",".join(f"{TIER_LABELS.get(t, t)} {n}" for t, n in sorted(
+        counts.items(), key=lambda x: -x[1]))
+    table = Table(title="名称核对", caption=caption, box=box.SIMPLE_HEAVY)
+    for header, kwargs in (("原文名称", {}), ("规范名称", {}), ("简称", {}), ("级别", {}),
+                           ("职能", {}), ("匹配方式", {}), ("分值", {"justify": "right"}),
+                           ("次数", {"justify": "right"}), ("首现行号", {"justify": "right"})):
+        table.add_column(header, overflow="fold", **kwargs)
+    styles = {"unresolved": "bold red", "fuzzy": "yellow", "collective": "cyan"}
+    for s in items:
+        table.add_row(s.raw, s.canonical, s.display, s.level, s.function,
+                      Text(TIER_LABELS.get(s.tier, s.tier), style=styles.get(s.tier, "")),
+                      f"{s.score:g}", str(s.count), str(s.first_line))
+    return table
+
+
+TIER_LABELS = {"exact": "完全一致", "alias": "别名", "normalized": "规范化", "prefix": "前缀推断",
+               "function": "职能匹配", "collective": "集合主体", "fuzzy": "模糊匹配(待核实)",
+               "unresolved": "未识别(待核实)"}

@@ -7,7 +7,7 @@ import json
 from conftest import DATA, GOLD, run_scorer, run_taskmap
 
 THRESHOLDS = ("block_f1=0.98", "assign_f1=0.97", "implicit_f1=0.95", "area_acc=0.95",
-              "chapter_acc=0.95")
+              "chapter_acc=0.95", "resolve_f1=0.98")
 
 
 def test_reference_plans_meet_thresholds(shared):

@@ -1,0 +1,231 @@
+"""Alias tables: load, validate, and look up. The tables are data (CSV, one schema).
+
+Schema (see aliases/README.md): `alias,canonical,function,scope,level,short,collective,
+renamed,note`. `scope=function` rows describe a kind of bureau every jurisdiction has and
+are written without prefix (发改委 → 发展和改革委员会); `scope=body` rows name one body in
+full (园区管委会 → 包头昆都仑经济技术开发区管理委员会). Later tables override earlier ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from .errors import AliasTableError
+from .normalize import view
+
+COLUMNS = ("alias", "canonical", "function", "scope", "level", "short", "collective",
+           "renamed", "note")
+REQUIRED = ("alias", "canonical", "scope")
+SCOPES = ("function", "body")
+LEVELS = ("", "国家", "省", "市", "县", "区", "乡镇", "其他")
+_BRACKETS = str.maketrans("〔【[〕】]", "((()))")
+_SPACE = re.compile(r"\s+")
+
+
+def name_key(surface: str) -> str:
+    """How names compare: the matching view, no white space, one kind of bracket.
+
+    >>> name_key("市住建局〔市执法局〕") == name_key("市住建局(市执法局)")
+    True
+    """
+    return _SPACE.sub("", view(surface)).translate(_BRACKETS)
+
+
+@dataclass(frozen=True)
+class AliasRow:
+    alias: str
+    canonical: str
+    function: str
+    scope: str
+    level: str
+    short: str
+    collective: bool
+    renamed: int | None
+    note: str
+    where: str  # file:line, for messages
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+@dataclass
+class AliasTable:
+    """Rows of one or more tables, indexed for resolution."""
+
+    rows: list[AliasRow] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    functions: dict[str, AliasRow] = field(default_factory=dict)
+    bodies: dict[str, AliasRow] = field(default_factory=dict)
+    stems: dict[str, str] = field(default_factory=dict)
+    places: dict[str, tuple[str, str]] = field(default_factory=dict)  # name/short → (full, level)
+    _canon: dict[tuple[str, str], AliasRow] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, user_tables: Sequence[str | Path] = (), national: bool = True) -> AliasTable:
+        """The national table (shipped in the package) overridden by `user_tables` in order.
+
+        Raises AliasTableError listing every problem of a table that does not validate.
+        """
+        table = cls()
+        paths = ([national_dir() / "functions.csv"] if national else []) + [
+            Path(p) for p in user_tables]
+        for path in paths:
+            rows, problems = read_table(path)
+            if problems:
+                shown = "; ".join(str(p) for p in problems[:3])
+                more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+                raise AliasTableError(f"{path}: {len(problems)} problem(s): {shown}{more}; "
+                                      "run `taskmap aliases check` for all")
+            table.add(rows, str(path))
+        if national:
+            table.places = read_places(national_dir() / "places.csv")
+        return table
+
+    def add(self, rows: Iterable[AliasRow], source: str) -> None:
+        """Add rows; a row overrides an earlier one with the same alias."""
+        self.sources.append(source)
+        for row in rows:
+            self.rows.append(row)
+            key = name_key(row.alias)
+            index = self.functions if row.scope == "function" else self.bodies
+            index[key] = row
+            if row.scope == "function":
+                self._canon.setdefault((row.function, row.level), row)
+                for stem in {row.function, _stem(row.alias), _stem(row.canonical)}:
+                    if len(stem) >= 2:
+                        self.stems.setdefault(stem, row.function)
+
+    def canonical_row(self, function: str, level: str) -> AliasRow | None:
+        """The row that names `function` at `level` (else the level-free row)."""
+        return self._canon.get((function, level)) or self._canon.get((function, ""))
+
+
+_TYPE_SUFFIXES = ("管理服务中心", "服务中心", "管理中心", "事务中心", "管理委员会", "委员会",
+                  "办公室", "管理局", "总局", "分局", "中心", "局", "委", "厅", "部", "办", "室")
+
+
+def _stem(name: str) -> str:
+    """A name without its kind of office: 机关事务管理中心 → 机关事务."""
+    key = name_key(name)
+    for suffix in _TYPE_SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return key[:-len(suffix)]
+    return key
+
+
+stem = _stem
+
+
+def national_dir() -> Path:
+    """Where the shipped tables are: inside the installed package, else the source tree."""
+    packaged = Path(str(resources.files("taskmap"))) / "aliases"
+    if (packaged / "functions.csv").is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "aliases"
+
+
+def read_table(path: str | Path) -> tuple[list[AliasRow], list[Problem]]:
+    """Rows of one table and every problem in it (all of them, not the first)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return [], [Problem(str(path), "no such file")]
+    except (OSError, UnicodeDecodeError) as e:
+        return [], [Problem(str(path), f"cannot read as UTF-8 text: {e}")]
+    reader = csv.DictReader(text.splitlines())
+    header = reader.fieldnames or []
+    missing = [c for c in REQUIRED if c not in header]
+    unknown = [c for c in header if c not in COLUMNS]
+    problems = []
+    if missing:
+        problems.append(Problem(f"{path}:1", f"missing column(s): {', '.join(missing)}"))
+    if unknown:
+        problems.append(Problem(f"{path}:1", f"unknown column(s): {', '.join(unknown)}; "
+                                             f"columns are {', '.join(COLUMNS)}"))
+    if missing:
+        return [], problems
+    rows = []
+    for n, raw in enumerate(reader, start=2):
+        row, row_problems = _row(raw, f"{path}:{n}")
+        problems += row_problems
+        if row is not None:
+            rows.append(row)
+    problems += _conflicts(rows)
+    return rows, problems
+
+
+def _row(raw: dict, where: str) -> tuple[AliasRow | None, list[Problem]]:
+    get = {c: (raw.get(c) or "").strip() for c in COLUMNS}
+    problems = [Problem(where, f"empty '{c}'") for c in REQUIRED if not get[c]]
+    if None in raw:
+        problems.append(Problem(where, "more cells than columns (an unquoted comma?)"))
+    if get["scope"] and get["scope"] not in SCOPES:
+        problems.append(Problem(where, f"scope '{get['scope']}' is not one of {', '.join(SCOPES)}"))
+    if get["level"] not in LEVELS:
+        problems.append(Problem(where, f"level '{get['level']}' is not one of "
+                                       f"{', '.join(x or '(empty)' for x in LEVELS)}"))
+    if get["collective"].lower() not in ("", "true", "false"):
+        problems.append(Problem(where, "collective must be true, false or empty"))
+    renamed = None
+    if get["renamed"]:
+        if re.fullmatch(r"(19|20)\d\d", get["renamed"]):
+            renamed = int(get["renamed"])
+        else:
+            problems.append(Problem(where, f"renamed '{get['renamed']}' is not a year"))
+    if problems:
+        return None, problems
+    return AliasRow(alias=get["alias"], canonical=get["canonical"],
+                    function=get["function"] or get["canonical"], scope=get["scope"],
+                    level=get["level"], short=get["short"], renamed=renamed, note=get["note"],
+                    collective=get["collective"].lower() == "true", where=where), []
+
+
+def _conflicts(rows: list[AliasRow]) -> list[Problem]:
+    """Duplicate rows, and an alias that points at two bodies or two functions."""
+    problems, seen = [], {}
+    for row in rows:
+        key = (row.scope, name_key(row.alias))
+        first = seen.get(key)
+        if first is None:
+            seen[key] = row
+        elif (first.canonical, first.function, first.level) == (
+                row.canonical, row.function, row.level):
+            problems.append(Problem(row.where, f"duplicate row: '{row.alias}' as at {first.where}"))
+        else:
+            problems.append(Problem(row.where, f"alias '{row.alias}' points at "
+                                               f"'{row.canonical}' ({row.function}) here and at "
+                                               f"'{first.canonical}' ({first.function}) at "
+                                               f"{first.where}"))
+    return problems
+
+
+def read_places(path: Path) -> dict[str, tuple[str, str]]:
+    places = {}
+    if not path.is_file():
+        return places
+    with path.open(encoding="utf-8-sig") as f:
+        for row in csv.DictReader(f):
+            full, short, level = row["name"].strip(), row["short"].strip(), row["level"].strip()
+            places[full] = (full, level)
+            places[short] = (full, level)
+    return places
+
+
+def check_tables(paths: Sequence[str | Path]) -> list[Problem]:
+    """Every problem of every table in `paths`."""
+    problems = []
+    for path in paths:
+        problems += read_table(path)[1]
+    return problems

@@ -1,0 +1,409 @@
+"""Resolve every agency surface of a plan to one canonical body, in tiers.
+
+exact → alias → normalized → prefix (carried over a list, or the plan's own level) →
+function (same kind of office within a level) → fuzzy (flagged) → unresolved (kept as
+written). Collectives (各县区人民政府, 有关部门, 成员单位) are recognised and marked.
+Jurisdiction qualifies every canonical name (六盘水市发展和改革委员会), so bodies of
+different places never merge when plans are pooled.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from .aliases import AliasRow, AliasTable, name_key, stem
+from .models import Assignment, Plan
+from .normalize import body_key, view
+
+TIERS = ("exact", "alias", "normalized", "prefix", "function", "collective", "fuzzy",
+         "unresolved")
+_RANK = {t: i for i, t in enumerate(TIERS)}
+LEVEL_WORDS = {"国家": "国家", "中央": "国家", "国务院": "国家", "省": "省", "自治区": "省",
+               "市": "市", "州": "市", "盟": "市", "县": "县", "旗": "县", "区": "区", "特区": "区",
+               "乡": "乡镇", "镇": "乡镇", "街道": "乡镇", "乡镇": "乡镇"}
+_PLACE_SUFFIX = {"特别行政区": "省", "自治区": "省", "省": "省", "自治州": "市", "地区": "市",
+                 "州": "市", "盟": "市", "市": "市", "自治县": "县", "县": "县", "旗": "县",
+                 "特区": "区", "新区": "区", "区": "区"}
+_SUFFIX_ALT = "|".join(sorted(_PLACE_SUFFIX, key=len, reverse=True))
+_PLACE = re.compile(rf"^(?P<place>[\u4e00-\u9fff]{{2,8}}?(?:{_SUFFIX_ALT}))")
+_LEVEL_PREFIX = re.compile(r"^(?:国家|中央|自治区|省|市|州|盟|县|旗|区|乡镇|乡|镇|街道)")
+_SECOND_NAME = re.compile(r"^(?P<main>.+?局|.+?委|.+?厅|.+?办|.+?中心)\((?P<second>[^()]+)\)$")
+_COLLECTIVE = re.compile(r"^各|^(?:省|市|县|区)?(?:级|直)?(?:各)?(?:有关|相关|其他|其余)"
+                         r"|(?:有关|相关)(?:部门|单位|机构)$|成员单位$|各部门$|各单位$")
+_PARK = re.compile(r"(?:经济技术开发区|高新技术产业开发区|开发区|高新区|经开区|工业园区|园区|"
+                   r"产业园|新区|示范区)(?:管委会|管理委员会)?$")
+_GENERIC_PARK = re.compile(r"^(?:园区|开发区|高新区|经开区|工业园区|产业园)(?:管委会|管理委员会)?$")
+_PBOC = re.compile(r"^(?:中国人民银行|人民银行|人行)(?P<place>.+?)"
+                   r"(?:营业管理部|中心支行|分行|支行)$")
+_GRID = re.compile(r"^(?:国网|国家电网)(?P<place>.+?)(?:供电公司|电力公司|供电局|供电分公司)$")
+_BARE_OFFICE = ("办公室", "办", "办公厅")
+_TAX = re.compile(r"^国家税务总局(?P<place>.+?)税务局$")
+_TITLE = re.compile(r"《([^》]{2,60}?)》")
+_PLAN_WORDS = ("方案", "计划", "意见", "规划", "要点", "清单", "办法", "通知", "措施")
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    """The place a plan belongs to (昆都仑区, level 区); None when it names none."""
+
+    place: str | None
+    level: str | None
+
+    @property
+    def short(self) -> str | None:
+        if not self.place:
+            return None
+        m = re.match(rf"^(.{{2,}}?)(?:{_SUFFIX_ALT})$", self.place)
+        return m.group(1) if m else self.place
+
+
+def plan_jurisdiction(lines: tuple[str, ...], table: AliasTable) -> Jurisdiction:
+    """The plan's own place, from its title (《…方案》 or a title line) near the top.
+
+    A candidate counts only if the document names it again (a title that merely opens
+    with a word ending in 市 or 区 does not make a place).
+    """
+    text = "\n".join(lines)
+    for line in lines[:40]:
+        v = view(line).strip()
+        titles = _TITLE.findall(v) or ([v] if len(v) <= 60 and v.endswith(_PLAN_WORDS) else [])
+        for title in titles:
+            title = re.sub(r"^(?:中共|中国共产党)", "", title)
+            if title.startswith("国务院") or title.startswith("国家"):
+                return Jurisdiction(None, "国家")
+            m = _PLACE.match(title)
+            if m and text.count(m.group("place")) >= 2:
+                place = m.group("place")
+                level = table.places.get(place, (place, _place_level(place)))[1]
+                return Jurisdiction(place, level)
+    return Jurisdiction(None, None)
+
+
+def _place_level(place: str) -> str:
+    for suffix in sorted(_PLACE_SUFFIX, key=len, reverse=True):
+        if place.endswith(suffix):
+            return _PLACE_SUFFIX[suffix]
+    return "其他"
+
+
+@dataclass(frozen=True)
+class Resolution:
+    canonical: str
+    display: str
+    level: str
+    function: str
+    tier: str
+    score: float
+    collective: bool = False
+    place: str | None = None  # explicit place or level prefix written in the surface
+
+
+@dataclass(frozen=True)
+class _Prefix:
+    place: str | None  # a named place (六盘水市, 浙江)
+    level: str | None  # 国家/省/市/县/区/乡镇 written or implied by the place
+    party: bool
+    rest: str
+    written: str  # the prefix as written
+
+
+class Resolver:
+    """Resolves the surfaces of one plan; call `resolve_plan` for the whole pass."""
+
+    def __init__(self, table: AliasTable, jurisdiction: Jurisdiction):
+        self.table = table
+        self.j = jurisdiction
+        self.parks: set[str] = set()
+
+    # ---------------------------------------------------------------- decomposition
+
+    def prefixes(self, key: str) -> list[_Prefix]:
+        """Ways to read `key` as [place][level][委]rest, most explicit first; the last is bare."""
+        out = []
+        places = []
+        if self.j.place:
+            places += [(self.j.place, self.j.level), (self.j.short, self.j.level)]
+        for name, (_, level) in self.table.places.items():
+            if key.startswith(name):
+                places.append((name, level))
+        m = _PLACE.match(key)
+        if m:
+            places.append((m.group("place"), _place_level(m.group("place"))))
+        for place, level in places:
+            if place and key.startswith(place) and len(key) > len(place):
+                out += self._after_place(place, level, key[len(place):], place)
+        out += self._after_place(None, None, key, "")
+        return out
+
+    def _after_place(self, place, level, rest, written) -> list[_Prefix]:
+        out = []
+        m = _LEVEL_PREFIX.match(rest)
+        if m and len(rest) > m.end():
+            word = m.group()
+            after = rest[m.end():]
+            lvl = LEVEL_WORDS[word] if not place else level
+            if after.startswith("委") and len(after) > 1:
+                out.append(_Prefix(place, lvl, True, after[1:], written + word + "委"))
+            out.append(_Prefix(place, lvl, False, after, written + word))
+        if place:
+            if rest.startswith("委") and len(rest) > 1:
+                out.append(_Prefix(place, level, True, rest[1:], written + "委"))
+            out.append(_Prefix(place, level, False, rest, written))
+        else:
+            out.append(_Prefix(None, None, False, rest, ""))
+        return out
+
+    # ---------------------------------------------------------------- one surface
+
+    def resolve(self, raw: str,
+                carried: _Prefix | None = None) -> tuple[Resolution, _Prefix | None]:
+        """Resolve one surface; `carried` is the prefix of the previous name in its list."""
+        key = name_key(raw)
+        normalized = key != re.sub(r"\s+", "", raw)
+        main = _SECOND_NAME.match(key)
+        if main and _agency_like(main.group("second")):
+            key, normalized = main.group("main"), True
+        if key.startswith(("中共", "中国共产党")) and "委" in key:
+            key = re.sub(r"^(?:中共|中国共产党)", "", key)
+        body = self.table.bodies.get(key)
+        if body is not None:
+            return self._body(body), None
+        if _COLLECTIVE.search(key) or (key in self.table.functions
+                                       and self.table.functions[key].collective):
+            return self._collective(raw), None
+        special = self._special(key)
+        if special is not None:
+            return special, None
+        if _PARK.search(key):
+            return self._park(key, normalized), None
+        found = self._function(key)
+        if found is None:
+            return self._unresolved(key), None
+        prefix, row, tier = found
+        explicit = prefix.level is not None or prefix.place is not None
+        level = prefix.level
+        if not explicit:
+            if carried is not None and not row.level:
+                level, tier = carried.level, _weaker(tier, "prefix")
+                prefix = replace(prefix, place=carried.place, level=carried.level)
+            elif row.level:
+                level = row.level
+            else:
+                level, tier = self.j.level or "", _weaker(tier, "prefix")
+        if normalized:
+            tier = _weaker(tier, "normalized")
+        res = self._qualified(row.function, level or "", prefix, row, tier)
+        return res, (prefix if explicit else carried)
+
+    def _function(self, key: str) -> tuple[_Prefix, AliasRow, str] | None:
+        candidates = self.prefixes(key)
+        for prefix in candidates:
+            row = self._lookup(prefix)
+            if row is not None:
+                return prefix, row, "alias"
+        for prefix in candidates:  # same kind of office: 机关事务管理中心 ~ 机关事务服务中心
+            function = self.table.stems.get(stem(prefix.rest))
+            if function and (prefix.party == function.startswith("党委")):
+                row = self.table.canonical_row(function, prefix.level or "")
+                if row is not None and len(prefix.rest) >= 3:
+                    return prefix, row, "function"
+        return None
+
+    def _lookup(self, prefix: _Prefix) -> AliasRow | None:
+        """A function row for the rest of the name. 市委办公室 is the party's office, never
+        the government's; a party body may be written without 委 (市编办) unless its alias
+        is a bare office word."""
+        row = self.table.functions.get(prefix.rest)
+        if row is None or row.collective:
+            return None
+        party_row = row.function.startswith("党委")
+        if prefix.party and not party_row:
+            return None
+        if party_row and not prefix.party and row.level != "国家" and row.alias in _BARE_OFFICE:
+            return None
+        return row
+
+    def _qualified(self, function, level, prefix: _Prefix, row: AliasRow, tier) -> Resolution:
+        place = prefix.place or self.j.place or ""
+        municipality = level == "省" and place.endswith("市")  # 北京市财政局, not 财政厅
+        named = self.table.canonical_row(function, "" if municipality else level) or row
+        national = named.level == "国家"
+        if prefix.place and prefix.place not in (self.j.place, self.j.short):
+            qualifier = prefix.place
+        elif national:
+            qualifier = ""
+        elif level == self.j.level and self.j.place:
+            qualifier = self.j.place
+        else:
+            qualifier = {"国家": "国家", "乡镇": "乡镇"}.get(level, level)
+        party = "委" if function.startswith("党委") and not national else ""
+        canonical = f"{qualifier}{party}{named.canonical}"
+        short = named.short or named.canonical
+        display = short if national else f"{_level_word(level, prefix)}{party}{short}"
+        tier = "exact" if tier == "alias" and name_key(canonical) in (
+            prefix.written + prefix.rest, prefix.rest) else tier
+        return Resolution(canonical, display, level or "其他", function, tier, 100.0,
+                          place=prefix.place)
+
+    def _body(self, row: AliasRow) -> Resolution:
+        """A body named in a table: tier alias, whoever wrote the row."""
+        return Resolution(row.canonical, row.short or row.canonical, row.level or "其他",
+                          row.function, "alias", 100.0, row.collective)
+
+    def _collective(self, raw: str) -> Resolution:
+        key = body_key(raw).replace("政府", "人民政府")
+        qualifier = ""
+        if self.j.place and not key.startswith(self.j.place):
+            qualifier = self.j.place
+            if self.j.level and key.startswith(self.j.level):  # 省级相关部门 → 浙江省级…
+                key = key[len(self.j.level):]
+        return Resolution(f"{qualifier}{key}", raw.strip(), self.j.level or "其他", "集体",
+                          "collective", 100.0, collective=True)
+
+    def _special(self, key: str) -> Resolution | None:
+        """Branches of vertical bodies named around their place: 人民银行六盘水市中心支行."""
+        for pattern, function, name in ((_PBOC, "人民银行", "中国人民银行{}分支机构"),
+                                        (_TAX, "税务", "国家税务总局{}税务局"),
+                                        (_GRID, "供电", "国网{}供电公司")):
+            m = pattern.match(key)
+            if m:
+                place = m.group("place")
+                return Resolution(name.format(place), key, _place_level(place), function,
+                                  "alias", 100.0, place=place)
+        return None
+
+    def _park(self, key: str, normalized: bool) -> Resolution:
+        """A development zone is its management committee; 园区管委会 is the plan's park."""
+        name = (key.replace("高新区", "高新技术产业开发区").replace("经开区", "经济技术开发区")
+                .replace("管委会", "管理委员会"))
+        if not name.endswith("管理委员会"):
+            name += "管理委员会"
+        tier = "normalized" if normalized or name != key else "exact"
+        if _GENERIC_PARK.match(re.sub(_LEVEL_PREFIX, "", key)):
+            named = sorted(self.parks)
+            if len(named) == 1:
+                return Resolution(named[0], key, self.j.level or "其他", "园区管理", "prefix",
+                                  100.0)
+            name = f"{self.j.place or ''}{name}"
+        return Resolution(name, key, self.j.level or "其他", "园区管理", tier, 100.0)
+
+    def _unresolved(self, key: str) -> Resolution:
+        """Kept as written; a level word of the plan's own level gets the plan's place."""
+        prefix = self.prefixes(key)[0]
+        canonical = key
+        word = prefix.written.removesuffix("委") if prefix.party else prefix.written
+        if prefix.place is None and word and prefix.level == self.j.level and self.j.place:
+            canonical = self.j.place + key[len(word):]
+        return Resolution(canonical, key, prefix.level or "其他", "", "unresolved", 0.0,
+                          place=prefix.place)
+
+    # ---------------------------------------------------------------- fuzzy pass
+
+    def fuzzy(self, key: str, known: dict[str, Resolution]) -> Resolution | None:
+        """A likely typo of a resolved name of the same level: a wrong prefix character
+        (事教育局 → 市教育局) or one rare character in place of a common one (区教肓局).
+        Two real bodies that differ by one common character (水务局, 商务局) never meet."""
+        if len(key) < 4:
+            return None
+        level = self.prefixes(key)[0].level or self.j.level
+        best, best_score = None, 0.0
+        for cand, res in sorted(known.items()):
+            if res.level != level or res.collective or len(cand) != len(key):
+                continue
+            if Levenshtein.distance(key, cand) != 1 or not _typo(key, cand):
+                continue
+            score = fuzz.ratio(key, cand, processor=name_key)
+            if score > best_score:
+                best, best_score = res, score
+        return replace(best, tier="fuzzy", score=round(best_score, 1)) if best else None
+
+
+def _typo(key: str, cand: str) -> bool:
+    """The one differing character is the level prefix, or a rare character."""
+    i = next(k for k, (a, b) in enumerate(zip(key, cand, strict=True)) if a != b)
+    if i == 0 and cand[0] in "省市县区":
+        return True
+    return not _common_hanzi(key[i])
+
+
+def _common_hanzi(ch: str) -> bool:
+    """One of the 3,755 GB2312 level-1 characters (the common ones)."""
+    try:
+        return 0xB0 <= ch.encode("gb2312")[0] <= 0xD7
+    except UnicodeEncodeError:
+        return False
+
+
+def _agency_like(s: str) -> bool:
+    return bool(re.search(r"(?:局|委|厅|办|中心|部|室)$", s))
+
+
+def _level_word(level: str, prefix: _Prefix) -> str:
+    if prefix.written and not prefix.place:
+        return prefix.written.removesuffix("委")
+    return {"国家": "", "乡镇": ""}.get(level, level)
+
+
+def _weaker(a: str, b: str) -> str:
+    return a if _RANK[a] >= _RANK[b] else b
+
+
+def resolve_plan(plan: Plan, lines: tuple[str, ...], table: AliasTable) -> Plan:
+    """Fill every assignment's canonical body; the same surface resolves the same way."""
+    resolver = Resolver(table, plan_jurisdiction(lines, table))
+    if resolver.j.level is None:
+        resolver.j = Jurisdiction(None, _majority_level(plan, resolver))
+    for task in plan.tasks:
+        for a in task.assignments:
+            key = name_key(a.raw)
+            if _PARK.search(key) and not _GENERIC_PARK.match(re.sub(_LEVEL_PREFIX, "", key)):
+                resolver.parks.add(resolver._park(key, False).canonical)
+    first: dict[str, Resolution] = {}
+    resolved: list[list[Resolution]] = []
+    for task in plan.tasks:
+        carried, row = None, []
+        for a in task.assignments:
+            if a.implicit:
+                res, _ = resolver.resolve(a.raw)
+            else:
+                res, carried = resolver.resolve(a.raw, carried)
+            first.setdefault(a.raw, res)
+            row.append(res)
+        resolved.append(row)
+    known = {name_key(raw): r for raw, r in first.items() if r.tier not in ("unresolved",
+                                                                              "fuzzy")}
+    for r in table.functions.values():
+        if not r.collective and not r.level and resolver.j.level:
+            res = resolver._qualified(r.function, resolver.j.level, _Prefix(
+                None, resolver.j.level, False, name_key(r.alias), resolver.j.level), r, "alias")
+            known.setdefault(name_key(resolver.j.level + r.alias), res)
+    fixed = {}
+    for raw, r in first.items():
+        if r.tier == "unresolved":
+            fixed[raw] = resolver.fuzzy(name_key(raw), known) or r
+    tasks = []
+    for task, row in zip(plan.tasks, resolved, strict=True):
+        assignments = tuple(_with(a, fixed.get(a.raw, r)) for a, r in zip(
+            task.assignments, row, strict=True))
+        tasks.append(replace(task, assignments=assignments))
+    return replace(plan, tasks=tuple(tasks), jurisdiction=resolver.j.place,
+                   level=resolver.j.level)
+
+
+def _majority_level(plan: Plan, resolver: Resolver) -> str | None:
+    counts: dict[str, int] = {}
+    for task in plan.tasks:
+        for a in task.assignments:
+            p = resolver.prefixes(name_key(a.raw))[0]
+            if p.level:
+                counts[p.level] = counts.get(p.level, 0) + 1
+    return max(sorted(counts), key=counts.get) if counts else None
+
+
+def _with(a: Assignment, r: Resolution) -> Assignment:
+    return replace(a, agency=r.canonical, display=r.display, level=r.level, function=r.function,
+                   tier=r.tier, score=r.score, collective=r.collective)

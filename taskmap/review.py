@@ -1,0 +1,95 @@
+"""The review workflow for names: every surface of a plan with how it resolved, and
+candidate alias rows for the ones a person should confirm (fuzzy, unresolved)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict, dataclass, fields, replace
+
+from .aliases import COLUMNS
+from .models import Plan
+
+REVIEW_FIRST = ("unresolved", "fuzzy")
+
+
+@dataclass(frozen=True)
+class Surface:
+    """One distinct surface of a plan and what it resolved to."""
+
+    raw: str
+    canonical: str
+    display: str
+    level: str
+    function: str
+    tier: str
+    score: float
+    collective: bool
+    count: int
+    first_line: int
+    source: str
+
+
+def surfaces(plan: Plan) -> list[Surface]:
+    """Distinct surfaces, unresolved and fuzzy first, then by tier and first line."""
+    seen: dict[str, Surface] = {}
+    for task in plan.tasks:
+        for a in task.assignments:
+            s = seen.get(a.raw)
+            if s is None:
+                seen[a.raw] = Surface(a.raw, a.agency, a.display, a.level, a.function, a.tier,
+                                      a.score, a.collective, 1, task.line, plan.source)
+            else:
+                seen[a.raw] = replace(s, count=s.count + 1)
+    order = {t: i for i, t in enumerate(REVIEW_FIRST)}
+    return sorted(seen.values(), key=lambda s: (order.get(s.tier, len(order)), s.tier,
+                                                s.first_line, s.raw))
+
+
+def tier_shares(plans: list[Plan]) -> dict[str, float]:
+    """Share of distinct surfaces (per plan) in each tier."""
+    counts: dict[str, int] = {}
+    for plan in plans:
+        for s in surfaces(plan):
+            counts[s.tier] = counts.get(s.tier, 0) + 1
+    total = sum(counts.values()) or 1
+    return {tier: n / total for tier, n in sorted(counts.items(), key=lambda x: -x[1])}
+
+
+def suggestion_rows(plans: list[Plan]) -> list[dict[str, str]]:
+    """Candidate rows (alias table schema, scope=body) for fuzzy and unresolved surfaces,
+    ready for a person to check and add with `--aliases`."""
+    rows, seen = [], set()
+    for plan in plans:
+        for s in surfaces(plan):
+            if s.tier not in REVIEW_FIRST or s.raw in seen:
+                continue
+            seen.add(s.raw)
+            rows.append({"alias": s.raw, "canonical": s.canonical, "function": s.function,
+                         "scope": "body", "level": s.level if s.level != "其他" else "",
+                         "short": s.display if s.tier == "fuzzy" else "", "collective": "",
+                         "renamed": "",
+                         "note": f"review: {s.tier} {s.score:g}, {s.source} line {s.first_line}"})
+    return rows
+
+
+def rows_to_csv(rows: list[dict[str, str]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def surfaces_to_json(items: list[Surface]) -> str:
+    return json.dumps([asdict(s) for s in items], ensure_ascii=False, indent=2) + "\n"
+
+
+def surfaces_to_csv(items: list[Surface]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=[f.name for f in fields(Surface)],
+                            lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(asdict(s) for s in items)
+    return out.getvalue()
