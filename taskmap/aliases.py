@@ -12,6 +12,7 @@ import csv
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -27,6 +28,7 @@ _BRACKETS = str.maketrans("〔【[〕】]", "((()))")
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(surface: str) -> str:
     """How names compare: the matching view, no white space, one kind of bracket.
 

@@ -207,9 +207,12 @@ def _warn_problems(c: Content, number: int, text: str, warnings) -> None:
 
 def _prose_rules(line: str, v: str, inside: list[bool], number: int, rules) -> None:
     """First-listed declarations and standing statements written as prose."""
-    for m in lx.FIRST_LISTED_LEADS.finditer(v):
-        if not inside[m.start()]:
-            rules.append(Rule(number, m.start(), first_lead=True))
+    if "第一" in v or "首位" in v or "最前" in v:
+        for m in lx.FIRST_LISTED_LEADS.finditer(v):
+            if not inside[m.start()]:
+                rules.append(Rule(number, m.start(), first_lead=True))
+    if "不再" not in v:
+        return
     for m in lx.STANDING.finditer(v):
         if not inside[m.start()]:
             t = SourceText(line)

@@ -89,13 +89,13 @@ def parse_content(src: str) -> Content:
     t = SourceText(src)
     work = list(t.v)
     statement: tuple[str, ...] = ()
-    m = lx.STANDING.search(t.v)
+    m = lx.STANDING.search(t.v) if "不再" in t.v else None
     if m:
         who = "who" if m.group("who") is not None else "who2"
         statement = tuple(s for s, _ in split_items(t, *_strip_by(t, *m.span(who))))
         work[m.start():m.end()] = ";" * (m.end() - m.start())
     declares = False
-    for m in lx.FIRST_LISTED_LEADS.finditer(t.v):
+    for m in lx.FIRST_LISTED_LEADS.finditer(t.v) if "第一" in t.v or "首位" in t.v else ():
         declares = True
         work[m.start():m.end()] = ";" * (m.end() - m.start())
     masked = "".join(work)

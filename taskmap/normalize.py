@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import opencc
 
@@ -32,6 +32,7 @@ def _fold_char(ch: str) -> str:
     return simplified if len(simplified) == 1 else ch
 
 
+@lru_cache(maxsize=1 << 16)
 def view(text: str) -> str:
     """Width-folded, Simplified view of `text`, exactly as long as `text`.
 

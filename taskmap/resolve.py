@@ -118,16 +118,23 @@ class Resolver:
         self.table = table
         self.j = jurisdiction
         self.parks: set[str] = set()
+        self._prefixes: dict[str, list[_Prefix]] = {}
+        self._places = sorted(table.places.items())
 
     # ---------------------------------------------------------------- decomposition
 
     def prefixes(self, key: str) -> list[_Prefix]:
         """Ways to read `key` as [place][level][委]rest, most explicit first; the last is bare."""
+        if key not in self._prefixes:
+            self._prefixes[key] = self._read_prefixes(key)
+        return self._prefixes[key]
+
+    def _read_prefixes(self, key: str) -> list[_Prefix]:
         out = []
         places = []
         if self.j.place:
             places += [(self.j.place, self.j.level), (self.j.short, self.j.level)]
-        for name, (_, level) in self.table.places.items():
+        for name, (_, level) in self._places:
             if key.startswith(name):
                 places.append((name, level))
         m = _PLACE.match(key)
