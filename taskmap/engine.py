@@ -1,0 +1,202 @@
+"""The workload engine: plans → polars frames → matrices and summaries.
+
+One long frame of assignments (one row per plan × task × role × body) is the base of
+every count; `build_matrix`, `agency_summary` and `co_assignments` read it. Switches leave
+out implicit or collective assignments; `by="function"` groups bodies by their kind, so
+plans of different places can be compared.
+
+>>> import taskmap
+>>> plan = taskmap.parse_text("一、任务\\n(一)节能\\n1.改造。(牵头单位:市发改委,责任单位:市财政局)")
+>>> build_matrix([plan]).columns
+['agency', '节能', '合计']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from .models import LEAD, RESPONSIBLE, Plan
+
+ROLE_ALL = "all"
+BY = ("canonical", "function")
+_ASSIGNMENT_SCHEMA = {
+    "plan": pl.String, "jurisdiction": pl.String, "task_id": pl.String, "line": pl.Int64,
+    "chapter": pl.String, "area": pl.String, "title": pl.String, "deadline": pl.String,
+    "role": pl.String, "raw": pl.String, "canonical": pl.String, "display": pl.String,
+    "level": pl.String, "function": pl.String, "implicit": pl.Boolean,
+    "collective": pl.Boolean, "tier": pl.String, "score": pl.Float64,
+}
+_TASK_SCHEMA = {
+    "plan": pl.String, "task_id": pl.String, "line": pl.Int64, "chapter": pl.String,
+    "area": pl.String, "title": pl.String, "deadline": pl.String, "block": pl.String,
+    "lead": pl.String, "responsible": pl.String, "implicit": pl.String,
+}
+
+
+def assignments_frame(plans: Sequence[Plan]) -> pl.DataFrame:
+    """One row per plan × task × role × body (two surfaces of one body in a task count once)."""
+    rows = []
+    for plan in plans:
+        for t in plan.tasks:
+            for a in t.assignments:
+                rows.append({
+                    "plan": plan.source, "jurisdiction": plan.jurisdiction, "task_id": t.id,
+                    "line": t.line, "chapter": t.chapter, "area": t.area or "(未分领域)",
+                    "title": t.title, "deadline": t.deadline, "role": a.role, "raw": a.raw,
+                    "canonical": a.agency, "display": a.display or a.raw, "level": a.level,
+                    "function": a.function or a.agency, "implicit": a.implicit,
+                    "collective": a.collective, "tier": a.tier, "score": a.score})
+    frame = pl.DataFrame(rows, schema=_ASSIGNMENT_SCHEMA, orient="row")
+    return frame.unique(subset=["plan", "task_id", "role", "canonical"], keep="first",
+                        maintain_order=True)
+
+
+def tasks_frame(plans: Sequence[Plan]) -> pl.DataFrame:
+    """One row per task: where it stands and who carries it (display names joined by 、)."""
+    rows = []
+    for plan in plans:
+        for t in plan.tasks:
+            rows.append({
+                "plan": plan.source, "task_id": t.id, "line": t.line, "chapter": t.chapter,
+                "area": t.area or "(未分领域)", "title": t.title, "deadline": t.deadline,
+                "block": t.block,
+                "lead": _join(a for a in t.assignments if a.role == LEAD and not a.implicit),
+                "responsible": _join(a for a in t.assignments
+                                     if a.role == RESPONSIBLE and not a.implicit),
+                "implicit": _join(a for a in t.assignments if a.implicit)})
+    return pl.DataFrame(rows, schema=_TASK_SCHEMA, orient="row")
+
+
+def _join(assignments) -> str:
+    names: list[str] = []
+    for a in assignments:
+        if a.raw not in names:
+            names.append(a.raw)
+    return "、".join(names)
+
+
+def select(frame: pl.DataFrame, role: str = ROLE_ALL, implicit: bool = True,
+           collective: bool = True, area: str | None = None) -> pl.DataFrame:
+    """The assignments a count is made of."""
+    if role not in (LEAD, RESPONSIBLE, ROLE_ALL):
+        raise ValueError(f"role must be lead, responsible or all, not {role!r}")
+    if role != ROLE_ALL:
+        frame = frame.filter(pl.col("role") == role)
+    if not implicit:
+        frame = frame.filter(~pl.col("implicit"))
+    if not collective:
+        frame = frame.filter(~pl.col("collective"))
+    if area is not None:
+        frame = frame.filter(pl.col("area") == area)
+    return frame
+
+
+def _frame(data) -> pl.DataFrame:
+    return data if isinstance(data, pl.DataFrame) else assignments_frame(data)
+
+
+def _key(by: str) -> str:
+    if by not in BY:
+        raise ValueError(f"by must be one of {', '.join(BY)}, not {by!r}")
+    return by
+
+
+def areas_in_order(frame: pl.DataFrame) -> list[str]:
+    """Areas in the order the plans first name them."""
+    return frame.select(pl.col("area").unique(maintain_order=True)).to_series().to_list()
+
+
+def build_matrix(data, role: str = LEAD, by: str = "canonical", implicit: bool = True,
+                 collective: bool = True, per_plan: bool = False) -> pl.DataFrame:
+    """Agency × area counts: how many tasks of each area each body carries in `role`.
+
+    `data` is a list of Plans or an assignments frame. Columns: `agency` (plus `plan` when
+    `per_plan`), one column per area in plan order, `合计`. Rows sorted by 合计, then name.
+    """
+    frame = _frame(data)
+    key = _key(by)
+    chosen = select(frame, role, implicit, collective)
+    if role == ROLE_ALL:  # a body both leading and sharing a task counts once
+        chosen = chosen.unique(subset=["plan", "task_id", key], maintain_order=True)
+    areas = areas_in_order(frame)
+    index = (["plan"] if per_plan else []) + ["agency"]
+    counts = (chosen.rename({key: "agency"}) if key != "agency" else chosen).group_by(
+        [*index, "area"], maintain_order=True).agg(pl.len().alias("n"))
+    if counts.is_empty():
+        return pl.DataFrame(schema={**{c: pl.String for c in index},
+                                    **{a: pl.UInt32 for a in areas}, "合计": pl.UInt32})
+    wide = counts.pivot(on="area", index=index, values="n", aggregate_function="sum",
+                        sort_columns=False)
+    for a in areas:
+        if a not in wide.columns:
+            wide = wide.with_columns(pl.lit(0, dtype=pl.UInt32).alias(a))
+    wide = wide.select(index + areas).fill_null(0).with_columns(
+        pl.sum_horizontal(areas).cast(pl.UInt32).alias("合计"))
+    return wide.sort(["合计", *index], descending=[True] + [False] * len(index))
+
+
+def agency_summary(data, by: str = "canonical", implicit: bool = True,
+                   collective: bool = True) -> pl.DataFrame:
+    """One row per body: tasks led, tasks shared, tasks in all, areas reached, plans, and
+    `share`: its tasks over all tasks of the plans it appears in."""
+    frame = _frame(data)
+    key = _key(by)
+    chosen = select(frame, ROLE_ALL, implicit, collective)
+    plan_tasks = frame.group_by("plan").agg(pl.col("task_id").n_unique().alias("plan_tasks"))
+    reach = chosen.select(key, "plan").unique().join(plan_tasks, on="plan").group_by(key).agg(
+        pl.col("plan_tasks").sum())
+    first = chosen.group_by(key, maintain_order=True).agg(
+        pl.col("display").first(), pl.col("level").first(), pl.col("function").first(),
+        pl.col("collective").first(), pl.col("tier").first(),
+        pl.struct("plan", "task_id").filter(pl.col("role") == LEAD).n_unique().alias("lead"),
+        pl.struct("plan", "task_id").filter(pl.col("role") == RESPONSIBLE).n_unique()
+        .alias("responsible"),
+        pl.struct("plan", "task_id").n_unique().alias("tasks"),
+        pl.col("area").n_unique().alias("areas"),
+        pl.col("plan").n_unique().alias("plans"))
+    summary = first.join(reach, on=key, how="left").with_columns(
+        (pl.col("tasks") / pl.col("plan_tasks")).alias("share"))
+    if key == "function":
+        summary = summary.with_columns(pl.col("function").alias("display"))
+    return summary.rename({key: "agency"} if key != "agency" else {}).select(
+        "agency", "display", "level", "function", "lead", "responsible", "tasks", "areas",
+        "plans", "share", "collective", "tier").sort(
+        ["lead", "tasks", "agency"], descending=[True, True, False])
+
+
+def co_assignments(data, by: str = "canonical", implicit: bool = False,
+                   collective: bool = False) -> pl.DataFrame:
+    """Pairs of bodies that share tasks: how often, and how often each leads them."""
+    frame = _frame(data)
+    key = _key(by)
+    chosen = select(frame, ROLE_ALL, implicit, collective).select(
+        "plan", "task_id", pl.col(key).alias("agency"), "role")
+    per_task = chosen.group_by(["plan", "task_id", "agency"], maintain_order=True).agg(
+        (pl.col("role") == LEAD).any().alias("leads"))
+    pairs = per_task.join(per_task, on=["plan", "task_id"], suffix="_b").filter(
+        pl.col("agency") < pl.col("agency_b"))
+    if pairs.is_empty():
+        return pl.DataFrame(schema={"a": pl.String, "b": pl.String, "shared": pl.UInt32,
+                                    "a_leads": pl.UInt32, "b_leads": pl.UInt32})
+    return pairs.group_by(["agency", "agency_b"]).agg(
+        pl.len().alias("shared"), pl.col("leads").sum().cast(pl.UInt32).alias("a_leads"),
+        pl.col("leads_b").sum().cast(pl.UInt32).alias("b_leads")).rename(
+        {"agency": "a", "agency_b": "b"}).sort(["shared", "a", "b"],
+                                               descending=[True, False, False])
+
+
+def plan_summary(plans: Sequence[Plan]) -> pl.DataFrame:
+    """One row per plan: tasks, bodies, names to review, warnings."""
+    rows = []
+    for plan in plans:
+        bodies = {a.agency for t in plan.tasks for a in t.assignments if not a.collective}
+        review = {a.raw for t in plan.tasks for a in t.assignments
+                  if a.tier in ("fuzzy", "unresolved")}
+        rows.append({"plan": plan.source, "jurisdiction": plan.jurisdiction,
+                     "tasks": len(plan.tasks), "bodies": len(bodies), "review": len(review),
+                     "warnings": len(plan.warnings)})
+    return pl.DataFrame(rows, schema={"plan": pl.String, "jurisdiction": pl.String,
+                                      "tasks": pl.Int64, "bodies": pl.Int64,
+                                      "review": pl.Int64, "warnings": pl.Int64}, orient="row")
