@@ -11,15 +11,17 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
 from . import __version__
 from .aliases import AliasTable, check_tables, national_dir
 from .errors import TaskmapError
 from .output import to_csv, to_json
-from .pipeline import load_plan
+from .pipeline import expand_inputs, load_plan, load_plans
 from .report import extract_view, surfaces_table
 from .review import rows_to_csv, suggestion_rows, surfaces, surfaces_to_csv, surfaces_to_json
+from .workload_view import workload_report
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Who leads and who shares each task of a Chinese action plan.")
@@ -74,6 +76,59 @@ def extract(
         _render(extract_view(result), output)
     else:
         _write(to_json(result) if format is ExtractFormat.json else to_csv(result), output)
+
+
+class By(str, Enum):
+    canonical = "canonical"
+    function = "function"
+
+
+class Role(str, Enum):
+    all = "all"
+    lead = "lead"
+    responsible = "responsible"
+
+
+PlansArg = Annotated[list[Path], typer.Argument(
+    help="Plan files, folders of plans, or glob patterns.")]
+ByOpt = Annotated[By, typer.Option("--by", help="Count per body, or per kind of body "
+                                                "(function) to compare plans of many places.")]
+ImplicitOpt = Annotated[bool, typer.Option("--implicit/--no-implicit",
+                                           help="Count agencies a standing statement adds.")]
+CollectiveOpt = Annotated[bool, typer.Option("--collective/--no-collective",
+                                             help="Count collectives (各县区人民政府 …).")]
+
+
+def _plans(inputs: list[Path], aliases: list[Path] | None):
+    """Load plans, with a progress bar on a terminal when there are several."""
+    table = _table(aliases)
+    paths = expand_inputs(inputs)
+    err = Console(stderr=True)
+    if len(paths) < 2 or not err.is_terminal:
+        return load_plans(paths, table)
+    with Progress(TextColumn("读取方案"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.description}"), console=err, transient=True) as bar:
+        task = bar.add_task("", total=len(paths))
+        return load_plans(paths, table, lambda p: bar.update(task, advance=1,
+                                                            description=p.name))
+
+
+@app.command()
+def report(
+    plans: PlansArg,
+    top: Annotated[int, typer.Option("--top", min=1, help="Bodies shown.")] = 15,
+    area: Annotated[str | None, typer.Option("--area", help="Only this action area.")] = None,
+    by: ByOpt = By.canonical,
+    role: Annotated[Role, typer.Option("--role", help="Which role the matrix counts.")] = Role.all,
+    implicit: ImplicitOpt = True,
+    collective: CollectiveOpt = True,
+    aliases: AliasesOpt = None,
+) -> None:
+    """Who carries how much, and where: summary, lead ranking, agency × area matrix, warnings."""
+    loaded = _plans(plans, aliases)
+    console = _console()
+    console.print(workload_report(loaded, top=top, area=area, by=by.value, role=role.value,
+                                  implicit=implicit, collective=collective, width=console.width))
 
 
 @aliases_app.command("check")
@@ -134,12 +189,17 @@ def _write(text: str, output: Path | None) -> None:
 PIPE_WIDTH = 160  # a pipe or a file has no terminal width; Chinese tables need room
 
 
+def _console() -> Console:
+    """The terminal, or a 160-column plain console for a pipe or a file."""
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=int(os.environ.get("COLUMNS", PIPE_WIDTH)))
+    return console
+
+
 def _render(renderable, output: Path | None) -> None:
     if output is None:
-        console = Console()
-        if not console.is_terminal:
-            console = Console(width=int(os.environ.get("COLUMNS", PIPE_WIDTH)))
-        console.print(renderable)
+        _console().print(renderable)
         return
     console = Console(record=True, width=PIPE_WIDTH, file=io.StringIO())
     console.print(renderable)

@@ -46,7 +46,9 @@ def assignments_frame(plans: Sequence[Plan]) -> pl.DataFrame:
                     "line": t.line, "chapter": t.chapter, "area": t.area or "(未分领域)",
                     "title": t.title, "deadline": t.deadline, "role": a.role, "raw": a.raw,
                     "canonical": a.agency, "display": a.display or a.raw, "level": a.level,
-                    "function": a.function or a.agency, "implicit": a.implicit,
+                    # a collective is never one kind of bureau: it keeps its own name
+                    "function": a.agency if a.collective or not a.function else a.function,
+                    "implicit": a.implicit,
                     "collective": a.collective, "tier": a.tier, "score": a.score})
     frame = pl.DataFrame(rows, schema=_ASSIGNMENT_SCHEMA, orient="row")
     return frame.unique(subset=["plan", "task_id", "role", "canonical"], keep="first",
@@ -147,9 +149,9 @@ def agency_summary(data, by: str = "canonical", implicit: bool = True,
     plan_tasks = frame.group_by("plan").agg(pl.col("task_id").n_unique().alias("plan_tasks"))
     reach = chosen.select(key, "plan").unique().join(plan_tasks, on="plan").group_by(key).agg(
         pl.col("plan_tasks").sum())
+    kept = [c for c in ("display", "level", "function", "collective", "tier") if c != key]
     first = chosen.group_by(key, maintain_order=True).agg(
-        pl.col("display").first(), pl.col("level").first(), pl.col("function").first(),
-        pl.col("collective").first(), pl.col("tier").first(),
+        *(pl.col(c).first() for c in kept),
         pl.struct("plan", "task_id").filter(pl.col("role") == LEAD).n_unique().alias("lead"),
         pl.struct("plan", "task_id").filter(pl.col("role") == RESPONSIBLE).n_unique()
         .alias("responsible"),
@@ -159,8 +161,11 @@ def agency_summary(data, by: str = "canonical", implicit: bool = True,
     summary = first.join(reach, on=key, how="left").with_columns(
         (pl.col("tasks") / pl.col("plan_tasks")).alias("share"))
     if key == "function":
-        summary = summary.with_columns(pl.col("function").alias("display"))
-    return summary.rename({key: "agency"} if key != "agency" else {}).select(
+        summary = summary.with_columns(pl.col("function").alias("display"),
+                                       pl.col("function").alias("agency"))
+    else:
+        summary = summary.rename({key: "agency"})
+    return summary.select(
         "agency", "display", "level", "function", "lead", "responsible", "tasks", "areas",
         "plans", "share", "collective", "tier").sort(
         ["lead", "tasks", "agency"], descending=[True, True, False])

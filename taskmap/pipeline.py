@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 
 from .aliases import AliasTable
 from .blocks import find_blocks
+from .errors import InputNotFound
 from .models import Document, Plan
 from .normalize import view
 from .outline import parse_outline
@@ -47,6 +49,42 @@ def load_plan(path: str | Path, aliases: AliasTable | None = None) -> Plan:
     ['区发改委']
     """
     return parse_document(read_document(path), aliases)
+
+
+PLAN_SUFFIXES = (".txt",)
+
+
+def expand_inputs(inputs: Sequence[str | Path]) -> list[Path]:
+    """Plan files named by paths, folders (their plan files, sorted) or glob patterns.
+
+    Raises InputNotFound for an input that names nothing.
+    """
+    out: list[Path] = []
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            found = sorted(f for f in p.iterdir() if f.suffix.lower() in PLAN_SUFFIXES)
+        elif p.exists():
+            found = [p]
+        elif any(ch in str(item) for ch in "*?["):
+            found = sorted(Path().glob(str(item)))
+        else:
+            raise InputNotFound(f"{item}: no such file or folder")
+        if not found:
+            raise InputNotFound(f"{item}: no plan files ({', '.join(PLAN_SUFFIXES)}) found")
+        out.extend(f for f in found if f not in out)
+    return out
+
+
+def load_plans(inputs: Sequence[str | Path], aliases: AliasTable | None = None,
+               progress: Callable[[Path], None] | None = None) -> list[Plan]:
+    """Every plan named by `inputs` (files, folders, globs); `progress(path)` after each."""
+    plans = []
+    for path in expand_inputs(inputs):
+        plans.append(load_plan(path, aliases))
+        if progress is not None:
+            progress(path)
+    return plans
 
 
 def parse_text(text: str, source: str = "<text>", aliases: AliasTable | None = None) -> Plan:

@@ -67,7 +67,7 @@ def plan_jurisdiction(lines: tuple[str, ...], table: AliasTable) -> Jurisdiction
     A candidate counts only if the document names it again (a title that merely opens
     with a word ending in 市 or 区 does not make a place).
     """
-    text = "\n".join(lines)
+    text = view("\n".join(lines))
     for line in lines[:40]:
         v = view(line).strip()
         titles = _TITLE.findall(v) or ([v] if len(v) <= 60 and v.endswith(_PLAN_WORDS) else [])

@@ -1,0 +1,123 @@
+"""Rich renderables of the workload report, in Chinese. Returns them; never prints."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+from rich import box
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from . import engine
+from .models import Plan
+
+ROLE_LABELS = {"lead": "牵头", "responsible": "参与", "all": "牵头及参与"}
+_NUMERALS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_HEAT = ("grey50", "green", "yellow", "dark_orange", "red")
+
+
+def summary_table(plans: Sequence[Plan]) -> Table:
+    """One row per plan, and a pooled row when there are several."""
+    frame = engine.plan_summary(plans)
+    table = Table(title="概况", box=box.SIMPLE_HEAVY)
+    for header, justify in (("方案", "left"), ("辖区", "left"), ("任务数", "right"),
+                            ("责任主体数", "right"), ("待核实名称", "right"),
+                            ("解析警告", "right")):
+        table.add_column(header, justify=justify, overflow="fold")
+    for r in frame.iter_rows(named=True):
+        table.add_row(r["plan"], r["jurisdiction"] or "—", str(r["tasks"]), str(r["bodies"]),
+                      _flag(r["review"]), _flag(r["warnings"]))
+    if len(plans) > 1:
+        bodies = engine.assignments_frame(plans).filter(~pl.col("collective"))
+        table.add_row(Text("合计", style="bold"), "", str(frame["tasks"].sum()),
+                      str(bodies["canonical"].n_unique()), _flag(frame["review"].sum()),
+                      _flag(frame["warnings"].sum()), style="bold")
+    return table
+
+
+def _flag(n: int) -> Text:
+    return Text(str(n), style="bold yellow" if n else "")
+
+
+def ranking_table(summary: pl.DataFrame, top: int) -> Table:
+    """Bodies by tasks led, with a bar."""
+    table = Table(title=f"牵头任务排名(前{top}位)", box=box.SIMPLE_HEAVY)
+    for header, kwargs in (("序号", {"justify": "right"}), ("单位", {}),
+                           ("牵头", {"justify": "right"}), ("参与", {"justify": "right"}),
+                           ("涉及领域", {"justify": "right"}), ("", {"no_wrap": True})):
+        table.add_column(header, overflow="fold", **kwargs)
+    rows = summary.filter(~pl.col("collective")).head(top)
+    most = max(rows["lead"].max() or 1, 1)
+    for n, r in enumerate(rows.iter_rows(named=True), start=1):
+        bar = "█" * max(1, round(r["lead"] / most * 20)) if r["lead"] else ""
+        table.add_row(str(n), r["display"], str(r["lead"]), str(r["responsible"]),
+                      str(r["areas"]), Text(bar, style="cyan"))
+    return table
+
+
+def matrix_table(matrix: pl.DataFrame, summary: pl.DataFrame, role: str, top: int,
+                 max_areas: int = 20) -> Group:
+    """The agency × area matrix with heat colours; areas numbered, legend below. Only the
+    `max_areas` busiest areas are shown (in plan order); a line says how many are not."""
+    all_areas = [c for c in matrix.columns if c not in ("agency", "plan", "合计")]
+    totals = {a: matrix[a].sum() for a in all_areas}
+    busiest = set(sorted(all_areas, key=lambda a: (-totals[a], all_areas.index(a)))[:max_areas])
+    areas = [a for a in all_areas if a in busiest]
+    names = dict(zip(summary["agency"], summary["display"], strict=True))
+    table = Table(title=f"单位 × 行动领域({ROLE_LABELS[role]}任务数)", box=box.SIMPLE_HEAVY)
+    table.add_column("单位", overflow="fold")
+    for i, _ in enumerate(areas):
+        table.add_column(_NUMERALS[i] if i < len(_NUMERALS) else str(i + 1), justify="right")
+    table.add_column("合计", justify="right", style="bold")
+    most = max((max(r[a] for a in areas) for r in matrix.iter_rows(named=True)), default=1)
+    for r in matrix.head(top).iter_rows(named=True):
+        cells = [_heat(r[a], most) for a in areas]
+        table.add_row(names.get(r["agency"], r["agency"]), *cells, str(r["合计"]))
+    legend = Text("  ".join(f"{_NUMERALS[i] if i < len(_NUMERALS) else i + 1} {a}"
+                            for i, a in enumerate(areas)), style="dim")
+    parts = [table, legend]
+    hidden = len(all_areas) - len(areas)
+    if hidden:
+        parts.append(Text(f"另有{hidden}个行动领域未列出(终端宽度所限):用 --area 查看单个领域,"
+                          "或 taskmap export 导出 Excel 查看全部。", style="yellow"))
+    return Group(*parts)
+
+
+def _heat(n: int, most: int) -> Text:
+    if not n:
+        return Text("·", style="grey50")
+    level = min(len(_HEAT) - 1, 1 + (n * (len(_HEAT) - 2)) // max(most, 1))
+    return Text(str(n), style=f"bold {_HEAT[level]}")
+
+
+def warnings_table(plans: Sequence[Plan]) -> Table | Text:
+    rows = [(p.source, w) for p in plans for w in p.warnings]
+    if not rows:
+        return Text("无解析警告。", style="green")
+    table = Table(title="解析警告", box=box.SIMPLE_HEAVY, title_style="bold yellow")
+    for header, kwargs in (("方案", {}), ("行号", {"justify": "right"}), ("原文", {}),
+                           ("原因", {})):
+        table.add_column(header, overflow="fold", **kwargs)
+    for source, w in rows:
+        table.add_row(source, str(w.line), w.text, w.reason)
+    return table
+
+
+def workload_report(plans: Sequence[Plan], *, top: int = 15, area: str | None = None,
+                    by: str = "canonical", role: str = "all", implicit: bool = True,
+                    collective: bool = True, width: int = 160) -> Group:
+    """The whole terminal report: summary, lead ranking, matrix, warnings."""
+    frame = engine.assignments_frame(plans)
+    if area is not None:
+        frame = frame.filter(pl.col("area") == area)
+    summary = engine.agency_summary(frame, by=by, implicit=implicit, collective=collective)
+    matrix = engine.build_matrix(frame, role=role, by=by, implicit=implicit,
+                                 collective=collective)
+    parts = [summary_table(plans), ranking_table(summary, top),
+             matrix_table(matrix, summary, role, top, max_areas=max(3, (width - 30) // 5)),
+             warnings_table(plans)]
+    if area is not None:
+        parts.insert(1, Text(f"行动领域:{area}", style="bold"))
+    return Group(*parts)
