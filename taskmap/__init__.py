@@ -7,14 +7,16 @@
 """
 
 from .aliases import AliasTable
+from .engine import agency_summary, assignments_frame, build_matrix, co_assignments, tasks_frame
 from .errors import AliasTableError, DecodeError, InputNotFound, TaskmapError, UnsupportedFormat
 from .models import Assignment, Document, Heading, ParseWarning, Plan, Task
-from .pipeline import load_plan, parse_document, parse_text
+from .pipeline import load_plan, load_plans, parse_document, parse_text
 from .read import read_document
 
 __all__ = [
     "AliasTable", "AliasTableError", "Assignment", "DecodeError", "Document", "Heading",
     "InputNotFound", "ParseWarning", "Plan", "Task", "TaskmapError", "UnsupportedFormat",
-    "load_plan", "parse_document", "parse_text", "read_document",
+    "agency_summary", "assignments_frame", "build_matrix", "co_assignments", "load_plan",
+    "load_plans", "parse_document", "parse_text", "read_document", "tasks_frame",
 ]
 __version__ = "0.1.0"

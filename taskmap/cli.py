@@ -17,6 +17,7 @@ from rich.text import Text
 from . import __version__
 from .aliases import AliasTable, check_tables, national_dir
 from .errors import TaskmapError
+from .frames_out import write_frames
 from .output import to_csv, to_json
 from .pipeline import expand_inputs, load_plan, load_plans
 from .report import extract_view, surfaces_table
@@ -129,6 +130,39 @@ def report(
     console = _console()
     console.print(workload_report(loaded, top=top, area=area, by=by.value, role=role.value,
                                   implicit=implicit, collective=collective, width=console.width))
+
+
+class ExportFormat(str, Enum):
+    xlsx = "xlsx"
+    csv = "csv"
+    json = "json"
+    parquet = "parquet"
+
+
+@app.command()
+def export(
+    plans: PlansArg,
+    output: Annotated[Path, typer.Option("--output", "-o", help="FILE.xlsx, or a folder for "
+                                                                "csv/json/parquet.")],
+    format: Annotated[ExportFormat | None, typer.Option(
+        "--format", "-f", help="Default: xlsx when -o ends in .xlsx, else csv.")] = None,
+    by: ByOpt = By.canonical,
+    implicit: ImplicitOpt = True,
+    collective: CollectiveOpt = True,
+    aliases: AliasesOpt = None,
+) -> None:
+    """The workbook for leadership (.xlsx), or the frames and matrices as data files."""
+    fmt = format or (ExportFormat.xlsx if output.suffix.lower() == ".xlsx" else ExportFormat.csv)
+    loaded = _plans(plans, aliases)
+    switches = {"by": by.value, "implicit": implicit, "collective": collective}
+    if fmt is ExportFormat.xlsx:
+        from .export import write_workbook
+
+        write_workbook(loaded, output, **switches)
+        typer.echo(f"wrote {output}", err=True)
+    else:
+        written = write_frames(loaded, output, fmt.value, **switches)
+        typer.echo(f"wrote {len(written)} files to {output}", err=True)
 
 
 @aliases_app.command("check")

@@ -18,3 +18,13 @@ def test_extract_folder_writes_every_assignment(tmp_path):
     sources = {r["source"] for r in rows if r["kind"] == "assignment"}
     assert len(sources) == len(list(DATA.glob("*.txt")))
     assert all(r["role"] in ("lead", "responsible") for r in rows if r["kind"] == "assignment")
+
+
+def test_build_matrix_example(tmp_path):
+    out = tmp_path / "m.csv"
+    result = subprocess.run([sys.executable, str(ROOT / "examples" / "build_matrix.py"),
+                             str(DATA), "--by", "function", "-o", str(out)],
+                            capture_output=True, text=True, check=True)
+    assert "发展和改革" in out.read_text(encoding="utf-8")
+    assert (tmp_path / "m_per_plan.csv").is_file()
+    assert "plans" in result.stdout

@@ -1,0 +1,53 @@
+"""Frames and matrices out as files for analysts: CSV, JSON or Parquet, one file each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import polars as pl
+
+from . import engine
+from .errors import TaskmapError
+from .models import Plan
+
+FORMATS = ("csv", "json", "parquet")
+
+
+def frames(plans: Sequence[Plan], by: str = "canonical", implicit: bool = True,
+           collective: bool = True) -> dict[str, pl.DataFrame]:
+    """Every frame the workbook is built from, by file stem."""
+    data = engine.assignments_frame(plans)
+    switches = {"by": by, "implicit": implicit, "collective": collective}
+    return {
+        "plans": engine.plan_summary(plans),
+        "tasks": engine.tasks_frame(plans),
+        "assignments": data,
+        "agency_summary": engine.agency_summary(data, **switches),
+        "matrix_lead": engine.build_matrix(data, role="lead", **switches),
+        "matrix_responsible": engine.build_matrix(data, role="responsible", **switches),
+        "matrix_all": engine.build_matrix(data, role="all", **switches),
+        "co_assignments": engine.co_assignments(data, by=by),
+    }
+
+
+def write_frames(plans: Sequence[Plan], folder: str | Path, fmt: str, **switches) -> list[Path]:
+    """Write every frame to `folder` as `<name>.<fmt>`; returns the paths written."""
+    if fmt not in FORMATS:
+        raise TaskmapError(f"format '{fmt}' is not one of {', '.join(FORMATS)}")
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise TaskmapError(f"{folder}: cannot create folder: {e.strerror}") from None
+    written = []
+    for name, frame in frames(plans, **switches).items():
+        path = folder / f"{name}.{fmt}"
+        if fmt == "csv":
+            frame.write_csv(path)
+        elif fmt == "json":
+            path.write_text(frame.write_json() + "\n", encoding="utf-8")
+        else:
+            frame.write_parquet(path)
+        written.append(path)
+    return written
