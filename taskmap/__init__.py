@@ -9,6 +9,7 @@
 from .aliases import AliasTable
 from .engine import agency_summary, assignments_frame, build_matrix, co_assignments, tasks_frame
 from .errors import AliasTableError, DecodeError, InputNotFound, TaskmapError, UnsupportedFormat
+from .export import write_workbook
 from .models import Assignment, Document, Heading, ParseWarning, Plan, Task
 from .pipeline import load_plan, load_plans, parse_document, parse_text
 from .read import read_document
@@ -18,5 +19,6 @@ __all__ = [
     "InputNotFound", "ParseWarning", "Plan", "Task", "TaskmapError", "UnsupportedFormat",
     "agency_summary", "assignments_frame", "build_matrix", "co_assignments", "load_plan",
     "load_plans", "parse_document", "parse_text", "read_document", "tasks_frame",
+    "write_workbook",
 ]
 __version__ = "0.1.0"

@@ -17,6 +17,7 @@ from rich.text import Text
 from . import __version__
 from .aliases import AliasTable, check_tables, national_dir
 from .errors import TaskmapError
+from .export import write_workbook
 from .frames_out import write_frames
 from .output import to_csv, to_json
 from .pipeline import expand_inputs, load_plan, load_plans
@@ -156,8 +157,6 @@ def export(
     loaded = _plans(plans, aliases)
     switches = {"by": by.value, "implicit": implicit, "collective": collective}
     if fmt is ExportFormat.xlsx:
-        from .export import write_workbook
-
         write_workbook(loaded, output, **switches)
         typer.echo(f"wrote {output}", err=True)
     else:
@@ -244,9 +243,10 @@ def main() -> None:
     """Entry point: run the app; a TaskmapError is one line on stderr and exit status 1."""
     try:
         app(standalone_mode=False)
-    except TaskmapError as e:
+    except (TaskmapError, OSError) as e:  # OSError: a file system refusal, said in one line
         if _state["debug"]:
             raise
-        message = Text.assemble(("error: ", "bold red"), str(e))  # no markup from file names
+        text = str(e) if isinstance(e, TaskmapError) else f"{e.filename or ''}: {e.strerror or e}"
+        message = Text.assemble(("error: ", "bold red"), text)  # no markup from file names
         Console(stderr=True, soft_wrap=True).print(message, highlight=False)
         sys.exit(1)

@@ -1,0 +1,403 @@
+"""The Excel workbook for leadership: the task breakdown, who leads and who shares in each
+area as heat maps, a summary per body with a chart, pairs of bodies, names to check and
+parse warnings — in Chinese, set up for A4 print, and the same bytes for the same input.
+
+>>> import taskmap, tempfile, pathlib
+>>> plan = taskmap.parse_text("一、任务\\n(一)节能\\n1.改造。(牵头单位:市发改委,责任单位:市财政局)")
+>>> out = write_workbook([plan], pathlib.Path(tempfile.mkdtemp()) / "plan.xlsx")
+>>> out.suffix
+'.xlsx'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+from . import engine
+from .models import LEAD, RESPONSIBLE, Plan
+from .review import REVIEW_FIRST, surfaces
+from .xlsx_style import (
+    BODY_BOLD,
+    BORDER,
+    STACKED,
+    TITLE_FONT,
+    TOP_WRAP,
+    TOTAL_FILL,
+    Col,
+    body_row,
+    header_row,
+    print_setup,
+    put,
+    save_stable,
+    text_width,
+    write_table,
+)
+
+SHEETS = ("说明", "任务分解表", "牵头矩阵", "参与矩阵", "部门汇总", "牵头统计图", "协同关系",
+          "待核实名称", "解析警告")
+TASKS_SHEET = "任务分解表"
+TIER_LABELS = {
+    "exact": "完全一致", "alias": "别名", "normalized": "规范化", "prefix": "前缀推断",
+    "function": "职能匹配", "collective": "集合主体", "fuzzy": "模糊匹配(待核实)",
+    "unresolved": "未识别(待核实)",
+}
+ROLE_LABELS = {LEAD: "牵头", RESPONSIBLE: "参与"}
+ZERO_BLANK = "0;-0;;@"  # zeros print as blank cells, the value stays 0
+GUIDE = (
+    ("说明", "本页：来源文件、统计口径、总体情况和各表说明。"),
+    ("任务分解表", "每项重点任务一行，按方案原文顺序；单位名称照录原文，附原文行号。"),
+    ("牵头矩阵", "各单位在各行动领域牵头的任务数，颜色越深任务越多；点击数字可跳转到"
+                 "任务分解表中对应的第一项任务。"),
+    ("参与矩阵", "各单位在各行动领域作为责任（配合）单位参与的任务数，读法同牵头矩阵。"),
+    ("部门汇总", "每个单位一行：牵头、参与任务数，涉及领域数，任务占比，名称匹配方式。"),
+    ("牵头统计图", "牵头任务数居前的单位条形图。"),
+    ("协同关系", "两两单位共同承担的任务数，以及各自在其中牵头的次数。"),
+    ("待核实名称", "模糊匹配或未能识别的单位名称，请人工核对。"),
+    ("解析警告", "形似分工表述但未采用的原文，附行号和原因，请人工核对。"),
+)
+
+
+@dataclass(frozen=True)
+class _Book:
+    """What every sheet reads: the plans, their frames and the switches."""
+
+    plans: tuple[Plan, ...]
+    frame: pl.DataFrame
+    tasks: pl.DataFrame
+    summary: pl.DataFrame
+    implicit: bool
+    collective: bool
+    by: str
+    top: int
+
+    @property
+    def multi(self) -> bool:
+        return len(self.plans) > 1
+
+    def display(self) -> dict[str, str]:
+        """The short name of each body (agency → display)."""
+        return dict(zip(self.summary["agency"], self.summary["display"], strict=True))
+
+
+def write_workbook(plans: Sequence[Plan], path: str | Path, *, implicit: bool = True,
+                   collective: bool = True, by: str = "canonical", top: int = 15) -> Path:
+    """Write the leadership workbook of `plans` to `path` (.xlsx) and return the path.
+
+    `implicit` / `collective` count implied and group bodies (各县区人民政府); `by` is
+    "canonical" (one row per body) or "function" (one row per kind of body); `top` is how
+    many bodies the lead chart shows. No cell is ever a formula; no date is written.
+    """
+    if by not in engine.BY:
+        raise ValueError(f"by must be one of {', '.join(engine.BY)}, not {by!r}")
+    if top < 1:
+        raise ValueError(f"top must be at least 1, not {top}")
+    frame = engine.assignments_frame(plans)
+    book = _Book(tuple(plans), frame, engine.tasks_frame(plans),
+                 engine.agency_summary(frame, by=by, implicit=implicit, collective=collective),
+                 implicit, collective, by, top)
+    wb = Workbook()
+    wb.remove(wb.active)
+    _guide_sheet(wb.create_sheet(SHEETS[0]), book)
+    rows = _tasks_sheet(wb.create_sheet(TASKS_SHEET), book)
+    _matrix_sheet(wb.create_sheet("牵头矩阵"), book, LEAD, rows)
+    _matrix_sheet(wb.create_sheet("参与矩阵"), book, RESPONSIBLE, rows)
+    _summary_sheet(wb.create_sheet("部门汇总"), book)
+    _chart_sheet(wb.create_sheet("牵头统计图"), book)
+    _pairs_sheet(wb.create_sheet("协同关系"), book)
+    _review_sheet(wb.create_sheet("待核实名称"), book)
+    _warnings_sheet(wb.create_sheet("解析警告"), book)
+    return save_stable(wb, Path(path))
+
+
+# 说明 ---------------------------------------------------------------------------------
+
+def _file_name(source: str) -> str:
+    return Path(source).name or source
+
+
+def _digest(source: str) -> str:
+    """First 12 hex digits of the SHA-256 of the file's bytes, if the file exists."""
+    path = Path(source)
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.is_file() else "—"
+
+
+def _guide_sheet(ws, book: _Book) -> None:
+    put(ws["A1"], "行动方案重点任务分工统计", TITLE_FONT)
+    row = _source_table(ws, book, top=3)
+    row = _text_block(ws, row + 2, "二、统计口径", _switch_lines(book))
+    row = _text_block(ws, row + 1, "三、总体情况", _count_lines(book))
+    _text_block(ws, row + 1, "四、各表说明", [(n, t) for n, t in GUIDE if n in SHEETS])
+    for letter, width in zip("ABCDEFGH", (6, 34, 18, 12, 9, 9, 11, 10), strict=True):
+        ws.column_dimensions[letter].width = width
+    print_setup(ws, freeze=None)
+
+
+def _source_table(ws, book: _Book, top: int) -> int:
+    put(ws.cell(top, 1), "一、来源文件", BODY_BOLD)
+    cols = [Col("序号"), Col("文件名", wrap=True), Col("SHA-256（前12位）"), Col("行政区域"),
+            Col("任务数"), Col("单位数"), Col("待核实名称"), Col("解析警告")]
+    header_row(ws, top + 1, [c.header for c in cols])
+    summary = engine.plan_summary(book.plans).iter_rows(named=True)
+    row = top + 1
+    for i, s in enumerate(summary, start=1):
+        row += 1
+        body_row(ws, row, [i, _file_name(s["plan"]), _digest(s["plan"]),
+                           s["jurisdiction"] or "—", s["tasks"], s["bodies"], s["review"],
+                           s["warnings"]], cols)
+    ws.auto_filter.ref = f"A{top + 1}:H{row}"
+    return row
+
+
+def _switch_lines(book: _Book) -> list[tuple[str, str]]:
+    return [
+        ("隐含落实单位", ("计入" if book.implicit else "不计入")
+         + "（方案中“以下任务均需……落实”等统一表述所指的单位）"),
+        ("集合主体", ("计入" if book.collective else "不计入")
+         + "（如“各县(市、区)人民政府”等一类单位的统称）"),
+        ("统计对象", "按单位（规范名称）" if book.by == "canonical"
+         else "按职能类别（便于不同地区方案比较）"),
+        ("任务占比", "单位承担的任务数 ÷ 其所在方案的任务总数"),
+        ("牵头统计图", f"牵头任务数前 {book.top} 位"),
+    ]
+
+
+def _count_lines(book: _Book) -> list[tuple[str, str]]:
+    bodies = book.frame.filter(~pl.col("collective"))["canonical"].n_unique()
+    groups = book.frame.filter(pl.col("collective"))["canonical"].n_unique()
+    review = sum(1 for p in book.plans for s in surfaces(p) if s.tier in REVIEW_FIRST)
+    lead, share = (engine.select(book.frame, r, book.implicit, book.collective).height
+                   for r in (LEAD, RESPONSIBLE))
+    areas = len(engine.areas_in_order(book.frame))
+    return [
+        ("方案文件", f"{len(book.plans)} 个"),
+        ("重点任务", f"{book.tasks.height} 项，分属 {areas} 个行动领域"),
+        ("涉及单位", f"{bodies} 个，另有集合主体 {groups} 个"),
+        ("牵头分工", f"{lead} 条（单位×任务）"),
+        ("参与分工", f"{share} 条（单位×任务）"),
+        ("待核实名称", f"{review} 个（见“待核实名称”表）"),
+        ("解析警告", f"{sum(len(p.warnings) for p in book.plans)} 条（见“解析警告”表）"),
+    ]
+
+
+def _text_block(ws, top: int, title: str, lines: list[tuple[str, str]]) -> int:
+    """A section title, then label | text lines (text merged over C:H and wrapped)."""
+    put(ws.cell(top, 1), title, BODY_BOLD)
+    row = top
+    for label, text in lines:
+        row += 1
+        put(ws.cell(row, 2), label, BODY_BOLD).alignment = TOP_WRAP
+        put(ws.cell(row, 3), text).alignment = TOP_WRAP
+        ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=8)
+        lines_needed = math.ceil(text_width(text) / 76)
+        if lines_needed > 1:
+            ws.row_dimensions[row].height = 15 * lines_needed + 3
+    return row
+
+
+# 任务分解表 ------------------------------------------------------------------------------
+
+def _task_cols(book: _Book, with_implicit: bool) -> list[Col]:
+    cols = [Col("来源文件", cap=18, wrap=True)] if book.multi else []
+    cols += [Col("序号", cap=6), Col("章节", cap=12, wrap=True),
+             Col("行动领域", cap=16, wrap=True), Col("重点任务", cap=30, wrap=True),
+             Col("牵头单位", cap=20, wrap=True), Col("责任单位", cap=30, wrap=True),
+             Col("完成时限", cap=14, wrap=True), Col("原文行号", cap=8)]
+    return cols + ([Col("其他落实单位(隐含)", cap=18, wrap=True)] if with_implicit else [])
+
+
+def _tasks_sheet(ws, book: _Book) -> dict[tuple[str, str], int]:
+    """One row per task in plan order; returns the sheet row of each (plan, task id)."""
+    with_implicit = book.implicit and any(book.tasks["implicit"].str.len_chars() > 0)
+    rows, where = [], {}
+    for i, t in enumerate(book.tasks.iter_rows(named=True), start=1):
+        where.setdefault((t["plan"], t["task_id"]), i + 1)
+        values = [_file_name(t["plan"])] if book.multi else []
+        values += [i, t["chapter"], t["area"], t["title"], t["lead"], t["responsible"],
+                   t["deadline"], t["line"]]
+        rows.append(values + ([t["implicit"]] if with_implicit else []))
+    write_table(ws, _task_cols(book, with_implicit), rows, empty="无任务")
+    print_setup(ws)
+    return where
+
+
+# 牵头矩阵 / 参与矩阵 ----------------------------------------------------------------------
+
+def _name_cols(book: _Book) -> list[Col]:
+    if book.by == "function":
+        return [Col("职能类别", cap=20, wrap=True)]
+    return [Col("单位", cap=18, wrap=True), Col("规范名称", cap=30, wrap=True)]
+
+
+def _matrix_sheet(ws, book: _Book, role: str, task_rows: dict[tuple[str, str], int]) -> None:
+    """Body × area counts of `role`, a 合计 row and column, heat map, links to the tasks."""
+    matrix = engine.build_matrix(book.frame, role=role, by=book.by,
+                                 implicit=book.implicit, collective=book.collective)
+    areas = [c for c in matrix.columns if c not in ("agency", "合计")]
+    names = _name_cols(book)
+    shown = book.display()
+    label = (lambda a: [a]) if book.by == "function" else (lambda a: [shown.get(a, a), a])
+    rows = [[*label(r["agency"]), *(r[a] for a in areas), r["合计"]]
+            for r in matrix.iter_rows(named=True)]
+    cols = names + [Col(a, fmt=ZERO_BLANK) for a in areas] + [Col("合计", cap=8)]
+    last = write_table(ws, cols, rows, empty=f"无{ROLE_LABELS[role]}任务")
+    _area_headers(ws, areas, first=len(names) + 1)
+    if rows:
+        _total_row(ws, last + 1, len(names), [matrix[c].sum() for c in [*areas, "合计"]])
+        _heat(ws, len(names) + 1, len(names) + len(areas), last)
+        _links(ws, book, role, matrix["agency"].to_list(), areas, len(names), task_rows)
+    print_setup(ws, freeze=f"{get_column_letter(len(names) + 1)}2")
+
+
+def _total_row(ws, row: int, label_cols: int, sums: list[int]) -> None:
+    put(ws.cell(row, 1), "合计", BODY_BOLD)
+    for col in range(1, label_cols + 1):
+        ws.cell(row, col).border, ws.cell(row, col).fill = BORDER, TOTAL_FILL
+    for i, value in enumerate(sums, start=label_cols + 1):
+        cell = put(ws.cell(row, i), value, BODY_BOLD)
+        cell.border, cell.fill, cell.number_format = BORDER, TOTAL_FILL, "0"
+    last_col = label_cols + len(sums)
+    for r in range(2, row):  # the 合计 column in bold
+        ws.cell(r, last_col).font = BODY_BOLD
+
+
+def _area_headers(ws, areas: list[str], first: int) -> None:
+    """Many areas: narrow columns with the names stacked vertically (as on printed
+    Chinese tables); a few: wider columns with wrapped names."""
+    stacked = len(areas) > 8
+    for i in range(first, first + len(areas)):
+        ws.column_dimensions[get_column_letter(i)].width = 5.5 if stacked else 12
+        if stacked:
+            ws.cell(1, i).alignment = STACKED
+    if stacked:
+        ws.row_dimensions[1].height = min(14.5 * max(map(len, areas)) + 10, 230)
+
+
+def _heat(ws, first_col: int, last_col: int, last_row: int) -> None:
+    """White (0) → red (the largest count) over the area cells, totals left out."""
+    cells = f"{get_column_letter(first_col)}2:{get_column_letter(last_col)}{last_row}"
+    ws.conditional_formatting.add(cells, ColorScaleRule(
+        start_type="num", start_value=0, start_color="FFFFFF",
+        end_type="max", end_color="F8696B"))
+
+
+def _first_tasks(book: _Book, role: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """(body, area) → (plan, task id) of the first task where the body has `role`."""
+    chosen = engine.select(book.frame, role, book.implicit, book.collective)
+    firsts = chosen.group_by([book.by, "area"], maintain_order=True).agg(
+        pl.col("plan").first(), pl.col("task_id").first())
+    return {(r[book.by], r["area"]): (r["plan"], r["task_id"])
+            for r in firsts.iter_rows(named=True)}
+
+
+def _links(ws, book: _Book, role: str, agencies: list[str], areas: list[str], offset: int,
+           task_rows: dict[tuple[str, str], int]) -> None:
+    """Each non-zero count links to the first task it counts on 任务分解表."""
+    firsts = _first_tasks(book, role)
+    for r, agency in enumerate(agencies, start=2):
+        for c, area in enumerate(areas, start=offset + 1):
+            cell = ws.cell(r, c)
+            target = task_rows.get(firsts.get((agency, area), ("", "")))
+            if cell.value and target:
+                cell.hyperlink = Hyperlink(
+                    ref=cell.coordinate, location=f"'{TASKS_SHEET}'!A{target}",
+                    tooltip=f"查看任务分解表第 {target} 行")
+
+
+# 部门汇总 / 牵头统计图 --------------------------------------------------------------------
+
+def _summary_sheet(ws, book: _Book) -> None:
+    cols = [Col("规范名称", cap=30, wrap=True), Col("简称", cap=18, wrap=True), Col("级别"),
+            Col("职能", cap=16, wrap=True), Col("牵头任务数"), Col("参与任务数"),
+            Col("任务总数"), Col("涉及领域数"), Col("任务占比", fmt="0.0%"),
+            Col("匹配方式", cap=18), Col("集合主体")]
+    rows = [[s["agency"], s["display"], s["level"], s["function"], s["lead"],
+             s["responsible"], s["tasks"], s["areas"], s["share"],
+             TIER_LABELS.get(s["tier"], s["tier"]), s["collective"]]
+            for s in book.summary.iter_rows(named=True)]
+    write_table(ws, cols, rows, empty="无单位")
+    print_setup(ws, freeze="B2")
+
+
+def _chart_labels(book: _Book, agencies: list[str]) -> list[str]:
+    """Short names, unless two bodies share one (市发改委 of two cities): then in full."""
+    shown = book.display()
+    short = [shown.get(a, a) for a in agencies]
+    return [s if short.count(s) == 1 else a for s, a in zip(short, agencies, strict=True)]
+
+
+def _chart_sheet(ws, book: _Book) -> None:
+    """The `top` bodies by tasks led: a small table and a bar chart beside it."""
+    leaders = book.summary.filter(pl.col("lead") > 0).head(book.top)
+    labels = _chart_labels(book, leaders["agency"].to_list())
+    rows = [[i, name, n] for i, (name, n) in enumerate(
+        zip(labels, leaders["lead"], strict=True), start=1)]
+    write_table(ws, [Col("排名"), Col("单位", cap=30, wrap=True), Col("牵头任务数")], rows,
+                empty="无牵头任务")
+    height = 0.0
+    if rows:
+        chart = _bar_chart(ws, len(rows))
+        ws.add_chart(chart, "E1")
+        height = chart.height
+    print_setup(ws)
+    ws.print_area = f"A1:Q{max(len(rows) + 1, math.ceil(height / 0.53) + 1)}"
+
+
+def _bar_chart(ws, n: int) -> BarChart:
+    chart = BarChart()
+    chart.type, chart.style, chart.gapWidth = "bar", 10, 60
+    chart.title = f"牵头任务数（前 {n} 位单位）"
+    chart.add_data(Reference(ws, min_col=3, min_row=1, max_row=n + 1), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=2, min_row=2, max_row=n + 1))
+    chart.x_axis.scaling.orientation = "maxMin"  # the largest on top
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.y_axis.majorGridlines = None
+    chart.legend = None
+    chart.dataLabels = DataLabelList()
+    chart.dataLabels.showVal = True
+    chart.width, chart.height = 20, max(8.0, 0.75 * n + 3)
+    return chart
+
+
+# 协同关系 / 待核实名称 / 解析警告 --------------------------------------------------------
+
+def _pairs_sheet(ws, book: _Book) -> None:
+    """Bodies that share tasks; collectives are groups, not bodies, so never a pair."""
+    pairs = engine.co_assignments(book.frame, by=book.by, implicit=book.implicit,
+                                  collective=False)
+    cols = [Col("单位甲", cap=30, wrap=True), Col("单位乙", cap=30, wrap=True),
+            Col("共同任务数"), Col("甲牵头次数"), Col("乙牵头次数")]
+    write_table(ws, cols, pairs.select("a", "b", "shared", "a_leads", "b_leads").rows(),
+                empty="无协同关系")
+    print_setup(ws)
+
+
+def _review_sheet(ws, book: _Book) -> None:
+    cols = [Col("原文名称", cap=30, wrap=True), Col("规范名称", cap=30, wrap=True),
+            Col("匹配方式", cap=18), Col("分值", fmt="0.0"), Col("出现次数"), Col("首现行号"),
+            Col("来源文件", cap=30, wrap=True)]
+    rows = [[s.raw, s.canonical, TIER_LABELS.get(s.tier, s.tier), s.score, s.count,
+             s.first_line, _file_name(s.source)]
+            for p in book.plans for s in surfaces(p) if s.tier in REVIEW_FIRST]
+    write_table(ws, cols, rows, empty="无待核实名称")
+    print_setup(ws)
+
+
+def _warnings_sheet(ws, book: _Book) -> None:
+    cols = [Col("来源文件", cap=30, wrap=True), Col("行号"), Col("原文", cap=60, wrap=True),
+            Col("原因", cap=40, wrap=True)]
+    rows = [[_file_name(p.source), w.line, w.text, w.reason]
+            for p in book.plans for w in p.warnings]
+    write_table(ws, cols, rows, empty="无解析警告")
+    print_setup(ws)

@@ -1,0 +1,172 @@
+"""Sheet furniture for the workbook: fonts fit for official print, text that can never turn
+into a formula, column widths for Chinese text, print setup and a byte-stable save.
+
+>>> from openpyxl import Workbook
+>>> ws = Workbook().active
+>>> put(ws.cell(1, 1), "=SUM(A1)").data_type
+'s'
+>>> text_width("市发改委 2024")
+13
+"""
+
+from __future__ import annotations
+
+import datetime
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.writer.excel import ExcelWriter
+
+from .errors import TaskmapError
+
+BODY_FONT = Font(name="仿宋", size=11)
+BODY_BOLD = Font(name="仿宋", size=11, bold=True)
+HEAD_FONT = Font(name="黑体", size=11, bold=True)
+TITLE_FONT = Font(name="宋体", size=14, bold=True)
+HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+_THIN = Side(style="thin", color="808080")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+TOP = Alignment(vertical="top")
+TOP_WRAP = Alignment(vertical="top", wrap_text=True)
+HEAD_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+STACKED = Alignment(horizontal="center", vertical="center", textRotation=255)
+FIXED_TIME = datetime.datetime(2000, 1, 1)
+_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+_RISKY_START = ("=", "+", "-", "@")
+
+
+@dataclass(frozen=True)
+class Col:
+    """One table column: header, widest width it may take, whether long text wraps, and
+    the number format of its cells."""
+
+    header: str
+    cap: int = 60
+    wrap: bool = False
+    fmt: str | None = None
+
+
+def put(cell, value, font: Font = BODY_FONT):
+    """Write `value` as data, never as a formula: every str is stored as text (type "s"),
+    with Excel's quote prefix when it starts like a formula. None becomes an empty cell."""
+    if isinstance(value, bool):
+        value = "是" if value else "否"
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = value
+        cell.data_type = "s"  # not "f" (=…) nor "e" (#N/A)
+        if value.startswith(_RISKY_START):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    cell.font = font
+    return cell
+
+
+def text_width(value) -> int:
+    """Display width of the longest line: a CJK or full-width character counts 2."""
+    if value is None:
+        return 0
+    if isinstance(value, float):  # shown through a number format, not in full
+        value = f"{value:.2f}"
+    lines = str(value).split("\n")
+    return max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+               for line in lines)
+
+
+def header_row(ws, row: int, headers: Sequence[str], start: int = 1) -> None:
+    """Bold 黑体 headers on a light fill, centred and wrapped."""
+    for i, text in enumerate(headers):
+        cell = put(ws.cell(row, start + i), text, HEAD_FONT)
+        cell.fill, cell.alignment, cell.border = HEAD_FILL, HEAD_ALIGN, BORDER
+
+
+def body_row(ws, row: int, values: Sequence, cols: Sequence[Col], start: int = 1) -> None:
+    """One table row in 仿宋, top-aligned, bordered; wrapping where its column wraps."""
+    for i, (value, col) in enumerate(zip(values, cols, strict=True)):
+        cell = put(ws.cell(row, start + i), value)
+        cell.alignment, cell.border = (TOP_WRAP if col.wrap else TOP), BORDER
+        if col.fmt:
+            cell.number_format = col.fmt
+
+
+def write_table(ws, cols: Sequence[Col], rows: Iterable[Sequence], *, top: int = 1,
+                empty: str | None = None) -> int:
+    """Header at row `top`, then `rows`; autofilter, widths that fit. Returns the last row.
+    When there are no rows and `empty` is given, that line is written under the header."""
+    header_row(ws, top, [c.header for c in cols])
+    last = top
+    for values in rows:
+        last += 1
+        body_row(ws, last, values, cols)
+    if last == top and empty:
+        put(ws.cell(top + 1, 1), empty)
+    end = get_column_letter(len(cols))
+    ws.auto_filter.ref = f"A{top}:{end}{max(last, top)}"
+    fit_widths(ws, cols, top)
+    return last
+
+
+def fit_widths(ws, cols: Sequence[Col], top: int = 1, start: int = 1) -> None:
+    """Width of each column from its widest cell (CJK = 2), within 6 … its cap."""
+    for i, col in enumerate(cols):
+        letter = get_column_letter(start + i)
+        widest = max((text_width(c.value) for (c,) in ws.iter_rows(
+            min_row=top + 1, min_col=start + i, max_col=start + i)), default=0)
+        head = min(text_width(col.header), 16)  # headers wrap; do not widen for them alone
+        ws.column_dimensions[letter].width = max(6, min(max(widest, head) + 2, col.cap))
+
+
+def print_setup(ws, *, freeze: str | None = "A2", title_rows: str | None = "1:1") -> None:
+    """A4 landscape, one page wide, header rows on every page, page numbers in the footer."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins = PageMargins(left=0.6, right=0.6, top=0.8, bottom=0.8,
+                                  header=0.4, footer=0.4)
+    ws.print_options.horizontalCentered = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+    if freeze:
+        ws.freeze_panes = freeze
+    ws.oddHeader.center.text = "&A"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+class _StableZip(ZipFile):
+    """A zip whose members carry a fixed timestamp, so equal workbooks are equal bytes."""
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        if not isinstance(zinfo_or_arcname, ZipInfo):
+            zinfo_or_arcname = ZipInfo(zinfo_or_arcname, date_time=_ZIP_TIME)
+            zinfo_or_arcname.compress_type = ZIP_DEFLATED
+            zinfo_or_arcname.external_attr = 0o600 << 16
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        # openpyxl writes each worksheet to a temporary file first: drop its mtime
+        self.writestr(arcname or Path(filename).name, Path(filename).read_bytes())
+
+
+def save_stable(wb, path: Path) -> Path:
+    """Save without the current time: fixed document dates and fixed zip timestamps
+    (openpyxl's own save stamps `modified` with now)."""
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    wb.properties.creator = "taskmap"
+    wb.properties.lastModifiedBy = None
+    try:
+        with _StableZip(path, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+            ExcelWriter(wb, archive).write_data()
+    except OSError as e:
+        raise TaskmapError(f"{path}: cannot write the workbook: {e.strerror or e}") from None
+    return path

@@ -1,0 +1,305 @@
+"""The Excel workbook: real files written with write_workbook and opened back with openpyxl."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import zipfile
+from collections import Counter
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+from conftest import DATA, ROOT, run_taskmap
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+import taskmap
+from taskmap.engine import assignments_frame, build_matrix, select
+from taskmap.export import SHEETS, write_workbook
+from taskmap.models import LEAD, RESPONSIBLE, ROLES, Assignment, ParseWarning, Plan, Task
+
+DEMO = sorted(p for p in DATA.glob("*.txt") if not p.stem.endswith(("_gb18030", "_utf16")))
+QINGLAN = DATA / "qinglan_city_industry_plan.txt"
+MATRICES = {"牵头矩阵": LEAD, "参与矩阵": RESPONSIBLE}
+TABLE_SHEETS = [s for s in SHEETS if s != "说明"]
+FORMULA_PLAN = """一、重点任务
+(一)=HYPERLINK("x")领域
+1.=SUM(B1)任务。(牵头单位:=SUM(A1)局,责任单位:市财政局)
+2.第二项任务。(牵头单位:@市财政局,责任单位:+cmd|局)
+"""
+
+
+@pytest.fixture(scope="module")
+def demo_plans() -> list[Plan]:
+    return [taskmap.load_plan(p) for p in DEMO]
+
+
+@pytest.fixture(scope="module")
+def demo_book(demo_plans, tmp_path_factory):
+    path = write_workbook(demo_plans, tmp_path_factory.mktemp("book") / "demo.xlsx")
+    return load_workbook(path)
+
+
+def header(ws) -> list:
+    return [c.value for c in ws[1]]
+
+
+def matrix_cells(ws) -> dict[tuple[str, str], int]:
+    """(canonical, area) → count of a matrix sheet, without its 合计 row and column."""
+    head = header(ws)
+    first = head.index("规范名称") + 1
+    cells = {}
+    for row in ws.iter_rows(min_row=2, values_only=True):
+        if row[0] == "合计":
+            break
+        for area, value in zip(head[first:-1], row[first:-1], strict=True):
+            cells[(row[first - 1], area)] = value
+    return cells
+
+
+def test_sheet_names_and_order(demo_book):
+    assert demo_book.sheetnames == ["说明", "任务分解表", "牵头矩阵", "参与矩阵", "部门汇总",
+                                    "牵头统计图", "协同关系", "待核实名称", "解析警告"]
+
+
+def test_lead_matrix_equals_a_count_from_the_cli_json(tmp_path):
+    result = run_taskmap("extract", str(QINGLAN), "-f", "json", check=True)
+    counts: Counter = Counter()
+    for task in json.loads(result.stdout)["tasks"]:
+        leads = {a["agency"] for a in task["assignments"] if a["role"] == "lead"}
+        for agency in leads:
+            counts[(agency, task["area"] or "(未分领域)")] += 1
+    book = load_workbook(write_workbook([taskmap.load_plan(QINGLAN)], tmp_path / "q.xlsx"))
+    cells = matrix_cells(book["牵头矩阵"])
+    (agency, area), most = counts.most_common(1)[0]
+    assert most > 1 and cells[(agency, area)] == most
+    assert {k: v for k, v in cells.items() if v} == dict(counts)
+
+
+def test_matrices_have_heat_maps_frozen_names_and_totals(demo_book, demo_plans):
+    frame = assignments_frame(demo_plans)
+    for name, role in MATRICES.items():
+        ws = demo_book[name]
+        rules = [r.type for cf in ws.conditional_formatting for r in cf.rules]
+        assert rules == ["colorScale"]
+        assert ws.freeze_panes == "C2"
+        assert header(ws)[:2] == ["单位", "规范名称"] and header(ws)[-1] == "合计"
+        cells = matrix_cells(ws)
+        assert sum(cells.values()) == select(frame, role).height
+        totals = [r for r in ws.iter_rows(values_only=True) if r[0] == "合计"]
+        assert len(totals) == 1 and totals[0][-1] == sum(cells.values())
+
+
+def test_every_sheet_is_set_up_for_a4_landscape_print(demo_book):
+    for ws in demo_book:
+        setup = ws.page_setup
+        assert (setup.orientation, int(setup.paperSize)) == ("landscape", 9), ws.title
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.print_title_rows.replace("$", "") == "1:1", ws.title
+    for name in TABLE_SHEETS:
+        ws = demo_book[name]
+        assert ws.freeze_panes in ("A2", "B2", "C2") and ws.auto_filter.ref.startswith("A1:")
+
+
+def test_fonts_for_official_print(demo_book):
+    ws = demo_book["任务分解表"]
+    assert (ws["A1"].font.name, ws["A1"].font.b) == ("黑体", True)
+    assert ws["A1"].fill.fgColor.rgb.endswith("DDEBF7")
+    assert ws["E2"].font.name == "仿宋" and ws["E2"].font.sz == 11
+    assert demo_book["说明"]["A1"].font.name == "宋体" and demo_book["说明"]["A1"].font.sz == 14
+    task_col = header(ws).index("重点任务") + 1
+    assert ws.cell(2, task_col).alignment.wrap_text
+    assert all(d.width <= 60 for d in ws.column_dimensions.values())
+
+
+def test_bar_chart_of_leads(demo_book):
+    ws = demo_book["牵头统计图"]
+    assert [type(c).__name__ for c in ws._charts] == ["BarChart"]
+    leads = [r[2] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert len(leads) == 15 and leads == sorted(leads, reverse=True)
+    summary = demo_book["部门汇总"]
+    assert leads[0] == max(r[4] for r in summary.iter_rows(min_row=2, values_only=True))
+
+
+def test_matrix_links_point_at_a_task_of_that_area_and_lead(demo_book, demo_plans):
+    ws, tasks = demo_book["牵头矩阵"], demo_book["任务分解表"]
+    head, task_head = header(ws), header(tasks)
+    in_order = [t for p in demo_plans for t in p.tasks]  # 序号 counts tasks in plan order
+    links = 0
+    for row in ws.iter_rows(min_row=2):
+        for cell in row[2:-1]:
+            if row[0].value == "合计" or not cell.value:
+                continue
+            assert cell.hyperlink is not None, cell.coordinate
+            sheet, target = cell.hyperlink.location.split("!")
+            assert sheet == "'任务分解表'"
+            linked = dict(zip(task_head, [c.value for c in tasks[target[1:]]], strict=True))
+            assert linked["行动领域"] == head[cell.column - 1]
+            task = in_order[linked["序号"] - 1]
+            assert task.line == linked["原文行号"]
+            raws = [a.raw for a in task.assignments if a.role == LEAD and a.agency == row[1].value]
+            assert raws and raws[0] in linked["牵头单位"]
+            links += 1
+    assert links > 40
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path):
+    source = tmp_path / "formula_plan.txt"
+    source.write_text(FORMULA_PLAN, encoding="utf-8")
+    plan = taskmap.load_plan(source)
+    plan = replace(plan, warnings=(ParseWarning(9, "#N/A", "=1+1"),))
+    path = write_workbook([plan], tmp_path / "formula.xlsx")
+    with zipfile.ZipFile(path) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+        assert not any(b"<f>" in z.read(n) or b"<f " in z.read(n) for n in sheets)
+    book = load_workbook(path)
+    seen = Counter()
+    for ws in book:
+        for cell in (c for row in ws.iter_rows() for c in row if c.value is not None):
+            assert cell.data_type in ("s", "n"), (ws.title, cell.coordinate, cell.value)
+            if isinstance(cell.value, str) and cell.value.startswith(("=", "@", "+", "#")):
+                assert cell.data_type == "s"
+                seen[(ws.title, cell.value)] += 1
+    assert seen[("任务分解表", "=SUM(A1)局")] == 1
+    assert seen[("任务分解表", "=SUM(B1)任务")] == 1
+    assert seen[("牵头矩阵", '=HYPERLINK("x")领域')] == 1
+    assert seen[("牵头矩阵", "=SUM(A1)局")] == 2  # 单位 and 规范名称
+    assert seen[("部门汇总", "=SUM(A1)局")] == 3  # 规范名称, 简称, 职能 (unknown: the name)
+    assert seen[("待核实名称", "=SUM(A1)局")] == 2
+    assert seen[("解析警告", "#N/A")] == 1 and seen[("解析警告", "=1+1")] == 1
+    tasks = book["任务分解表"]
+    lead = tasks.cell(2, header(tasks).index("牵头单位") + 1)
+    assert lead.value == "=SUM(A1)局" and lead.quotePrefix  # Excel keeps it text on edit
+
+
+def test_matrix_totals_equal_assignments_for_demo_plans_and_switches(demo_plans, tmp_path):
+    frame = assignments_frame(demo_plans)
+    path = write_workbook(demo_plans, tmp_path / "s.xlsx", implicit=False, collective=False)
+    book = load_workbook(path)
+    for name, role in MATRICES.items():
+        cells = matrix_cells(book[name])
+        assert sum(cells.values()) == select(frame, role, implicit=False,
+                                             collective=False).height
+        assert not any(agency.startswith("青岚市各县") for agency, _ in cells)
+    assert "不计入" in str([c.value for row in book["说明"].iter_rows() for c in row])
+
+
+AREAS = ["节能", "减排", None]
+NAMES = ["市发改委", "市财政局", "市教育局", "各区人民政府"]
+assignment = st.builds(Assignment, role=st.sampled_from(ROLES), raw=st.sampled_from(NAMES),
+                       agency=st.sampled_from(NAMES), implicit=st.booleans(),
+                       collective=st.booleans(), function=st.sampled_from(["", "财政", "发改"]))
+plan_tasks = st.lists(st.tuples(st.sampled_from(AREAS), st.lists(assignment, max_size=5)),
+                      max_size=6)
+
+
+def make_plan(k: int, tasks) -> Plan:
+    return Plan(source=f"p{k}.txt", tasks=tuple(
+        Task(id=f"T{i:03d}", line=i, block="", chapter=None, area=area, title=None,
+             deadline=None, assignments=tuple(assignments))
+        for i, (area, assignments) in enumerate(tasks, start=1)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(plan_tasks, max_size=3), st.sampled_from(ROLES), st.booleans(), st.booleans(),
+       st.sampled_from(["canonical", "function"]))
+def test_matrix_totals_equal_the_assignments_they_count(plans, role, implicit, collective, by):
+    plans = [make_plan(k, tasks) for k, tasks in enumerate(plans)]
+    matrix = build_matrix(plans, role=role, by=by, implicit=implicit, collective=collective)
+    areas = [c for c in matrix.columns if c not in ("agency", "合计")]
+    expected = select(assignments_frame(plans), role, implicit, collective).height
+    assert sum(matrix[a].sum() for a in areas) == expected
+    assert matrix["合计"].sum() == expected
+
+
+def all_values(path) -> dict[str, list[tuple]]:
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in load_workbook(path)}
+
+
+def test_same_plans_give_the_same_workbook(demo_plans, tmp_path):
+    first = write_workbook(demo_plans, tmp_path / "a.xlsx")
+    second = write_workbook(demo_plans, tmp_path / "b.xlsx")
+    assert all_values(first) == all_values(second)
+    assert first.read_bytes() == second.read_bytes()
+    code = ("import sys, taskmap; from taskmap.export import write_workbook; "
+            "write_workbook([taskmap.load_plan(p) for p in sys.argv[2:]], sys.argv[1])")
+    third = tmp_path / "c.xlsx"
+    subprocess.run([sys.executable, "-c", code, str(third), *map(str, DEMO)], check=True,
+                   env={"PYTHONHASHSEED": "7", "PATH": ""}, cwd=ROOT)
+    assert third.read_bytes() == first.read_bytes()
+    book = load_workbook(first)
+    assert book.properties.created == book.properties.modified == datetime(2000, 1, 1)
+    assert not any(isinstance(v, datetime) for rows in all_values(first).values()
+                   for row in rows for v in row)
+
+
+def test_guide_lists_sources_with_digests_and_every_sheet(demo_book):
+    values = [c.value for row in demo_book["说明"].iter_rows() for c in row if c.value]
+    for path in DEMO:
+        assert path.name in values
+        assert hashlib.sha256(path.read_bytes()).hexdigest()[:12] in values
+    assert all(name in values for name in SHEETS)
+
+
+def test_one_plan_has_no_source_column_several_have(demo_plans, demo_book, tmp_path):
+    several = demo_book["任务分解表"]
+    assert header(several)[0] == "来源文件"
+    assert several.max_row == 1 + sum(len(p.tasks) for p in demo_plans)
+    one = load_workbook(write_workbook([taskmap.load_plan(QINGLAN)], tmp_path / "one.xlsx"))
+    assert header(one["任务分解表"]) == ["序号", "章节", "行动领域", "重点任务", "牵头单位",
+                                         "责任单位", "完成时限", "原文行号", "其他落实单位(隐含)"]
+
+
+def test_review_and_warning_sheets(demo_book, tmp_path):
+    review = list(demo_book["待核实名称"].iter_rows(min_row=2, values_only=True))
+    assert ("区教肓局", "芸溪区教育局", "模糊匹配(待核实)") in [r[:3] for r in review]
+    assert all(r[2].endswith("(待核实)") for r in review)
+    assert demo_book["解析警告"]["A2"].value == "无解析警告"
+    clean = taskmap.parse_text("一、任务\n(一)节能\n1.改造。(牵头单位:市发改委,责任单位:市财政局)")
+    book = load_workbook(write_workbook([clean], tmp_path / "clean.xlsx"))
+    assert book["待核实名称"]["A2"].value == "无待核实名称"
+    assert header(book["待核实名称"]) == ["原文名称", "规范名称", "匹配方式", "分值",
+                                          "出现次数", "首现行号", "来源文件"]
+
+
+def test_by_function_and_bad_arguments(demo_plans, tmp_path):
+    book = load_workbook(write_workbook(demo_plans, tmp_path / "f.xlsx", by="function"))
+    assert header(book["牵头矩阵"])[0] == "职能类别" and book["牵头矩阵"].freeze_panes == "B2"
+    with pytest.raises(ValueError, match="by must be"):
+        write_workbook(demo_plans, tmp_path / "x.xlsx", by="agency")
+    with pytest.raises(ValueError, match="top"):
+        write_workbook(demo_plans, tmp_path / "x.xlsx", top=0)
+
+
+def test_empty_input_still_writes_every_sheet(tmp_path):
+    book = load_workbook(write_workbook([], tmp_path / "empty.xlsx"))
+    assert book.sheetnames == list(SHEETS)
+    assert book["牵头统计图"]["A2"].value == "无牵头任务" and not book["牵头统计图"]._charts
+    assert book["牵头矩阵"]["A2"].value == "无牵头任务" and book["牵头矩阵"].max_row == 2
+
+
+def test_example_script_writes_the_workbook_of_a_folder(tmp_path):
+    out = tmp_path / "plans.xlsx"
+    result = subprocess.run([sys.executable, str(ROOT / "examples" / "export_workbook.py"),
+                             str(DATA), "-o", str(out)], check=True, capture_output=True,
+                            text=True)
+    assert [line.strip() for line in result.stdout.splitlines()[1:]] == list(SHEETS)
+    tasks = load_workbook(out)["任务分解表"]
+    files = {r[0] for r in tasks.iter_rows(min_row=2, values_only=True)}
+    assert files == {p.name for p in DATA.glob("*.txt")}
+
+
+def test_cli_writes_the_workbook_and_refuses_unwritable_paths(tmp_path):
+    target = tmp_path / "分工统计.xlsx"
+    result = run_taskmap("export", str(DATA / "qinglan_city_industry_plan.txt"), "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    assert load_workbook(target).sheetnames[:3] == ["说明", "任务分解表", "牵头矩阵"]
+    bad = run_taskmap("export", str(DATA / "qinglan_city_industry_plan.txt"),
+                      "-o", str(tmp_path / "no" / "such" / "x.xlsx"))
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1 and "x.xlsx" in bad.stderr
