@@ -112,7 +112,27 @@ def write_table(ws, cols: Sequence[Col], rows: Iterable[Sequence], *, top: int =
     end = get_column_letter(len(cols))
     ws.auto_filter.ref = f"A{top}:{end}{max(last, top)}"
     fit_widths(ws, cols, top)
+    fit_heights(ws, cols, top + 1, last)
     return last
+
+
+LINE_HEIGHT = 15.0  # points per line of 11 pt 仿宋
+
+
+def fit_heights(ws, cols: Sequence[Col], first: int, last: int, start: int = 1) -> None:
+    """Row heights for wrapped text, set explicitly: Excel and LibreOffice do not re-fit
+    rows of a generated file when they open or print it."""
+    widths = [ws.column_dimensions[get_column_letter(start + i)].width or 8
+              for i in range(len(cols))]
+    for row in range(first, last + 1):
+        lines = 1
+        for i, col in enumerate(cols):
+            if col.wrap:
+                value = ws.cell(row, start + i).value
+                usable = max(widths[i] - 1, 1)
+                lines = max(lines, -(-text_width(value) // int(usable)))
+        if lines > 1:
+            ws.row_dimensions[row].height = LINE_HEIGHT * lines
 
 
 def fit_widths(ws, cols: Sequence[Col], top: int = 1, start: int = 1) -> None:
