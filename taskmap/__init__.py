@@ -7,6 +7,7 @@
 """
 
 from .aliases import AliasTable
+from .diff import PlanDiff, diff_plans
 from .engine import agency_summary, assignments_frame, build_matrix, co_assignments, tasks_frame
 from .errors import AliasTableError, DecodeError, InputNotFound, TaskmapError, UnsupportedFormat
 from .export import write_workbook
@@ -15,10 +16,30 @@ from .pipeline import load_plan, load_plans, parse_document, parse_text
 from .read import read_document
 
 __all__ = [
-    "AliasTable", "AliasTableError", "Assignment", "DecodeError", "Document", "Heading",
-    "InputNotFound", "ParseWarning", "Plan", "Task", "TaskmapError", "UnsupportedFormat",
-    "agency_summary", "assignments_frame", "build_matrix", "co_assignments", "load_plan",
-    "load_plans", "parse_document", "parse_text", "read_document", "tasks_frame",
+    "AliasTable",
+    "AliasTableError",
+    "Assignment",
+    "DecodeError",
+    "Document",
+    "Heading",
+    "InputNotFound",
+    "ParseWarning",
+    "Plan",
+    "PlanDiff",
+    "Task",
+    "TaskmapError",
+    "UnsupportedFormat",
+    "agency_summary",
+    "assignments_frame",
+    "build_matrix",
+    "co_assignments",
+    "diff_plans",
+    "load_plan",
+    "load_plans",
+    "parse_document",
+    "parse_text",
+    "read_document",
+    "tasks_frame",
     "write_workbook",
 ]
 __version__ = "0.1.0"

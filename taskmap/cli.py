@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import sys
 from enum import Enum
@@ -16,6 +17,9 @@ from rich.text import Text
 
 from . import __version__
 from .aliases import AliasTable, check_tables, national_dir
+from .diff import diff_plans
+from .diff_export import write_diff_workbook
+from .diff_view import diff_view
 from .errors import TaskmapError
 from .export import write_workbook
 from .frames_out import write_frames
@@ -162,6 +166,33 @@ def export(
     else:
         written = write_frames(loaded, output, fmt.value, **switches)
         typer.echo(f"wrote {len(written)} files to {output}", err=True)
+
+
+class DiffFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier version (征求意见稿).")],
+    new: Annotated[Path, typer.Argument(help="The later version (印发稿).")],
+    format: Annotated[DiffFormat, typer.Option("--format", "-f")] = DiffFormat.table,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Also write a workbook (.xlsx) with 变更清单, 部门变化, 对照表.")]
+    = None,
+    aliases: AliasesOpt = None,
+) -> None:
+    """Whose duties changed between two versions of a plan, task by task and body by body."""
+    table = _table(aliases)
+    result = diff_plans(load_plan(old, table), load_plan(new, table))
+    if format is DiffFormat.json:
+        _write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", None)
+    else:
+        _console().print(diff_view(result))
+    if output is not None:
+        write_diff_workbook(result, output)
+        typer.echo(f"wrote {output}", err=True)
 
 
 @aliases_app.command("check")

@@ -94,6 +94,14 @@ class _Book:
 def write_workbook(plans: Sequence[Plan], path: str | Path, *, implicit: bool = True,
                    collective: bool = True, by: str = "canonical", top: int = 15) -> Path:
     """Write the leadership workbook of `plans` to `path` (.xlsx) and return the path.
+    See `build_workbook`."""
+    wb = build_workbook(plans, implicit=implicit, collective=collective, by=by, top=top)
+    return save_stable(wb, Path(path))
+
+
+def build_workbook(plans: Sequence[Plan], *, implicit: bool = True, collective: bool = True,
+                   by: str = "canonical", top: int = 15) -> Workbook:
+    """The leadership workbook of `plans`, not yet saved.
 
     `implicit` / `collective` count implied and group bodies (各县区人民政府); `by` is
     "canonical" (one row per body) or "function" (one row per kind of body); `top` is how
@@ -118,7 +126,7 @@ def write_workbook(plans: Sequence[Plan], path: str | Path, *, implicit: bool = 
     _pairs_sheet(wb.create_sheet("协同关系"), book)
     _review_sheet(wb.create_sheet("待核实名称"), book)
     _warnings_sheet(wb.create_sheet("解析警告"), book)
-    return save_stable(wb, Path(path))
+    return wb
 
 
 # 说明 ---------------------------------------------------------------------------------

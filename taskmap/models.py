@@ -63,6 +63,7 @@ class Task:
     title: str | None
     deadline: str | None
     assignments: tuple[Assignment, ...]
+    text: str = ""  # the task's own wording (the text the block closes, without numbering)
 
     def agencies(self, role: str, implicit: bool | None = None) -> list[str]:
         """Surfaces in `role`; `implicit=None` keeps both kinds."""

@@ -43,6 +43,7 @@ _GRID = re.compile(r"^(?:国网|国家电网)(?P<place>.+?)(?:供电公司|电�
 _BARE_OFFICE = ("办公室", "办", "办公厅")
 _TAX = re.compile(r"^国家税务总局(?P<place>.+?)税务局$")
 _TITLE = re.compile(r"《([^》]{2,60}?)》")
+_TRAILING_NOTE = re.compile(r"(?:\s*\([^()]{1,20}\))+$")
 _PLAN_WORDS = ("方案", "计划", "意见", "规划", "要点", "清单", "办法", "通知", "措施")
 
 
@@ -68,19 +69,31 @@ def plan_jurisdiction(lines: tuple[str, ...], table: AliasTable) -> Jurisdiction
     with a word ending in 市 or 区 does not make a place).
     """
     text = view("\n".join(lines))
-    for line in lines[:40]:
+    top = [n for n, line in enumerate(lines[:40]) if line.strip()][:3]
+    for n, line in enumerate(lines[:40]):
         v = view(line).strip()
-        titles = _TITLE.findall(v) or ([v] if len(v) <= 60 and v.endswith(_PLAN_WORDS) else [])
+        bare = _TRAILING_NOTE.sub("", v)  # 方案(2024—2028年), 方案(征求意见稿)
+        titles = _TITLE.findall(v) or (
+            [bare] if len(bare) <= 60 and bare.endswith(_PLAN_WORDS) else [])
         for title in titles:
             title = re.sub(r"^(?:中共|中国共产党)", "", title)
             if title.startswith("国务院") or title.startswith("国家"):
                 return Jurisdiction(None, "国家")
             m = _PLACE.match(title)
-            if m and text.count(m.group("place")) >= 2:
+            if m and _plausible_place(m.group("place")) and (
+                    text.count(m.group("place")) >= 2 or n in top):
                 place = m.group("place")
                 level = table.places.get(place, (place, _place_level(place)))[1]
                 return Jurisdiction(place, level)
     return Jurisdiction(None, None)
+
+
+_NOT_PLACE = ("推进", "加快", "关于", "实施", "建设", "开展", "全面", "深入", "印发", "城市")
+
+
+def _plausible_place(place: str) -> bool:
+    """A place name, not a title that happens to reach a 市 or 区 (推进城市更新…)."""
+    return not any(word in place for word in _NOT_PLACE)
 
 
 def _place_level(place: str) -> str:
@@ -329,12 +342,17 @@ class Resolver:
         return replace(best, tier="fuzzy", score=round(best_score, 1)) if best else None
 
 
+LONG_NAME = 7  # one wrong character in a name this long is a typo, not another body
+
+
 def _typo(key: str, cand: str) -> bool:
-    """The one differing character is the level prefix, or a rare character."""
+    """The one differing character is the level prefix, or a rare character, or the name is
+    long (机关事物服务中心); short names one common character apart (水务局, 商务局) are
+    different bodies."""
     i = next(k for k, (a, b) in enumerate(zip(key, cand, strict=True)) if a != b)
     if i == 0 and cand[0] in "省市县区":
         return True
-    return not _common_hanzi(key[i])
+    return len(key) >= LONG_NAME or not _common_hanzi(key[i])
 
 
 def _common_hanzi(ch: str) -> bool:
@@ -388,6 +406,7 @@ def resolve_plan(plan: Plan, lines: tuple[str, ...], table: AliasTable) -> Plan:
             res = resolver._qualified(r.function, resolver.j.level, _Prefix(
                 None, resolver.j.level, False, name_key(r.alias), resolver.j.level), r, "alias")
             known.setdefault(name_key(resolver.j.level + r.alias), res)
+            known.setdefault(name_key(r.alias), res)  # a bare surface meets a bare alias
     fixed = {}
     for raw, r in first.items():
         if r.tier == "unresolved":

@@ -103,26 +103,48 @@ def _task(n: int, doc: Document, outline: Outline, block: Block,
     return Task(id=f"T{n:03d}", line=block.line, block=block.text,
                 chapter=chapter.title if chapter else None, area=area.title if area else None,
                 title=block.title or _title(doc, outline, block, ends_by_line),
+                text=_text(doc, outline, block, ends_by_line),
                 deadline=block.content.deadline, assignments=assignments)
+
+
+def _stretch(doc: Document, block: Block,
+             ends_by_line: dict[int, list[int]]) -> tuple[int, int, int] | None:
+    """(line, start, end) of the text the block closes: from the previous block on its line
+    (or the line's start) to the block; for labelled lines, the paragraph above them."""
+    if block.kind == "lines":
+        line = _previous_paragraph(doc, block.line)
+        return None if line is None else (line, 0, len(doc.lines[line - 1]))
+    s = max((end for end in ends_by_line[block.line] if end <= block.start), default=0)
+    return block.line, s, block.start
 
 
 def _title(doc: Document, outline: Outline, block: Block,
            ends_by_line: dict[int, list[int]]) -> str | None:
     """The task's short title: its paragraph's title sentence, else the numbered item's."""
-    if block.kind == "lines":
-        stretch_line = _previous_paragraph(doc, block.line)
-        if stretch_line is None:
-            return _fallback_title(outline, block.line)
-        line, s = stretch_line, 0
-        e = len(doc.lines[line - 1])
-    else:
-        line, e = block.line, block.start
-        s = max((end for end in ends_by_line[line] if end <= block.start), default=0)
+    stretch = _stretch(doc, block, ends_by_line)
+    if stretch is None:
+        return _fallback_title(outline, block.line)
+    line, s, e = stretch
     heading = outline.by_line.get(line)
     if heading is not None and s <= heading.body_start:
         return heading.heading.title
     text = doc.lines[line - 1][s:e]
     return _title_sentence(text) or _fallback_title(outline, line)
+
+
+def _text(doc: Document, outline: Outline, block: Block,
+          ends_by_line: dict[int, list[int]]) -> str:
+    """The task's own wording: its stretch without the heading number or the block."""
+    if block.kind == "row":
+        return block.title or ""
+    stretch = _stretch(doc, block, ends_by_line)
+    if stretch is None:
+        return ""
+    line, s, e = stretch
+    heading = outline.by_line.get(line)
+    if heading is not None and s <= heading.body_start:
+        s = heading.body_start
+    return doc.lines[line - 1][s:e].strip()
 
 
 def _previous_paragraph(doc: Document, line: int) -> int | None:

@@ -1,0 +1,294 @@
+"""Diff a draft and a final plan: tasks aligned one to one, whose duties changed.
+
+`diff_plans(old, new)` aligns the tasks of two versions (text, title, bodies and outline
+position together), so that renumbering, reordering, moves and rewording do not break
+the pairing, then compares each pair's set of (role, canonical body): a renamed surface of
+the same body is not a change.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from .aliases import name_key
+from .models import LEAD, RESPONSIBLE, Plan, Task
+from .normalize import view
+
+ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
+MATCH_THRESHOLD = 0.45
+WEIGHTS = {"text": 0.45, "title": 0.2, "bodies": 0.25, "position": 0.1}
+_PUNCT = re.compile(r"[\s,.;:!?、。“”‘’\"'()《》〔〕【】\[\]—\-]")
+
+
+@dataclass(frozen=True)
+class Change:
+    role: str
+    change: str  # added | removed
+    raw: str  # as the new file writes it (added) or the old file (removed)
+    agency: str
+
+
+@dataclass(frozen=True)
+class TaskDiff:
+    status: str
+    old: Task | None
+    new: Task | None
+    moved: bool = False
+    text_changed: bool = False
+    changes: tuple[Change, ...] = ()
+    score: float | None = None  # alignment score of the pair
+
+    @property
+    def title(self) -> str | None:
+        return (self.new or self.old).title
+
+    @property
+    def area(self) -> str | None:
+        return (self.new or self.old).area
+
+
+@dataclass(frozen=True)
+class BodyChange:
+    """One body's duties before and after."""
+
+    agency: str
+    display: str
+    lead_before: int
+    lead_after: int
+    responsible_before: int
+    responsible_after: int
+    gained_lead: tuple[str, ...] = ()
+    lost_lead: tuple[str, ...] = ()
+    gained_responsible: tuple[str, ...] = ()
+    lost_responsible: tuple[str, ...] = ()
+    role_changed: tuple[str, ...] = ()  # tasks where it went lead ↔ responsible
+
+    @property
+    def net(self) -> int:
+        return (self.lead_after + self.responsible_after
+                - self.lead_before - self.responsible_before)
+
+
+@dataclass(frozen=True)
+class PlanDiff:
+    old: Plan
+    new: Plan
+    tasks: tuple[TaskDiff, ...]
+    bodies: tuple[BodyChange, ...] = field(default=())
+
+    def count(self, status: str) -> int:
+        return sum(t.status == status for t in self.tasks)
+
+    def to_dict(self) -> dict:
+        """The JSON contract of `taskmap diff --format json`."""
+        return {
+            "old": self.old.source, "new": self.new.source,
+            "summary": {s: self.count(s) for s in (ADDED, REMOVED, CHANGED, UNCHANGED)},
+            "tasks": [{
+                "status": t.status, "old_line": t.old.line if t.old else None,
+                "new_line": t.new.line if t.new else None, "title": t.title,
+                "old_area": t.old.area if t.old else None,
+                "new_area": t.new.area if t.new else None,
+                "moved": t.moved, "text_changed": t.text_changed,
+                "changes": [{"role": c.role, "change": c.change, "raw": c.raw,
+                             "agency": c.agency} for c in t.changes]} for t in self.tasks],
+            "bodies": [{**b.__dict__, "net": b.net} for b in self.bodies],
+        }
+
+
+def _norm_text(text: str | None) -> str:
+    return _PUNCT.sub("", view(text or ""))
+
+
+def body_key(plan: Plan, agency: str) -> str:
+    """A canonical name without the plan's own place or level word: two versions of one
+    plan are one jurisdiction, even when only one of them names its place in its title."""
+    for prefix in (plan.jurisdiction, plan.level):
+        if prefix and agency.startswith(prefix) and len(agency) > len(prefix):
+            return agency[len(prefix):]
+    return agency
+
+
+def _bodies(task: Task, plan: Plan) -> set[str]:
+    return {body_key(plan, a.agency) for a in task.assignments if not a.implicit}
+
+
+def _duties(task: Task, plan: Plan) -> dict[tuple[str, str], tuple[str, str]]:
+    """(role, body) → (surface, canonical); implicit agencies are no duties here."""
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    for a in task.assignments:
+        if not a.implicit:
+            out.setdefault((a.role, body_key(plan, a.agency)), (a.raw, a.agency))
+    return out
+
+
+def _scores(old: list[Task], new: list[Task], old_plan: Plan,
+            new_plan: Plan) -> list[list[float]]:
+    """Pair scores in 0..1: text, title, bodies (Jaccard) and relative position."""
+    texts_o, texts_n = [_norm_text(t.text) for t in old], [_norm_text(t.text) for t in new]
+    titles_o, titles_n = [_norm_text(t.title) for t in old], [_norm_text(t.title) for t in new]
+    bodies_o = [_bodies(t, old_plan) for t in old]
+    bodies_n = [_bodies(t, new_plan) for t in new]
+    span_o, span_n = max(len(old) - 1, 1), max(len(new) - 1, 1)
+    w = WEIGHTS
+    return [[w["text"] * fuzz.ratio(texts_o[i], texts_n[j]) / 100
+             + w["title"] * fuzz.ratio(titles_o[i], titles_n[j]) / 100
+             + w["bodies"] * _jaccard(bodies_o[i], bodies_n[j])
+             + w["position"] * (1 - abs(i / span_o - j / span_n))
+             for j in range(len(new))] for i in range(len(old))]
+
+
+def _jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+def align(old_plan: Plan, new_plan: Plan,
+          threshold: float = MATCH_THRESHOLD) -> list[tuple[int, int, float]]:
+    """One-to-one pairs (old index, new index, score), best scores first, above threshold."""
+    old, new = list(old_plan.tasks), list(new_plan.tasks)
+    scores = _scores(old, new, old_plan, new_plan)
+    # ties broken the same way whichever version is "old", so diff(b, a) mirrors diff(a, b)
+    candidates = sorted(((scores[i][j], i, j) for i in range(len(old)) for j in range(len(new))
+                         if scores[i][j] >= threshold),
+                        key=lambda x: (-round(x[0], 9), x[1] + x[2], abs(x[1] - x[2]),
+                                       min(x[1], x[2])))
+    used_old, used_new, pairs = set(), set(), []
+    for score, i, j in candidates:
+        if i not in used_old and j not in used_new:
+            used_old.add(i)
+            used_new.add(j)
+            pairs.append((i, j, float(score)))
+    return pairs
+
+
+def _compare(old: Task, new: Task, score: float, old_plan: Plan, new_plan: Plan,
+             renamed: dict[str, str]) -> TaskDiff:
+    before, after = _duties(old, old_plan), _duties(new, new_plan)
+    changes = tuple(
+        [Change(role, REMOVED, *before[(role, body)])
+         for role, body in before if (role, body) not in after]
+        + [Change(role, ADDED, *after[(role, body)])
+           for role, body in after if (role, body) not in before])
+    changes = _without_typo_fixes(changes, old, new, old_plan, new_plan, renamed)
+    return TaskDiff(status=CHANGED if changes else UNCHANGED, old=old, new=new,
+                    moved=_norm_text(old.area) != _norm_text(new.area),
+                    text_changed=_norm_text(old.text) != _norm_text(new.text),
+                    changes=tuple(sorted(changes, key=_change_order)), score=round(score, 3))
+
+
+_UNSURE = ("unresolved", "fuzzy")
+
+
+def _without_typo_fixes(changes: tuple[Change, ...], old: Task, new: Task, old_plan: Plan,
+                        new_plan: Plan, renamed: dict[str, str]) -> tuple[Change, ...]:
+    """A name removed and one added in the same role of one task, one character apart, one
+    of them not recognised: a typo fixed (县供消社 → 县供销社), not a change of duty.
+    Each such pair is recorded in `renamed` (old body key → new body key)."""
+    tiers = {a.raw: a.tier for a in old.assignments + new.assignments}
+    removed = [c for c in changes if c.change == REMOVED]
+    added = [c for c in changes if c.change == ADDED]
+    dropped: set[int] = set()
+    for r in removed:
+        for a in added:
+            if id(a) in dropped or a.role != r.role:
+                continue
+            if (tiers.get(r.raw) in _UNSURE or tiers.get(a.raw) in _UNSURE) and \
+                    len(r.raw) == len(a.raw) and Levenshtein.distance(
+                    name_key(r.raw), name_key(a.raw)) <= 1:
+                dropped |= {id(r), id(a)}
+                renamed[body_key(old_plan, r.agency)] = body_key(new_plan, a.agency)
+                break
+    return tuple(c for c in changes if id(c) not in dropped)
+
+
+def _change_order(c: Change) -> tuple:
+    return (c.role != LEAD, c.change != REMOVED, c.raw)
+
+
+def diff_plans(old: Plan, new: Plan) -> PlanDiff:
+    """Align the tasks of `old` and `new` and say whose duties changed.
+
+    >>> import taskmap
+    >>> a = taskmap.parse_text("1.推进节能。(牵头单位:区发改委,责任单位:区住建局)")
+    >>> b = taskmap.parse_text("1.推进节能工作。(牵头单位:区发展和改革委员会,责任单位:区财政局)")
+    >>> [(c.role, c.change, c.raw) for c in diff_plans(a, b).tasks[0].changes]
+    [('responsible', 'removed', '区住建局'), ('responsible', 'added', '区财政局')]
+    """
+    pairs = align(old, new)
+    renamed: dict[str, str] = {}
+    by_new = {j: (i, s) for i, j, s in pairs}
+    matched_old = {i for i, _, _ in pairs}
+    entries: list[TaskDiff] = []
+    for j, task in enumerate(new.tasks):
+        if j in by_new:
+            i, score = by_new[j]
+            entries.append(_compare(old.tasks[i], task, score, old, new, renamed))
+        else:
+            entries.append(TaskDiff(status=ADDED, old=None, new=task))
+    # each removed task goes after the entry of the old task that preceded it
+    for i in sorted(set(range(len(old.tasks))) - matched_old, reverse=True):
+        removed = TaskDiff(status=REMOVED, old=old.tasks[i], new=None)
+        at = _after_old(entries, old.tasks, i)
+        entries.insert(at, removed)
+    return PlanDiff(old=old, new=new, tasks=tuple(entries),
+                    bodies=_body_changes(entries, old, new, renamed))
+
+
+def _after_old(entries: list[TaskDiff], old_tasks, i: int) -> int:
+    for k in range(i - 1, -1, -1):
+        for pos, e in enumerate(entries):
+            if e.old is old_tasks[k]:
+                return pos + 1
+    return 0
+
+
+def _body_changes(entries: list[TaskDiff], old: Plan, new: Plan,
+                  renamed: dict[str, str]) -> tuple[BodyChange, ...]:
+    """Per body: tasks led and shared before and after, and what it gained and lost, added
+    and removed tasks included."""
+    stats: dict[str, dict] = {}
+
+    def slot(key: str, agency: str, display: str) -> dict:
+        return stats.setdefault(key, {"agency": agency, "display": display, "lb": 0, "la": 0,
+                                      "rb": 0, "ra": 0, "gl": [], "ll": [], "gr": [],
+                                      "lr": [], "rc": []})
+
+    for e in entries:
+        for side, task, plan in (("b", e.old, old), ("a", e.new, new)):
+            for a in (task.assignments if task else ()):
+                if a.implicit:
+                    continue
+                key = body_key(plan, a.agency)
+                key = renamed.get(key, key) if side == "b" else key
+                s = slot(key, a.agency, a.display or a.raw)
+                s[("l" if a.role == LEAD else "r") + side] += 1
+                if e.status in (ADDED, REMOVED):
+                    kind = ("g" if e.status == ADDED else "l") + ("l" if a.role == LEAD else "r")
+                    s[kind].append(e.title or "")
+        for c in e.changes:
+            plan = new if c.change == ADDED else old
+            s = slot(body_key(plan, c.agency), c.agency, c.raw)
+            s[("g" if c.change == ADDED else "l") + ("l" if c.role == LEAD else "r")].append(
+                e.title or "")
+        _role_changes(e, stats, old, new)
+    out = [BodyChange(s["agency"], s["display"], s["lb"], s["la"], s["rb"], s["ra"],
+                      tuple(s["gl"]), tuple(s["ll"]), tuple(s["gr"]), tuple(s["lr"]),
+                      tuple(s["rc"])) for s in stats.values()]
+    return tuple(sorted(out, key=lambda b: (-abs(b.net) - len(b.gained_lead + b.lost_lead),
+                                            b.agency)))
+
+
+def _role_changes(e: TaskDiff, stats: dict, old: Plan, new: Plan) -> None:
+    """A body that went lead → responsible (or back) in one task."""
+    moves: dict[str, set] = {}
+    for c in e.changes:
+        key = body_key(new if c.change == ADDED else old, c.agency)
+        moves.setdefault(key, set()).add((c.role, c.change))
+    for key, m in moves.items():
+        if {(LEAD, REMOVED), (RESPONSIBLE, ADDED)} <= m or {(LEAD, ADDED), (RESPONSIBLE,
+                                                                             REMOVED)} <= m:
+            stats[key]["rc"].append(e.title or "")
