@@ -51,7 +51,8 @@ def load_plan(path: str | Path, aliases: AliasTable | None = None) -> Plan:
     return parse_document(read_document(path), aliases)
 
 
-PLAN_SUFFIXES = (".txt",)
+PLAN_SUFFIXES = (".txt", ".docx", ".docm", ".doc", ".wps", ".rtf", ".html", ".htm", ".pdf",
+                 ".csv", ".xlsx")
 
 
 def expand_inputs(inputs: Sequence[str | Path]) -> list[Path]:

@@ -48,8 +48,8 @@ def test_undecodable_bytes_are_a_clear_error():
 
 
 @pytest.mark.parametrize("magic, what", [(b"PK\x03\x04rest", "zip"), (b"%PDF-1.7", "PDF"),
-                                         (b"\xd0\xcf\x11\xe0\xa1\xb1", "Word")])
-def test_other_formats_are_named_not_misread(tmp_path, magic, what):
+                                         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Word")])
+def test_damaged_files_of_other_formats_are_named_not_misread(tmp_path, magic, what):
     path = tmp_path / "plan.txt"
     path.write_bytes(magic + b"\x00" * 20)
     with pytest.raises(UnsupportedFormat, match=what):

@@ -1,24 +1,26 @@
-"""Readers: `read_document(path)` picks one by the file's content, not only its suffix."""
+"""Readers: `read_document(path)` picks one by the file's content, not only its suffix.
+
+Every reader returns the plan as lines in reading order: a paragraph per line, a table row
+as its cells joined by tabs (so the task-table grammar reads it). For non-text formats a
+`line` number is that paragraph's (or table row's) number in reading order.
+"""
 
 from __future__ import annotations
 
+import zipfile
+from io import BytesIO
 from pathlib import Path
 
 from ..errors import InputNotFound, UnsupportedFormat
 from ..models import Document
 from .text import decode_text, split_lines
 
-# Signatures of formats a later reader will handle; named here so the error is clear.
-_SIGNATURES = (
-    (b"PK\x03\x04", "a .docx/.xlsx (zip) file"),
-    (b"%PDF", "a PDF"),
-    (b"\xd0\xcf\x11\xe0", "an old Word/WPS (.doc/.wps) file"),
-    (b"{\\rtf", "an RTF file"),
-)
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .wps, .xls
+RTF = b"{\\rtf"
 
 
 def read_document(path: str | Path) -> Document:
-    """Read a plan file into a Document.
+    """Read a plan file into a Document, choosing the reader by content.
 
     >>> doc = read_document("data/yunxi_district_carbon_plan.txt")  # doctest: +SKIP
     """
@@ -31,19 +33,85 @@ def read_document(path: str | Path) -> Document:
         data = p.read_bytes()
     except OSError as e:
         raise InputNotFound(f"{p}: cannot read: {e.strerror}") from None
-    for magic, what in _SIGNATURES:
-        if data.startswith(magic):
-            raise UnsupportedFormat(f"{p}: {what}; this version reads plain-text plans only "
-                                    "(save it as .txt, UTF-8 or GB18030)")
     return document_from_bytes(data, str(p))
 
 
 def document_from_bytes(data: bytes, source: str) -> Document:
-    """Decode text bytes into a Document (the pure part of `read_document`)."""
-    text, encoding = decode_text(data, source)
+    """A Document from a file's bytes, by what the bytes are."""
+    kind = sniff(data, source)
+    if kind == "docx":
+        from .docx import read_docx
+        return _doc(read_docx(data, source), source, "docx")
+    if kind == "xlsx":
+        from .sheets import read_xlsx
+        return _doc(read_xlsx(data, source), source, "xlsx")
+    if kind == "pdf":
+        from .pdf import read_pdf
+        return _doc(read_pdf(data, source), source, "pdf")
+    if kind == "office":
+        from .office import convert_to_docx
+        converted = convert_to_docx(data, source)  # says how when LibreOffice is missing
+        from .docx import read_docx
+        return _doc(read_docx(converted, source), source, "doc")
+    text, encoding = _text(data, source)
+    if kind == "html" or _looks_like_html(text):
+        from .html import read_html
+        return Document(source, tuple(read_html(data, text, source)), encoding, "html")
+    if kind == "csv":
+        from .sheets import read_csv_text
+        return Document(source, tuple(read_csv_text(text)), encoding, "csv")
     return Document(source=source, lines=split_lines(text), encoding=encoding, format="text")
+
+
+def sniff(data: bytes, source: str) -> str:
+    """docx | xlsx | pdf | office | html | csv | text, from the bytes (the suffix only
+    breaks a tie between text formats)."""
+    if data.startswith(b"PK\x03\x04"):
+        return _zip_kind(data, source)
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith((OLE, RTF)):
+        return "office"
+    suffix = Path(source).suffix.lower()
+    if suffix in (".html", ".htm", ".shtml", ".xhtml"):
+        return "html"
+    if suffix == ".csv":
+        return "csv"
+    return "text"
+
+
+def _zip_kind(data: bytes, source: str) -> str:
+    try:
+        names = set(zipfile.ZipFile(BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, OSError):
+        raise UnsupportedFormat(f"{source}: a damaged zip/Office file; open it in Word or WPS "
+                                "and save it again as .docx") from None
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    raise UnsupportedFormat(f"{source}: a zip archive that is neither a Word (.docx) nor an "
+                            "Excel (.xlsx) file; unpack it and give the plan inside")
+
+
+def _text(data: bytes, source: str) -> tuple[str, str]:
+    return decode_text(data, source)
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text[:2048].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in head)
+
+
+def _doc(lines: list[str], source: str, fmt: str) -> Document:
+    return Document(source=source, lines=tuple(lines), encoding="utf-8", format=fmt)
 
 
 def document_from_text(text: str, source: str = "<text>") -> Document:
     """A Document from a str already in memory (tests, notebooks)."""
     return Document(source=source, lines=split_lines(text), encoding="utf-8", format="text")
+
+
+def document_from_lines(lines: list[str], source: str, fmt: str = "text") -> Document:
+    """A Document from lines in reading order (what every reader returns)."""
+    return _doc(list(lines), source, fmt)

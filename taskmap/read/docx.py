@@ -1,0 +1,326 @@
+"""Word .docx plans: the body as lines in reading order, read straight from the XML.
+
+What becomes a line (``read_docx``):
+
+* a paragraph: its visible text, behind the number Word generates for it from the list
+  definition (direct ``w:numPr`` or one inherited through the paragraph style chain; see
+  ``docx_lists``). No separator follows a number ending in punctuation (``一、`` ``（一）``
+  ``1.`` ``①``), a space follows any other (``第一章 总则``);
+* a table row: its cells joined by a tab, a cell's paragraphs joined by "" inside it. A
+  vertically merged cell (``w:vMerge``) repeats its text in every row it covers; a cell
+  spanning columns (``w:gridSpan``) counts once. A table nested in a cell is not folded into
+  the cell: its rows become lines of their own right after the row that holds it. A table
+  whose rows all have a single cell is a layout frame, not a task table: its paragraphs
+  (and tables) are read as if they stood in the body, a line each.
+
+Text is what Word shows with tracked changes accepted: runs, tabs and breaks (as spaces),
+non-breaking hyphens, simple symbols, hyperlinks, smart tags, content controls (``w:sdt``,
+in the body, in tables and in paragraphs), field results (never field codes), insertions,
+the text of equations. Deletions and hidden text (``w:vanish``) are dropped, and a paragraph
+whose mark is deleted or hidden runs into the next one, as in Word. Bullets give no text.
+
+Skipped on purpose: headers, footers, footnotes, endnotes, comments, text boxes and
+anything else inside drawings or shapes (``w:drawing``, ``w:pict``, ``mc:AlternateContent``),
+and ``w:altChunk`` (imported HTML/RTF) content.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from io import BytesIO
+
+from lxml import etree
+
+from ..errors import UnsupportedFormat
+from .docx_lists import Ns, Numbering, Styles, to_int
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True,
+                          remove_pis=True)
+_MAX_PART = 256 << 20  # bytes of one XML part, unpacked
+_MATH_NS = ("http://schemas.openxmlformats.org/officeDocument/2006/math",
+            "http://purl.oclc.org/ooxml/officeDocument/math")
+_SPACES = str.maketrans({"\t": " ", "\n": " ", "\r": " ", "\x0b": " ", "\x0c": " "})
+_INLINE = {"hyperlink", "smartTag", "customXml", "ins", "moveTo", "fldSimple", "dir", "bdo",
+           "sdtContent"}
+_RUN_TEXT = {"tab": " ", "ptab": " ", "br": " ", "cr": " ", "noBreakHyphen": "-"}
+
+
+def read_docx(data: bytes, source: str) -> list[str]:
+    """The body of a .docx as lines in reading order (see the module docstring).
+
+    Raises UnsupportedFormat, with one line naming `source`, for a corrupt or unreadable file.
+    """
+    try:
+        return _Reader(_load(data)).lines()
+    except Exception as e:  # any failure inside a damaged package is the file's, not ours
+        raise UnsupportedFormat(f"{source}: not a readable Word file ({_reason(e)}); open it "
+                                "in Word or WPS and save it again as .docx") from e
+
+
+def _reason(error: Exception) -> str:
+    """A one-line, short account of what went wrong."""
+    text = " ".join(str(error).split()).strip("'\"")
+    return (text[:120] or type(error).__name__)
+
+
+# --- the package -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Package:
+    body: etree._Element
+    numbering: etree._Element | None
+    styles: etree._Element | None
+
+
+def _load(data: bytes) -> _Package:
+    """The main document's body and its numbering and styles parts, found by relationship."""
+    with zipfile.ZipFile(BytesIO(data)) as z:
+        main = _related(z, "", "officeDocument") or "word/document.xml"
+        root = _parse(z, main)
+        body = next((c for c in root if isinstance(c.tag, str)
+                     and etree.QName(c).localname == "body"), None)
+        if body is None:
+            raise ValueError("the document has no body")
+        parts = {}
+        for kind in ("numbering", "styles"):
+            name = _related(z, main, kind)
+            parts[kind] = _parse(z, name) if name else None
+    return _Package(body, parts["numbering"], parts["styles"])
+
+
+def _parse(z: zipfile.ZipFile, name: str) -> etree._Element:
+    """One XML part of the package, refusing one that is damaged or implausibly large."""
+    if z.getinfo(name).file_size > _MAX_PART:
+        raise ValueError(f"{name} is larger than {_MAX_PART >> 20} MB")
+    try:
+        return etree.fromstring(z.read(name), _PARSER)
+    except etree.XMLSyntaxError as e:
+        raise ValueError(f"{name} is damaged: {e.msg}") from None
+
+
+def _related(z: zipfile.ZipFile, part: str, kind: str) -> str | None:
+    """The zip name of the part `part` relates to with relationship type `…/kind`."""
+    folder, name = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", name + ".rels")
+    if rels not in z.namelist():
+        return None
+    for rel in _parse(z, rels):
+        if rel.get("Type", "").endswith("/" + kind) and rel.get("TargetMode") != "External":
+            target = rel.get("Target", "")
+            path = target[1:] if target.startswith("/") else posixpath.join(folder, target)
+            path = posixpath.normpath(path)
+            return path if path in z.namelist() else None
+    return None
+
+
+# --- the body ------------------------------------------------------------------------------
+
+
+class _Reader:
+    """One walk over the body, in order; list counters and open fields carry across it."""
+
+    def __init__(self, package: _Package):
+        self.ns = ns = Ns(package.body)
+        self.styles = Styles(package.styles, ns)
+        self.numbering = Numbering(package.numbering, ns, self.styles)
+        self.body = package.body
+        self.fields: list[bool] = []  # one per open complex field: still in its code part?
+
+    def lines(self) -> list[str]:
+        """Every line of the body."""
+        out: list[str] = []
+        self._blocks(self.body, out)
+        return out
+
+    def _blocks(self, parent: etree._Element, out: list[str]) -> None:
+        """Append the lines of paragraphs and tables under `parent` (body, control, cell)."""
+        pending = ""  # text of paragraphs whose mark is deleted: it joins the next one
+        for child in parent:
+            name = self.ns.name(child)
+            if name == "p" and self._mark_gone(child):
+                pending += self._text(child)
+            elif name == "p":
+                out.append(self._numbered(child, pending + self._text(child)))
+                pending = ""
+            elif name in ("tbl", "sdt", "customXml"):
+                if pending:
+                    out.append(pending)
+                pending = ""
+                if name == "tbl":
+                    self._table(child, out)
+                else:
+                    self._blocks(self._content(child), out)
+        if pending:
+            out.append(pending)
+
+    def _content(self, el: etree._Element) -> etree._Element:
+        """The element holding the content of a w:sdt (its w:sdtContent) or w:customXml."""
+        if self.ns.name(el) == "sdt":
+            content = self.ns.child(el, "sdtContent")
+            return content if content is not None else etree.Element("empty")
+        return el
+
+    def _wrapped(self, parent: etree._Element, want: str) -> Iterator[etree._Element]:
+        """Children named `want`, looking through content controls and custom XML."""
+        for child in parent:
+            name = self.ns.name(child)
+            if name == want:
+                yield child
+            elif name in ("sdt", "customXml"):
+                yield from self._wrapped(self._content(child), want)
+
+    # --- tables
+
+    def _table(self, tbl: etree._Element, out: list[str]) -> None:
+        """Append a line per row (tracked-deleted rows dropped), nested tables' rows after."""
+        rows = [tr for tr in self._wrapped(tbl, "tr")
+                if self.ns.child(tr, "trPr", "del") is None]
+        cells = [list(self._wrapped(tr, "tc")) for tr in rows]
+        if cells and all(len(row) == 1 for row in cells):
+            for row in cells:
+                self._blocks(row[0], out)
+            return
+        above: dict[int, str] = {}  # grid column → text of a vertical merge open there
+        for tr, row in zip(rows, cells, strict=True):
+            nested: list[str] = []
+            out.append("\t".join(self._row(tr, row, above, nested)))
+            out.extend(nested)
+
+    def _row(self, tr: etree._Element, cells: list[etree._Element], above: dict[int, str],
+             nested: list[str]) -> list[str]:
+        """The texts of a row's cells, vertical merges filled in from `above`."""
+        ns = self.ns
+        column = to_int(ns.val(tr, "trPr", "gridBefore"), 0)
+        texts = []
+        for tc in cells:
+            span = max(1, to_int(ns.val(tc, "tcPr", "gridSpan"), 1))
+            hmerge = ns.child(tc, "tcPr", "hMerge")
+            vmerge = ns.child(tc, "tcPr", "vMerge")
+            if hmerge is not None and ns.val(tc, "tcPr", "hMerge") != "restart":
+                column += span  # legacy horizontal merge: the cell continues its left one
+                continue
+            if vmerge is not None and ns.val(tc, "tcPr", "vMerge") in (None, "continue"):
+                text = above.get(column, "")
+            else:
+                text = self._cell(tc, nested)
+                if vmerge is not None:
+                    above[column] = text
+                else:
+                    above.pop(column, None)
+            texts.append(text)
+            column += span
+        return texts
+
+    def _cell(self, tc: etree._Element, nested: list[str]) -> str:
+        """A cell's paragraphs joined by ""; nested tables' rows go to `nested`."""
+        parts: list[str] = []
+        for child in tc:
+            name = self.ns.name(child)
+            if name == "p":
+                text = self._text(child)
+                parts.append(text if self._mark_gone(child) else self._numbered(child, text))
+            elif name == "tbl":
+                self._table(child, nested)
+            elif name in ("sdt", "customXml"):
+                parts.append(self._cell(self._content(child), nested))
+        return "".join(parts).strip()
+
+    # --- paragraphs
+
+    def _mark_gone(self, p: etree._Element) -> bool:
+        """Whether the paragraph mark is deleted (tracked) or hidden: it merges with the next."""
+        return (self.ns.child(p, "pPr", "rPr", "del") is not None
+                or self.ns.on(p, "pPr", "rPr", "vanish"))
+
+    def _numbered(self, p: etree._Element, text: str) -> str:
+        """`text` behind the number the paragraph's list gives it, if any."""
+        ref = self._num_ref(p)
+        if ref is None:
+            return text
+        label, suffix = self.numbering.label(*ref)
+        if not label:
+            return text
+        last = unicodedata.category(label[-1])
+        joint = "" if suffix == "nothing" or last[0] in "PS" or last == "No" else " "
+        return (label + joint + text).translate(_SPACES)
+
+    def _num_ref(self, p: etree._Element) -> tuple[str, int] | None:
+        """(numId, ilvl) of the paragraph: its own w:numPr, else its style chain's."""
+        ns = self.ns
+        style = ns.val(p, "pPr", "pStyle")
+        style = style if style in self.styles.by_id else self.styles.default
+        num_id = ns.val(p, "pPr", "numPr", "numId")
+        ilvl = ns.val(p, "pPr", "numPr", "ilvl")
+        if num_id is None or ilvl is None:
+            style_num, style_ilvl = self.styles.num_pr(style)
+            num_id, ilvl = num_id or style_num, ilvl or style_ilvl
+        if num_id is None or num_id == "0":
+            return None
+        if ilvl is None:  # a level may name the style that selects it (w:lvl/w:pStyle)
+            levels = self.numbering.levels(num_id)[1]
+            ilvl = next((str(i) for i, lvl in levels.items() if lvl.style == style), "0")
+        return num_id, to_int(ilvl, 0)
+
+    def _text(self, p: etree._Element) -> str:
+        """The visible text of a paragraph, without its number."""
+        out: list[str] = []
+        self._inline(p, out)
+        self.fields = [f for f in self.fields if not f]  # a field code ends with its paragraph
+        return "".join(out).translate(_SPACES)
+
+    def _inline(self, parent: etree._Element, out: list[str]) -> None:
+        """Append the text of runs under `parent`, through links, controls, insertions."""
+        for child in parent:
+            name = self.ns.name(child)
+            if name == "r":
+                self._run(child, out)
+            elif name in _INLINE:
+                self._inline(child, out)
+            elif name == "sdt":
+                self._inline(self._content(child), out)
+            elif not name and isinstance(child.tag, str):
+                math = etree.QName(child).namespace
+                if math in _MATH_NS:
+                    out.extend(t.text or "" for t in child.iter(f"{{{math}}}t"))
+
+    def _run(self, r: etree._Element, out: list[str]) -> None:
+        """Append a run's visible text; hidden runs and field codes give none."""
+        hidden = self.ns.on(r, "rPr", "vanish")
+        for child in r:
+            name = self.ns.name(child)
+            if name == "fldChar":
+                self._field(child.get(self.ns.p + "fldCharType"))
+            elif hidden or any(self.fields):
+                continue
+            elif name == "t":
+                out.append(child.text or "")
+            elif name in _RUN_TEXT:
+                out.append(_RUN_TEXT[name])
+            elif name == "sym":
+                out.append(self._symbol(child))
+            elif name == "ruby":
+                base = self.ns.child(child, "rubyBase")
+                if base is not None:
+                    self._inline(base, out)
+
+    def _field(self, kind: str | None) -> None:
+        """Track complex fields: text between begin and separate is the code, not shown."""
+        if kind == "begin":
+            self.fields.append(True)
+        elif kind == "separate" and self.fields:
+            self.fields[-1] = False
+        elif kind == "end" and self.fields:
+            self.fields.pop()
+
+    def _symbol(self, sym: etree._Element) -> str:
+        """A w:sym character, unless it is a private-use glyph of a symbol font."""
+        try:
+            code = int(sym.get(self.ns.p + "char") or "", 16)
+        except ValueError:
+            return ""
+        return "" if 0xF000 <= code <= 0xF0FF or code < 0x20 else chr(code)

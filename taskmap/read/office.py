@@ -1,0 +1,42 @@
+"""Old Word and WPS files (.doc, .wps, .rtf) through LibreOffice, when it is installed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ..errors import UnsupportedFormat
+
+TIMEOUT_S = 180
+
+
+def soffice() -> str | None:
+    """The LibreOffice command on PATH, if any."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_to_docx(data: bytes, source: str) -> bytes:
+    """The .docx bytes LibreOffice makes of an old Word/WPS/RTF file."""
+    command = soffice()
+    if command is None:
+        raise UnsupportedFormat(f"{source}: an old Word/WPS file; install LibreOffice (soffice) "
+                                "so taskmap can convert it, or save it as .docx in Word or WPS")
+    suffix = Path(source).suffix.lower() if Path(source).suffix else ".doc"
+    with tempfile.TemporaryDirectory(prefix="taskmap-") as tmp:
+        src = Path(tmp) / f"plan{suffix}"
+        src.write_bytes(data)
+        profile = Path(tmp) / "profile"
+        try:
+            subprocess.run([command, f"-env:UserInstallation=file://{profile}", "--headless",
+                            "--norestore", "--convert-to", "docx", "--outdir", tmp, str(src)],
+                           capture_output=True, timeout=TIMEOUT_S, check=False)
+        except subprocess.TimeoutExpired:
+            raise UnsupportedFormat(f"{source}: LibreOffice did not convert it within "
+                                    f"{TIMEOUT_S} s; save it as .docx in Word or WPS") from None
+        out = Path(tmp) / "plan.docx"
+        if not out.is_file():
+            raise UnsupportedFormat(f"{source}: LibreOffice could not convert it to .docx (is it a "
+                                    "Word/WPS document?); save it as .docx in Word or WPS")
+        return out.read_bytes()
