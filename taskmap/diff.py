@@ -104,7 +104,7 @@ def _norm_text(text: str | None) -> str:
     return _PUNCT.sub("", view(text or ""))
 
 
-def body_key(plan: Plan, agency: str) -> str:
+def local_name(plan: Plan, agency: str) -> str:
     """A canonical name without the plan's own place or level word: two versions of one
     plan are one jurisdiction, even when only one of them names its place in its title."""
     for prefix in (plan.jurisdiction, plan.level):
@@ -114,7 +114,7 @@ def body_key(plan: Plan, agency: str) -> str:
 
 
 def _bodies(task: Task, plan: Plan) -> set[str]:
-    return {body_key(plan, a.agency) for a in task.assignments if not a.implicit}
+    return {local_name(plan, a.agency) for a in task.assignments if not a.implicit}
 
 
 def _duties(task: Task, plan: Plan) -> dict[tuple[str, str], tuple[str, str]]:
@@ -122,7 +122,7 @@ def _duties(task: Task, plan: Plan) -> dict[tuple[str, str], tuple[str, str]]:
     out: dict[tuple[str, str], tuple[str, str]] = {}
     for a in task.assignments:
         if not a.implicit:
-            out.setdefault((a.role, body_key(plan, a.agency)), (a.raw, a.agency))
+            out.setdefault((a.role, local_name(plan, a.agency)), (a.raw, a.agency))
     return out
 
 
@@ -200,7 +200,7 @@ def _without_typo_fixes(changes: tuple[Change, ...], old: Task, new: Task, old_p
                     len(r.raw) == len(a.raw) and Levenshtein.distance(
                     name_key(r.raw), name_key(a.raw)) <= 1:
                 dropped |= {id(r), id(a)}
-                renamed[body_key(old_plan, r.agency)] = body_key(new_plan, a.agency)
+                renamed[local_name(old_plan, r.agency)] = local_name(new_plan, a.agency)
                 break
     return tuple(c for c in changes if id(c) not in dropped)
 
@@ -262,7 +262,7 @@ def _body_changes(entries: list[TaskDiff], old: Plan, new: Plan,
             for a in (task.assignments if task else ()):
                 if a.implicit:
                     continue
-                key = body_key(plan, a.agency)
+                key = local_name(plan, a.agency)
                 key = renamed.get(key, key) if side == "b" else key
                 s = slot(key, a.agency, a.display or a.raw)
                 s[("l" if a.role == LEAD else "r") + side] += 1
@@ -271,7 +271,7 @@ def _body_changes(entries: list[TaskDiff], old: Plan, new: Plan,
                     s[kind].append(e.title or "")
         for c in e.changes:
             plan = new if c.change == ADDED else old
-            s = slot(body_key(plan, c.agency), c.agency, c.raw)
+            s = slot(local_name(plan, c.agency), c.agency, c.raw)
             s[("g" if c.change == ADDED else "l") + ("l" if c.role == LEAD else "r")].append(
                 e.title or "")
         _role_changes(e, stats, old, new)
@@ -286,7 +286,7 @@ def _role_changes(e: TaskDiff, stats: dict, old: Plan, new: Plan) -> None:
     """A body that went lead → responsible (or back) in one task."""
     moves: dict[str, set] = {}
     for c in e.changes:
-        key = body_key(new if c.change == ADDED else old, c.agency)
+        key = local_name(new if c.change == ADDED else old, c.agency)
         moves.setdefault(key, set()).add((c.role, c.change))
     for key, m in moves.items():
         if {(LEAD, REMOVED), (RESPONSIBLE, ADDED)} <= m or {(LEAD, ADDED), (RESPONSIBLE,

@@ -10,7 +10,6 @@ from .aliases import AliasTable
 from .blocks import find_blocks
 from .errors import InputNotFound
 from .models import Document, Plan
-from .normalize import view
 from .outline import parse_outline
 from .read import document_from_text, read_document
 from .resolve import resolve_plan
@@ -23,17 +22,12 @@ def national_table() -> AliasTable:
     return AliasTable.load()
 
 
-def normalised_surface(surface: str) -> str:
-    """The agency name used until alias resolution: the surface's Simplified view."""
-    return "".join(view(surface).split())
-
-
 def parse_document(doc: Document, aliases: AliasTable | None = None) -> Plan:
     """Extract the plan in a Document already read, names resolved with `aliases`
     (default: the national table)."""
     outline = parse_outline(doc)
     found = find_blocks(doc)
-    tasks, task_warnings, first_lead = build_tasks(doc, outline, found, normalised_surface)
+    tasks, task_warnings, first_lead = build_tasks(doc, outline, found)
     warnings = sorted(found.warnings + task_warnings, key=lambda w: (w.line, w.text, w.reason))
     plan = Plan(source=doc.source, tasks=tasks, warnings=tuple(warnings),
                 outline=outline.headings, first_listed_is_lead=first_lead,

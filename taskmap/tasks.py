@@ -22,9 +22,10 @@ class _Statement:
     agencies: tuple[str, ...]
 
 
-def build_tasks(doc: Document, outline: Outline, found: Found,
-                agency_of=lambda s: s) -> tuple[tuple[Task, ...], tuple[ParseWarning, ...], bool]:
-    """Tasks of `doc` in order, the warnings they raise, and whether first-listed leads."""
+def build_tasks(doc: Document, outline: Outline,
+                found: Found) -> tuple[tuple[Task, ...], tuple[ParseWarning, ...], bool]:
+    """Tasks of `doc` in order, the warnings they raise, and whether first-listed leads.
+    Each assignment's `agency` is its surface until `resolve.resolve_plan` fills it."""
     events = sorted([(b.line, b.start, 1, b) for b in found.blocks]
                     + [(r.line, r.start, 0, r) for r in found.rules], key=lambda x: x[:3])
     rule_from = _first_lead_start(events)
@@ -41,14 +42,14 @@ def build_tasks(doc: Document, outline: Outline, found: Found,
             continue
         block: Block = item
         first_lead = rule_from is not None and (line, start) >= rule_from
-        assignments = _roles(block, first_lead, agency_of)
+        assignments = _roles(block, first_lead)
         named = {body_key(a.raw) for a in assignments}
         if block.content.statement:
             extra = [s for s in block.content.statement if body_key(s) not in named]
-            assignments += [Assignment(RESPONSIBLE, s, agency_of(s)) for s in extra]
+            assignments += [Assignment(RESPONSIBLE, s, s) for s in extra]
             named |= {body_key(s) for s in extra}
         elif statement is not None and statement.chapter == chapter:
-            assignments += [Assignment(RESPONSIBLE, s, agency_of(s), implicit=True)
+            assignments += [Assignment(RESPONSIBLE, s, s, implicit=True)
                             for s in statement.agencies if body_key(s) not in named]
         if block.content.statement:
             statement = _Statement(chapter, block.content.statement)
@@ -81,7 +82,7 @@ def _chapter_line(outline: Outline, line: int) -> int | None:
     return chapter.line if chapter else None
 
 
-def _roles(block: Block, first_lead: bool, agency_of) -> list[Assignment]:
+def _roles(block: Block, first_lead: bool) -> list[Assignment]:
     mentions = block.content.mentions
     has_lead = any(m.role == LEAD for m in mentions)
     out, seen = [], set()
@@ -92,7 +93,7 @@ def _roles(block: Block, first_lead: bool, agency_of) -> list[Assignment]:
         role = m.role or RESPONSIBLE
         if first_lead and not has_lead and i == 0:
             role = LEAD
-        out.append(Assignment(role, m.surface, agency_of(m.surface)))
+        out.append(Assignment(role, m.surface, m.surface))
     return out
 
 
