@@ -29,7 +29,7 @@ LABEL = re.compile(rf"(?P<label>{_LABEL_ALT})\s*(?P<colon>[:]|为|是)?\s*")
 # `X为牵头单位` / `X是配合单位`: names, then the label that gives their role.
 NAMES_THEN_LABEL = re.compile(rf"(?P<names>.+?)(?:为|是|作为)(?P<label>{_LABEL_ALT})$")
 # A name marked in a list: `市发展改革委(牵头)`.
-LEAD_MARK = re.compile(r"\((?:牵头|牵头单位|牵头部门|主责)\)$")
+LEAD_MARK = re.compile(r"[(〔【\[](?:牵头|牵头单位|牵头部门|主责)[)〕】\]]$")
 
 # Verbs after a list of agencies: the role they give it.
 LEAD_VERBS = ("牵头负责", "牵头督导", "牵头落实", "牵头推进", "牵头实施", "牵头组织", "牵头抓总",

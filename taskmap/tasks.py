@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from .blocks import Block, Found, Rule
 from .models import LEAD, RESPONSIBLE, Assignment, Document, ParseWarning, Task
 from .normalize import body_key, view
-from .outline import Outline
+from .outline import Outline, detect_heading
 
 _SENTENCE = re.compile(r"[。;!?]")
 _TARGET_START = re.compile(r"^(?:到|至|力争到|力争|预计到)?\s*(?:20\d\d|“?十[四五六]五”?|本世纪)")
@@ -130,6 +130,9 @@ def _title(doc: Document, outline: Outline, block: Block,
     if heading is not None and s <= heading.body_start:
         return heading.heading.title
     text = doc.lines[line - 1][s:e]
+    run_in = detect_heading(text.lstrip("。;；，, "), line)  # `…)。2.推进Z(…)` on one line
+    if s > 0 and run_in is not None:
+        return run_in.heading.title
     return _title_sentence(text) or _fallback_title(outline, line)
 
 
