@@ -179,7 +179,7 @@ class _ClauseState:
         if not items:
             what = f"'{placeholders[0]}'" if placeholders else "nothing"
             self.problems.append(f"{label.group('label')}: names no agency ({what})")
-        self.add(role, items)
+        self._add_list(role, items)
 
     def _names_then_label(self, t, m):
         """`X为牵头单位`, `Y、Z为配合单位`."""
@@ -208,7 +208,7 @@ class _ClauseState:
         self.current = RESPONSIBLE
 
     def _verb(self, t, s, e, verb):
-        items = split_items(t, *_strip_by(t, s, verb.start()))
+        items = _agency_parts(split_items(t, *_strip_by(t, s, verb.start())))
         role = lx.VERB_ROLE[verb.group()]
         generic_only = all(v.strip() in lx.GENERIC for _, v in items)
         if items and not generic_only and all(lx.looks_like_agency(v) for _, v in items):
@@ -227,12 +227,48 @@ class _ClauseState:
         if self.current is None and not all(lx.looks_like_agency(v) for _, v in items):
             self.prose = True
             return
-        self.add(self.current, items)
+        self._add_list(self.current, items)
+
+    def _add_list(self, role, items):
+        """A list after a label or continuing one: a name may carry its own verb
+        (`X牵头`, `Y配合`) or trailing words (`市水利局加强指导`), which are cut off."""
+        for src, v in items:
+            own = role
+            verb = lx.TRAILING_VERB.search(v)
+            if verb and verb.start() >= 2:
+                if lx.VERB_ROLE[verb.group()] == LEAD:
+                    own = LEAD
+                self.role_words = True
+                src, v = src[:verb.start()], v[:verb.start()]
+            part = _agency_part(src, v)
+            if part is None:
+                if lx.is_placeholder(v) or lx.LABEL.search(v):
+                    continue
+                part = (src, v)
+            self.add(own, [part])
 
     def _set_deadline(self, t, s, e):
         s, e = t.cut(s, e)
         if s < e and self.deadline is None:
             self.deadline = t.src[s:e]
+
+
+def _agency_part(src: str, v: str) -> tuple[str, str] | None:
+    """The body a list item names, without the words of a sentence after it:
+    `市水利局加强指导` → 市水利局. Only such words are cut (an unknown ending such as
+    区委党校 stays whole); None when the item is no body followed by them."""
+    if lx.looks_like_agency(v):
+        return src, v
+    for end in range(len(v) - 1, 1, -1):
+        if (_depth(v, 0, end) == 0 and lx.TRAILING_WORDS.match(v, end)  # never inside (…)
+                and lx.looks_like_agency(v[:end])):
+            return clean_surface(src[:end]), v[:end]
+    return None
+
+
+def _agency_parts(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Items cut to the bodies they name; an item naming none stays, so callers see it."""
+    return [_agency_part(src, v) or (src, v) for src, v in items]
 
 
 def _find_verb(t: SourceText, s: int, e: int):

@@ -39,6 +39,10 @@ RESPONSIBLE_VERBS = ("按职责分工负责", "按照职责分工负责", "按�
                      "配合", "参与", "协助", "协办", "协同", "落实", "负责")
 VERB = re.compile("|".join(sorted(LEAD_VERBS + RESPONSIBLE_VERBS, key=len, reverse=True)))
 VERB_ROLE = {**{w: LEAD for w in LEAD_VERBS}, **{w: RESPONSIBLE for w in RESPONSIBLE_VERBS}}
+# A verb closing one name of a list: `市政务服务数据管理局牵头`, `市级有关部门配合`.
+TRAILING_VERB = re.compile(
+    "(?:分别|共同|具体)?(?:" + "|".join(sorted(LEAD_VERBS + RESPONSIBLE_VERBS, key=len,
+                                                 reverse=True)) + ")$")
 TOGETHER_WITH = "会同"
 
 # Markers strong enough that a bracket carrying them and not parsed is reported.
@@ -67,7 +71,7 @@ DEADLINE = re.compile(
 AGENCY_SUFFIXES = (
     "局", "委", "厅", "部", "办", "室", "处", "科", "中心", "政府", "公司", "管委会",
     "委员会", "银行", "支行", "分行", "集团", "院", "署", "社", "会", "所", "队", "组",
-    "联", "协", "中央", "共青团", "学校", "大学", "园区", "开发区", "高新区", "新区",
+    "联", "协", "中央", "共青团", "学校", "大学", "党校", "园区", "开发区", "高新区", "新区",
     "示范区", "试验区", "单位", "部门", "机构", "街道", "办事处", "乡镇", "企业", "海关",
     "机关", "党委", "工委", "各地", "各级",
 )
@@ -81,7 +85,7 @@ PLACEHOLDERS = ("待定", "另定", "另行确定", "视情确定", "视情况�
                 "暂缺", "无", "略", "详见附件", "见附件")
 # Generic bodies that say nothing on their own when a verb is all that assigns them.
 GENERIC = ("相关单位", "有关单位", "相关部门", "有关部门", "相关机构", "有关方面", "各方")
-_COLLECTIVE = re.compile(r"^各\S{0,8}(?:区|县|市|州|盟|旗|乡镇|街道|级|地)$")
+_COLLECTIVE = re.compile(r"^各\S{0,8}(?:区|县|市|州|盟|旗|乡镇|街道|级|地|村|社区|嘎查)$")
 _TRAILING_GROUP = re.compile(r"\([^()]*\)$")
 _ONLY_LEVELS = re.compile(rf"^各?(?:(?:{'|'.join(LEVEL_WORDS)})[、,]?)+$")
 
@@ -105,9 +109,16 @@ def looks_like_agency(name_view: str) -> bool:
     return s.endswith(AGENCY_SUFFIXES) and not s.endswith(NOT_AGENCY_ENDINGS)
 
 
+# Words that follow a body's name in a sentence, never end one: cut them off a list item.
+TRAILING_WORDS = re.compile(r"(?:加强|指导|具体|负责|配合|支持|给予|做好|推进|落实|参与|分别|共同|"
+                            r"协同|协助|统筹|组织|牵头|督导|实施|开展|按照|依据|做实|抓好|等)")
+_VAGUE = re.compile(r"另行|待定|另定|视情|明确后|确定后")
+
+
 def is_placeholder(name_view: str) -> bool:
-    """`待定`, `下同`: a label's list that names no body."""
-    return name_view.strip() in PLACEHOLDERS
+    """`待定`, `下同`, `责任单位另行明确`: a label's list that names no body."""
+    s = name_view.strip()
+    return s in PLACEHOLDERS or (bool(_VAGUE.search(s)) and not looks_like_agency(s))
 
 
 def is_level_stub(name_view: str) -> bool:

@@ -22,6 +22,15 @@ def test_our_demo_plans_meet_thresholds(shared):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_held_out_corpus_meets_thresholds(shared):
+    """Eight more invented plans (tests/corpus) written to find where the tool fails: a
+    ministry 分工 document, footnoted first-listed rules, 【】 markers, blocks on headings,
+    主办/协办 and 责任领导 lines, names in the wild, a Traditional plan."""
+    corpus = DATA.parent / "tests" / "corpus"
+    result = run_scorer(shared, "extract", corpus, corpus, "--min", *THRESHOLDS)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_plans_without_blocks_yield_nothing(shared):
     for stem in ("000_b2d658cdc6865ce6", "001_3b08422a6a849802"):
         out = run_taskmap("extract", str(shared / "seeds" / f"{stem}.txt"), "--format", "json",
