@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
+from pypinyin import Style, pinyin
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
@@ -23,25 +25,41 @@ TIERS = ("exact", "alias", "normalized", "prefix", "function", "collective", "fu
          "unresolved")
 _RANK = {t: i for i, t in enumerate(TIERS)}
 LEVEL_WORDS = {"国家": "国家", "中央": "国家", "国务院": "国家", "省": "省", "自治区": "省",
-               "市": "市", "州": "市", "盟": "市", "县": "县", "旗": "县", "区": "区", "特区": "区",
+               "市": "市", "州": "市", "自治州": "市", "盟": "市", "县": "县", "自治县": "县",
+               "旗": "县", "区": "区", "特区": "区",
                "乡": "乡镇", "镇": "乡镇", "街道": "乡镇", "乡镇": "乡镇"}
 _PLACE_SUFFIX = {"特别行政区": "省", "自治区": "省", "省": "省", "自治州": "市", "地区": "市",
                  "州": "市", "盟": "市", "市": "市", "自治县": "县", "县": "县", "旗": "县",
                  "特区": "区", "新区": "区", "区": "区"}
 _SUFFIX_ALT = "|".join(sorted(_PLACE_SUFFIX, key=len, reverse=True))
 _PLACE = re.compile(rf"^(?P<place>[\u4e00-\u9fff]{{2,8}}?(?:{_SUFFIX_ALT}))")
-_LEVEL_PREFIX = re.compile(r"^(?:国家|中央|自治区|省|市|州|盟|县|旗|区|乡镇|乡|镇|街道)")
+_LEVEL_PREFIX = re.compile(
+    r"^(?:国家|中央|自治区|自治州|自治县|省|市|州|盟|县|旗|特区|区|乡镇|乡|镇|街道)")
 _SECOND_NAME = re.compile(r"^(?P<main>.+?局|.+?委|.+?厅|.+?办|.+?中心)\((?P<second>[^()]+)\)$")
-_COLLECTIVE = re.compile(r"^各|^(?:省|市|县|区)?(?:级|直)?(?:各)?(?:有关|相关|其他|其余)"
+_COLLECTIVE = re.compile(r"^各|各(?:部委|委办局|直属机构|成员单位)$"
+                         r"|^(?:省|市|县|区)?(?:级|直)?(?:各)?(?:有关|相关|其他|其余)"
                          r"|(?:有关|相关)(?:部门|单位|机构)$|成员单位$|各部门$|各单位$")
 _PARK = re.compile(r"(?:经济技术开发区|高新技术产业开发区|开发区|高新区|经开区|工业园区|园区|"
                    r"产业园|新区|示范区)(?:管委会|管理委员会)?$")
+_NESTED_PLACE = re.compile(r"^.{2,8}?(?:省|自治区|市|州|盟)(?P<inner>.{2,6}?(?:区|县|市|旗))$")
+_LEVEL_NAMES = ("自治区", "自治州", "自治县", "特区", "新区", "地区", "特别行政区")
+_PARK_KIND = re.compile(r"高新技术产业|经济技术|工业园|产业园")
 _GENERIC_PARK = re.compile(r"^(?:园区|开发区|高新区|经开区|工业园区|产业园)(?:管委会|管理委员会)?$")
-_PBOC = re.compile(r"^(?:中国人民银行|人民银行|人行)(?P<place>.+?)"
-                   r"(?:营业管理部|中心支行|分行|支行)$")
-_GRID = re.compile(r"^(?:国网|国家电网)(?P<place>.+?)(?:供电公司|电力公司|供电局|供电分公司)$")
+# Vertically managed bodies named around their place: (pattern, function).
+_VERTICAL = (
+    (re.compile(r"^(?:中国人民银行|人民银行|人行)(?P<place>.+?)"
+                r"(?:营业管理部|中心支行|中支|分行|支行)$"), "人民银行"),
+    (re.compile(r"^国家税务总局(?P<place>.+?)税务局$"), "税务"),
+    (re.compile(r"^国家金融监督管理总局(?P<place>.+?)监管(?:分)?局$"), "国家金融监管派出"),
+    (re.compile(r"^(?:国网|国家电网(?:有限公司)?|南方电网|[\u4e00-\u9fff]{2,3}电网(?:有限责任公司|公司)?)"
+                r"(?:[\u4e00-\u9fff]{2,4}省电力有限公司)?(?P<place>.+?)"
+                r"(?:供电公司|电力公司|供电局|供电分公司)$"), "供电"),
+    (re.compile(r"^共青团(?P<place>.+?)委(?:员会)?$"), "团委"),
+)
+# A district branch of a city bureau: 市公安局芸溪分局, 公安棠溪分局.
+_BRANCH = re.compile(r"^(?:[\u4e00-\u9fff]{2,6}?市|市)?(?P<function>[\u4e00-\u9fff]{2,8}?)局?"
+                     r"(?P<place>(?:(?!局)[\u4e00-\u9fff]){2,4}?)分局$")
 _BARE_OFFICE = ("办公室", "办", "办公厅")
-_TAX = re.compile(r"^国家税务总局(?P<place>.+?)税务局$")
 _TITLE = re.compile(r"《([^》]{2,60}?)》")
 _TRAILING_NOTE = re.compile(r"(?:\s*\([^()]{1,20}\))+$")
 _PLAN_WORDS = ("方案", "计划", "意见", "规划", "要点", "清单", "办法", "通知", "措施")
@@ -132,6 +150,9 @@ class Resolver:
         self.j = jurisdiction
         self.parks: set[str] = set()
         self._prefixes: dict[str, list[_Prefix]] = {}
+        self.parents: dict[str, str] = {}  # level → the place of bodies of that level
+        self.municipality = (jurisdiction.level == "省"
+                             and (jurisdiction.place or "").endswith("市"))
         self._places = sorted(table.places.items())
 
     # ---------------------------------------------------------------- decomposition
@@ -151,7 +172,7 @@ class Resolver:
             if key.startswith(name):
                 places.append((name, level))
         m = _PLACE.match(key)
-        if m:
+        if m and m.group("place") not in _LEVEL_NAMES:  # 自治区 is a level, not a place
             places.append((m.group("place"), _place_level(m.group("place"))))
         for place, level in places:
             if place and key.startswith(place) and len(key) > len(place):
@@ -166,6 +187,8 @@ class Resolver:
             word = m.group()
             after = rest[m.end():]
             lvl = LEVEL_WORDS[word] if not place else level
+            if word == "市" and not place and self.municipality:
+                lvl = self.j.level  # 北京市: its 市发改委 is the municipality's
             if after.startswith("委") and len(after) > 1:
                 out.append(_Prefix(place, lvl, True, after[1:], written + word + "委"))
             out.append(_Prefix(place, lvl, False, after, written + word))
@@ -195,9 +218,9 @@ class Resolver:
         if _COLLECTIVE.search(key) or (key in self.table.functions
                                        and self.table.functions[key].collective):
             return self._collective(raw), None
-        special = self._special(key)
-        if special is not None:
-            return special, None
+        vertical = self._vertical(key, normalized)
+        if vertical is not None:
+            return vertical, None
         if _PARK.search(key):
             return self._park(key, normalized), None
         found = self._function(key)
@@ -258,6 +281,8 @@ class Resolver:
             qualifier = ""
         elif level == self.j.level and self.j.place:
             qualifier = self.j.place
+        elif level in self.parents:
+            qualifier = self.parents[level]
         else:
             qualifier = {"国家": "国家", "乡镇": "乡镇"}.get(level, level)
         party = "委" if function.startswith("党委") and not national else ""
@@ -284,17 +309,43 @@ class Resolver:
         return Resolution(f"{qualifier}{key}", raw.strip(), self.j.level or "其他", "集体",
                           "collective", 100.0, collective=True)
 
-    def _special(self, key: str) -> Resolution | None:
-        """Branches of vertical bodies named around their place: 人民银行六盘水市中心支行."""
-        for pattern, function, name in ((_PBOC, "人民银行", "中国人民银行{}分支机构"),
-                                        (_TAX, "税务", "国家税务总局{}税务局"),
-                                        (_GRID, "供电", "国网{}供电公司")):
+    def _vertical(self, key: str, normalized: bool) -> Resolution | None:
+        """Bodies named around their place (人行青岚中支, 国家税务总局青岚市税务局,
+        国网湖州供电公司, 市公安局芸溪分局) resolve like the same body written with a prefix."""
+        for pattern, function in _VERTICAL:
             m = pattern.match(key)
             if m:
-                place = m.group("place")
-                return Resolution(name.format(place), key, _place_level(place), function,
-                                  "alias", 100.0, place=place)
+                return self._placed(function, m.group("place"), None, normalized)
+        m = _BRANCH.match(key)
+        if m:
+            function = self.table.stems.get(stem(m.group("function")))
+            if function and not function.startswith("党委"):
+                return self._placed(function, m.group("place"), "区", normalized)
         return None
+
+    def _placed(self, function: str, place: str, level: str | None,
+                normalized: bool) -> Resolution | None:
+        row = self.table.canonical_row(function, "")
+        if row is None:
+            return None
+        full = self._full_place(place, level)
+        level = level or self.table.places.get(full, (full, _place_level(full)))[1]
+        res = self._qualified(function, level, _Prefix(full, level, False, "", full), row,
+                              "normalized" if normalized else "alias")
+        return replace(res, tier="normalized" if normalized else "alias")
+
+    def _full_place(self, place: str, level: str | None) -> str:
+        """青岚 → 青岚市 (the plan's own place), 浙江 → 浙江省, 芸溪 → 芸溪区 for a district."""
+        if place in (self.j.place, self.j.short):
+            return self.j.place or place
+        nested = _NESTED_PLACE.match(place)  # 青岚市芸溪区 → 芸溪区
+        if nested:
+            return self._full_place(nested.group("inner"), level)
+        if place in self.table.places:
+            return self.table.places[place][0]
+        if re.search(f"(?:{_SUFFIX_ALT})$", place):
+            return place
+        return place + {"区": "区", "县": "县"}.get(level or "", "市")
 
     def _park(self, key: str, normalized: bool) -> Resolution:
         """A development zone is its management committee; 园区管委会 is the plan's park."""
@@ -303,8 +354,12 @@ class Resolver:
         if not name.endswith("管理委员会"):
             name += "管理委员会"
         tier = "normalized" if normalized or name != key else "exact"
-        if _GENERIC_PARK.match(re.sub(_LEVEL_PREFIX, "", key)):
+        generic = _GENERIC_PARK.match(re.sub(_LEVEL_PREFIX, "", key))
+        if generic:
             named = sorted(self.parks)
+            kind = _PARK_KIND.search(name)
+            if len(named) > 1 and kind:  # 高新区管委会 among several parks: the 高新 one
+                named = [p for p in named if kind.group() in p]
             if len(named) == 1:
                 return Resolution(named[0], key, self.j.level or "其他", "园区管理", "prefix",
                                   100.0)
@@ -329,7 +384,7 @@ class Resolver:
         Two real bodies that differ by one common character (水务局, 商务局) never meet."""
         if len(key) < 4:
             return None
-        level = self.prefixes(key)[0].level or self.j.level
+        level = self.prefixes(key)[0].level or _sounds_like_level(key) or self.j.level
         best, best_score = None, 0.0
         for cand, res in sorted(known.items()):
             if res.level != level or res.collective or len(cand) != len(key):
@@ -342,17 +397,33 @@ class Resolver:
         return replace(best, tier="fuzzy", score=round(best_score, 1)) if best else None
 
 
-LONG_NAME = 7  # one wrong character in a name this long is a typo, not another body
+LONG_NAME = 8  # one wrong character in a name this long is a typo (发展和改草委员会)
 
 
 def _typo(key: str, cand: str) -> bool:
-    """The one differing character is the level prefix, or a rare character, or the name is
-    long (机关事物服务中心); short names one common character apart (水务局, 商务局) are
-    different bodies."""
+    """The one differing character sounds the same (pinyin input: 事/市, 健/建, 物/务), is
+    a rare character (教肓局), or sits in a long name; real bodies one character apart
+    (水务局, 商务局; 林业局, 农业局) differ in sound and never meet."""
     i = next(k for k, (a, b) in enumerate(zip(key, cand, strict=True)) if a != b)
-    if i == 0 and cand[0] in "省市县区":
-        return True
-    return len(key) >= LONG_NAME or not _common_hanzi(key[i])
+    return homophones(key[i], cand[i]) or not _common_hanzi(key[i]) or len(key) >= LONG_NAME
+
+
+@lru_cache(maxsize=4096)
+def _readings(ch: str) -> frozenset[str]:
+    return frozenset(pinyin(ch, style=Style.NORMAL, heteronym=True)[0])
+
+
+def homophones(a: str, b: str) -> bool:
+    """Two characters with a reading in common, tones aside."""
+    return bool(_readings(a) & _readings(b))
+
+
+def _sounds_like_level(key: str) -> str | None:
+    """事教育局: a first character that sounds like a level word stands for it."""
+    for word in ("市", "县", "区", "省"):
+        if key[0] != word and homophones(key[0], word):
+            return LEVEL_WORDS[word]
+    return None
 
 
 def _common_hanzi(ch: str) -> bool:
@@ -387,6 +458,7 @@ def resolve_plan(plan: Plan, lines: tuple[str, ...], table: AliasTable) -> Plan:
             key = name_key(a.raw)
             if _PARK.search(key) and not _GENERIC_PARK.match(re.sub(_LEVEL_PREFIX, "", key)):
                 resolver.parks.add(resolver._park(key, False).canonical)
+    resolver.parents = _parent_places(plan, lines, resolver)
     first: dict[str, Resolution] = {}
     resolved: list[list[Resolution]] = []
     for task in plan.tasks:
@@ -418,6 +490,44 @@ def resolve_plan(plan: Plan, lines: tuple[str, ...], table: AliasTable) -> Plan:
         tasks.append(replace(task, assignments=assignments))
     return replace(plan, tasks=tuple(tasks), jurisdiction=resolver.j.place,
                    level=resolver.j.level)
+
+
+_NAMED_PLACE = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:自治区|自治州|省|市)")
+
+
+def _parent_places(plan: Plan, lines: tuple[str, ...], resolver: Resolver) -> dict[str, str]:
+    """level → place, for levels above the plan's own that it names one place for: the
+    place written before its bodies (铜仁市发改委), else the one its text names most
+    (包头市 in a district plan of 包头市), so that 市发改委 reads as that city's."""
+    if resolver.j.level in (None, "国家"):
+        return {}
+    named: dict[str, set[str]] = {}
+    for task in plan.tasks:
+        for a in task.assignments:
+            p = resolver.prefixes(name_key(a.raw))[0]
+            if p.place and p.level and p.level != resolver.j.level:
+                named.setdefault(p.level, set()).add(resolver._full_place(p.place, p.level))
+    parents = {lvl: places.pop() for lvl, places in named.items() if len(places) == 1}
+    counts: dict[str, int] = {}
+    for m in _NAMED_PLACE.finditer(view("\n".join(lines))):
+        place = m.group()
+        if place != resolver.j.place and _plausible_place(place):
+            counts[place] = counts.get(place, 0) + 1
+    for level in ("省", "市"):
+        if level in parents or level == resolver.j.level or level not in _ABOVE[resolver.j.level]:
+            continue
+        ranked = sorted((n, p) for p, n in counts.items()
+                        if resolver.table.places.get(p, (p, _place_level(p)))[1] == level)
+        if not ranked:
+            continue
+        clear = len(ranked) == 1 or ranked[-1][0] >= 2 * ranked[-2][0]
+        if ranked[-1][0] >= 2 and clear:
+            parents[level] = ranked[-1][1]
+    return parents
+
+
+_ABOVE = {"省": (), "市": ("省",), "县": ("省", "市"), "区": ("省", "市"), "乡镇": ("省", "市"),
+          "其他": ()}
 
 
 def _majority_level(plan: Plan, resolver: Resolver) -> str | None:
