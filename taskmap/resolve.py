@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from pypinyin import Style, pinyin
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
@@ -410,6 +409,8 @@ def _typo(key: str, cand: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _readings(ch: str) -> frozenset[str]:
+    from pypinyin import Style, pinyin  # loaded only when a typo is weighed: it is slow to load
+
     return frozenset(pinyin(ch, style=Style.NORMAL, heteronym=True)[0])
 
 
