@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -19,19 +18,22 @@ from rapidfuzz.distance import Levenshtein
 from .aliases import AliasRow, AliasTable, name_key, stem
 from .models import Assignment, Plan
 from .normalize import body_key, view
+from .places import (
+    LEVEL_NAMES,
+    LEVEL_WORDS,
+    NESTED_PLACE,
+    PLACE,
+    SUFFIX_ALT,
+    Jurisdiction,
+    place_level,
+    plan_jurisdiction,
+    plausible_place,
+)
+from .typos import is_typo, sounds_like_level
 
 TIERS = ("exact", "alias", "normalized", "prefix", "function", "collective", "fuzzy",
          "unresolved")
 _RANK = {t: i for i, t in enumerate(TIERS)}
-LEVEL_WORDS = {"国家": "国家", "中央": "国家", "国务院": "国家", "省": "省", "自治区": "省",
-               "市": "市", "州": "市", "自治州": "市", "盟": "市", "县": "县", "自治县": "县",
-               "旗": "县", "区": "区", "特区": "区",
-               "乡": "乡镇", "镇": "乡镇", "街道": "乡镇", "乡镇": "乡镇"}
-_PLACE_SUFFIX = {"特别行政区": "省", "自治区": "省", "省": "省", "自治州": "市", "地区": "市",
-                 "州": "市", "盟": "市", "市": "市", "自治县": "县", "县": "县", "旗": "县",
-                 "特区": "区", "新区": "区", "区": "区"}
-_SUFFIX_ALT = "|".join(sorted(_PLACE_SUFFIX, key=len, reverse=True))
-_PLACE = re.compile(rf"^(?P<place>[\u4e00-\u9fff]{{2,8}}?(?:{_SUFFIX_ALT}))")
 _LEVEL_PREFIX = re.compile(
     r"^(?:国家|中央|自治区|自治州|自治县|省|市|州|盟|县|旗|特区|区|乡镇|乡|镇|街道)")
 _SECOND_NAME = re.compile(r"^(?P<main>.+?局|.+?委|.+?厅|.+?办|.+?中心)\((?P<second>[^()]+)\)$")
@@ -40,8 +42,6 @@ _COLLECTIVE = re.compile(r"^各|各(?:部委|委办局|直属机构|成员单位
                          r"|(?:有关|相关)(?:部门|单位|机构)$|成员单位$|各部门$|各单位$")
 _PARK = re.compile(r"(?:经济技术开发区|高新技术产业开发区|开发区|高新区|经开区|工业园区|园区|"
                    r"产业园|新区|示范区)(?:管委会|管理委员会)?$")
-_NESTED_PLACE = re.compile(r"^.{2,8}?(?:省|自治区|市|州|盟)(?P<inner>.{2,6}?(?:区|县|市|旗))$")
-_LEVEL_NAMES = ("自治区", "自治州", "自治县", "特区", "新区", "地区", "特别行政区")
 _PARK_KIND = re.compile(r"高新技术产业|经济技术|工业园|产业园")
 _GENERIC_PARK = re.compile(r"^(?:园区|开发区|高新区|经开区|工业园区|产业园)(?:管委会|管理委员会)?$")
 # Vertically managed bodies named around their place: (pattern, function).
@@ -59,65 +59,6 @@ _VERTICAL = (
 _BRANCH = re.compile(r"^(?:[\u4e00-\u9fff]{2,6}?市|市)?(?P<function>[\u4e00-\u9fff]{2,8}?)局?"
                      r"(?P<place>(?:(?!局)[\u4e00-\u9fff]){2,4}?)分局$")
 _BARE_OFFICE = ("办公室", "办", "办公厅")
-_TITLE = re.compile(r"《([^》]{2,60}?)》")
-_TRAILING_NOTE = re.compile(r"(?:\s*\([^()]{1,20}\))+$")
-_PLAN_WORDS = ("方案", "计划", "意见", "规划", "要点", "清单", "办法", "通知", "措施")
-
-
-@dataclass(frozen=True)
-class Jurisdiction:
-    """The place a plan belongs to (昆都仑区, level 区); None when it names none."""
-
-    place: str | None
-    level: str | None
-
-    @property
-    def short(self) -> str | None:
-        if not self.place:
-            return None
-        m = re.match(rf"^(.{{2,}}?)(?:{_SUFFIX_ALT})$", self.place)
-        return m.group(1) if m else self.place
-
-
-def plan_jurisdiction(lines: tuple[str, ...], table: AliasTable) -> Jurisdiction:
-    """The plan's own place, from its title (《…方案》 or a title line) near the top.
-
-    A candidate counts only if the document names it again (a title that merely opens
-    with a word ending in 市 or 区 does not make a place).
-    """
-    text = view("\n".join(lines))
-    top = [n for n, line in enumerate(lines[:40]) if line.strip()][:3]
-    for n, line in enumerate(lines[:40]):
-        v = view(line).strip()
-        bare = _TRAILING_NOTE.sub("", v)  # 方案(2024—2028年), 方案(征求意见稿)
-        titles = _TITLE.findall(v) or (
-            [bare] if len(bare) <= 60 and bare.endswith(_PLAN_WORDS) else [])
-        for title in titles:
-            title = re.sub(r"^(?:中共|中国共产党)", "", title)
-            if title.startswith("国务院") or title.startswith("国家"):
-                return Jurisdiction(None, "国家")
-            m = _PLACE.match(title)
-            if m and _plausible_place(m.group("place")) and (
-                    text.count(m.group("place")) >= 2 or n in top):
-                place = m.group("place")
-                level = table.places.get(place, (place, _place_level(place)))[1]
-                return Jurisdiction(place, level)
-    return Jurisdiction(None, None)
-
-
-_NOT_PLACE = ("推进", "加快", "关于", "实施", "建设", "开展", "全面", "深入", "印发", "城市")
-
-
-def _plausible_place(place: str) -> bool:
-    """A place name, not a title that happens to reach a 市 or 区 (推进城市更新…)."""
-    return not any(word in place for word in _NOT_PLACE)
-
-
-def _place_level(place: str) -> str:
-    for suffix in sorted(_PLACE_SUFFIX, key=len, reverse=True):
-        if place.endswith(suffix):
-            return _PLACE_SUFFIX[suffix]
-    return "其他"
 
 
 @dataclass(frozen=True)
@@ -170,9 +111,9 @@ class Resolver:
         for name, (_, level) in self._places:
             if key.startswith(name):
                 places.append((name, level))
-        m = _PLACE.match(key)
-        if m and m.group("place") not in _LEVEL_NAMES:  # 自治区 is a level, not a place
-            places.append((m.group("place"), _place_level(m.group("place"))))
+        m = PLACE.match(key)
+        if m and m.group("place") not in LEVEL_NAMES:  # 自治区 is a level, not a place
+            places.append((m.group("place"), place_level(m.group("place"))))
         for place, level in places:
             if place and key.startswith(place) and len(key) > len(place):
                 out += self._after_place(place, level, key[len(place):], place)
@@ -328,7 +269,7 @@ class Resolver:
         if row is None:
             return None
         full = self._full_place(place, level)
-        level = level or self.table.places.get(full, (full, _place_level(full)))[1]
+        level = level or self.table.places.get(full, (full, place_level(full)))[1]
         res = self._qualified(function, level, _Prefix(full, level, False, "", full), row,
                               "normalized" if normalized else "alias")
         return replace(res, tier="normalized" if normalized else "alias")
@@ -337,12 +278,12 @@ class Resolver:
         """青岚 → 青岚市 (the plan's own place), 浙江 → 浙江省, 芸溪 → 芸溪区 for a district."""
         if place in (self.j.place, self.j.short):
             return self.j.place or place
-        nested = _NESTED_PLACE.match(place)  # 青岚市芸溪区 → 芸溪区
+        nested = NESTED_PLACE.match(place)  # 青岚市芸溪区 → 芸溪区
         if nested:
             return self._full_place(nested.group("inner"), level)
         if place in self.table.places:
             return self.table.places[place][0]
-        if re.search(f"(?:{_SUFFIX_ALT})$", place):
+        if re.search(f"(?:{SUFFIX_ALT})$", place):
             return place
         return place + {"区": "区", "县": "县"}.get(level or "", "市")
 
@@ -383,56 +324,17 @@ class Resolver:
         Two real bodies that differ by one common character (水务局, 商务局) never meet."""
         if len(key) < 4:
             return None
-        level = self.prefixes(key)[0].level or _sounds_like_level(key) or self.j.level
+        level = self.prefixes(key)[0].level or sounds_like_level(key) or self.j.level
         best, best_score = None, 0.0
         for cand, res in sorted(known.items()):
             if res.level != level or res.collective or len(cand) != len(key):
                 continue
-            if Levenshtein.distance(key, cand) != 1 or not _typo(key, cand):
+            if Levenshtein.distance(key, cand) != 1 or not is_typo(key, cand):
                 continue
             score = fuzz.ratio(key, cand, processor=name_key)
             if score > best_score:
                 best, best_score = res, score
         return replace(best, tier="fuzzy", score=round(best_score, 1)) if best else None
-
-
-LONG_NAME = 8  # one wrong character in a name this long is a typo (发展和改草委员会)
-
-
-def _typo(key: str, cand: str) -> bool:
-    """The one differing character sounds the same (pinyin input: 事/市, 健/建, 物/务), is
-    a rare character (教肓局), or sits in a long name; real bodies one character apart
-    (水务局, 商务局; 林业局, 农业局) differ in sound and never meet."""
-    i = next(k for k, (a, b) in enumerate(zip(key, cand, strict=True)) if a != b)
-    return homophones(key[i], cand[i]) or not _common_hanzi(key[i]) or len(key) >= LONG_NAME
-
-
-@lru_cache(maxsize=4096)
-def _readings(ch: str) -> frozenset[str]:
-    from pypinyin import Style, pinyin  # loaded only when a typo is weighed: it is slow to load
-
-    return frozenset(pinyin(ch, style=Style.NORMAL, heteronym=True)[0])
-
-
-def homophones(a: str, b: str) -> bool:
-    """Two characters with a reading in common, tones aside."""
-    return bool(_readings(a) & _readings(b))
-
-
-def _sounds_like_level(key: str) -> str | None:
-    """事教育局: a first character that sounds like a level word stands for it."""
-    for word in ("市", "县", "区", "省"):
-        if key[0] != word and homophones(key[0], word):
-            return LEVEL_WORDS[word]
-    return None
-
-
-def _common_hanzi(ch: str) -> bool:
-    """One of the 3,755 GB2312 level-1 characters (the common ones)."""
-    try:
-        return 0xB0 <= ch.encode("gb2312")[0] <= 0xD7
-    except UnicodeEncodeError:
-        return False
 
 
 def _agency_like(s: str) -> bool:
@@ -512,13 +414,13 @@ def _parent_places(plan: Plan, lines: tuple[str, ...], resolver: Resolver) -> di
     counts: dict[str, int] = {}
     for m in _NAMED_PLACE.finditer(view("\n".join(lines))):
         place = m.group()
-        if place != resolver.j.place and _plausible_place(place):
+        if place != resolver.j.place and plausible_place(place):
             counts[place] = counts.get(place, 0) + 1
     for level in ("省", "市"):
         if level in parents or level == resolver.j.level or level not in _ABOVE[resolver.j.level]:
             continue
         ranked = sorted((n, p) for p, n in counts.items()
-                        if resolver.table.places.get(p, (p, _place_level(p)))[1] == level)
+                        if resolver.table.places.get(p, (p, place_level(p)))[1] == level)
         if not ranked:
             continue
         clear = len(ranked) == 1 or ranked[-1][0] >= 2 * ranked[-2][0]

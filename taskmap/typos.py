@@ -1,0 +1,47 @@
+"""Is one name a typo of another? Chinese typos come from pinyin input (homophones:
+事/市, 健/建, 物/务) or are rare characters; real bodies one character apart (水务局,
+商务局) differ in sound."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .places import LEVEL_WORDS
+
+LONG_NAME = 8  # one wrong character in a name this long is a typo (发展和改草委员会)
+
+
+def is_typo(key: str, cand: str) -> bool:
+    """The one differing character sounds the same (pinyin input: 事/市, 健/建, 物/务), is
+    a rare character (教肓局), or sits in a long name; real bodies one character apart
+    (水务局, 商务局; 林业局, 农业局) differ in sound and never meet."""
+    i = next(k for k, (a, b) in enumerate(zip(key, cand, strict=True)) if a != b)
+    return homophones(key[i], cand[i]) or not common_hanzi(key[i]) or len(key) >= LONG_NAME
+
+
+@lru_cache(maxsize=4096)
+def _readings(ch: str) -> frozenset[str]:
+    from pypinyin import Style, pinyin  # loaded only when a typo is weighed: it is slow to load
+
+    return frozenset(pinyin(ch, style=Style.NORMAL, heteronym=True)[0])
+
+
+def homophones(a: str, b: str) -> bool:
+    """Two characters with a reading in common, tones aside."""
+    return bool(_readings(a) & _readings(b))
+
+
+def sounds_like_level(key: str) -> str | None:
+    """事教育局: a first character that sounds like a level word stands for it."""
+    for word in ("市", "县", "区", "省"):
+        if key[0] != word and homophones(key[0], word):
+            return LEVEL_WORDS[word]
+    return None
+
+
+def common_hanzi(ch: str) -> bool:
+    """One of the 3,755 GB2312 level-1 characters (the common ones)."""
+    try:
+        return 0xB0 <= ch.encode("gb2312")[0] <= 0xD7
+    except UnicodeEncodeError:
+        return False
