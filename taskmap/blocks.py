@@ -56,18 +56,19 @@ def find_blocks(doc: Document) -> Found:
     """Every block, rule and warning of `doc`, in document order."""
     blocks, rules, warnings = [], [], []
     lines = doc.lines
-    i = 0
+    consumed: dict[int, int] = {}  # line index → offset up to which a block broken over
+    i = 0                          # lines from above has used it
     while i < len(lines):
         v = view(lines[i]).strip()
         label = lx.LABEL.match(v)
-        if label and label.group("colon"):
+        if label and label.group("colon") and i not in consumed:
             i = _labelled_lines(lines, i, blocks, warnings)
             continue
-        header = _table_header(lines[i])
+        header = _table_header(lines[i]) if i not in consumed else None
         if header:
             i = _table_rows(lines, i, header, blocks, warnings)
             continue
-        _brackets(lines, i, blocks, rules, warnings)
+        _brackets(lines, i, blocks, rules, warnings, consumed)
         i += 1
     return Found(tuple(blocks), tuple(rules), tuple(warnings))
 
@@ -89,16 +90,21 @@ def bracket_spans(v: str) -> tuple[list[tuple[int, int]], int | None]:
     return spans, (start if depth > 0 else None)
 
 
-def _brackets(lines, i: int, blocks, rules, warnings) -> None:
+def _brackets(lines, i: int, blocks, rules, warnings, consumed: dict[int, int]) -> None:
     line, number = lines[i], i + 1
-    v = view(line)
+    skip = consumed.get(i, 0)  # the start of the line closes a block opened above
+    v = " " * skip + view(line)[skip:]
     spans, unclosed = bracket_spans(v)
     inside = [False] * len(v)
     for s, e in spans:
         for k in range(s, e):
             inside[k] = True
     end = _markers(line, v, spans, number, blocks, warnings)
-    end = _inline_labels(line, v, inside, end, number, blocks, warnings)
+    # labels inside a bracket that a later line closes belong to that bracket
+    label_end = min(end, unclosed) if unclosed is not None else end
+    inline = _inline_labels(line, v, inside, label_end, number, blocks, warnings)
+    if inline < label_end:
+        end = inline
     for s, e in spans:
         if e > end:
             continue
@@ -110,34 +116,45 @@ def _brackets(lines, i: int, blocks, rules, warnings) -> None:
             rules.append(Rule(number, s, content.declares_first_lead, content.statement))
         elif content.strong:
             warnings.append(ParseWarning(number, line[s:e], _why_not(content)))
-    if unclosed is not None and unclosed < end and lx.STRONG_MARKER.search(v, unclosed):
-        _broken_bracket(lines, i, unclosed, blocks, warnings)
+    if unclosed is not None and unclosed < end:
+        _broken_bracket(lines, i, unclosed, blocks, warnings, consumed)
     _prose_rules(line, v, inside, number, rules)
 
 
 _MAX_WRAPPED_LINES = 3
 
 
-def _broken_bracket(lines, i: int, start: int, blocks, warnings) -> None:
-    """A block whose bracket a line break cuts (text pasted from a PDF): joined with the
-    following lines when one of them closes it, else reported."""
-    pieces = [lines[i][start:]]
+def _broken_bracket(lines, i: int, start: int, blocks, warnings,
+                    consumed: dict[int, int]) -> None:
+    """A block whose bracket a line break cuts (text pasted from a PDF, even inside a role
+    word: `(牵` / `头单位:…)`): joined with the following lines, page-number lines left out,
+    when one of them closes it; the line that closes it is not read again up to there."""
+    pieces, parts = [lines[i][start:]], []  # parts: (line index, offset where its piece starts)
     for k in range(i + 1, min(i + 1 + _MAX_WRAPPED_LINES, len(lines))):
-        pieces.append(lines[k].strip())
+        if lx.PAGE_LINE.match(lines[k]):
+            continue
+        stripped = lines[k].lstrip()
+        pieces.append(stripped.rstrip())
+        parts.append((k, len(lines[k]) - len(stripped)))
         joined = "".join(pieces)
         spans, _ = bracket_spans(view(joined))
         if not spans or spans[0][0] != 0:
             continue
         close = spans[0][1]
         content = parse_content(joined[1:close - 1])
-        if content.explicit_roles:
-            last = pieces[-1][:close - (len(joined) - len(pieces[-1]))]
-            text = "\n".join([*pieces[:-1], last])
-            blocks.append(Block(i + 1, start, len(lines[i]), text, content, "bracket"))
-            _warn_problems(content, i + 1, text, warnings)
-            return
-        break
-    warnings.append(ParseWarning(i + 1, lines[i][start:], "bracket opened but not closed"))
+        if not content.explicit_roles:
+            break
+        last_k, last_offset = parts[-1]
+        in_last = close - (len(joined) - len(pieces[-1]))
+        text = "\n".join([*pieces[:-1], pieces[-1][:in_last]])
+        blocks.append(Block(i + 1, start, len(lines[i]), text, content, "bracket"))
+        _warn_problems(content, i + 1, text, warnings)
+        for k, _ in parts[:-1]:
+            consumed[k] = len(lines[k])
+        consumed[last_k] = last_offset + in_last
+        return
+    if lx.STRONG_MARKER.search(view(lines[i]), start):
+        warnings.append(ParseWarning(i + 1, lines[i][start:], "bracket opened but not closed"))
 
 
 def _markers(line, v, spans, number, blocks, warnings) -> int:
@@ -217,8 +234,11 @@ def _prose_rules(line: str, v: str, inside: list[bool], number: int, rules) -> N
     for m in lx.STANDING.finditer(v):
         if not inside[m.start()]:
             t = SourceText(line)
-            who = tuple(src for src, _ in split_items(t, *m.span("who")))
-            rules.append(Rule(number, m.start(), statement=who))
+            group = next(g for g in lx.STANDING_WHO if m.group(g) is not None)
+            who = tuple(src for src, sv in split_items(t, *m.span(group))
+                        if lx.looks_like_agency(sv))
+            if who:
+                rules.append(Rule(number, m.start(), statement=who))
 
 
 # ---------------------------------------------------------------- labelled lines
@@ -271,21 +291,31 @@ def _table_header(line: str) -> _Header | None:
 
 
 def _table_rows(lines, i: int, header: _Header, blocks, warnings) -> int:
+    """Rows until the table ends. A section row inside the table (`一、城镇燃气安全`, or a
+    row with one filled cell) is passed over and restarts what merged cells carry down."""
     i += 1
+    above: dict[int, str] = {}  # column → the value a merged or 同上 cell repeats
     while i < len(lines):
         line = lines[i]
-        if not line.strip():
-            i += 1
-            continue
-        if re.fullmatch(r"[\s|:\-]+", view(line)):  # a markdown rule |---|---|
+        if not line.strip() or re.fullmatch(r"[\s|:\-]+", view(line)):  # |---|---|
             i += 1
             continue
         cells = _split_source_cells(line)
-        if len(cells) < 2:
-            break
-        _table_row(line, i + 1, cells, header, blocks, warnings)
+        if len(cells) < 2 or sum(bool(c.strip()) for c in cells) == 1:
+            if not _next_is_row(lines, i + 1):
+                break
+            above = {}  # a section row
+            i += 1
+            continue
+        _table_row(line, i + 1, cells, header, blocks, warnings, above)
         i += 1
     return i
+
+
+def _next_is_row(lines, i: int) -> bool:
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    return i < len(lines) and len(_split_source_cells(lines[i])) >= 2
 
 
 def _split_source_cells(line: str) -> list[str]:
@@ -304,10 +334,17 @@ def _split_source_cells(line: str) -> list[str]:
     return out
 
 
-def _table_row(line, number, cells, header, blocks, warnings) -> None:
+_SAME_AS_ABOVE = ("同上", "同前", "同左")
+
+
+def _table_row(line, number, cells, header, blocks, warnings, above: dict[int, str]) -> None:
     mentions, deadline, title = [], None, None
-    for role, cell in zip(header.columns, cells, strict=False):
+    for col, (role, cell) in enumerate(zip(header.columns, cells, strict=False)):
         cell = cell.strip()
+        if view(cell) in _SAME_AS_ABOVE or (role == LEAD and not cell):
+            cell = above.get(col, "")  # 同上, or a lead cell merged with the one above
+        elif cell:
+            above[col] = cell
         if role in (LEAD, RESPONSIBLE):
             items = split_items(SourceText(cell), 0, len(cell))
             mentions.extend(Mention(role, s) for s, _ in items)

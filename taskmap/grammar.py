@@ -91,8 +91,9 @@ def parse_content(src: str) -> Content:
     statement: tuple[str, ...] = ()
     m = lx.STANDING.search(t.v) if "不再" in t.v else None
     if m:
-        who = "who" if m.group("who") is not None else "who2"
-        statement = tuple(s for s, _ in split_items(t, *_strip_by(t, *m.span(who))))
+        who = next(g for g in lx.STANDING_WHO if m.group(g) is not None)
+        statement = tuple(s for s, v in split_items(t, *_strip_by(t, *m.span(who)))
+                          if lx.looks_like_agency(v))
         work[m.start():m.end()] = ";" * (m.end() - m.start())
     declares = False
     for m in lx.FIRST_LISTED_LEADS.finditer(t.v) if "第一" in t.v or "首位" in t.v else ():

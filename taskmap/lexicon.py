@@ -56,12 +56,20 @@ FIRST_LISTED_LEADS = re.compile(
 
 # Standing statements: 以下…均需各县区政府落实,不再(一一)列出 — or the bodies first:
 # 各县(市、区)人民政府负责落实,以下不再列出.
-_NOT_LISTED = r"不再(?:一一|逐一|单独|另行)?(?:列出|列明|列举|列示|注明)"
+_NOT_LISTED = r"不再(?:一一|逐一|单独|另行|重复)?(?:列出|列明|列举|列示|注明)"
+_SUBJECT = r"(?:责任单位|责任主体|实施主体|落实主体|责任部门)"
 STANDING = re.compile(
     r"(?:以下|下列|以上|其余|其他|各项)[^;。]{0,30}?(?:均需|均由|均要|均应|都需|需|由)"
     rf"(?P<who>[^;。]{{2,80}}?)(?:负责)?(?:组织)?(?:抓好)?(?:贯彻)?落实[^;。]{{0,6}}?{_NOT_LISTED}"
     r"|(?P<who2>[^;。,:]{2,60}?)(?:负责|组织)?(?:抓好)?落实[,]?\s*(?:以下|下列)"
-    rf"[^;。]{{0,12}}?{_NOT_LISTED}")
+    rf"[^;。]{{0,12}}?{_NOT_LISTED}"
+    # 以下任务各镇(街道)均为责任单位,不再重复列出
+    r"|(?:以下|下列)(?:各项|全部|所有)?(?:重点)?(?:任务|工作)?"
+    rf"(?P<who3>[^;。,:]{{2,40}}?)均(?:为|是){_SUBJECT}[^;。]{{0,6}}?{_NOT_LISTED}"
+    # 各县(市、区)人民政府是各项任务的实施主体,以下不再一一列出
+    r"|(?P<who4>[^;。,:]{2,40}?)(?:是|为|作为)(?:各项|全部|所有)?(?:重点)?(?:任务|工作)?的?"
+    rf"{_SUBJECT}[^;。]{{0,8}}?{_NOT_LISTED}")
+STANDING_WHO = ("who", "who2", "who3", "who4")
 
 DEADLINE = re.compile(
     r"\d{4}年|[今明本当次]年|年内|年底|年末|月底|季度|上半年|下半年|长期|持续|常态|"
@@ -85,7 +93,7 @@ PLACEHOLDERS = ("待定", "另定", "另行确定", "视情确定", "视情况�
                 "暂缺", "无", "略", "详见附件", "见附件")
 # Generic bodies that say nothing on their own when a verb is all that assigns them.
 GENERIC = ("相关单位", "有关单位", "相关部门", "有关部门", "相关机构", "有关方面", "各方")
-_COLLECTIVE = re.compile(r"^各\S{0,8}(?:区|县|市|州|盟|旗|乡镇|街道|级|地|村|社区|嘎查)$")
+_COLLECTIVE = re.compile(r"^各\S{0,8}(?:区|县|市|州|盟|旗|乡镇|乡|镇|街道|级|地|村|社区|嘎查)$")
 _TRAILING_GROUP = re.compile(r"\([^()]*\)$")
 _ONLY_LEVELS = re.compile(rf"^各?(?:(?:{'|'.join(LEVEL_WORDS)})[、,]?)+$")
 
@@ -112,6 +120,9 @@ def looks_like_agency(name_view: str) -> bool:
 # Words that follow a body's name in a sentence, never end one: cut them off a list item.
 TRAILING_WORDS = re.compile(r"(?:加强|指导|具体|负责|配合|支持|给予|做好|推进|落实|参与|分别|共同|"
                             r"协同|协助|统筹|组织|牵头|督导|实施|开展|按照|依据|做实|抓好|等)")
+# A page-number line in text pasted from a PDF: — 3 —, 第3页, 3/12.
+PAGE_LINE = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
+                       r"|\d+\s*/\s*\d+)\s*$")
 _VAGUE = re.compile(r"另行|待定|另定|视情|明确后|确定后")
 
 

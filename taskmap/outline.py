@@ -104,8 +104,6 @@ class Outline:
         enclosing = self.enclosing(line)
         if AREA_LEVEL in enclosing:
             return enclosing[AREA_LEVEL]
-        if self.top_level == 0 and 1 in enclosing:
-            return enclosing[1]
         return self.chapter(line)
 
     def numbered_item(self, line: int) -> Heading | None:

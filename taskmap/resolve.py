@@ -36,7 +36,9 @@ TIERS = ("exact", "alias", "normalized", "prefix", "function", "collective", "fu
 _RANK = {t: i for i, t in enumerate(TIERS)}
 _LEVEL_PREFIX = re.compile(
     r"^(?:国家|中央|自治区|自治州|自治县|省|市|州|盟|县|旗|特区|区|乡镇|乡|镇|街道)")
-_SECOND_NAME = re.compile(r"^(?P<main>.+?局|.+?委|.+?厅|.+?办|.+?中心)\((?P<second>[^()]+)\)$")
+# A body with its second name in brackets: 市住房城乡建设局(市城市综合执法局).
+_SECOND_NAME = re.compile(r"^(?P<main>.+?(?:局|委|厅|办|中心|部|室|处|队|站|所|院|会|社|公司))"
+                          r"\((?P<second>[^()]+)\)$")
 _COLLECTIVE = re.compile(r"^各|各(?:部委|委办局|直属机构|成员单位)$"
                          r"|^(?:省|市|县|区)?(?:级|直)?(?:各)?(?:有关|相关|其他|其余)"
                          r"|(?:有关|相关)(?:部门|单位|机构)$|成员单位$|各部门$|各单位$")
@@ -89,6 +91,7 @@ class Resolver:
         self.table = table
         self.j = jurisdiction
         self.parks: set[str] = set()
+        self.second_names: dict[str, str] = {}  # second name → the body's main name, per plan
         self._prefixes: dict[str, list[_Prefix]] = {}
         self.parents: dict[str, str] = {}  # level → the place of bodies of that level
         self.municipality = (jurisdiction.level == "省"
@@ -147,6 +150,8 @@ class Resolver:
         """Resolve one surface; `carried` is the prefix of the previous name in its list."""
         key = name_key(raw)
         normalized = key != re.sub(r"\s+", "", raw)
+        if key in self.second_names:  # 县林业局 where the plan writes 县自然资源局(县林业局)
+            key, normalized = self.second_names[key], True
         main = _SECOND_NAME.match(key)
         if main and _agency_like(main.group("second")):
             key, normalized = main.group("main"), True
@@ -362,6 +367,7 @@ def resolve_plan(plan: Plan, lines: tuple[str, ...], table: AliasTable) -> Plan:
             if _PARK.search(key) and not _GENERIC_PARK.match(re.sub(_LEVEL_PREFIX, "", key)):
                 resolver.parks.add(resolver._park(key, False).canonical)
     resolver.parents = _parent_places(plan, lines, resolver)
+    resolver.second_names = _second_names(plan)
     first: dict[str, Resolution] = {}
     resolved: list[list[Resolution]] = []
     for task in plan.tasks:
@@ -431,6 +437,18 @@ def _parent_places(plan: Plan, lines: tuple[str, ...], resolver: Resolver) -> di
 
 _ABOVE = {"省": (), "市": ("省",), "县": ("省", "市"), "区": ("省", "市"), "乡镇": ("省", "市"),
           "其他": ()}
+
+
+def _second_names(plan: Plan) -> dict[str, str]:
+    """A second name the plan gives a body in brackets names that body in this plan too:
+    县自然资源局(县林业局) makes 县林业局 the 县自然资源局 wherever the plan writes it."""
+    out: dict[str, str] = {}
+    for task in plan.tasks:
+        for a in task.assignments:
+            m = _SECOND_NAME.match(name_key(a.raw))
+            if m and _agency_like(m.group("second")):
+                out.setdefault(m.group("second"), m.group("main"))
+    return out
 
 
 def _majority_level(plan: Plan, resolver: Resolver) -> str | None:

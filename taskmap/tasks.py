@@ -133,7 +133,25 @@ def _title(doc: Document, outline: Outline, block: Block,
     run_in = detect_heading(text.lstrip("。;；，, "), line)  # `…)。2.推进Z(…)` on one line
     if s > 0 and run_in is not None:
         return run_in.heading.title
+    if _NUMBER_ONLY.fullmatch(view(text)) and block.line == line:  # the block opens it
+        after = _after(doc, block)
+        return _title_sentence(after) or _fallback_title(outline, line)
     return _title_sentence(text) or _fallback_title(outline, line)
+
+
+_NUMBER_ONLY = re.compile(  # nothing but a heading number before the block
+    r"\s*(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十\d]+[).、]|\d+[.、])?\s*")
+
+
+_NEXT_BRACKET = re.compile(r"[(〔【\[]")
+
+
+def _after(doc: Document, block: Block) -> str:
+    """The text after a block that opens its paragraph (`【牵头单位:…】推进…。`), up to
+    the next bracket."""
+    line = doc.lines[block.line - 1]
+    m = _NEXT_BRACKET.search(view(line), block.end)
+    return line[block.end:m.start() if m else len(line)]
 
 
 def _text(doc: Document, outline: Outline, block: Block,
