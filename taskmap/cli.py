@@ -71,7 +71,9 @@ def _main(
 
 @app.command()
 def extract(
-    plan: Annotated[Path, typer.Argument(help="A plan file (.txt in any Chinese encoding).")],
+    plan: Annotated[Path, typer.Argument(
+        help="A plan file: .txt (any Chinese encoding), .docx, .html, .pdf, .doc/.wps, "
+             ".csv/.xlsx task table.")],
     format: FormatOpt = ExtractFormat.table,
     output: OutputOpt = None,
     aliases: AliasesOpt = None,
