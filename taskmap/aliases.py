@@ -20,7 +20,7 @@ from .errors import AliasTableError
 from .normalize import view
 
 COLUMNS = ("alias", "canonical", "function", "scope", "level", "short", "collective",
-           "renamed", "note")
+           "renamed", "former", "note")
 REQUIRED = ("alias", "canonical", "scope")
 SCOPES = ("function", "body")
 LEVELS = ("", "国家", "省", "市", "县", "区", "乡镇", "其他")
@@ -50,6 +50,7 @@ class AliasRow:
     renamed: int | None
     note: str
     where: str  # file:line, for messages
+    former: str = ""  # for a pre-reform name: the old body's own name
 
 
 @dataclass(frozen=True)
@@ -186,12 +187,15 @@ def _row(raw: dict, where: str) -> tuple[AliasRow | None, list[Problem]]:
             renamed = int(get["renamed"])
         else:
             problems.append(Problem(where, f"renamed '{get['renamed']}' is not a year"))
+    if get["former"] and not get["renamed"]:
+        problems.append(Problem(where, "former is given without the year it was renamed"))
     if problems:
         return None, problems
     return AliasRow(alias=get["alias"], canonical=get["canonical"],
                     function=get["function"] or get["canonical"], scope=get["scope"],
                     level=get["level"], short=get["short"], renamed=renamed, note=get["note"],
-                    collective=get["collective"].lower() == "true", where=where), []
+                    collective=get["collective"].lower() == "true", where=where,
+                    former=get["former"]), []
 
 
 def _conflicts(rows: list[AliasRow]) -> list[Problem]:

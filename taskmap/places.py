@@ -79,3 +79,26 @@ def place_level(place: str) -> str:
         if place.endswith(suffix):
             return PLACE_SUFFIX[suffix]
     return "其他"
+
+
+_DATE_LINE = re.compile(r"^\s*((?:19|20)\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+_OWN_NUMBER = re.compile(r"^\s*\S{1,14}[〔\[(]((?:19|20)\d\d)[〕\])]\s*\d+\s*号\s*$")
+_PERIOD = re.compile(r"\(\s*((?:19|20)\d\d)\s*[—\-–~至到]+\s*(?:19|20)?\d\d\s*年?\s*\)")
+
+
+def plan_year(lines: tuple[str, ...]) -> int | None:
+    """The year the plan was issued: its date line (2017年3月15日), else its own document
+    number (X政发〔2017〕12号) on a line near the top, else the first year of a period in
+    its title (…规划(2016—2020年)); None when it gives none."""
+    near = [view(x) for x in lines[:40] + lines[-15:]]
+    for pattern in (_DATE_LINE, _OWN_NUMBER):
+        for line in near:
+            m = pattern.match(line)
+            if m:
+                return int(m.group(1))
+    for line in near[:40]:
+        if len(line) <= 80 and line.strip().rstrip(")").endswith((*PLAN_WORDS, "年")):
+            m = _PERIOD.search(line)
+            if m:
+                return int(m.group(1))
+    return None

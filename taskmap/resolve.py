@@ -27,6 +27,7 @@ from .places import (
     Jurisdiction,
     place_level,
     plan_jurisdiction,
+    plan_year,
     plausible_place,
 )
 from .typos import is_typo, sounds_like_level
@@ -92,6 +93,7 @@ class Resolver:
         self.j = jurisdiction
         self.parks: set[str] = set()
         self.second_names: dict[str, str] = {}  # second name → the body's main name, per plan
+        self.year: int | None = None  # the plan's year, for names renamed by reforms
         self._prefixes: dict[str, list[_Prefix]] = {}
         self.parents: dict[str, str] = {}  # level → the place of bodies of that level
         self.municipality = (jurisdiction.level == "省"
@@ -219,6 +221,9 @@ class Resolver:
         place = prefix.place or self.j.place or ""
         municipality = level == "省" and place.endswith("市")  # 北京市财政局, not 财政厅
         named = self.table.canonical_row(function, "" if municipality else level) or row
+        if self._before_reform(row):  # a 2016 plan's 国土资源局 is not yet 自然资源局
+            named = replace(row, canonical=row.former, short=row.alias, function=row.former)
+            function = row.former
         national = named.level == "国家"
         if prefix.place and prefix.place not in (self.j.place, self.j.short):
             qualifier = prefix.place
@@ -238,6 +243,15 @@ class Resolver:
             prefix.written + prefix.rest, prefix.rest) else tier
         return Resolution(canonical, display, level or "其他", function, tier, 100.0,
                           place=prefix.place)
+
+    def _before_reform(self, row: AliasRow) -> bool:
+        """A renamed body in a plan issued before it was renamed: still a body of its own.
+        Provinces, cities and counties carried out a reform round in the year after the
+        national one, so a local plan of the reform year still has the old bodies."""
+        if not (row.renamed and row.former and self.year is not None):
+            return False
+        local = self.j.level not in (None, "国家")
+        return self.year < row.renamed or (local and self.year == row.renamed)
 
     def _body(self, row: AliasRow) -> Resolution:
         """A body named in a table: tier alias, whoever wrote the row."""
@@ -368,6 +382,7 @@ def resolve_plan(plan: Plan, lines: tuple[str, ...], table: AliasTable) -> Plan:
                 resolver.parks.add(resolver._park(key, False).canonical)
     resolver.parents = _parent_places(plan, lines, resolver)
     resolver.second_names = _second_names(plan)
+    resolver.year = plan_year(lines)
     first: dict[str, Resolution] = {}
     resolved: list[list[Resolution]] = []
     for task in plan.tasks:

@@ -23,14 +23,15 @@ def test_our_demo_plans_meet_thresholds(shared):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("corpus", ["corpus", "corpus2"])
+@pytest.mark.parametrize("corpus", ["corpus", "corpus2", "corpus3"])
 def test_held_out_corpora_meet_thresholds(shared, corpus):
     """Sixteen more invented plans with independent keys, written to find where the tool
     fails. corpus: a ministry 分工 document, footnoted first-listed rules, 【】 markers, blocks
     on headings, 主办/协办 and 责任领导 lines, names in the wild, a Traditional plan.
     corpus2: 第X章 plans, web-page copies, 附件 task tables with section rows and 同上,
     blocks opening paragraphs, brackets broken across PDF lines, other standing statements,
-    second names in brackets."""
+    second names in brackets. corpus3: 2016–2019 plans with pre-reform names, 盟/旗/自治州
+    plans, typographic quirks (１．, spaces in names, mixed brackets), verb-only blocks."""
     folder = DATA.parent / "tests" / corpus
     result = run_scorer(shared, "extract", folder, folder, "--min", *THRESHOLDS)
     assert result.returncode == 0, result.stdout + result.stderr
