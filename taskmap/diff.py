@@ -20,7 +20,7 @@ from .normalize import view
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
 MATCH_THRESHOLD = 0.45
-WEIGHTS = {"text": 0.45, "title": 0.2, "bodies": 0.25, "position": 0.1}
+WEIGHTS = {"text": 0.4, "title": 0.2, "bodies": 0.2, "area": 0.1, "position": 0.1}
 _PUNCT = re.compile(r"[\s,.;:!?、。“”‘’\"'()《》〔〕【】\[\]—\-]")
 
 
@@ -113,16 +113,23 @@ def local_name(plan: Plan, agency: str) -> str:
     return agency
 
 
+def _lineage(a) -> str:
+    """The body a name stands for across a reform: a draft's 县环保局 and a final's
+    县生态环境局 are one body's duties."""
+    return a.successor or a.agency
+
+
 def _bodies(task: Task, plan: Plan) -> set[str]:
-    return {local_name(plan, a.agency) for a in task.assignments if not a.implicit}
+    return {local_name(plan, _lineage(a)) for a in task.assignments if not a.implicit}
 
 
 def _duties(task: Task, plan: Plan) -> dict[tuple[str, str], tuple[str, str]]:
-    """(role, body) → (surface, canonical); implicit agencies are no duties here."""
+    """(role, body) → (surface, the body's canonical across reforms); implicit agencies are
+    no duties here."""
     out: dict[tuple[str, str], tuple[str, str]] = {}
     for a in task.assignments:
         if not a.implicit:
-            out.setdefault((a.role, local_name(plan, a.agency)), (a.raw, a.agency))
+            out.setdefault((a.role, local_name(plan, _lineage(a))), (a.raw, _lineage(a)))
     return out
 
 
@@ -133,11 +140,13 @@ def _scores(old: list[Task], new: list[Task], old_plan: Plan,
     titles_o, titles_n = [_norm_text(t.title) for t in old], [_norm_text(t.title) for t in new]
     bodies_o = [_bodies(t, old_plan) for t in old]
     bodies_n = [_bodies(t, new_plan) for t in new]
+    areas_o, areas_n = [_norm_text(t.area) for t in old], [_norm_text(t.area) for t in new]
     span_o, span_n = max(len(old) - 1, 1), max(len(new) - 1, 1)
     w = WEIGHTS
     return [[w["text"] * fuzz.ratio(texts_o[i], texts_n[j]) / 100
              + w["title"] * fuzz.ratio(titles_o[i], titles_n[j]) / 100
              + w["bodies"] * _jaccard(bodies_o[i], bodies_n[j])
+             + w["area"] * fuzz.ratio(areas_o[i], areas_n[j]) / 100
              + w["position"] * (1 - abs(i / span_o - j / span_n))
              for j in range(len(new))] for i in range(len(old))]
 
@@ -175,7 +184,8 @@ def _compare(old: Task, new: Task, score: float, old_plan: Plan, new_plan: Plan,
            for role, body in after if (role, body) not in before])
     changes = _without_typo_fixes(changes, old, new, old_plan, new_plan, renamed)
     return TaskDiff(status=CHANGED if changes else UNCHANGED, old=old, new=new,
-                    moved=_norm_text(old.area) != _norm_text(new.area),
+                    moved=(_norm_text(old.area), _norm_text(old.chapter))
+                    != (_norm_text(new.area), _norm_text(new.chapter)),
                     text_changed=_norm_text(old.text) != _norm_text(new.text),
                     changes=tuple(sorted(changes, key=_change_order)), score=round(score, 3))
 
@@ -262,7 +272,7 @@ def _body_changes(entries: list[TaskDiff], old: Plan, new: Plan,
             for a in (task.assignments if task else ()):
                 if a.implicit:
                     continue
-                key = local_name(plan, a.agency)
+                key = local_name(plan, _lineage(a))
                 key = renamed.get(key, key) if side == "b" else key
                 s = slot(key, a.agency, a.display or a.raw)
                 s[("l" if a.role == LEAD else "r") + side] += 1

@@ -49,6 +49,7 @@ class Assignment:
     tier: str = ""  # how the name was resolved: exact … fuzzy, unresolved
     score: float = 0.0
     collective: bool = False  # a group (各县区人民政府), not one body
+    successor: str = ""  # for a body a later reform renamed: the body it became
 
 
 @dataclass(frozen=True)

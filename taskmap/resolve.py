@@ -74,6 +74,7 @@ class Resolution:
     score: float
     collective: bool = False
     place: str | None = None  # explicit place or level prefix written in the surface
+    successor: str = ""  # a pre-reform body: the body it became
 
 
 @dataclass(frozen=True)
@@ -222,8 +223,11 @@ class Resolver:
         municipality = level == "省" and place.endswith("市")  # 北京市财政局, not 财政厅
         named = self.table.canonical_row(function, "" if municipality else level) or row
         if self._before_reform(row):  # a 2016 plan's 国土资源局 is not yet 自然资源局
-            named = replace(row, canonical=row.former, short=row.alias, function=row.former)
-            function = row.former
+            after = self._qualified(function, level, prefix, replace(row, renamed=None), tier)
+            old = replace(row, canonical=row.former, short=row.alias, function=row.former,
+                          renamed=None)
+            return replace(self._qualified(row.former, level, prefix, old, tier),
+                           successor=after.canonical)
         national = named.level == "国家"
         if prefix.place and prefix.place not in (self.j.place, self.j.short):
             qualifier = prefix.place
@@ -259,7 +263,7 @@ class Resolver:
                           row.function, "alias", 100.0, row.collective)
 
     def _collective(self, raw: str) -> Resolution:
-        key = body_key(raw).replace("政府", "人民政府")
+        key = collective_key(raw)
         qualifier = ""
         if self.j.place and not key.startswith(self.j.place):
             qualifier = self.j.place
@@ -354,6 +358,14 @@ class Resolver:
             if score > best_score:
                 best, best_score = res, score
         return replace(best, tier="fuzzy", score=round(best_score, 1)) if best else None
+
+
+def collective_key(raw: str) -> str:
+    """One spelling for a collective: 各县(市、区)人民政府 = 各县市区政府, 各乡(镇)人民政府 =
+    各乡镇人民政府, 市直各有关部门 = 市直有关部门 = 市直相关部门."""
+    key = body_key(raw).replace("(", "").replace(")", "").replace("相关", "有关")
+    key = key[:1] + key[1:].replace("各", "")
+    return key.replace("政府", "人民政府")
 
 
 def _agency_like(s: str) -> bool:
@@ -478,4 +490,4 @@ def _majority_level(plan: Plan, resolver: Resolver) -> str | None:
 
 def _with(a: Assignment, r: Resolution) -> Assignment:
     return replace(a, agency=r.canonical, display=r.display, level=r.level, function=r.function,
-                   tier=r.tier, score=r.score, collective=r.collective)
+                   tier=r.tier, score=r.score, collective=r.collective, successor=r.successor)

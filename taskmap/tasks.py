@@ -166,7 +166,21 @@ def _text(doc: Document, outline: Outline, block: Block,
     heading = outline.by_line.get(line)
     if heading is not None and s <= heading.body_start:
         s = heading.body_start
+        if heading.title_end >= e and block.kind == "bracket":  # `1.钟山…〔…〕` then its text
+            return "".join([doc.lines[line - 1][s:e].strip(),
+                            *_paragraphs_below(doc, outline, line, ends_by_line)])
     return doc.lines[line - 1][s:e].strip()
+
+
+def _paragraphs_below(doc: Document, outline: Outline, line: int,
+                      ends_by_line: dict[int, list[int]]) -> list[str]:
+    """The paragraphs under a heading that carries a block, up to the next heading or block."""
+    out = []
+    for k in range(line + 1, len(doc.lines) + 1):
+        if k in outline.by_line or k in ends_by_line:
+            break
+        out.append(doc.lines[k - 1].strip())
+    return out
 
 
 def _previous_paragraph(doc: Document, line: int) -> int | None:

@@ -36,6 +36,15 @@ def test_demo_pair_meets_thresholds(shared, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_harder_pairs_meet_thresholds(shared):
+    """Three more draft/final pairs with independent keys (tests/diffcorpus): splits,
+    merges, heavy rewording, near-twin tasks in different areas, areas moved between
+    chapters, reshaped blocks, reform successors, collectives respelled."""
+    folder = DATA.parent / "tests" / "diffcorpus"
+    result = run_scorer(shared, "diff", folder, folder, "--min", *DIFF_THRESHOLDS)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def _load(name):
     return taskmap.load_plan(DATA / name)
 
