@@ -17,6 +17,7 @@ from .normalize import view
 
 _SENTENCE_END = "。;!?:"
 _TABLE_SEP = re.compile(r"\t+|\s*\|\s*")
+_SPACE_SEP = re.compile(r" {2,}")  # a Word table pasted as text: columns aligned by spaces
 _TASK_COLUMNS = ("重点任务", "主要任务", "工作任务", "任务内容", "工作内容", "具体任务",
                  "任务措施", "工作措施", "主要措施", "重点工作", "任务", "任务名称", "项目名称",
                  "重点项目", "工作事项", "事项名称", "具体事项", "改革事项", "重点事项")
@@ -267,15 +268,24 @@ def _labelled_lines(lines, i: int, blocks, warnings) -> int:
 @dataclass(frozen=True)
 class _Header:
     columns: tuple[str, ...]  # role of each column: lead / responsible / deadline / task / ""
+    spaces: bool = False  # columns separated by runs of spaces, not tabs or |
 
 
-def _cells(line: str) -> list[str]:
+def _cells(line: str, spaces: bool = False) -> list[str]:
     v = view(line).strip().strip("|")
+    if spaces:
+        return [c.strip() for c in _SPACE_SEP.split(v)]
     return [c.strip() for c in _TABLE_SEP.split(v)] if ("\t" in v or "|" in v) else []
 
 
 def _table_header(line: str) -> _Header | None:
-    cells = _cells(line)
+    header = _header_of(_cells(line), spaces=False)
+    if header is None and "\t" not in line and "|" not in line:
+        header = _header_of(_cells(line, spaces=True), spaces=True)
+    return header
+
+
+def _header_of(cells: list[str], spaces: bool) -> _Header | None:
     if len(cells) < 3:
         return None
     roles = []
@@ -287,7 +297,9 @@ def _table_header(line: str) -> _Header | None:
         roles.append(role)
     if not any(r in (LEAD, RESPONSIBLE) for r in roles):
         return None
-    return _Header(tuple(roles))
+    if spaces and sum(bool(r) for r in roles) < 2:  # spaced words are a table only if their
+        return None                                 # columns are the table's columns
+    return _Header(tuple(roles), spaces)
 
 
 def _table_rows(lines, i: int, header: _Header, blocks, warnings) -> int:
@@ -300,9 +312,9 @@ def _table_rows(lines, i: int, header: _Header, blocks, warnings) -> int:
         if not line.strip() or re.fullmatch(r"[\s|:\-]+", view(line)):  # |---|---|
             i += 1
             continue
-        cells = _split_source_cells(line)
+        cells = _split_source_cells(line, header.spaces)
         if len(cells) < 2 or sum(bool(c.strip()) for c in cells) == 1:
-            if not _next_is_row(lines, i + 1):
+            if not _next_is_row(lines, i + 1, header.spaces):
                 break
             above = {}  # a section row
             i += 1
@@ -312,14 +324,22 @@ def _table_rows(lines, i: int, header: _Header, blocks, warnings) -> int:
     return i
 
 
-def _next_is_row(lines, i: int) -> bool:
+def _next_is_row(lines, i: int, spaces: bool = False) -> bool:
     while i < len(lines) and not lines[i].strip():
         i += 1
-    return i < len(lines) and len(_split_source_cells(lines[i])) >= 2
+    return i < len(lines) and len(_split_source_cells(lines[i], spaces)) >= 2
 
 
-def _split_source_cells(line: str) -> list[str]:
+def _split_source_cells(line: str, spaces: bool = False) -> list[str]:
     v = view(line)
+    if spaces:
+        lead = len(v) - len(v.lstrip())
+        cells, start = [], lead
+        for m in _SPACE_SEP.finditer(v, lead):
+            if m.end() < len(v.rstrip()):
+                cells.append(line[start:m.start()])
+                start = m.end()
+        return [*cells, line[start:len(v.rstrip())]]
     if "\t" not in v and "|" not in v:
         return []
     out, start = [], 0
