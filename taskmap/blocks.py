@@ -17,7 +17,9 @@ from .normalize import view
 
 _SENTENCE_END = "。;!?:"
 _TABLE_SEP = re.compile(r"\t+|\s*\|\s*")
-_SPACE_SEP = re.compile(r" {2,}")  # a Word table pasted as text: columns aligned by spaces
+# A Word table pasted as text: columns aligned by runs of spaces, or by full-width spaces
+# (matched on the source, where U+3000 is still itself).
+_SPACE_SEP = re.compile(r"[ \t]{2,}|[ \t]*\u3000+[ \t]*")
 _TASK_COLUMNS = ("重点任务", "主要任务", "工作任务", "任务内容", "工作内容", "具体任务",
                  "任务措施", "工作措施", "主要措施", "重点工作", "任务", "任务名称", "项目名称",
                  "重点项目", "工作事项", "事项名称", "具体事项", "改革事项", "重点事项")
@@ -272,9 +274,9 @@ class _Header:
 
 
 def _cells(line: str, spaces: bool = False) -> list[str]:
-    v = view(line).strip().strip("|")
     if spaces:
-        return [c.strip() for c in _SPACE_SEP.split(v)]
+        return [view(c).strip() for c in _SPACE_SEP.split(line.strip(" \u3000"))]
+    v = view(line).strip().strip("|")
     return [c.strip() for c in _TABLE_SEP.split(v)] if ("\t" in v or "|" in v) else []
 
 
@@ -333,13 +335,8 @@ def _next_is_row(lines, i: int, spaces: bool = False) -> bool:
 def _split_source_cells(line: str, spaces: bool = False) -> list[str]:
     v = view(line)
     if spaces:
-        lead = len(v) - len(v.lstrip())
-        cells, start = [], lead
-        for m in _SPACE_SEP.finditer(v, lead):
-            if m.end() < len(v.rstrip()):
-                cells.append(line[start:m.start()])
-                start = m.end()
-        return [*cells, line[start:len(v.rstrip())]]
+        body = line.strip(" \u3000")
+        return _SPACE_SEP.split(body) if body else []
     if "\t" not in v and "|" not in v:
         return []
     out, start = [], 0
@@ -367,7 +364,7 @@ def _table_row(line, number, cells, header, blocks, warnings, above: dict[int, s
             above[col] = cell
         if role in (LEAD, RESPONSIBLE):
             items = split_items(SourceText(cell), 0, len(cell))
-            mentions.extend(Mention(role, s) for s, _ in items)
+            mentions.extend(Mention(role, s) for s, v in items if not lx.is_placeholder(v))
         elif role == "deadline" and cell:
             deadline = cell
         elif role == "task" and cell:

@@ -107,7 +107,7 @@ def parse_content(src: str) -> Content:
         s, e = t.cut(s, e)
         if s < e:
             state.read(t, s, e)
-    return Content(mentions=tuple(state.mentions), deadline=state.deadline,
+    return Content(mentions=tuple(state.finish()), deadline=state.deadline,
                    statement=statement, declares_first_lead=declares,
                    has_role_words=state.role_words or declares or bool(statement),
                    strong=bool(lx.STRONG_MARKER.search(t.v)) or declares or bool(statement),
@@ -135,6 +135,15 @@ class _ClauseState:
         self.role_words = False
         self.problems: list[str] = []
         self.prose = False
+        self.in_charge: list[int] = []  # mentions of a plain `X负责` clause
+        self.assisted = False  # a clause of bodies that 协助/配合/参与
+
+    def finish(self) -> list[Mention]:
+        """`由A负责，B、C协助`: with helpers named and no lead, the body in charge leads."""
+        if self.assisted and self.in_charge and not any(m.role == LEAD for m in self.mentions):
+            for i in self.in_charge:
+                self.mentions[i] = Mention(LEAD, self.mentions[i].surface)
+        return self.mentions
 
     def add(self, role, items):
         for surface, v in items:
@@ -214,6 +223,9 @@ class _ClauseState:
         generic_only = all(v.strip() in lx.GENERIC for _, v in items)
         if items and not generic_only and all(lx.looks_like_agency(v) for _, v in items):
             self.role_words = True
+            if verb.group() == "负责":
+                self.in_charge.extend(range(len(self.mentions), len(self.mentions) + len(items)))
+            self.assisted |= verb.group() in lx.ASSISTING_VERBS or verb.group().startswith("按")
             self.add(role, items)
             self.current = RESPONSIBLE
         elif role == LEAD or lx.STRONG_MARKER.search(t.v, s, e):
@@ -273,10 +285,14 @@ def _agency_parts(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def _find_verb(t: SourceText, s: int, e: int):
-    """The first role verb in [s, e) with text before it."""
-    for m in lx.VERB.finditer(t.v, s, e):
-        if m.start() > s:
-            return m
+    """The first role verb in [s, e) with text before it that is not part of a body's name
+    (the 协办 in 市政协办公室参与)."""
+    matches = [m for m in lx.VERB.finditer(t.v, s, e) if m.start() > s]
+    for k, m in enumerate(matches):
+        upto = matches[k + 1].start() if k + 1 < len(matches) else e
+        if upto > m.end() and lx.looks_like_agency(t.v[s:upto]):
+            continue  # the verb's characters belong to a name running on after it
+        return m
     return None
 
 
@@ -349,6 +365,9 @@ def _trim_item(t: SourceText, s: int, e: int) -> tuple[int, int]:
     s, e = t.cut(s, e)
     while s < e and t.v[s] in "由请":
         s += 1
+    lead = lx.LEADING_WORDS.match(t.v, s, e)
+    if lead and lx.looks_like_agency(t.v[lead.end():e]):
+        s = lead.end()
     for tail in ("等有关部门", "等相关部门", "等部门", "等单位", "等"):
         if t.v[s:e].endswith(tail) and e - len(tail) > s:
             e -= len(tail)

@@ -33,7 +33,10 @@ LEAD_MARK = re.compile(r"[(〔【\[](?:牵头|牵头单位|牵头部门|主责)[
 
 # Verbs after a list of agencies: the role they give it.
 LEAD_VERBS = ("牵头负责", "牵头督导", "牵头落实", "牵头推进", "牵头实施", "牵头组织", "牵头抓总",
-              "牵头", "负总责", "总牵头", "主责", "主办")
+              "牵头统筹", "负责统筹", "统筹协调", "统筹推进", "牵头", "负总责", "总牵头", "主责",
+              "主办")
+# Verbs of bodies that help another: when a block has them, a body that just 负责 leads.
+ASSISTING_VERBS = ("协助", "配合", "参与", "协办", "协同")
 RESPONSIBLE_VERBS = ("按职责分工负责", "按照职责分工负责", "按职责分工落实", "按职能分工负责",
                      "按职责负责", "按职责落实", "分别负责", "共同负责", "负责落实", "组织落实",
                      "配合", "参与", "协助", "协办", "协同", "落实", "负责")
@@ -81,6 +84,7 @@ AGENCY_SUFFIXES = (
     "局", "委", "厅", "部", "办", "室", "处", "科", "中心", "政府", "公司", "管委会",
     "委员会", "银行", "支行", "分行", "集团", "院", "署", "社", "会", "所", "队", "组",
     "联", "协", "中央", "共青团", "学校", "大学", "党校", "园区", "开发区", "高新区", "新区",
+    "电视台", "广播台", "电台", "气象台", "地震台", "水文站", "监测站", "报社",
     "示范区", "试验区", "单位", "部门", "机构", "街道", "办事处", "乡镇", "企业", "海关",
     "机关", "党委", "工委", "各地", "各级",
 )
@@ -91,7 +95,7 @@ LEVEL_WORDS = ("自治州", "自治县", "县级市", "设区市", "特区", "�
 
 # Words that stand where a list of agencies should be, but name none.
 PLACEHOLDERS = ("待定", "另定", "另行确定", "视情确定", "视情况确定", "下同", "同上", "暂无",
-                "暂缺", "无", "略", "详见附件", "见附件")
+                "暂缺", "无", "—", "——", "-", "--", "/", "\\", "空", "略", "详见附件", "见附件")
 # Generic bodies that say nothing on their own when a verb is all that assigns them.
 GENERIC = ("相关单位", "有关单位", "相关部门", "有关部门", "相关机构", "有关方面", "各方")
 _COLLECTIVE = re.compile(r"^各\S{0,8}(?:区|县|市|州|盟|旗|乡镇|乡|镇|街道|级|地|村|社区|嘎查)$")
@@ -118,6 +122,8 @@ def looks_like_agency(name_view: str) -> bool:
     return s.endswith(AGENCY_SUFFIXES) and not s.endswith(NOT_AGENCY_ENDINGS)
 
 
+# Words that come before a body's name in a sentence: 积极争取财政部、海关总署支持.
+LEADING_WORDS = re.compile(r"(?:积极|主动|及时)?(?:争取|报请|提请|请求|商请|会商|对接|协调)")
 # Words that follow a body's name in a sentence, never end one: cut them off a list item.
 TRAILING_WORDS = re.compile(r"(?:加强|指导|具体|负责|配合|支持|给予|做好|推进|落实|参与|分别|共同|"
                             r"协同|协助|统筹|组织|牵头|督导|实施|开展|按照|依据|做实|抓好|等)")

@@ -57,6 +57,8 @@ _VERTICAL = (
                 r"(?:[\u4e00-\u9fff]{2,4}省电力有限公司)?(?P<place>.+?)"
                 r"(?:供电公司|电力公司|供电局|供电分公司)$"), "供电"),
     (re.compile(r"^共青团(?P<place>.+?)委(?:员会)?$"), "团委"),
+    (re.compile(r"^(?:国家能源局)?(?P<place>[\u4e00-\u9fff]{2,6}?)(?:能源)?监管办(?:公室)?$"),
+     "国家能源局派出"),
 )
 # A district branch of a city bureau: 市公安局芸溪分局, 公安棠溪分局.
 _BRANCH = re.compile(r"^(?:[\u4e00-\u9fff]{2,6}?市|市)?(?P<function>[\u4e00-\u9fff]{2,8}?)局?"

@@ -23,7 +23,7 @@ def test_our_demo_plans_meet_thresholds(shared):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("corpus", ["corpus", "corpus2", "corpus3"])
+@pytest.mark.parametrize("corpus", ["corpus", "corpus2", "corpus3", "corpus4"])
 def test_held_out_corpora_meet_thresholds(shared, corpus):
     """Sixteen more invented plans with independent keys, written to find where the tool
     fails. corpus: a ministry 分工 document, footnoted first-listed rules, 【】 markers, blocks
@@ -31,7 +31,9 @@ def test_held_out_corpora_meet_thresholds(shared, corpus):
     corpus2: 第X章 plans, web-page copies, 附件 task tables with section rows and 同上,
     blocks opening paragraphs, brackets broken across PDF lines, other standing statements,
     second names in brackets. corpus3: 2016–2019 plans with pre-reform names, 盟/旗/自治州
-    plans, typographic quirks (１．, spaces in names, mixed brackets), verb-only blocks."""
+    plans, typographic quirks (１．, spaces in names, mixed brackets), verb-only blocks.
+    corpus4: tables aligned by spaces, places named only in the issuing line, three levels in
+    one block, party/government/人大/政协 offices, 负责 … 协助, names inside verbs."""
     folder = DATA.parent / "tests" / corpus
     result = run_scorer(shared, "extract", folder, folder, "--min", *THRESHOLDS)
     assert result.returncode == 0, result.stdout + result.stderr
