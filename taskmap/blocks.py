@@ -315,6 +315,9 @@ def _table_rows(lines, i: int, header: _Header, blocks, warnings) -> int:
             i += 1
             continue
         cells = _split_source_cells(line, header.spaces)
+        if _table_header(line) == header:  # the header again, on the next page
+            i += 1
+            continue
         if len(cells) < 2 or sum(bool(c.strip()) for c in cells) == 1:
             if not _next_is_row(lines, i + 1, header.spaces):
                 break

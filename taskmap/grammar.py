@@ -8,6 +8,7 @@ the source text at the same offsets, so they keep the plan's own characters.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from . import lexicon as lx
@@ -329,6 +330,10 @@ def split_items(t: SourceText, s: int, e: int) -> list[tuple[str, str]]:
 
 def _split_conjunctions(t: SourceText, s: int, e: int) -> list[tuple[int, int]]:
     """Split at 和/及/与 or white space where both sides are bodies (市财政局和市税务局)."""
+    pieces = [(m.start(), m.end()) for m in re.finditer(r"\S+", t.v[s:e])]
+    if len(pieces) > 2 and _depth(t.v, s, e) == 0 and all(
+            lx.looks_like_agency(t.v[s + a:s + b]) for a, b in pieces):
+        return [(s + a, s + b) for a, b in pieces]  # 县发改局 县财政局 县自然资源局 …
     for i in range(s + 2, e - 2):
         if (t.v[i] in CONJUNCTIONS or t.v[i] == " ") and _depth(t.v, s, i) == 0:
             left, right = t.v[s:i].strip(), t.v[i + 1:e].strip()

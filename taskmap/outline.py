@@ -23,7 +23,7 @@ _HEADING_PATTERNS = (
     (5, re.compile(r"^([\u2460-\u2473\u2776-\u277f])\s*")),
 )
 # A title ends at the first full stop, colon or semicolon, or where a block opens.
-_TITLE_END = re.compile(r"[。:;!?]|[(〔【\[](?:牵头|责任|主办|配合|参与|协办)")
+_TITLE_END = re.compile(r"[。:;!?\t]|[(〔【\[](?:牵头|责任|主办|配合|参与|协办)")
 _TITLE_TAIL = "。.;；,，:： "
 CHAPTER_LEVELS = (0, 1)
 AREA_LEVEL = 2

@@ -337,7 +337,7 @@ def test_nested_tables_follow_their_row_and_single_column_frames_read_as_paragra
     frame = doc.add_table(rows=1, cols=1)  # an OA layout frame around the text
     frame.cell(0, 0).text = "一、重点任务"
     frame.cell(0, 0).add_paragraph("1.推进甲。")
-    assert _read(doc) == ["序号\t内容", "1\t外层第二段", "内甲\t内乙", "一、重点任务",
+    assert _read(doc) == ["序号\t内容", "1\t外层、第二段", "内甲\t内乙", "一、重点任务",
                           "1.推进甲。"]
 
 

@@ -6,12 +6,13 @@ What becomes a line (``read_docx``):
   definition (direct ``w:numPr`` or one inherited through the paragraph style chain; see
   ``docx_lists``). No separator follows a number ending in punctuation (``一、`` ``（一）``
   ``1.`` ``①``), a space follows any other (``第一章 总则``);
-* a table row: its cells joined by a tab, a cell's paragraphs joined by "" inside it. A
-  vertically merged cell (``w:vMerge``) repeats its text in every row it covers; a cell
-  spanning columns (``w:gridSpan``) counts once. A table nested in a cell is not folded into
-  the cell: its rows become lines of their own right after the row that holds it. A table
-  whose rows all have a single cell is a layout frame, not a task table: its paragraphs
-  (and tables) are read as if they stood in the body, a line each.
+* a table row: its cells joined by a tab, a cell's paragraphs joined by 、 inside it
+  (cells list one body a paragraph). A vertically merged cell (``w:vMerge``) repeats its
+  text in every row it covers; a cell spanning columns (``w:gridSpan``) counts once. A
+  table nested in a cell is not folded into the cell: its rows become lines of their own
+  right after the row that holds it. A table whose rows all have a single cell is a layout
+  frame, not a task table: its paragraphs (and tables) are read as if they stood in the
+  body, a line each.
 
 Text is what Word shows with tracked changes accepted: runs, tabs and breaks (as spaces),
 non-breaking hyphens, simple symbols, hyperlinks, smart tags, content controls (``w:sdt``,
@@ -217,7 +218,8 @@ class _Reader:
         return texts
 
     def _cell(self, tc: etree._Element, nested: list[str]) -> str:
-        """A cell's paragraphs joined by ""; nested tables' rows go to `nested`."""
+        """A cell's paragraphs joined by 、 (one body a line is how lists sit in cells);
+        nested tables' rows go to `nested`."""
         parts: list[str] = []
         for child in tc:
             name = self.ns.name(child)
@@ -228,7 +230,7 @@ class _Reader:
                 self._table(child, nested)
             elif name in ("sdt", "customXml"):
                 parts.append(self._cell(self._content(child), nested))
-        return "".join(parts).strip()
+        return "、".join(x.strip() for x in parts if x.strip())
 
     # --- paragraphs
 
@@ -245,6 +247,8 @@ class _Reader:
         label, suffix = self.numbering.label(*ref)
         if not label:
             return text
+        if text.lstrip().startswith(label):  # the number is also typed: 一、一、… once
+            return text.translate(_SPACES)
         last = unicodedata.category(label[-1])
         joint = "" if suffix == "nothing" or last[0] in "PS" or last == "No" else " "
         return (label + joint + text).translate(_SPACES)

@@ -82,21 +82,28 @@ def _article(soup: BeautifulSoup) -> Tag | None:
 
 
 def _walk(node: Tag, lines: list[str], buffer: list[str]) -> None:
-    """Block elements and <br> end a line; a <tr> is one line of tab-joined cells."""
-    for child in node.children:
-        if isinstance(child, NavigableString):
+    """Block elements and <br> end a line; a <tr> is one line of tab-joined cells. Walked
+    with a stack, not recursion: old editors leave thousands of <p><font> unclosed."""
+    stack = [(node, iter(node.children))]
+    while stack:
+        parent, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if parent.name in _BLOCK:
+                _flush(lines, buffer)
+        elif isinstance(child, NavigableString):
             buffer.append(str(child))
         elif child.name == "br":
             _flush(lines, buffer)
         elif child.name == "table":
             _flush(lines, buffer)
             _table(child, lines)
-        elif child.name in _BLOCK:
-            _flush(lines, buffer)
-            _walk(child, lines, buffer)
-            _flush(lines, buffer)
-        else:
-            _walk(child, lines, buffer)
+        elif isinstance(child, Tag):
+            if child.name in _BLOCK:
+                _flush(lines, buffer)
+            stack.append((child, iter(child.children)))
+    _flush(lines, buffer)
 
 
 def _flush(lines: list[str], buffer: list[str]) -> None:
@@ -115,7 +122,9 @@ def _table(table: Tag, lines: list[str]) -> None:
             while col in carried:
                 cells.append(carried[col][0])
                 col = _carry(carried, col)
-            text = _clean(td.get_text(" "))
+            for br in td.find_all("br"):  # one body a line in a cell: a list
+                br.replace_with("、")
+            text = _clean(td.get_text(" ")).strip("、 ")
             span = int(td.get("colspan") or 1) if str(td.get("colspan") or "1").isdigit() else 1
             rows = int(td.get("rowspan") or 1) if str(td.get("rowspan") or "1").isdigit() else 1
             cells.append(text)

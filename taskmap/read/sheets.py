@@ -4,13 +4,18 @@ cells joined by tabs, so the task-table grammar reads its columns."""
 from __future__ import annotations
 
 import csv
+import datetime
 from io import BytesIO
 
 from ..errors import UnsupportedFormat
 
 
 def _cell(value) -> str:
-    return "" if value is None else " ".join(str(value).split())
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):  # a 完成时限 typed as a date
+        return value.date().isoformat() if value.time() == datetime.time() else str(value)
+    return "、".join(" ".join(part.split()) for part in str(value).splitlines() if part.strip())
 
 
 def read_csv_text(text: str) -> list[str]:
@@ -33,11 +38,10 @@ def read_xlsx(data: bytes, source: str) -> list[str]:
     lines = []
     for ws in wb.worksheets:
         merged = {}
-        for rng in ws.merged_cells.ranges:
+        for rng in ws.merged_cells.ranges:  # credited to each row it covers, once a row
             value = ws.cell(rng.min_row, rng.min_col).value
             for row in range(rng.min_row, rng.max_row + 1):
-                for col in range(rng.min_col, rng.max_col + 1):
-                    merged[(row, col)] = value
+                merged[(row, rng.min_col)] = value
         for row in ws.iter_rows():
             cells = [_cell(merged.get((c.row, c.column), c.value)) for c in row]
             if any(cells):
