@@ -3,7 +3,7 @@
     python examples/export_workbook.py data/ -o plans.xlsx
     python examples/export_workbook.py a.txt b.txt -o plans.xlsx --no-collective
 
-Uses only the library API: `taskmap.load_plan` and `taskmap.export.write_workbook`.
+Uses only the library API: `taskmap.load_plan` and `taskmap.write_workbook`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 import taskmap
-from taskmap.export import write_workbook
+from taskmap.present.xlsx.workbook import write_workbook
 
 
 def plan_files(paths: list[Path]) -> list[Path]:

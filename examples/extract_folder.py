@@ -2,7 +2,7 @@
 
     python examples/extract_folder.py data/ -o assignments.csv
 
-Uses only the library API: `taskmap.load_plan` and `taskmap.output.csv_rows`.
+Uses only the library API: `taskmap.load_plan` and `taskmap.present.files.csv_rows`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import taskmap
-from taskmap.output import CSV_COLUMNS, csv_rows
+from taskmap.present.files import CSV_COLUMNS, csv_rows
 
 
 def main() -> int:

@@ -6,13 +6,13 @@
 [('lead', '区发改委'), ('responsible', '区财政局')]
 """
 
-from .aliases import AliasTable
 from .diff import PlanDiff, diff_plans
 from .engine import agency_summary, assignments_frame, build_matrix, co_assignments, tasks_frame
 from .errors import AliasTableError, DecodeError, InputNotFound, TaskmapError, UnsupportedFormat
-from .export import write_workbook
 from .models import Assignment, Document, Heading, ParseWarning, Plan, Task
+from .names.tables import AliasTable
 from .pipeline import load_plan, load_plans, parse_document, parse_text
+from .present.xlsx.workbook import write_workbook
 from .read import read_document
 
 __all__ = [

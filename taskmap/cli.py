@@ -16,18 +16,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
 from . import __version__
-from .aliases import AliasTable, check_tables, national_dir
 from .diff import diff_plans
-from .diff_export import write_diff_workbook
-from .diff_view import diff_view
 from .errors import TaskmapError
-from .export import write_workbook
-from .frames_out import write_frames
-from .output import to_csv, to_json
+from .names.review import rows_to_csv, suggestion_rows, surfaces, surfaces_to_csv, surfaces_to_json
+from .names.tables import AliasTable, check_tables, national_dir
 from .pipeline import expand_inputs, load_plan, load_plans
-from .report import extract_view, surfaces_table
-from .review import rows_to_csv, suggestion_rows, surfaces, surfaces_to_csv, surfaces_to_json
-from .workload_view import workload_report
+from .present.diff_view import diff_view
+from .present.extract_view import extract_view, surfaces_table
+from .present.files import to_csv, to_json
+from .present.frames import write_frames
+from .present.workload_view import workload_report
+from .present.xlsx.diff_book import write_diff_workbook
+from .present.xlsx.workbook import write_workbook
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Who leads and who shares each task of a Chinese action plan.")

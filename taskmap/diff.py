@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from .aliases import name_key
 from .models import LEAD, RESPONSIBLE, Plan, Task
+from .names.tables import name_key
 from .normalize import view
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"

@@ -6,14 +6,14 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 
-from .aliases import AliasTable
-from .blocks import find_blocks
 from .errors import InputNotFound
+from .grammar.blocks import find_blocks
+from .grammar.outline import parse_outline
+from .grammar.tasks import build_tasks
 from .models import Document, Plan
-from .outline import parse_outline
+from .names.resolve import resolve_plan
+from .names.tables import AliasTable
 from .read import document_from_text, read_document
-from .resolve import resolve_plan
-from .tasks import build_tasks
 
 
 @cache

@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT, run_taskmap
 
 import taskmap
-from taskmap.output import to_json
+from taskmap.present.files import to_json
 
 SAMPLE = ("一、重点任务\n(一)节能改造\n1.实施锅炉改造。完成淘汰任务。(牵头单位:市发展改革委,"
           "责任单位:市工业和信息化局)\n2.推进园区改造。实施改造。(牵头单位:)\n")

@@ -19,8 +19,8 @@ from openpyxl import load_workbook
 
 import taskmap
 from taskmap.engine import assignments_frame, build_matrix, select
-from taskmap.export import SHEETS, write_workbook
 from taskmap.models import LEAD, RESPONSIBLE, ROLES, Assignment, ParseWarning, Plan, Task
+from taskmap.present.xlsx.workbook import SHEETS, write_workbook
 
 DEMO = sorted(p for p in DATA.glob("*.txt") if not p.stem.endswith(("_gb18030", "_utf16")))
 QINGLAN = DATA / "qinglan_city_industry_plan.txt"
@@ -226,7 +226,7 @@ def test_same_plans_give_the_same_workbook(demo_plans, tmp_path):
     second = write_workbook(demo_plans, tmp_path / "b.xlsx")
     assert all_values(first) == all_values(second)
     assert first.read_bytes() == second.read_bytes()
-    code = ("import sys, taskmap; from taskmap.export import write_workbook; "
+    code = ("import sys, taskmap; from taskmap.present.xlsx.workbook import write_workbook; "
             "write_workbook([taskmap.load_plan(p) for p in sys.argv[2:]], sys.argv[1])")
     third = tmp_path / "c.xlsx"
     subprocess.run([sys.executable, "-c", code, str(third), *map(str, DEMO)], check=True,

@@ -8,7 +8,7 @@ from conftest import DATA, run_taskmap
 
 import taskmap
 from taskmap import engine
-from taskmap.frames_out import frames
+from taskmap.present.frames import frames
 
 PLANS = [DATA / "qinglan_city_industry_plan.txt", DATA / "cuiping_province_work_plan.txt"]
 

@@ -17,7 +17,7 @@ from conftest import DATA, run_taskmap
 from docx.oxml import parse_xml
 
 import taskmap
-from taskmap.outline import detect_heading
+from taskmap.grammar.outline import detect_heading
 from taskmap.read.docx import read_docx
 from taskmap.read.docx_lists import format_number
 

@@ -11,7 +11,7 @@ from rich.console import Console
 
 import taskmap
 from taskmap import engine
-from taskmap.workload_view import matrix_table, ranking_table, workload_report
+from taskmap.present.workload_view import matrix_table, ranking_table, workload_report
 
 PLANS = ["qinglan_city_industry_plan.txt", "yunxi_district_carbon_plan.txt"]
 

@@ -9,7 +9,7 @@ import pytest
 from conftest import run_taskmap
 
 import taskmap
-from taskmap.aliases import AliasTable, check_tables, national_dir
+from taskmap.names.tables import AliasTable, check_tables, national_dir
 
 DISTRICT = ("芸溪区节能实施方案\n芸溪区人民政府\n一、重点任务\n"
             "1.推进节能。(牵头单位:区发改委,责任单位:区工信局、住建局、市发改委)\n"

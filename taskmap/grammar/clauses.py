@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..models import LEAD, RESPONSIBLE
+from ..normalize import clean_surface, view
 from . import lexicon as lx
-from .models import LEAD, RESPONSIBLE
-from .normalize import clean_surface, view
 
 OPEN, CLOSE = "(〔【[", ")〕】]"
 CLAUSE_SEPS = ";,。"

@@ -25,10 +25,10 @@ from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from . import engine
-from .models import LEAD, RESPONSIBLE, Plan
-from .review import REVIEW_FIRST, surfaces
-from .xlsx_style import (
+from ... import engine
+from ...models import LEAD, RESPONSIBLE, Plan
+from ...names.review import REVIEW_FIRST, surfaces
+from .style import (
     BODY_BOLD,
     BORDER,
     STACKED,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import polars as pl
 
-from . import engine
-from .errors import TaskmapError
-from .models import Plan
+from .. import engine
+from ..errors import TaskmapError
+from ..models import Plan
 
 FORMATS = ("csv", "json", "parquet")
 

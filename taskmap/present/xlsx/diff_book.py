@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .diff import ADDED, PlanDiff, TaskDiff
-from .diff_view import ROLE_LABELS, STATUS_LABELS, flags
-from .export import build_workbook
-from .xlsx_style import Col, print_setup, save_stable, write_table
+from ...diff import ADDED, PlanDiff, TaskDiff
+from ..diff_view import ROLE_LABELS, STATUS_LABELS, flags
+from .style import Col, print_setup, save_stable, write_table
+from .workbook import build_workbook
 
 
 def write_diff_workbook(d: PlanDiff, path: str | Path) -> Path:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..models import LEAD, RESPONSIBLE, Document, ParseWarning
+from ..normalize import view
 from . import lexicon as lx
-from .grammar import CLOSE, OPEN, Content, Mention, SourceText, parse_content, split_items
-from .models import LEAD, RESPONSIBLE, Document, ParseWarning
-from .normalize import view
+from .clauses import CLOSE, OPEN, Content, Mention, SourceText, parse_content, split_items
 
 _SENTENCE_END = "。;!?:"
 _TABLE_SEP = re.compile(r"\t+|\s*\|\s*")

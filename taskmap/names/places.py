@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .aliases import AliasTable
-from .normalize import view
+from ..normalize import view
+from .tables import AliasTable
 
 LEVEL_WORDS = {"国家": "国家", "中央": "国家", "国务院": "国家", "省": "省", "自治区": "省",
                "市": "市", "州": "市", "自治州": "市", "盟": "市", "县": "县", "自治县": "县",

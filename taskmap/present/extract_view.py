@@ -7,7 +7,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from .models import LEAD, RESPONSIBLE, Plan
+from ..models import LEAD, RESPONSIBLE, Plan
 
 
 def _names(task, role: str) -> Text:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .models import LEAD, RESPONSIBLE
+from ..models import LEAD, RESPONSIBLE
 
 # Labels that open a list of agencies, longest first so that 牵头责任单位 wins over 责任单位.
 LEAD_LABELS = ("牵头责任单位", "牵头负责单位", "牵头单位", "牵头部门", "牵头机构", "牵头处室",

@@ -10,8 +10,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from .models import Document, Heading
-from .normalize import view
+from ..models import Document, Heading
+from ..normalize import view
 
 _CN = "一二三四五六七八九十百零〇"
 _HEADING_PATTERNS = (

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..models import LEAD, RESPONSIBLE, Assignment, Document, ParseWarning, Task
+from ..normalize import body_key, view
 from .blocks import Block, Found, Rule
-from .models import LEAD, RESPONSIBLE, Assignment, Document, ParseWarning, Task
-from .normalize import body_key, view
 from .outline import Outline, detect_heading
 
 _SENTENCE = re.compile(r"[。;!?]")

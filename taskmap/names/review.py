@@ -8,8 +8,8 @@ import io
 import json
 from dataclasses import asdict, dataclass, fields, replace
 
-from .aliases import COLUMNS
-from .models import Plan
+from ..models import Plan
+from .tables import COLUMNS
 
 REVIEW_FIRST = ("unresolved", "fuzzy")
 

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.writer.excel import ExcelWriter
 
-from .errors import TaskmapError
+from ...errors import TaskmapError
 
 BODY_FONT = Font(name="仿宋", size=11)
 BODY_BOLD = Font(name="仿宋", size=11, bold=True)

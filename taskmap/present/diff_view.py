@@ -7,8 +7,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from .diff import ADDED, CHANGED, REMOVED, UNCHANGED, PlanDiff, TaskDiff
-from .models import LEAD
+from ..diff import ADDED, CHANGED, REMOVED, UNCHANGED, PlanDiff, TaskDiff
+from ..models import LEAD
 
 STATUS_LABELS = {ADDED: "新增", REMOVED: "删除", CHANGED: "调整", UNCHANGED: "未变"}
 STATUS_STYLES = {ADDED: "green", REMOVED: "red", CHANGED: "yellow", UNCHANGED: "dim"}

@@ -16,8 +16,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .errors import AliasTableError
-from .normalize import view
+from ..errors import AliasTableError
+from ..normalize import view
 
 COLUMNS = ("alias", "canonical", "function", "scope", "level", "short", "collective",
            "renamed", "former", "note")
@@ -132,10 +132,10 @@ stem = _stem
 
 def national_dir() -> Path:
     """Where the shipped tables are: inside the installed package, else the source tree."""
-    packaged = Path(str(resources.files("taskmap"))) / "aliases"
+    packaged = Path(str(resources.files("taskmap"))) / "resources" / "aliases"
     if (packaged / "functions.csv").is_file():
         return packaged
-    return Path(__file__).resolve().parent.parent / "aliases"
+    return Path(__file__).resolve().parents[2] / "aliases"
 
 
 def read_table(path: str | Path) -> tuple[list[AliasRow], list[Problem]]:

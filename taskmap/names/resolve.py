@@ -15,9 +15,8 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from .aliases import AliasRow, AliasTable, name_key, stem
-from .models import Assignment, Plan
-from .normalize import body_key, view
+from ..models import Assignment, Plan
+from ..normalize import body_key, view
 from .places import (
     LEVEL_NAMES,
     LEVEL_WORDS,
@@ -30,6 +29,7 @@ from .places import (
     plan_year,
     plausible_place,
 )
+from .tables import AliasRow, AliasTable, name_key, stem
 from .typos import is_typo, sounds_like_level
 
 TIERS = ("exact", "alias", "normalized", "prefix", "function", "collective", "fuzzy",

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from .models import Plan
+from ..models import Plan
 
 CSV_COLUMNS = ("kind", "source", "task_id", "line", "chapter", "area", "title", "deadline",
                "role", "raw", "agency", "implicit", "block", "reason")

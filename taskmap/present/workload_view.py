@@ -10,8 +10,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from . import engine
-from .models import Plan
+from .. import engine
+from ..models import Plan
 
 ROLE_LABELS = {"lead": "牵头", "responsible": "参与", "all": "牵头及参与"}
 _NUMERALS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
