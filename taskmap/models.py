@@ -1,8 +1,10 @@
-"""Plain, frozen dataclasses shared by every stage: Document → Heading/Task/Assignment → Plan."""
+"""Plain, frozen dataclasses shared by every stage:
+Document (lines + tables) → PlanContext, Heading, Task/Assignment → Plan."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
 
 LEAD = "lead"
 RESPONSIBLE = "responsible"
@@ -10,8 +12,39 @@ ROLES = (LEAD, RESPONSIBLE)
 
 
 @dataclass(frozen=True)
+class Row:
+    """One row of a table: the line that shows it in `Document.lines`, and its cells.
+
+    Merged cells are resolved: a cell that a merge covers repeats the merged cell's text,
+    and `merged[k]` is True for it (its own text stands in the cell above or to the left).
+    """
+
+    line: int
+    cells: tuple[str, ...]
+    merged: tuple[bool, ...] = ()
+
+    def is_merged(self, k: int) -> bool:
+        return k < len(self.merged) and self.merged[k]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as rows × cells, in reading order. `origin` says where it was seen:
+    "file" (a .docx/.html/.xlsx/.csv table) or "text" (columns detected in plain text)."""
+
+    rows: tuple[Row, ...]
+    origin: str = "file"
+
+    @property
+    def lines(self) -> range:
+        """The span of document lines the table covers (first to last row)."""
+        return range(self.rows[0].line, self.rows[-1].line + 1) if self.rows else range(0)
+
+
+@dataclass(frozen=True)
 class Document:
-    """A plan as read from disk: its lines in reading order, in the source's own characters.
+    """A plan as read from disk: its lines in reading order, in the source's own characters,
+    and the tables the file holds as rows × cells (each row also stands as one line).
 
     `line` numbers everywhere in taskmap are 1-based indexes into `lines`.
     """
@@ -20,6 +53,30 @@ class Document:
     lines: tuple[str, ...]
     encoding: str = "utf-8"
     format: str = "text"
+    tables: tuple[Table, ...] = ()
+
+    @cached_property
+    def views(self) -> tuple[str, ...]:
+        """`normalize.view` of every line, computed once and shared by every stage."""
+        from .normalize import view
+
+        return tuple(view(line) for line in self.lines)
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """What a plan says about itself, read once from its Document and handed to the stages
+    that need it: its title, issuer, place and level, date of issue, where the plan itself
+    starts (after a covering notice), and the places of the levels above it."""
+
+    title: str | None = None
+    issuer: str | None = None
+    place: str | None = None  # the plan's own jurisdiction (昆都仑区)
+    level: str | None = None  # its level (国家/省/市/县/区/乡镇)
+    date: str | None = None  # date of issue, ISO (2016-03-31), as precise as the plan gives
+    year: int | None = None  # year of issue
+    body_start: int = 1  # the line where the plan's own text starts (its title line)
+    parents: tuple[tuple[str, str], ...] = field(default=())  # (level, place) above the plan
 
 
 @dataclass(frozen=True)
