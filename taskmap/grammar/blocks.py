@@ -15,14 +15,10 @@ from ..normalize import view
 from . import lexicon as lx
 from .clauses import CLOSE, OPEN, Content, Mention, SourceText, parse_content, split_items
 
-_SENTENCE_END = "。;!?:"
 _TABLE_SEP = re.compile(r"\t+|\s*\|\s*")
 # A Word table pasted as text: columns aligned by runs of spaces, or by full-width spaces
 # (matched on the source, where U+3000 is still itself).
 _SPACE_SEP = re.compile(r"[ \t]{2,}|[ \t]*\u3000+[ \t]*")
-_TASK_COLUMNS = ("重点任务", "主要任务", "工作任务", "任务内容", "工作内容", "具体任务",
-                 "任务措施", "工作措施", "主要措施", "重点工作", "任务", "任务名称", "项目名称",
-                 "重点项目", "工作事项", "事项名称", "具体事项", "改革事项", "重点事项")
 
 
 @dataclass(frozen=True)
@@ -189,7 +185,7 @@ def _inline_labels(line, v, inside, end, number, blocks, warnings) -> int:
         if not m.group("colon") or inside[m.start()]:
             continue
         before = v[:m.start()].rstrip()
-        if before and before[-1] not in _SENTENCE_END:
+        if before and before[-1] not in lx.SENTENCE_END:
             continue
         text = line[m.start():end].rstrip().rstrip("。")
         content = parse_content(text)
@@ -212,7 +208,7 @@ def _is_block(c: Content, v: str, s: int, e: int) -> bool:
     # A bare list of bodies closes a sentence: `…。(工信部、公安部)` at the end of a task.
     before = v[:s].rstrip()
     after = v[e:].strip()
-    return (not before or before[-1] in _SENTENCE_END) and (not after or after[0] in "。;")
+    return (not before or before[-1] in lx.SENTENCE_END) and (not after or after[0] in "。;")
 
 
 def _why_not(c: Content) -> str:
@@ -293,8 +289,8 @@ def _header_of(cells: list[str], spaces: bool) -> _Header | None:
     roles = []
     for cell in cells:
         name = cell.replace(" ", "")
-        role = lx.LABEL_ROLE.get(name, "")
-        if not role and name in _TASK_COLUMNS:
+        role = lx.label_role(name) or ""
+        if not role and name in lx.TASK_COLUMNS:
             role = "task"
         roles.append(role)
     if not any(r in (LEAD, RESPONSIBLE) for r in roles):
@@ -354,14 +350,13 @@ def _split_source_cells(line: str, spaces: bool = False) -> list[str]:
     return out
 
 
-_SAME_AS_ABOVE = ("同上", "同前", "同左")
 
 
 def _table_row(line, number, cells, header, blocks, warnings, above: dict[int, str]) -> None:
     mentions, deadline, title = [], None, None
     for col, (role, cell) in enumerate(zip(header.columns, cells, strict=False)):
         cell = cell.strip()
-        if view(cell) in _SAME_AS_ABOVE or (role == LEAD and not cell):
+        if view(cell) in lx.SAME_AS_ABOVE or (role == LEAD and not cell):
             cell = above.get(col, "")  # 同上, or a lead cell merged with the one above
         elif cell:
             above[col] = cell

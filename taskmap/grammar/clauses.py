@@ -15,10 +15,10 @@ from ..models import LEAD, RESPONSIBLE
 from ..normalize import clean_surface, view
 from . import lexicon as lx
 
-OPEN, CLOSE = "(〔【[", ")〕】]"
+OPEN, CLOSE = lx.OPEN, lx.CLOSE
 CLAUSE_SEPS = ";,。"
 ITEM_SEPS = "、,;/"
-CONJUNCTIONS = "和及与"
+CONJUNCTIONS = "".join(j for j in lx.JOINERS if len(j) == 1)
 _EDGE = " \t、,;:。."
 
 
@@ -163,7 +163,7 @@ class _ClauseState:
         named = lx.NAMES_THEN_LABEL.match(v[:e], s)
         if label:
             self._labelled(t, label, e)
-        elif named and named.group("label") in lx.LABEL_ROLE:
+        elif named and lx.label_role(named.group("label")) in (LEAD, RESPONSIBLE):
             self._names_then_label(t, named)
         elif lx.TOGETHER_WITH in v[s:e]:
             self._together(t, s, e)
@@ -175,14 +175,14 @@ class _ClauseState:
             self._continuation(t, s, e)
 
     def _labelled(self, t, label, e):
-        role = lx.LABEL_ROLE[label.group("label")]
+        role = lx.label_role(label.group("label"))
         self.role_words = True
         self.current = role
-        if role == "deadline":
+        if role == lx.DEADLINE_ROLE:
             self._set_deadline(t, label.end(), e)
             self.current = None
             return
-        if role == "person":
+        if role not in (LEAD, RESPONSIBLE):  # persons, notes, who supervises
             return
         items = split_items(t, label.end(), e)
         placeholders = [src for src, v in items if lx.is_placeholder(v)]
@@ -194,7 +194,7 @@ class _ClauseState:
 
     def _names_then_label(self, t, m):
         """`X为牵头单位`, `Y、Z为配合单位`."""
-        role = lx.LABEL_ROLE[m.group("label")]
+        role = lx.label_role(m.group("label"))
         items = split_items(t, *_strip_by(t, *m.span("names")))
         self.role_words = True
         if role in (LEAD, RESPONSIBLE) and items and all(
@@ -221,12 +221,13 @@ class _ClauseState:
     def _verb(self, t, s, e, verb):
         items = _agency_parts(split_items(t, *_strip_by(t, s, verb.start())))
         role = lx.VERB_ROLE[verb.group()]
+        word = verb.group()
         generic_only = all(v.strip() in lx.GENERIC for _, v in items)
         if items and not generic_only and all(lx.looks_like_agency(v) for _, v in items):
             self.role_words = True
-            if verb.group() == "负责":
+            if word in lx.IN_CHARGE_VERBS:
                 self.in_charge.extend(range(len(self.mentions), len(self.mentions) + len(items)))
-            self.assisted |= verb.group() in lx.ASSISTING_VERBS or verb.group().startswith("按")
+            self.assisted |= word in lx.ASSISTING_VERBS
             self.add(role, items)
             self.current = RESPONSIBLE
         elif role == LEAD or lx.STRONG_MARKER.search(t.v, s, e):
@@ -236,7 +237,7 @@ class _ClauseState:
 
     def _continuation(self, t, s, e):
         items = split_items(t, s, e)
-        if self.current in ("person", "deadline"):
+        if self.current not in (None, LEAD, RESPONSIBLE):  # under a person or note label
             return
         if self.current is None and not all(lx.looks_like_agency(v) for _, v in items):
             self.prose = True
@@ -250,7 +251,7 @@ class _ClauseState:
             own = role
             verb = lx.TRAILING_VERB.search(v)
             if verb and verb.start() >= 2:
-                if lx.VERB_ROLE[verb.group()] == LEAD:
+                if lx.VERB_ROLE[verb.group("verb")] == LEAD:
                     own = LEAD
                 self.role_words = True
                 src, v = src[:verb.start()], v[:verb.start()]
@@ -300,7 +301,7 @@ def _find_verb(t: SourceText, s: int, e: int):
 def _strip_by(t: SourceText, s: int, e: int) -> tuple[int, int]:
     """Drop a leading 由/请 (由市发改委牵头)."""
     s, e = t.cut(s, e)
-    while s < e and t.v[s] in "由请":
+    while s < e and t.v[s] in lx.CLAUSE_OPENERS:
         s += 1
     return s, e
 
@@ -368,12 +369,12 @@ def _merge_level_stubs(t: SourceText, spans: list[tuple[int, int]]) -> list[tupl
 
 def _trim_item(t: SourceText, s: int, e: int) -> tuple[int, int]:
     s, e = t.cut(s, e)
-    while s < e and t.v[s] in "由请":
+    while s < e and t.v[s] in lx.CLAUSE_OPENERS:
         s += 1
     lead = lx.LEADING_WORDS.match(t.v, s, e)
     if lead and lx.looks_like_agency(t.v[lead.end():e]):
         s = lead.end()
-    for tail in ("等有关部门", "等相关部门", "等部门", "等单位", "等"):
+    for tail in lx.TAILS:
         if t.v[s:e].endswith(tail) and e - len(tail) > s:
             e -= len(tail)
             break

@@ -1,106 +1,144 @@
-"""The words of the genre: role labels, role verbs, agency suffixes, deadlines, rules.
+"""Every pattern of the grammar, compiled once from the genre's words (`words.toml`).
 
 Everything is matched on the `normalize.view` of the text (half-width, Simplified), so
-`（牽頭單位：` and `(牵头单位:` are one label.
+`（牽頭單位：` and `(牵头单位:` are one label. No other module writes a role word, a bracket
+set or an agency ending: they ask this one.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..models import LEAD, RESPONSIBLE
+from .words import expand, load_words
 
-# Labels that open a list of agencies, longest first so that 牵头责任单位 wins over 责任单位.
-LEAD_LABELS = ("牵头责任单位", "牵头负责单位", "牵头单位", "牵头部门", "牵头机构", "牵头处室",
-               "主办单位", "主办部门", "主责单位", "主责部门")
-RESPONSIBLE_LABELS = ("主要责任单位", "主体责任单位", "责任单位", "责任部门", "责任主体",
-                      "责任处室", "配合单位", "配合部门",
-                      "参与单位", "参与部门", "协办单位", "协办部门", "协同单位", "协同部门",
-                      "实施单位", "实施主体", "落实单位", "配合责任单位", "其他责任单位",
-                      "相关单位", "支持单位")
-DEADLINE_LABELS = ("完成时限", "完成时间", "完成期限", "时间节点", "时间安排", "进度安排", "时限")
-PERSON_LABELS = ("责任领导", "牵头领导", "分管领导", "联系领导", "牵头市领导", "责任人")
+W = load_words()
+PERSON, DEADLINE_ROLE, OTHER, INERT = "person", "deadline", "other", "inert"
 
-LABEL_ROLE = {**{w: LEAD for w in LEAD_LABELS}, **{w: RESPONSIBLE for w in RESPONSIBLE_LABELS},
-              **{w: "deadline" for w in DEADLINE_LABELS}, **{w: "person" for w in PERSON_LABELS}}
-_LABEL_ALT = "|".join(sorted(LABEL_ROLE, key=len, reverse=True))
-# A label, then a colon (or 为/是), at the start of a clause.
-LABEL = re.compile(rf"(?P<label>{_LABEL_ALT})\s*(?P<colon>[:]|为|是)?\s*")
+
+def _alt(words) -> str:
+    """An alternation of `words`, longest first, each escaped."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+# ----------------------------------------------------------------------------- brackets
+OPEN, CLOSE = W.brackets["open"], W.brackets["close"]
+OPEN_CLASS, CLOSE_CLASS = f"[{re.escape(OPEN)}]", f"[{re.escape(CLOSE)}]"
+BRACKET_FOLD = str.maketrans(OPEN[1:] + CLOSE[1:], OPEN[0] * (len(OPEN) - 1)
+                             + CLOSE[0] * (len(CLOSE) - 1))
+SENTENCE_END = W.text["sentence_end"]
+
+# ----------------------------------------------------------------------------- labels
+_L = W.labels
+MORPHEMES = (_L["lead_morphemes"] + _L["helper_morphemes"] + _L["responsible_morphemes"]
+             + _L["inert_morphemes"])
+_ROLE_SHAPE = rf"(?:{_alt(MORPHEMES)}){{1,4}}(?:{_alt(_L['heads'])})"
+_PERSON_SHAPE = rf"(?:{_alt(_L['person_morphemes'])}){{0,3}}(?:{_alt(_L['person_heads'])})"
+_DEADLINE_SHAPE = (rf"(?:{_alt(_L['deadline_morphemes'])}){{0,2}}"
+                   rf"(?:{_alt(_L['deadline_heads'])})")
+_OTHER = _alt(_L["other"])
+_ANY_LABEL = rf"{_ROLE_SHAPE}|{_PERSON_SHAPE}|{_DEADLINE_SHAPE}|{_OTHER}"
+# A label at the start of a clause, then a colon (or 为/是: 牵头单位为市发改委).
+LABEL = re.compile(rf"(?P<label>{_ANY_LABEL})\s*(?P<colon>[:]|为|是)?\s*")
+# A phrase shaped like a label before a colon, whatever its words: checked by label_role.
+LABEL_LIKE = re.compile(rf"(?P<label>[\u4e00-\u9fff]{{1,8}}?(?:{_alt(_L['heads'])}))\s*:")
 # `X为牵头单位` / `X是配合单位`: names, then the label that gives their role.
-NAMES_THEN_LABEL = re.compile(rf"(?P<names>.+?)(?:为|是|作为)(?P<label>{_LABEL_ALT})$")
+NAMES_THEN_LABEL = re.compile(rf"(?P<names>.+?)(?:为|是|作为)(?P<label>{_ANY_LABEL})$")
 # A name marked in a list: `市发展改革委(牵头)`.
-LEAD_MARK = re.compile(r"[(〔【\[](?:牵头|牵头单位|牵头部门|主责)[)〕】\]]$")
+LEAD_MARK = re.compile(rf"{OPEN_CLASS}(?:{_alt(W.marks['lead'])}){CLOSE_CLASS}$")
+_HAS_MORPHEME = {kind: re.compile(_alt(_L[f"{kind}_morphemes"]))
+                 for kind in ("lead", "helper", "inert")}
+_PERSON = re.compile(rf"(?:{_PERSON_SHAPE})$")
+_DEADLINE_LABEL = re.compile(rf"(?:{_DEADLINE_SHAPE})$")
+_ROLE_LABEL = re.compile(rf"(?:{_ROLE_SHAPE})$")
+_BARE = set(_L["bare"])
 
-# Verbs after a list of agencies: the role they give it.
-LEAD_VERBS = ("牵头负责", "牵头督导", "牵头落实", "牵头推进", "牵头实施", "牵头组织", "牵头抓总",
-              "牵头统筹", "负责统筹", "统筹协调", "统筹推进", "牵头", "负总责", "总牵头", "主责",
-              "主办")
-# Verbs of bodies that help another: when a block has them, a body that just 负责 leads.
-ASSISTING_VERBS = ("协助", "配合", "参与", "协办", "协同")
-RESPONSIBLE_VERBS = ("按职责分工负责", "按照职责分工负责", "按职责分工落实", "按职能分工负责",
-                     "按职责负责", "按职责落实", "分别负责", "共同负责", "负责落实", "组织落实",
-                     "配合", "参与", "协助", "协办", "协同", "落实", "负责")
-VERB = re.compile("|".join(sorted(LEAD_VERBS + RESPONSIBLE_VERBS, key=len, reverse=True)))
+
+@lru_cache(maxsize=4096)
+def label_role(label: str) -> str | None:
+    """The role a label gives the list after it, from its shape and morphemes:
+    lead / responsible / person / deadline / inert (assigns nothing) / other (a note);
+    None for a phrase that is no label of the genre.
+
+    >>> label_role("协同责任单位"), label_role("牵头督查单位"), label_role("督查单位")
+    ('responsible', 'lead', 'inert')
+    >>> label_role("牵头负责领导"), label_role("完成时限"), label_role("各有关单位")
+    ('person', 'deadline', None)
+    """
+    label = label.replace(" ", "")
+    if _PERSON.fullmatch(label):
+        return PERSON
+    if _DEADLINE_LABEL.fullmatch(label):
+        return DEADLINE_ROLE
+    if re.fullmatch(_OTHER, label):
+        return OTHER
+    if not (_ROLE_LABEL.fullmatch(label) or label in _BARE):
+        return None
+    if _HAS_MORPHEME["lead"].search(label):
+        return LEAD
+    if _HAS_MORPHEME["inert"].search(label):
+        return INERT
+    return RESPONSIBLE
+
+
+def is_helper_label(label: str) -> bool:
+    """A label of bodies that help another (配合单位, 协同责任单位)."""
+    return bool(_HAS_MORPHEME["helper"].search(label)) and label_role(label) == RESPONSIBLE
+
+
+
+# ----------------------------------------------------------------------------- verbs
+_V = W.verbs
+LEAD_VERBS, RESPONSIBLE_VERBS = tuple(_V["lead"]), tuple(_V["responsible"])
+ASSISTING_VERBS = tuple(_V["assisting"])
+IN_CHARGE_VERBS = tuple(_V["in_charge"])
+VERB = re.compile(_alt(LEAD_VERBS + RESPONSIBLE_VERBS))
 VERB_ROLE = {**{w: LEAD for w in LEAD_VERBS}, **{w: RESPONSIBLE for w in RESPONSIBLE_VERBS}}
 # A verb closing one name of a list: `市政务服务数据管理局牵头`, `市级有关部门配合`.
-TRAILING_VERB = re.compile(
-    "(?:分别|共同|具体)?(?:" + "|".join(sorted(LEAD_VERBS + RESPONSIBLE_VERBS, key=len,
-                                                 reverse=True)) + ")$")
-TOGETHER_WITH = "会同"
+TRAILING_VERB = re.compile(rf"(?P<adverb>{_alt(_V['adverbs'])})?"
+                           rf"(?P<verb>{_alt(LEAD_VERBS + RESPONSIBLE_VERBS)})$")
+TOGETHER_WITH = _V["together"][0]
+TOGETHER = re.compile(_alt(_V["together"]))
+CLAUSE_OPENERS = "".join(_V["clause_openers"])
 
 # Markers strong enough that a bracket carrying them and not parsed is reported.
-STRONG_MARKER = re.compile(rf"{_LABEL_ALT}|牵头|负总责|会同|按职责分工|分别负责")
+STRONG_MARKER = re.compile(
+    rf"{_ROLE_SHAPE}|{_alt(_L['lead_morphemes'] + _V['together'] + _V['strong'])}")
 
-# The plan-level rule that the first listed agency leads.
-FIRST_LISTED_LEADS = re.compile(
-    r"(?:列|排)(?:在)?(?:第一位?|首位|第一个|最前(?:面)?)(?:的|者)?(?:单位|部门)?"
-    r"(?:为|是)?(?:牵头|主责)(?:单位|部门|指导部门|责任单位)?"
-    r"(?:\s*,?\s*其(?:他|余)(?:的|单位|部门)?(?:为|是)[^,;。)]{0,12})?")
+# ----------------------------------------------------------------------------- rules
+_R = W.rules
+FIRST_LISTED_LEADS = re.compile(W.pattern("rules", "first_listed"))
+FIRST_LISTED_HINTS = tuple(_R["first_listed_hints"])
+NOT_LISTED_HINT = _R["not_listed_hint"]
+STANDING_WHO = tuple("who" if k == 0 else f"who{k + 1}" for k in range(len(_R["standing"])))
+# Standing statements; each wording names its bodies in its own group of STANDING_WHO.
+STANDING = re.compile("|".join(
+    expand(p, _R).replace("(?P<who>", f"(?P<{name}>")
+    for p, name in zip(_R["standing"], STANDING_WHO, strict=True)))
 
-# Standing statements: 以下…均需各县区政府落实,不再(一一)列出 — or the bodies first:
-# 各县(市、区)人民政府负责落实,以下不再列出.
-_NOT_LISTED = r"不再(?:一一|逐一|单独|另行|重复)?(?:列出|列明|列举|列示|注明)"
-_SUBJECT = r"(?:责任单位|责任主体|实施主体|落实主体|责任部门)"
-STANDING = re.compile(
-    r"(?:以下|下列|以上|其余|其他|各项)[^;。]{0,30}?(?:均需|均由|均要|均应|都需|需|由)"
-    rf"(?P<who>[^;。]{{2,80}}?)(?:负责)?(?:组织)?(?:抓好)?(?:贯彻)?落实[^;。]{{0,6}}?{_NOT_LISTED}"
-    r"|(?P<who2>[^;。,:]{2,60}?)(?:负责|组织)?(?:抓好)?落实[,]?\s*(?:以下|下列)"
-    rf"[^;。]{{0,12}}?{_NOT_LISTED}"
-    # 以下任务各镇(街道)均为责任单位,不再重复列出
-    r"|(?:以下|下列)(?:各项|全部|所有)?(?:重点)?(?:任务|工作)?"
-    r"(?:除(?:特别|另有|已)?(?:注明|说明|列明|明确)(?:的|者)?外)?,?"
-    rf"(?P<who3>[^;。,:]{{2,40}}?)均(?:为|是){_SUBJECT}[^;。]{{0,6}}?{_NOT_LISTED}"
-    # 各县(市、区)人民政府是各项任务的实施主体,以下不再一一列出
-    r"|(?P<who4>[^;。,:]{2,40}?)(?:是|为|作为)(?:各项|全部|所有)?(?:重点)?(?:任务|工作)?的?"
-    rf"{_SUBJECT}[^;。]{{0,8}}?{_NOT_LISTED}")
-STANDING_WHO = ("who", "who2", "who3", "who4")
+DEADLINE = re.compile(W.pattern("text", "deadline"))
+PAGE_LINE = re.compile(W.pattern("text", "page_line"))
 
-DEADLINE = re.compile(
-    r"\d{4}年|[今明本当次]年|年内|年底|年末|月底|季度|上半年|下半年|长期|持续|常态|"
-    r"每年|逐年|前完成|以前|分年度|动态调整")
-
-# What the end of an agency name looks like (on the view, after a trailing (…) is removed).
-AGENCY_SUFFIXES = (
-    "局", "委", "厅", "部", "办", "室", "处", "科", "中心", "政府", "公司", "管委会",
-    "委员会", "银行", "支行", "分行", "集团", "院", "署", "社", "会", "所", "队", "组",
-    "联", "协", "中央", "共青团", "学校", "大学", "党校", "园区", "开发区", "高新区", "新区",
-    "电视台", "广播台", "电台", "气象台", "地震台", "水文站", "监测站", "报社",
-    "示范区", "试验区", "单位", "部门", "机构", "街道", "办事处", "乡镇", "企业", "海关",
-    "机关", "党委", "工委", "各地", "各级",
-)
-# Endings of ordinary words that the suffixes above would take for bodies.
-NOT_AGENCY_ENDINGS = ("社会", "机会", "全会", "大会", "场所", "研讨会", "座谈会", "博览会")
-LEVEL_WORDS = ("自治州", "自治县", "县级市", "设区市", "特区", "街道", "市", "县", "区", "州",
-               "盟", "旗", "乡", "镇", "地")
-
-# Words that stand where a list of agencies should be, but name none.
-PLACEHOLDERS = ("待定", "另定", "另行确定", "视情确定", "视情况确定", "下同", "同上", "暂无",
-                "暂缺", "无", "—", "——", "-", "--", "/", "\\", "空", "略", "详见附件", "见附件")
-# Generic bodies that say nothing on their own when a verb is all that assigns them.
-GENERIC = ("相关单位", "有关单位", "相关部门", "有关部门", "相关机构", "有关方面", "各方")
-_COLLECTIVE = re.compile(r"^各\S{0,8}(?:区|县|市|州|盟|旗|乡镇|乡|镇|街道|级|地|村|社区|嘎查)$")
-_TRAILING_GROUP = re.compile(r"\([^()]*\)$")
-_ONLY_LEVELS = re.compile(rf"^各?(?:(?:{'|'.join(LEVEL_WORDS)})[、,]?)+$")
+# ----------------------------------------------------------------------------- names
+_N = W.names
+AGENCY_SUFFIXES = tuple(_N["endings"])
+NOT_AGENCY_ENDINGS = tuple(_N["not_endings"])
+LEVEL_WORDS = tuple(_N["levels"])
+SECOND_NAME_ENDINGS = _alt(_N["second_name_endings"])
+OFFICE_KINDS = tuple(sorted(_N["office_kinds"], key=len, reverse=True))
+JOINERS = tuple(sorted(_N["joiners"], key=len, reverse=True))
+TAILS = tuple(sorted(_N["tails"], key=len, reverse=True))
+PLACEHOLDERS = tuple(_N["placeholders"])
+GENERIC = tuple(_N["generic"])
+_COLLECTIVE = re.compile(rf"^各\S{{0,8}}(?:{_alt(_N['collective_levels'])})$")
+_TRAILING_GROUP = re.compile(rf"{OPEN_CLASS}[^{re.escape(OPEN + CLOSE)}]*{CLOSE_CLASS}$")
+_ONLY_LEVELS = re.compile(rf"^各?(?:(?:{_alt(LEVEL_WORDS)})[、,]?)+$")
+# Words that come before a body's name in a sentence: 积极争取财政部、海关总署支持.
+LEADING_WORDS = re.compile(W.pattern("names", "leading_words"))
+# Words that follow a body's name in a sentence, never end one: cut them off a list item.
+TRAILING_WORDS = re.compile(_alt(_N["trailing_words"]))
+_VAGUE = re.compile(_alt(_N["vague"]))
 
 
 def looks_like_agency(name_view: str) -> bool:
@@ -122,17 +160,6 @@ def looks_like_agency(name_view: str) -> bool:
     return s.endswith(AGENCY_SUFFIXES) and not s.endswith(NOT_AGENCY_ENDINGS)
 
 
-# Words that come before a body's name in a sentence: 积极争取财政部、海关总署支持.
-LEADING_WORDS = re.compile(r"(?:积极|主动|及时)?(?:争取|报请|提请|请求|商请|会商|对接|协调)")
-# Words that follow a body's name in a sentence, never end one: cut them off a list item.
-TRAILING_WORDS = re.compile(r"(?:加强|指导|具体|负责|配合|支持|给予|做好|推进|落实|参与|分别|共同|"
-                            r"协同|协助|统筹|组织|牵头|督导|实施|开展|按照|依据|做实|抓好|等)")
-# A page-number line in text pasted from a PDF: — 3 —, 第3页, 3/12.
-PAGE_LINE = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
-                       r"|\d+\s*/\s*\d+)\s*$")
-_VAGUE = re.compile(r"另行|待定|另定|视情|明确后|确定后")
-
-
 def is_placeholder(name_view: str) -> bool:
     """`待定`, `下同`, `责任单位另行明确`: a label's list that names no body."""
     s = name_view.strip()
@@ -142,3 +169,9 @@ def is_placeholder(name_view: str) -> bool:
 def is_level_stub(name_view: str) -> bool:
     """`各市` / `县` in `各市、县〔市、区〕人民政府`: a list of levels, not yet a body."""
     return bool(_ONLY_LEVELS.match(name_view.strip()))
+
+
+# ----------------------------------------------------------------------------- tables
+TASK_COLUMNS = tuple(W.tables["task_columns"])
+NUMBER_COLUMNS = tuple(W.tables["number_columns"])
+SAME_AS_ABOVE = tuple(W.tables["same_as_above"])
