@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from .grammar import lexicon as lx
 from .models import LEAD, RESPONSIBLE, Plan, Task
-from .names.tables import name_key
-from .normalize import view
+from .normalize import name_key, view
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
 MATCH_THRESHOLD = 0.45
 WEIGHTS = {"text": 0.4, "title": 0.2, "bodies": 0.2, "area": 0.1, "position": 0.1}
-_PUNCT = re.compile(r"[\s,.;:!?、。“”‘’\"'()《》〔〕【】\[\]—\-]")
+_PUNCT = re.compile(rf"[\s,.;:!?、。“”‘’\"'《》—\-{re.escape(lx.OPEN + lx.CLOSE)}]")
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,14 @@
-"""Views of text for matching: same length as the source, so every match maps back to it.
+"""Views of text for matching, and the one family of keys under which names compare.
 
 `view(s)` folds full-width ASCII forms to half-width and Traditional characters to
-Simplified, one character for one character. The grammar matches on the view and slices
-surfaces from the source, so a Traditional plan keeps its own characters in every output.
+Simplified, one character for one character: same length as the source, so every match
+maps back to it. The grammar matches on the view and slices surfaces from the source, so a
+Traditional plan keeps its own characters in every output. A Document computes the views
+of its lines once (`Document.views`).
+
+Keys, loosest last: `name_key` (the view without white space, one kind of bracket) →
+`body_key` (separators dropped, 人民政府 = 政府) → `collective_key` (one spelling of a
+collective).
 """
 
 from __future__ import annotations
@@ -13,9 +19,13 @@ from functools import cache, lru_cache
 
 import opencc
 
+from .grammar.words import load_words
+
 _T2S = opencc.OpenCC("t2s")
 _SPACES = "\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff"
-_QUOTES = {"「": "“", "」": "”", "『": "‘", "』": "’"}
+_WORDS = load_words()
+_QUOTES = _WORDS.text["quotes"]
+_OPEN, _CLOSE = _WORDS.brackets["open"], _WORDS.brackets["close"]
 
 
 @cache
@@ -42,8 +52,21 @@ def view(text: str) -> str:
     return "".join(map(_fold_char, text))
 
 
-_BRACKET_FOLD = str.maketrans("〔【[〕】]", "((()))")  # applied to the view
+# Every bracket to ( ), on the view.
+_BRACKET_FOLD = str.maketrans(_OPEN + _CLOSE, "(" * len(_OPEN) + ")" * len(_CLOSE))
 _BODY_DROP = re.compile(r"[\s、,，;；:：.。·]")
+_SPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1 << 16)
+def name_key(surface: str) -> str:
+    """How names compare: the matching view, no white space, one kind of bracket.
+
+    >>> name_key("市住建局〔市执法局〕") == name_key("市住建局(市执法局)")
+    True
+    """
+    return _SPACE.sub("", view(surface)).translate(_BRACKET_FOLD)
+
 
 
 def body_key(surface: str) -> str:
@@ -58,6 +81,18 @@ def body_key(surface: str) -> str:
     s = view(unicodedata.normalize("NFKC", surface)).translate(_BRACKET_FOLD)
     s = unicodedata.normalize("NFKC", _BODY_DROP.sub("", s))
     return s.replace("人民政府", "政府")
+
+
+def collective_key(raw: str) -> str:
+    """One spelling for a collective: 各县(市、区)人民政府 = 各县市区政府, 各乡(镇)人民政府 =
+    各乡镇人民政府, 市直各有关部门 = 市直有关部门 = 市直相关部门.
+
+    >>> collective_key("各县(市、区)人民政府") == collective_key("各县市区政府")
+    True
+    """
+    key = body_key(raw).replace("(", "").replace(")", "").replace("相关", "有关")
+    key = key[:1] + key[1:].replace("各", "")
+    return key.replace("政府", "人民政府")
 
 
 def clean_surface(text: str) -> str:

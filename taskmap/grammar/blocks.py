@@ -59,8 +59,7 @@ def find_blocks(doc: Document) -> Found:
     i = 0                          # lines from above has used it
     while i < len(lines):
         v = view(lines[i]).strip()
-        label = lx.LABEL.match(v)
-        if label and label.group("colon") and i not in consumed:
+        if lx.opening_label(v) and i not in consumed:
             i = _labelled_lines(lines, i, blocks, warnings)
             continue
         header = _table_header(lines[i]) if i not in consumed else None
@@ -246,8 +245,7 @@ def _labelled_lines(lines, i: int, blocks, warnings) -> int:
     """Consecutive `牵头单位:…` / `责任单位:…` / `完成时限:…` lines form one block."""
     first = i
     while i < len(lines):
-        label = lx.LABEL.match(view(lines[i]).strip())
-        if not (label and label.group("colon")):
+        if not lx.opening_label(view(lines[i]).strip()):
             break
         i += 1
     text = "\n".join(lines[first:i])

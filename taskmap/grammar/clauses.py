@@ -160,9 +160,17 @@ class _ClauseState:
     def read(self, t: SourceText, s: int, e: int) -> None:
         v = t.v
         label = lx.LABEL.match(v, s, e)
+        if label and not (label.group("colon") or label.end() > label.end("label")
+                          or label.end() >= e):
+            label = None  # 有关部门配合: a name before its verb, not a label
         named = lx.NAMES_THEN_LABEL.match(v[:e], s)
+        like = lx.LABEL_LIKE.match(v, s, e) if not label else None
         if label:
             self._labelled(t, label, e)
+        elif like and lx.unlisted_label(like.group("label")):
+            self.problems.append(f"unlisted label '{t.src[s:like.end('label')]}': its list is "
+                                 "read as responsible")
+            self._labelled(t, like, e, role=RESPONSIBLE)
         elif named and lx.label_role(named.group("label")) in (LEAD, RESPONSIBLE):
             self._names_then_label(t, named)
         elif lx.TOGETHER_WITH in v[s:e]:
@@ -174,8 +182,8 @@ class _ClauseState:
         else:
             self._continuation(t, s, e)
 
-    def _labelled(self, t, label, e):
-        role = lx.label_role(label.group("label"))
+    def _labelled(self, t, label, e, role: str | None = None):
+        role = role or lx.label_role(label.group("label"))
         self.role_words = True
         self.current = role
         if role == lx.DEADLINE_ROLE:

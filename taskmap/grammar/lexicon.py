@@ -42,7 +42,8 @@ _ANY_LABEL = rf"{_ROLE_SHAPE}|{_PERSON_SHAPE}|{_DEADLINE_SHAPE}|{_OTHER}"
 # A label at the start of a clause, then a colon (or 为/是: 牵头单位为市发改委).
 LABEL = re.compile(rf"(?P<label>{_ANY_LABEL})\s*(?P<colon>[:]|为|是)?\s*")
 # A phrase shaped like a label before a colon, whatever its words: checked by label_role.
-LABEL_LIKE = re.compile(rf"(?P<label>[\u4e00-\u9fff]{{1,8}}?(?:{_alt(_L['heads'])}))\s*:")
+LABEL_LIKE = re.compile(
+    rf"(?P<label>[\u4e00-\u9fff]{{1,8}}?(?:{_alt(_L['heads'])}))\s*(?P<colon>:)\s*")
 # `X为牵头单位` / `X是配合单位`: names, then the label that gives their role.
 NAMES_THEN_LABEL = re.compile(rf"(?P<names>.+?)(?:为|是|作为)(?P<label>{_ANY_LABEL})$")
 # A name marked in a list: `市发展改革委(牵头)`.
@@ -82,11 +83,41 @@ def label_role(label: str) -> str | None:
     return RESPONSIBLE
 
 
+_NAME_START = re.compile(rf"^(?:各|有关|相关|其他|{_alt(W.names['levels'])})")
+
+
+def unlisted_label(phrase: str) -> bool:
+    """A phrase shaped like a role label (…单位 before a colon) that the words do not list:
+    not a salutation or a name (各有关单位:, 市直部门:), and no label of another kind.
+
+    >>> unlisted_label("统筹单位"), unlisted_label("各有关单位"), unlisted_label("牵头单位")
+    (True, False, False)
+    """
+    return label_role(phrase) is None and not _NAME_START.match(phrase) and len(phrase) <= 8
+
+
+def opening_label(v: str, pos: int = 0) -> re.Match | None:
+    """The label with its colon that opens `v` at `pos` (a line or a clause), listed or
+    unlisted; None when none does."""
+    m = LABEL.match(v, pos)
+    if m and m.group("colon"):
+        return m
+    like = LABEL_LIKE.match(v, pos)
+    return like if like and unlisted_label(like.group("label")) else None
+
+
 def is_helper_label(label: str) -> bool:
     """A label of bodies that help another (配合单位, 协同责任单位)."""
     return bool(_HAS_MORPHEME["helper"].search(label)) and label_role(label) == RESPONSIBLE
 
 
+
+# Where a heading's title ends: a full stop, a colon, or a block opening in a bracket.
+_OPENING_WORDS = _L["lead_morphemes"] + _L["helper_morphemes"] + _L["responsible_morphemes"][:1]
+TITLE_END = re.compile(rf"[。:;!?\t]|{OPEN_CLASS}(?:{_alt(_OPENING_WORDS)})")
+# A line that opens a labelled line of an assignment (for readers rebuilding paragraphs).
+LABEL_LINE = re.compile(rf"^\s*(?:{_ROLE_SHAPE}|{_DEADLINE_SHAPE})\s*:")
+NEXT_BRACKET = re.compile(OPEN_CLASS)
 
 # ----------------------------------------------------------------------------- verbs
 _V = W.verbs
@@ -125,7 +156,15 @@ _N = W.names
 AGENCY_SUFFIXES = tuple(_N["endings"])
 NOT_AGENCY_ENDINGS = tuple(_N["not_endings"])
 LEVEL_WORDS = tuple(_N["levels"])
-SECOND_NAME_ENDINGS = _alt(_N["second_name_endings"])
+# A body with its second name in brackets: 市住房城乡建设局(市城市综合执法局) (on a name key,
+# whose brackets are folded to ASCII).
+SECOND_NAME = re.compile(rf"^(?P<main>.+?(?:{_alt(_N['second_name_endings'])}))"
+                         r"\((?P<second>[^()]+)\)$")
+SECOND_NAME_ENDING = re.compile(rf"(?:{_alt(_N['second_name_endings'])})$")
+COLLECTIVE_NAME = re.compile(W.pattern("names", "collective"))
+_COMMITTEE = _alt(_N["park_committee"])
+PARK = re.compile(rf"(?:{_alt(_N['parks'])})(?:{_COMMITTEE})?$")
+GENERIC_PARK = re.compile(rf"^(?:{_alt(_N['generic_parks'])})(?:{_COMMITTEE})?$")
 OFFICE_KINDS = tuple(sorted(_N["office_kinds"], key=len, reverse=True))
 JOINERS = tuple(sorted(_N["joiners"], key=len, reverse=True))
 TAILS = tuple(sorted(_N["tails"], key=len, reverse=True))

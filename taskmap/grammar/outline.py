@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ..models import Document, Heading
 from ..normalize import view
+from . import lexicon as lx
 
 _CN = "一二三四五六七八九十百零〇"
 _HEADING_PATTERNS = (
@@ -23,7 +24,6 @@ _HEADING_PATTERNS = (
     (5, re.compile(r"^([\u2460-\u2473\u2776-\u277f])\s*")),
 )
 # A title ends at the first full stop, colon or semicolon, or where a block opens.
-_TITLE_END = re.compile(r"[。:;!?\t]|[(〔【\[](?:牵头|责任|主办|配合|参与|协办)")
 _TITLE_TAIL = "。.;；,，:： "
 CHAPTER_LEVELS = (0, 1)
 AREA_LEVEL = 2
@@ -55,7 +55,7 @@ def detect_heading(line: str, number: int) -> LineHeading | None:
         rest = v[body:]
         if not rest.strip() or _looks_like_prose_start(rest):
             return None
-        end_match = _TITLE_END.search(rest)
+        end_match = lx.TITLE_END.search(rest)
         title_end = body + (end_match.start() if end_match else len(rest))
         title = line[body:title_end].strip().rstrip(_TITLE_TAIL).strip()
         if not title:

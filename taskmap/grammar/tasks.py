@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..models import LEAD, RESPONSIBLE, Assignment, Document, ParseWarning, Task
 from ..normalize import body_key, view
+from . import lexicon as lx
 from .blocks import Block, Found, Rule
 from .outline import Outline, detect_heading
 
@@ -143,14 +144,13 @@ _NUMBER_ONLY = re.compile(  # nothing but a heading number before the block
     r"\s*(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十\d]+[).、]|\d+[.、])?\s*")
 
 
-_NEXT_BRACKET = re.compile(r"[(〔【\[]")
 
 
 def _after(doc: Document, block: Block) -> str:
     """The text after a block that opens its paragraph (`【牵头单位:…】推进…。`), up to
     the next bracket."""
     line = doc.lines[block.line - 1]
-    m = _NEXT_BRACKET.search(view(line), block.end)
+    m = lx.NEXT_BRACKET.search(view(line), block.end)
     return line[block.end:m.start() if m else len(line)]
 
 

@@ -12,6 +12,7 @@ True
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -42,7 +43,8 @@ SCHEMA: dict[str, dict[str, str]] = {
     "rules": {"first_listed": PATTERN, "first_listed_hints": LIST, "not_listed": PATTERN,
               "not_listed_hint": TEXT, "subject": PATTERN, "standing": LIST},
     "names": {"endings": LIST, "not_endings": LIST, "levels": LIST, "collective_levels": LIST,
-              "second_name_endings": LIST, "office_kinds": LIST, "joiners": LIST,
+              "second_name_endings": LIST, "office_kinds": LIST, "collective": PATTERN,
+              "parks": LIST, "generic_parks": LIST, "park_committee": LIST, "joiners": LIST,
               "tails": LIST, "placeholders": LIST, "vague": LIST, "generic": LIST,
               "leading_words": PATTERN, "trailing_words": LIST},
     "tables": {"task_columns": LIST, "number_columns": LIST, "same_as_above": LIST},
@@ -87,7 +89,11 @@ def expand(pattern: str, rules: dict[str, Any]) -> str:
 
 
 def words_path() -> Path:
-    """The shipped words file."""
+    """The words file: the one TASKMAP_WORDS names (a user's extended copy), else the
+    shipped one."""
+    own = os.environ.get("TASKMAP_WORDS")
+    if own:
+        return Path(own)
     return Path(str(resources.files("taskmap"))) / "resources" / "words.toml"
 
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from ..grammar import lexicon as lx
 from ..models import Assignment, Plan
-from ..normalize import body_key, view
+from ..normalize import collective_key, name_key, view
 from .places import (
     LEVEL_NAMES,
     LEVEL_WORDS,
@@ -29,7 +30,7 @@ from .places import (
     plan_year,
     plausible_place,
 )
-from .tables import AliasRow, AliasTable, name_key, stem
+from .tables import AliasRow, AliasTable, stem
 from .typos import is_typo, sounds_like_level
 
 TIERS = ("exact", "alias", "normalized", "prefix", "function", "collective", "fuzzy",
@@ -38,15 +39,11 @@ _RANK = {t: i for i, t in enumerate(TIERS)}
 _LEVEL_PREFIX = re.compile(
     r"^(?:国家|中央|自治区|自治州|自治县|省|市|州|盟|县|旗|特区|区|乡镇|乡|镇|街道)")
 # A body with its second name in brackets: 市住房城乡建设局(市城市综合执法局).
-_SECOND_NAME = re.compile(r"^(?P<main>.+?(?:局|委|厅|办|中心|部|室|处|队|站|所|院|会|社|公司))"
-                          r"\((?P<second>[^()]+)\)$")
-_COLLECTIVE = re.compile(r"^各|各(?:部委|委办局|直属机构|成员单位)$"
-                         r"|^(?:省|市|县|区)?(?:级|直)?(?:各)?(?:有关|相关|其他|其余)"
-                         r"|(?:有关|相关)(?:部门|单位|机构)$|成员单位$|各部门$|各单位$")
-_PARK = re.compile(r"(?:经济技术开发区|高新技术产业开发区|开发区|高新区|经开区|工业园区|园区|"
-                   r"产业园|新区|示范区)(?:管委会|管理委员会)?$")
+_SECOND_NAME = lx.SECOND_NAME
+_COLLECTIVE = lx.COLLECTIVE_NAME
+_PARK = lx.PARK
 _PARK_KIND = re.compile(r"高新技术产业|经济技术|工业园|产业园")
-_GENERIC_PARK = re.compile(r"^(?:园区|开发区|高新区|经开区|工业园区|产业园)(?:管委会|管理委员会)?$")
+_GENERIC_PARK = lx.GENERIC_PARK
 # Vertically managed bodies named around their place: (pattern, function).
 _VERTICAL = (
     (re.compile(r"^(?:中国人民银行|人民银行|人行)(?P<place>.+?)"
@@ -362,16 +359,8 @@ class Resolver:
         return replace(best, tier="fuzzy", score=round(best_score, 1)) if best else None
 
 
-def collective_key(raw: str) -> str:
-    """One spelling for a collective: 各县(市、区)人民政府 = 各县市区政府, 各乡(镇)人民政府 =
-    各乡镇人民政府, 市直各有关部门 = 市直有关部门 = 市直相关部门."""
-    key = body_key(raw).replace("(", "").replace(")", "").replace("相关", "有关")
-    key = key[:1] + key[1:].replace("各", "")
-    return key.replace("政府", "人民政府")
-
-
 def _agency_like(s: str) -> bool:
-    return bool(re.search(r"(?:局|委|厅|办|中心|部|室)$", s))
+    return bool(lx.SECOND_NAME_ENDING.search(s))
 
 
 def _level_word(level: str, prefix: _Prefix) -> str:

@@ -12,30 +12,19 @@ import csv
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from ..errors import AliasTableError
-from ..normalize import view
+from ..grammar import lexicon as lx
+from ..normalize import name_key
 
 COLUMNS = ("alias", "canonical", "function", "scope", "level", "short", "collective",
            "renamed", "former", "note")
 REQUIRED = ("alias", "canonical", "scope")
 SCOPES = ("function", "body")
 LEVELS = ("", "国家", "省", "市", "县", "区", "乡镇", "其他")
-_BRACKETS = str.maketrans("〔【[〕】]", "((()))")
 _SPACE = re.compile(r"\s+")
-
-
-@lru_cache(maxsize=1 << 16)
-def name_key(surface: str) -> str:
-    """How names compare: the matching view, no white space, one kind of bracket.
-
-    >>> name_key("市住建局〔市执法局〕") == name_key("市住建局(市执法局)")
-    True
-    """
-    return _SPACE.sub("", view(surface)).translate(_BRACKETS)
 
 
 @dataclass(frozen=True)
@@ -114,14 +103,12 @@ class AliasTable:
         return self._canon.get((function, level)) or self._canon.get((function, ""))
 
 
-_TYPE_SUFFIXES = ("管理服务中心", "服务中心", "管理中心", "事务中心", "管理委员会", "委员会",
-                  "办公室", "管理局", "总局", "分局", "中心", "局", "委", "厅", "部", "办", "室")
 
 
 def _stem(name: str) -> str:
     """A name without its kind of office: 机关事务管理中心 → 机关事务."""
     key = name_key(name)
-    for suffix in _TYPE_SUFFIXES:
+    for suffix in lx.OFFICE_KINDS:
         if key.endswith(suffix) and len(key) > len(suffix):
             return key[:-len(suffix)]
     return key

@@ -14,14 +14,15 @@ from dataclasses import dataclass, replace
 from io import BytesIO
 
 from ..errors import UnsupportedFormat
+from ..grammar import lexicon as lx
+from ..normalize import view
 
 _CID = re.compile(r"\(cid:\d+\)")
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
                           r"|\d+\s*/\s*\d+|\d{1,3})\s*$")
 _NEW_PARAGRAPH = re.compile(
     r"^\s*(?:第[一二三四五六七八九十百]+[章节部篇]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]"
-    r"|\d{1,2}[.．、](?!\d)|[①-⑳]|(?:牵头|责任|配合|参与|协办|主办)(?:单位|部门)\s*[:：]"
-    r"|(?:完成时限|完成时间)\s*[:：]|附件)")
+    r"|\d{1,2}[.．、](?!\d)|[①-⑳]|附件)")
 FULL_SLACK = 1.5  # a line ending within 1.5 characters of the right edge was wrapped
 INDENT = 0.8  # a line starting this many characters right of the margin opens a paragraph
 
@@ -113,12 +114,17 @@ def _line_text(line) -> str:
     return "".join(out).strip()
 
 
+def _opens_paragraph(text: str) -> bool:
+    """A heading number, an attachment mark or a labelled line (牵头单位:) opens a paragraph."""
+    return bool(_NEW_PARAGRAPH.match(text) or lx.LABEL_LINE.match(view(text)))
+
+
 def _open_brackets(text: str) -> int:
     depth = 0
-    for ch in text:
-        if ch in "(（〔【[":
+    for ch in view(text):
+        if ch in lx.OPEN:
             depth += 1
-        elif ch in ")）〕】]":
+        elif ch in lx.CLOSE:
             depth = max(0, depth - 1)
     return depth
 
@@ -132,7 +138,7 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
     for prev, line in itertools.pairwise(lines):
         full = prev.x1 >= prev.right - FULL_SLACK * prev.size
         indented = line.x0 > line.left + INDENT * line.size
-        opens = _NEW_PARAGRAPH.match(line.text) and not _open_brackets(out[-1])
+        opens = _opens_paragraph(line.text) and not _open_brackets(out[-1])
         if full and not indented and not opens and "\t" not in line.text + prev.text:
             out[-1] += line.text
         else:
