@@ -1,4 +1,5 @@
-"""`load_plan(path)`: read → outline → blocks → tasks. The one entry point of the library."""
+"""`load_plan(path)`: read → context → outline → blocks → tasks → names.
+The one entry point of the library."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from .grammar.blocks import find_blocks
 from .grammar.outline import parse_outline
 from .grammar.tasks import build_tasks
 from .models import Document, Plan
+from .names.context import plan_context
 from .names.resolve import resolve_plan
 from .names.tables import AliasTable
 from .read import document_from_text, read_document
@@ -25,14 +27,16 @@ def national_table() -> AliasTable:
 def parse_document(doc: Document, aliases: AliasTable | None = None) -> Plan:
     """Extract the plan in a Document already read, names resolved with `aliases`
     (default: the national table)."""
-    outline = parse_outline(doc)
+    table = aliases or national_table()
+    context = plan_context(doc, table)
+    outline = parse_outline(doc, start=context.body_start)
     found = find_blocks(doc)
     tasks, task_warnings, first_lead = build_tasks(doc, outline, found)
     warnings = sorted(found.warnings + task_warnings, key=lambda w: (w.line, w.text, w.reason))
     plan = Plan(source=doc.source, tasks=tasks, warnings=tuple(warnings),
                 outline=outline.headings, first_listed_is_lead=first_lead,
                 encoding=doc.encoding)
-    return resolve_plan(plan, doc.lines, aliases or national_table())
+    return resolve_plan(plan, context, table)
 
 
 def load_plan(path: str | Path, aliases: AliasTable | None = None) -> Plan:

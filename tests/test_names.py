@@ -31,6 +31,8 @@ def _split(names: str) -> list[str]:
 def test_names(case):
     text = case["title"] + "\n" + "\n".join(
         f"{i}.开展相关工作。(责任单位:{names})" for i, names in enumerate(case["lists"], 1))
+    if case.get("date"):  # the date line under the signature: when the plan was issued
+        text += "\n" + case["date"]
     got = {}
     for task in taskmap.parse_text(text).tasks:
         for a in task.assignments:

@@ -53,7 +53,7 @@ def detect_heading(line: str, number: int) -> LineHeading | None:
             continue
         body = offset + m.end()
         rest = v[body:]
-        if not rest.strip() or _looks_like_prose_start(rest):
+        if not rest.strip() or (level >= 3 and _looks_like_prose_start(rest)):
             return None
         end_match = lx.TITLE_END.search(rest)
         title_end = body + (end_match.start() if end_match else len(rest))
@@ -67,7 +67,8 @@ def detect_heading(line: str, number: int) -> LineHeading | None:
 
 
 def _looks_like_prose_start(rest: str) -> bool:
-    """Numbers that open prose rather than a heading: 1.5万吨, 2030年 …"""
+    """After an Arabic item number, numbers open prose rather than a heading (1.5万吨);
+    after 一、 or (一) a year opens a title (一、2023年主要预期目标)."""
     return bool(re.match(r"^[\d%％]", rest))
 
 
@@ -113,13 +114,14 @@ class Outline:
         return enclosing[max(deeper)] if deeper else None
 
 
-def parse_outline(doc: Document) -> Outline:
-    """Find every heading of `doc`.
+def parse_outline(doc: Document, start: int = 1) -> Outline:
+    """Find every heading of `doc` from line `start` on (where the plan itself starts, after
+    a covering notice whose own 一、二、三、 are not the plan's chapters).
 
     Chapters are the top level the document actually uses: 第X章 where present, else 一、.
     """
     by_line: dict[int, LineHeading] = {}
-    for i, line in enumerate(doc.lines, start=1):
+    for i, line in enumerate(doc.lines[start - 1:], start=start):
         found = detect_heading(line, i)
         if found is not None:
             by_line[i] = found

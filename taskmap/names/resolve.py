@@ -10,14 +10,15 @@ different places never merge when plans are pooled.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from ..grammar import lexicon as lx
-from ..models import Assignment, Plan
-from ..normalize import collective_key, name_key, view
+from ..models import Assignment, Plan, PlanContext
+from ..normalize import collective_key, name_key
 from .places import (
     LEVEL_NAMES,
     LEVEL_WORDS,
@@ -26,9 +27,6 @@ from .places import (
     SUFFIX_ALT,
     Jurisdiction,
     place_level,
-    plan_jurisdiction,
-    plan_year,
-    plausible_place,
 )
 from .tables import AliasRow, AliasTable, stem
 from .typos import is_typo, sounds_like_level
@@ -86,19 +84,71 @@ class _Prefix:
 
 
 class Resolver:
-    """Resolves the surfaces of one plan; call `resolve_plan` for the whole pass."""
+    """Resolves the surfaces of one plan: a function of the alias table, the plan's context
+    and the names the plan writes (which tell its parks, second names and, when the plan
+    names no place, its level). Nothing is set on it from outside.
 
-    def __init__(self, table: AliasTable, jurisdiction: Jurisdiction):
+    >>> from taskmap.models import PlanContext
+    >>> r = Resolver(AliasTable.load(), PlanContext(place="青岚市", level="市"), ["市发改委"])
+    >>> r.resolve("市发改委")[0].canonical
+    '青岚市发展和改革委员会'
+    """
+
+    def __init__(self, table: AliasTable, context: PlanContext, surfaces: Sequence[str] = ()):
         self.table = table
-        self.j = jurisdiction
-        self.parks: set[str] = set()
-        self.second_names: dict[str, str] = {}  # second name → the body's main name, per plan
-        self.year: int | None = None  # the plan's year, for names renamed by reforms
-        self._prefixes: dict[str, list[_Prefix]] = {}
-        self.parents: dict[str, str] = {}  # level → the place of bodies of that level
-        self.municipality = (jurisdiction.level == "省"
-                             and (jurisdiction.place or "").endswith("市"))
         self._places = sorted(table.places.items())
+        self._prefixes: dict[str, list[_Prefix]] = {}
+        self._set_jurisdiction(Jurisdiction(context.place, context.level))
+        if self.j.level is None:  # no place named: the level most of its names carry
+            self._set_jurisdiction(Jurisdiction(None, self._majority_level(surfaces)))
+        keys = [name_key(raw) for raw in surfaces]
+        # for names renamed by reforms: the date of issue, else what the names tell
+        self.year = context.year or self._evidence_year(keys)
+        self.parks = {self._park(k, False).canonical for k in keys
+                      if _PARK.search(k) and not _GENERIC_PARK.match(_LEVEL_PREFIX.sub("", k))}
+        self.parents = self._parent_places(keys, dict(context.parents))
+        self.second_names = _second_names(keys)  # second name → the body's main name
+
+    def _set_jurisdiction(self, j: Jurisdiction) -> None:
+        self.j = j
+        self.municipality = j.level == "省" and (j.place or "").endswith("市")
+        self._prefixes.clear()
+
+    def _evidence_year(self, keys: list[str]) -> int | None:
+        """A plan with no date that names a body a reform created (市生态环境局) was issued
+        after that reform: the year after it (local rounds followed the national one)."""
+        reformed: dict[str, int] = {}
+        for row in self.table.functions.values():
+            if row.renamed:
+                reformed[row.function] = max(reformed.get(row.function, 0), row.renamed)
+        years = []
+        for key in keys:
+            found = self._function(key)
+            if found and not found[1].renamed and found[1].function in reformed:
+                years.append(reformed[found[1].function] + 1)
+        return max(years) if years else None
+
+    def _majority_level(self, surfaces: Sequence[str]) -> str | None:
+        counts: dict[str, int] = {}
+        for raw in surfaces:
+            p = self.prefixes(name_key(raw))[0]
+            if p.level:
+                counts[p.level] = counts.get(p.level, 0) + 1
+        return max(sorted(counts), key=counts.get) if counts else None
+
+    def _parent_places(self, keys: list[str], named_in_text: dict[str, str]) -> dict[str, str]:
+        """level → place, for levels above the plan's own that it names one place for: the
+        place written before its bodies (铜仁市发改委), else the one its text names most
+        (the context's), so that 市发改委 reads as that city's."""
+        if self.j.level in (None, "国家"):
+            return {}
+        named: dict[str, set[str]] = {}
+        for key in keys:
+            p = self.prefixes(key)[0]
+            if p.place and p.level and p.level != self.j.level:
+                named.setdefault(p.level, set()).add(self._full_place(p.place, p.level))
+        parents = {lvl: places.pop() for lvl, places in named.items() if len(places) == 1}
+        return {**{k: v for k, v in named_in_text.items() if k != self.j.level}, **parents}
 
     # ---------------------------------------------------------------- decomposition
 
@@ -250,9 +300,12 @@ class Resolver:
     def _before_reform(self, row: AliasRow) -> bool:
         """A renamed body in a plan issued before it was renamed: still a body of its own.
         Provinces, cities and counties carried out a reform round in the year after the
-        national one, so a local plan of the reform year still has the old bodies."""
-        if not (row.renamed and row.former and self.year is not None):
+        national one, so a local plan of the reform year still has the old bodies. A plan
+        that gives no date names the bodies of its time too: the old name is the evidence."""
+        if not (row.renamed and row.former):
             return False
+        if self.year is None:
+            return True
         local = self.j.level not in (None, "国家")
         return self.year < row.renamed or (local and self.year == row.renamed)
 
@@ -340,6 +393,20 @@ class Resolver:
 
     # ---------------------------------------------------------------- fuzzy pass
 
+    def typos(self, first: dict[str, Resolution]) -> dict[str, Resolution]:
+        """Unresolved surfaces that are likely typos of a resolved name of the plan, or of a
+        function at the plan's level, resolved to it (tier fuzzy)."""
+        known = {name_key(raw): r for raw, r in first.items()
+                 if r.tier not in ("unresolved", "fuzzy")}
+        for r in self.table.functions.values():
+            if not r.collective and not r.level and self.j.level:
+                res = self._qualified(r.function, self.j.level, _Prefix(
+                    None, self.j.level, False, name_key(r.alias), self.j.level), r, "alias")
+                known.setdefault(name_key(self.j.level + r.alias), res)
+                known.setdefault(name_key(r.alias), res)  # a bare surface meets a bare alias
+        return {raw: fixed for raw, r in first.items() if r.tier == "unresolved"
+                and (fixed := self.fuzzy(name_key(raw), known)) is not None}
+
     def fuzzy(self, key: str, known: dict[str, Resolution]) -> Resolution | None:
         """A likely typo of a resolved name of the same level: a wrong prefix character
         (事教育局 → 市教育局) or one rare character in place of a common one (区教肓局).
@@ -373,19 +440,9 @@ def _weaker(a: str, b: str) -> str:
     return a if _RANK[a] >= _RANK[b] else b
 
 
-def resolve_plan(plan: Plan, lines: tuple[str, ...], table: AliasTable) -> Plan:
+def resolve_plan(plan: Plan, context: PlanContext, table: AliasTable) -> Plan:
     """Fill every assignment's canonical body; the same surface resolves the same way."""
-    resolver = Resolver(table, plan_jurisdiction(lines, table))
-    if resolver.j.level is None:
-        resolver.j = Jurisdiction(None, _majority_level(plan, resolver))
-    for task in plan.tasks:
-        for a in task.assignments:
-            key = name_key(a.raw)
-            if _PARK.search(key) and not _GENERIC_PARK.match(re.sub(_LEVEL_PREFIX, "", key)):
-                resolver.parks.add(resolver._park(key, False).canonical)
-    resolver.parents = _parent_places(plan, lines, resolver)
-    resolver.second_names = _second_names(plan)
-    resolver.year = plan_year(lines)
+    resolver = Resolver(table, context, [a.raw for t in plan.tasks for a in t.assignments])
     first: dict[str, Resolution] = {}
     resolved: list[list[Resolution]] = []
     for task in plan.tasks:
@@ -398,18 +455,7 @@ def resolve_plan(plan: Plan, lines: tuple[str, ...], table: AliasTable) -> Plan:
             first.setdefault(a.raw, res)
             row.append(res)
         resolved.append(row)
-    known = {name_key(raw): r for raw, r in first.items() if r.tier not in ("unresolved",
-                                                                              "fuzzy")}
-    for r in table.functions.values():
-        if not r.collective and not r.level and resolver.j.level:
-            res = resolver._qualified(r.function, resolver.j.level, _Prefix(
-                None, resolver.j.level, False, name_key(r.alias), resolver.j.level), r, "alias")
-            known.setdefault(name_key(resolver.j.level + r.alias), res)
-            known.setdefault(name_key(r.alias), res)  # a bare surface meets a bare alias
-    fixed = {}
-    for raw, r in first.items():
-        if r.tier == "unresolved":
-            fixed[raw] = resolver.fuzzy(name_key(raw), known) or r
+    fixed = resolver.typos(first)
     tasks = []
     for task, row in zip(plan.tasks, resolved, strict=True):
         assignments = tuple(_with(a, fixed.get(a.raw, r)) for a, r in zip(
@@ -419,64 +465,15 @@ def resolve_plan(plan: Plan, lines: tuple[str, ...], table: AliasTable) -> Plan:
                    level=resolver.j.level)
 
 
-_NAMED_PLACE = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:自治区|自治州|省|市)")
-
-
-def _parent_places(plan: Plan, lines: tuple[str, ...], resolver: Resolver) -> dict[str, str]:
-    """level → place, for levels above the plan's own that it names one place for: the
-    place written before its bodies (铜仁市发改委), else the one its text names most
-    (包头市 in a district plan of 包头市), so that 市发改委 reads as that city's."""
-    if resolver.j.level in (None, "国家"):
-        return {}
-    named: dict[str, set[str]] = {}
-    for task in plan.tasks:
-        for a in task.assignments:
-            p = resolver.prefixes(name_key(a.raw))[0]
-            if p.place and p.level and p.level != resolver.j.level:
-                named.setdefault(p.level, set()).add(resolver._full_place(p.place, p.level))
-    parents = {lvl: places.pop() for lvl, places in named.items() if len(places) == 1}
-    counts: dict[str, int] = {}
-    for m in _NAMED_PLACE.finditer(view("\n".join(lines))):
-        place = m.group()
-        if place != resolver.j.place and plausible_place(place):
-            counts[place] = counts.get(place, 0) + 1
-    for level in ("省", "市"):
-        if level in parents or level == resolver.j.level or level not in _ABOVE[resolver.j.level]:
-            continue
-        ranked = sorted((n, p) for p, n in counts.items()
-                        if resolver.table.places.get(p, (p, place_level(p)))[1] == level)
-        if not ranked:
-            continue
-        clear = len(ranked) == 1 or ranked[-1][0] >= 2 * ranked[-2][0]
-        if ranked[-1][0] >= 2 and clear:
-            parents[level] = ranked[-1][1]
-    return parents
-
-
-_ABOVE = {"省": (), "市": ("省",), "县": ("省", "市"), "区": ("省", "市"), "乡镇": ("省", "市"),
-          "其他": ()}
-
-
-def _second_names(plan: Plan) -> dict[str, str]:
+def _second_names(keys: list[str]) -> dict[str, str]:
     """A second name the plan gives a body in brackets names that body in this plan too:
     县自然资源局(县林业局) makes 县林业局 the 县自然资源局 wherever the plan writes it."""
     out: dict[str, str] = {}
-    for task in plan.tasks:
-        for a in task.assignments:
-            m = _SECOND_NAME.match(name_key(a.raw))
-            if m and _agency_like(m.group("second")):
-                out.setdefault(m.group("second"), m.group("main"))
+    for key in keys:
+        m = _SECOND_NAME.match(key)
+        if m and _agency_like(m.group("second")):
+            out.setdefault(m.group("second"), m.group("main"))
     return out
-
-
-def _majority_level(plan: Plan, resolver: Resolver) -> str | None:
-    counts: dict[str, int] = {}
-    for task in plan.tasks:
-        for a in task.assignments:
-            p = resolver.prefixes(name_key(a.raw))[0]
-            if p.level:
-                counts[p.level] = counts.get(p.level, 0) + 1
-    return max(sorted(counts), key=counts.get) if counts else None
 
 
 def _with(a: Assignment, r: Resolution) -> Assignment:
