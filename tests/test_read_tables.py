@@ -1,6 +1,6 @@
 """Readers keep the tables they see as rows × cells (`Document.tables`), merges resolved on a
 true grid, next to the lines they always gave. Real files only, built in tmp_path:
-python-docx, and a .doc made by LibreOffice.
+python-docx, hand-written HTML, and a .doc made by LibreOffice.
 
 A grid is written row by row as its cells, a copy of a merged cell marked with a trailing *.
 """
@@ -236,6 +236,84 @@ def test_doc_made_by_libreoffice_keeps_the_two_row_header_grid(tmp_path):
     [table] = doc.tables
     assert _grid(table) == [*TWO_ROW_HEADER, GAS[0], GAS[1]]
     assert _lines(table) == [2, 3, 4, 5]
+
+
+# --- web pages -------------------------------------------------------------------------------
+
+
+def _page(body: str) -> str:
+    return ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>松河县人民政府</title>'
+            '</head><body><div class="top-nav"><ul><li>首页</li></ul></div>'
+            f'<div class="article"><h1>松河县城镇燃气安全专项整治任务分工方案</h1>{body}</div>'
+            '<div class="footer">主办单位：松河县人民政府办公室</div></body></html>')
+
+
+_INTRO = ("<p>为扎实推进城镇燃气安全专项整治，结合松河县实际，制定本方案。"
+          "重点任务分工如下：</p>")
+
+
+def _html(tmp_path: Path, body: str) -> Document:
+    path = tmp_path / "p.html"
+    path.write_text(_page(body), encoding="utf-8")
+    return _read(path)
+
+
+def test_html_header_with_rowspan_colspan_and_th(tmp_path):
+    header = ('<tr><th rowspan="2">序号</th><th rowspan="2">重点任务</th>'
+              '<th colspan="2">责任单位</th><th rowspan="2">完成时限</th></tr>'
+              "<tr><th>牵头单位</th><th>配合单位</th></tr>")
+    rows = [[*GAS[0][:3], "县发改局<br>县财政局", GAS[0][4]], GAS[1]]
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    doc = _html(tmp_path, f'{_INTRO}<table border="1"><thead>{header}</thead>'
+                          f"<tbody>{body}</tbody></table><p>各单位要加强统筹协调。</p>")
+    listed = [*GAS[0][:3], "县发改局 、 县财政局", GAS[0][4]]  # <br> read as today
+    assert doc.lines[0] == "松河县城镇燃气安全专项整治任务分工方案"
+    assert doc.lines[4:6] == ("\t".join(listed), "\t".join(GAS[1]))
+    [table] = doc.tables
+    assert _grid(table) == [*TWO_ROW_HEADER, listed, GAS[1]]
+    assert _lines(table) == [3, 4, 5, 6]
+    assert doc.lines[6] == "各单位要加强统筹协调。"
+
+
+def test_html_rowspan_down_a_column_with_colspan_and_an_empty_row(tmp_path):
+    rows = ('<tr><td>类别</td><td>重点任务</td><td>牵头单位</td></tr>'
+            '<tr><td rowspan="3">一、燃气安全</td><td>改造燃气管道</td><td>县住建局</td></tr>'
+            '<tr><td colspan="2">排查餐饮场所（县市场监管局）</td></tr>'
+            '<tr><td></td><td> </td></tr>'  # covered by the rowspan: still a line
+            '<tr><td></td><td></td><td></td></tr>'  # empty: no line, no row
+            '<tr><td>二、道路安全</td><td>整治临水路段</td><td>县交通运输局</td></tr>')
+    doc = _html(tmp_path, f"{_INTRO}<table>{rows}</table>")
+    [table] = doc.tables
+    assert _grid(table) == [
+        ["类别", "重点任务", "牵头单位"], ["一、燃气安全", "改造燃气管道", "县住建局"],
+        ["一、燃气安全*", "排查餐饮场所（县市场监管局）", "排查餐饮场所（县市场监管局）*"],
+        ["一、燃气安全*", "", ""], ["二、道路安全", "整治临水路段", "县交通运输局"]]
+    assert _lines(table) == [3, 4, 5, 6, 7]
+    assert doc.lines[5] == "一、燃气安全\t\t"
+
+
+def test_html_nested_table_is_a_table_of_its_own(tmp_path):
+    inner = "<table><tr><td>牵头单位</td><td>县住建局</td></tr></table>"
+    rows = (f"<tr><td>序号</td><td>分工</td></tr><tr><td>1</td><td>{inner}</td></tr>"
+            "<tr><td>2</td><td>县市场监管局牵头</td></tr>")
+    doc = _html(tmp_path, f"{_INTRO}<table>{rows}</table>")
+    assert doc.lines[2:] == ("序号\t分工", "1\t牵头单位 县住建局", "牵头单位\t县住建局",
+                             "2\t县市场监管局牵头")
+    host, nested = doc.tables
+    assert _grid(host) == [["序号", "分工"], ["1", "牵头单位 县住建局"], ["2", "县市场监管局牵头"]]
+    assert _lines(host) == [3, 4, 6]
+    assert _grid(nested) == [["牵头单位", "县住建局"]]
+    assert _lines(nested) == [5]
+
+
+def test_html_spans_out_of_range_are_bounded(tmp_path):
+    rows = ('<tr><td colspan="0">序号</td><td colspan="x">任务</td>'
+            '<td rowspan="99999">县住建局</td><td colspan="99999">注</td></tr>'
+            "<tr><td>1</td><td>改造燃气管道</td></tr>")
+    doc = _html(tmp_path, f"{_INTRO}<table>{rows}</table>")
+    [table] = doc.tables
+    assert len(table.rows[0].cells) == 3 + 1000  # colspan is at most 1000
+    assert _grid(table)[1][:4] == ["1", "改造燃气管道", "县住建局*", ""]
 
 
 # --- documents -------------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 Every reader returns the plan as lines in reading order: a paragraph per line, a table row
 as its cells joined by tabs (so the task-table grammar reads it). For non-text formats a
 `line` number is that paragraph's (or table row's) number in reading order. The .docx/.doc
-reader also returns each table as rows × cells (`Document.tables`, origin "file"), every
-row pointing at the line that shows it.
+and .html readers also return each table as rows × cells (`Document.tables`, origin
+"file"), every row pointing at the line that shows it.
 """
 
 from __future__ import annotations
@@ -58,7 +58,8 @@ def document_from_bytes(data: bytes, source: str) -> Document:
     text, encoding = _text(data, source)
     if kind == "html" or _looks_like_html(text):
         from .html import read_html
-        return Document(source, tuple(read_html(data, text, source)), encoding, "html")
+        lines, tables = read_html(data, text, source)
+        return _doc(lines, tables, source=source, fmt="html", encoding=encoding)
     if kind == "csv":
         from .sheets import read_csv_text
         return Document(source, tuple(read_csv_text(text)), encoding, "csv")
