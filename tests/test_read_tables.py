@@ -1,21 +1,25 @@
 """Readers keep the tables they see as rows × cells (`Document.tables`), merges resolved on a
 true grid, next to the lines they always gave. Real files only, built in tmp_path:
-python-docx, hand-written HTML, and a .doc made by LibreOffice.
+python-docx, openpyxl, hand-written HTML, a CSV, and a .doc made by LibreOffice.
 
 A grid is written row by row as its cells, a copy of a merged cell marked with a trailing *.
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import shutil
 import subprocess
+import time
+import zipfile
 from pathlib import Path
 
 import docx
 import pytest
 from docx.oxml import parse_xml
+from openpyxl import Workbook
 
 import taskmap
 from taskmap.models import Document, Row, Table
@@ -314,6 +318,137 @@ def test_html_spans_out_of_range_are_bounded(tmp_path):
     [table] = doc.tables
     assert len(table.rows[0].cells) == 3 + 1000  # colspan is at most 1000
     assert _grid(table)[1][:4] == ["1", "改造燃气管道", "县住建局*", ""]
+
+
+# --- spreadsheets ----------------------------------------------------------------------------
+
+
+def _breakdown_xlsx(path: Path) -> Path:
+    """A 分解表: a title merged over all columns, a blank row, the header, a 类别 column
+    and a deadline typed as a date merged down, and a sheet of notes."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "任务分解表"
+    ws["A1"] = "松河县2024年安全生产重点任务分解表"
+    ws.merge_cells("A1:F1")
+    ws.append([])
+    ws.append(["类别", *HEADER])
+    ws.append(["一、城镇燃气安全", 1, *GAS[0][1:4], datetime.datetime(2024, 12, 31)])
+    ws.append([None, 2, *GAS[1][1:4], None])
+    ws.append(["二、道路交通安全", 3, "加强客货运车辆动态监控", "县公安局", "县交通运输局",
+               datetime.datetime(2024, 6, 30, 18, 0)])
+    ws.merge_cells("A4:A5")
+    ws.merge_cells("F4:F5")
+    notes = wb.create_sheet("填表说明")
+    notes.append(["填表说明"])
+    notes.append(["1.牵头单位：对任务负总责。"])
+    wb.save(path)
+    return path
+
+
+def test_xlsx_title_merged_over_all_columns_merges_down_dates_and_a_notes_sheet(tmp_path):
+    doc = _read(_breakdown_xlsx(tmp_path / "p.xlsx"))
+    title = "松河县2024年安全生产重点任务分解表"
+    assert doc.lines == (title, "类别\t" + "\t".join(HEADER),
+                         "一、城镇燃气安全\t1\t" + "\t".join(GAS[0][1:4]) + "\t2024-12-31",
+                         "一、城镇燃气安全\t2\t" + "\t".join(GAS[1][1:4]) + "\t2024-12-31",
+                         "二、道路交通安全\t3\t加强客货运车辆动态监控\t县公安局\t县交通运输局\t"
+                         "2024-06-30 18:00:00", "填表说明", "1.牵头单位：对任务负总责。")
+    sheet, notes = doc.tables
+    assert _grid(sheet) == [
+        [title] + [title + "*"] * 5, ["类别", *HEADER],
+        ["一、城镇燃气安全", "1", *GAS[0][1:4], "2024-12-31"],
+        ["一、城镇燃气安全*", "2", *GAS[1][1:4], "2024-12-31*"],
+        ["二、道路交通安全", "3", "加强客货运车辆动态监控", "县公安局", "县交通运输局",
+         "2024-06-30 18:00:00"]]
+    assert _lines(sheet) == [1, 2, 3, 4, 5]  # the blank row gives no line, so no row
+    assert _grid(notes) == [["填表说明"], ["1.牵头单位：对任务负总责。"]]
+    assert _lines(notes) == [6, 7]
+
+
+def test_xlsx_two_row_header_merged_ranges(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "重点任务", "责任单位", None, "完成时限"])
+    ws.append([None, None, "牵头单位", "配合单位", None])
+    for rng in ("C1:D1", "A1:A2", "B1:B2", "E1:E2"):
+        ws.merge_cells(rng)
+    for row in GAS:
+        ws.append(row)
+    wb.save(tmp_path / "p.xlsx")
+    doc = _read(tmp_path / "p.xlsx")
+    assert doc.lines[:2] == ("序号\t重点任务\t责任单位\t\t完成时限",
+                             "序号\t重点任务\t牵头单位\t配合单位\t完成时限")
+    [table] = doc.tables
+    assert _grid(table) == [*TWO_ROW_HEADER, GAS[0], GAS[1]]
+    assert _lines(table) == [1, 2, 3, 4]
+
+
+def test_xlsx_merges_are_clipped_to_the_data_and_a_leading_empty_column_kept(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws["B1"] = "任务"
+    ws["C1"] = "牵头单位"
+    ws["B2"] = "改造燃气管道"
+    ws["C2"] = "县住建局"
+    ws["B3"] = "排查餐饮场所"
+    ws.merge_cells("C2:H9")  # reaches past the last row and column holding data: before
+    # Tables, rows 4 to 9 each gave a line "\t\t县住建局" of their own
+    wb.save(tmp_path / "p.xlsx")
+    doc = _read(tmp_path / "p.xlsx")
+    assert doc.lines == ("\t任务\t牵头单位", "\t改造燃气管道\t县住建局", "\t排查餐饮场所\t县住建局")
+    [table] = doc.tables
+    assert _grid(table) == [["", "任务", "牵头单位"], ["", "改造燃气管道", "县住建局"],
+                            ["", "排查餐饮场所", "县住建局*"]]
+
+
+def _merged_over_the_whole_sheet(path: Path) -> Path:
+    """A small table whose sheet says it is merged (and sized) A1:XFD1048576, as a damaged
+    template can: the sheet XML is edited after openpyxl wrote it."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    for row in GAS:
+        ws.append(row)
+    wb.save(path)
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode("utf-8")
+    sheet = re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:XFD1048576"/>', sheet)
+    sheet = sheet.replace("</sheetData>", '</sheetData><mergeCells count="1">'
+                          '<mergeCell ref="A1:XFD1048576"/></mergeCells>')
+    assert "A1:XFD1048576" in sheet
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def test_xlsx_merge_over_the_whole_sheet_reads_fast_and_stays_in_the_data(tmp_path):
+    path = _merged_over_the_whole_sheet(tmp_path / "p.xlsx")
+    start = time.perf_counter()
+    doc = taskmap.read_document(path)
+    assert time.perf_counter() - start < 0.5
+    assert doc.lines == ("序号", "序号", "序号")  # a merge shows its first cell only
+    [table] = doc.tables
+    assert _grid(table) == [["序号", *["序号*"] * 4], *[["序号*"] * 5] * 2]
+    assert _lines(table) == [1, 2, 3]
+
+
+def test_csv_is_one_table_padded_to_its_widest_row(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("序号,重点任务,牵头单位\n1,改造燃气管道,县住建局,备注\n\n"
+                    '2,"排查餐饮场所, 燃气隐患",县市场监管局\n', encoding="utf-8")
+    doc = _read(path)
+    assert doc.lines == ("序号\t重点任务\t牵头单位", "1\t改造燃气管道\t县住建局\t备注", "",
+                         "2\t排查餐饮场所, 燃气隐患\t县市场监管局")
+    [table] = doc.tables
+    assert _grid(table) == [["序号", "重点任务", "牵头单位", ""],
+                            ["1", "改造燃气管道", "县住建局", "备注"], ["", "", "", ""],
+                            ["2", "排查餐饮场所, 燃气隐患", "县市场监管局", ""]]
+    assert _lines(table) == [1, 2, 3, 4]
+    assert not any(any(row.merged) for row in table.rows)
 
 
 # --- documents -------------------------------------------------------------------------------

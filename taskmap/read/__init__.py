@@ -2,9 +2,9 @@
 
 Every reader returns the plan as lines in reading order: a paragraph per line, a table row
 as its cells joined by tabs (so the task-table grammar reads it). For non-text formats a
-`line` number is that paragraph's (or table row's) number in reading order. The .docx/.doc
-and .html readers also return each table as rows × cells (`Document.tables`, origin
-"file"), every row pointing at the line that shows it.
+`line` number is that paragraph's (or table row's) number in reading order. The readers of
+formats that hold tables (.docx/.doc, .html, .xlsx, .csv) also return each table as rows ×
+cells (`Document.tables`, origin "file"), every row pointing at the line that shows it.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def document_from_bytes(data: bytes, source: str) -> Document:
         return _doc(*read_docx_tables(data, source), source=source, fmt="docx")
     if kind == "xlsx":
         from .sheets import read_xlsx
-        return _doc(read_xlsx(data, source), source=source, fmt="xlsx")
+        return _doc(*read_xlsx(data, source), source=source, fmt="xlsx")
     if kind == "pdf":
         from .pdf import read_pdf
         return _doc(read_pdf(data, source), source=source, fmt="pdf")
@@ -62,7 +62,7 @@ def document_from_bytes(data: bytes, source: str) -> Document:
         return _doc(lines, tables, source=source, fmt="html", encoding=encoding)
     if kind == "csv":
         from .sheets import read_csv_text
-        return Document(source, tuple(read_csv_text(text)), encoding, "csv")
+        return _doc(*read_csv_text(text), source=source, fmt="csv", encoding=encoding)
     return Document(source=source, lines=split_lines(text), encoding=encoding, format="text")
 
 
