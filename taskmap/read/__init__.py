@@ -2,7 +2,9 @@
 
 Every reader returns the plan as lines in reading order: a paragraph per line, a table row
 as its cells joined by tabs (so the task-table grammar reads it). For non-text formats a
-`line` number is that paragraph's (or table row's) number in reading order.
+`line` number is that paragraph's (or table row's) number in reading order. The readers of
+formats that hold tables (.docx/.doc, .html, .xlsx, .csv) also return each table as rows ×
+cells (`Document.tables`, origin "file"), every row pointing at the line that shows it.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from io import BytesIO
 from pathlib import Path
 
 from ..errors import InputNotFound, UnsupportedFormat
-from ..models import Document
+from ..models import Document, Table
 from .text import decode_text, split_lines
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .wps, .xls
@@ -40,26 +42,27 @@ def document_from_bytes(data: bytes, source: str) -> Document:
     """A Document from a file's bytes, by what the bytes are."""
     kind = sniff(data, source)
     if kind == "docx":
-        from .docx import read_docx
-        return _doc(read_docx(data, source), source, "docx")
+        from .docx import read_docx_tables
+        return _doc(*read_docx_tables(data, source), source=source, fmt="docx")
     if kind == "xlsx":
         from .sheets import read_xlsx
-        return _doc(read_xlsx(data, source), source, "xlsx")
+        return _doc(*read_xlsx(data, source), source=source, fmt="xlsx")
     if kind == "pdf":
         from .pdf import read_pdf
-        return _doc(read_pdf(data, source), source, "pdf")
+        return _doc(read_pdf(data, source), source=source, fmt="pdf")
     if kind == "office":
         from .office import convert_to_docx
         converted = convert_to_docx(data, source)  # says how when LibreOffice is missing
-        from .docx import read_docx
-        return _doc(read_docx(converted, source), source, "doc")
+        from .docx import read_docx_tables
+        return _doc(*read_docx_tables(converted, source), source=source, fmt="doc")
     text, encoding = _text(data, source)
     if kind == "html" or _looks_like_html(text):
         from .html import read_html
-        return Document(source, tuple(read_html(data, text, source)), encoding, "html")
+        lines, tables = read_html(data, text, source)
+        return _doc(lines, tables, source=source, fmt="html", encoding=encoding)
     if kind == "csv":
         from .sheets import read_csv_text
-        return Document(source, tuple(read_csv_text(text)), encoding, "csv")
+        return _doc(*read_csv_text(text), source=source, fmt="csv", encoding=encoding)
     return Document(source=source, lines=split_lines(text), encoding=encoding, format="text")
 
 
@@ -103,8 +106,10 @@ def _looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in head)
 
 
-def _doc(lines: list[str], source: str, fmt: str) -> Document:
-    return Document(source=source, lines=tuple(lines), encoding="utf-8", format=fmt)
+def _doc(lines: list[str], tables: list[Table] | tuple[Table, ...] = (), *, source: str,
+         fmt: str, encoding: str = "utf-8") -> Document:
+    return Document(source=source, lines=tuple(lines), encoding=encoding, format=fmt,
+                    tables=tuple(tables))
 
 
 def document_from_text(text: str, source: str = "<text>") -> Document:
@@ -112,6 +117,8 @@ def document_from_text(text: str, source: str = "<text>") -> Document:
     return Document(source=source, lines=split_lines(text), encoding="utf-8", format="text")
 
 
-def document_from_lines(lines: list[str], source: str, fmt: str = "text") -> Document:
-    """A Document from lines in reading order (what every reader returns)."""
-    return _doc(list(lines), source, fmt)
+def document_from_lines(lines: list[str], source: str, fmt: str = "text",
+                        tables: tuple[Table, ...] | list[Table] = ()) -> Document:
+    """A Document from lines in reading order (what every reader returns) and the tables
+    those lines show (each Row.line a 1-based index into `lines`)."""
+    return _doc(list(lines), tables, source=source, fmt=fmt)

@@ -14,6 +14,11 @@ What becomes a line (``read_docx``):
   frame, not a task table: its paragraphs (and tables) are read as if they stood in the
   body, a line each.
 
+Each table (a nested one too, a layout frame not) is also kept as a ``Table`` on its true
+grid (``read_docx_tables``): a cell spanning columns fills every grid column it covers, a
+vertical merge every row, and each copy is flagged merged; ``w:gridBefore`` leaves empty
+cells in front.
+
 Text is what Word shows with tracked changes accepted: runs, tabs and breaks (as spaces),
 non-breaking hyphens, simple symbols, hyperlinks, smart tags, content controls (``w:sdt``,
 in the body, in tables and in paragraphs), field results (never field codes), insertions,
@@ -37,7 +42,9 @@ from io import BytesIO
 from lxml import etree
 
 from ..errors import UnsupportedFormat
+from ..models import Table
 from .docx_lists import Ns, Numbering, Styles, to_int
+from .grid import Cells, make_table, place
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True,
                           remove_pis=True)
@@ -55,8 +62,17 @@ def read_docx(data: bytes, source: str) -> list[str]:
 
     Raises UnsupportedFormat, with one line naming `source`, for a corrupt or unreadable file.
     """
+    return read_docx_tables(data, source)[0]
+
+
+def read_docx_tables(data: bytes, source: str) -> tuple[list[str], list[Table]]:
+    """The body's lines, as `read_docx`, and its tables as rows × cells, in reading order.
+
+    Raises UnsupportedFormat, with one line naming `source`, for a corrupt or unreadable file.
+    """
     try:
-        return _Reader(_load(data)).lines()
+        reader = _Reader(_load(data))
+        return reader.lines(), reader.tables
     except Exception as e:  # any failure inside a damaged package is the file's, not ours
         raise UnsupportedFormat(f"{source}: not a readable Word file ({_reason(e)}); open it "
                                 "in Word or WPS and save it again as .docx") from e
@@ -131,11 +147,14 @@ class _Reader:
         self.numbering = Numbering(package.numbering, ns, self.styles)
         self.body = package.body
         self.fields: list[bool] = []  # one per open complex field: still in its code part?
+        self.tables: list[Table] = []  # filled by `lines`, in reading order
 
     def lines(self) -> list[str]:
-        """Every line of the body."""
+        """Every line of the body; the tables they show go to `self.tables`."""
         out: list[str] = []
+        self.tables = []
         self._blocks(self.body, out)
+        self.tables.sort(key=lambda t: t.rows[0].line)  # a nested table ends before its host
         return out
 
     def _blocks(self, parent: etree._Element, out: list[str]) -> None:
@@ -178,7 +197,8 @@ class _Reader:
     # --- tables
 
     def _table(self, tbl: etree._Element, out: list[str]) -> None:
-        """Append a line per row (tracked-deleted rows dropped), nested tables' rows after."""
+        """Append a line per row (tracked-deleted rows dropped), nested tables' rows after,
+        and keep the table on its grid."""
         rows = [tr for tr in self._wrapped(tbl, "tr")
                 if self.ns.child(tr, "trPr", "del") is None]
         cells = [list(self._wrapped(tr, "tc")) for tr in rows]
@@ -187,39 +207,57 @@ class _Reader:
                 self._blocks(row[0], out)
             return
         above: dict[int, str] = {}  # grid column → text of a vertical merge open there
+        grid: list[tuple[int, Cells]] = []
         for tr, row in zip(rows, cells, strict=True):
-            nested: list[str] = []
-            out.append("\t".join(self._row(tr, row, above, nested)))
-            out.extend(nested)
+            out.append("")  # the row's line, written once its cells (and nested rows) are read
+            line = len(out)
+            texts, grid_row = self._row(tr, row, above, out)
+            out[line - 1] = "\t".join(texts)
+            grid.append((line, grid_row))
+        table = make_table(grid)
+        if table is not None:
+            self.tables.append(table)
 
     def _row(self, tr: etree._Element, cells: list[etree._Element], above: dict[int, str],
-             nested: list[str]) -> list[str]:
-        """The texts of a row's cells, vertical merges filled in from `above`."""
-        ns = self.ns
-        column = to_int(ns.val(tr, "trPr", "gridBefore"), 0)
-        texts = []
+             out: list[str]) -> tuple[list[str], Cells]:
+        """The texts of a row's cells, vertical merges filled in from `above`, and the row on
+        its grid (spans and merges copied). Nested tables' rows go to `out`."""
+        column = to_int(self.ns.val(tr, "trPr", "gridBefore"), 0)
+        texts: list[str] = []
+        grid: Cells = {}
+        left: str | None = None  # text of the cell to the left, for a legacy horizontal merge
         for tc in cells:
-            span = max(1, to_int(ns.val(tc, "tcPr", "gridSpan"), 1))
-            hmerge = ns.child(tc, "tcPr", "hMerge")
-            vmerge = ns.child(tc, "tcPr", "vMerge")
-            if hmerge is not None and ns.val(tc, "tcPr", "hMerge") != "restart":
-                column += span  # legacy horizontal merge: the cell continues its left one
+            span = max(1, to_int(self.ns.val(tc, "tcPr", "gridSpan"), 1))
+            hmerge, vmerge = self._merge(tc, "hMerge"), self._merge(tc, "vMerge")
+            if hmerge not in (None, "restart"):  # continues the cell to its left; no text
+                place(grid, column, left or "", span, merged=left is not None)
+                column += span
                 continue
-            if vmerge is not None and ns.val(tc, "tcPr", "vMerge") in (None, "continue"):
-                text = above.get(column, "")
+            if vmerge == "continue":
+                left = above.get(column, "")
+                place(grid, column, left, span, merged=column in above)
             else:
-                text = self._cell(tc, nested)
+                left = self._cell(tc, out)
                 if vmerge is not None:
-                    above[column] = text
+                    above[column] = left
                 else:
                     above.pop(column, None)
-            texts.append(text)
+                place(grid, column, left, span)
+            texts.append(left)
             column += span
-        return texts
+        return texts, grid
+
+    def _merge(self, tc: etree._Element, name: str) -> str | None:
+        """The cell's w:hMerge or w:vMerge value: None without one, "continue" when the
+        element gives none."""
+        if self.ns.child(tc, "tcPr", name) is None:
+            return None
+        value = self.ns.val(tc, "tcPr", name)
+        return "continue" if value is None else value
 
     def _cell(self, tc: etree._Element, nested: list[str]) -> str:
         """A cell's paragraphs joined by 、 (one body a line is how lists sit in cells);
-        nested tables' rows go to `nested`."""
+        nested tables' rows go to `nested` (the body's lines, after the row's own)."""
         parts: list[str] = []
         for child in tc:
             name = self.ns.name(child)

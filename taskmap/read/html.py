@@ -1,5 +1,7 @@
 """Government web pages as saved from a browser: the article body, not navigation,
-scripts or footers (BeautifulSoup, stdlib parser). Tables become one line per row.
+scripts or footers (BeautifulSoup, stdlib parser). Tables become one line per row, and are
+kept as `Table`s on their true grid too (rowspan and colspan copied into every cell they
+cover, each copy flagged merged); a table nested in a cell is a Table of its own.
 
 The article is the element that holds the most Chinese text in its paragraphs; the page's
 <h1> title is put first when it stands outside that element.
@@ -10,6 +12,9 @@ from __future__ import annotations
 import re
 
 from bs4 import BeautifulSoup, NavigableString, Tag
+
+from ..models import Table
+from .grid import Cells, make_table, place
 
 _DROP = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",
          "svg", "button", "select", "input", "textarea", "template", "object")
@@ -34,8 +39,8 @@ def page_text(data: bytes, fallback: str) -> str:
     return fallback
 
 
-def read_html(data: bytes, fallback: str, source: str) -> list[str]:
-    """Paragraphs and table rows of the page's article, in reading order."""
+def read_html(data: bytes, fallback: str, source: str) -> tuple[list[str], list[Table]]:
+    """Paragraphs and table rows of the page's article, in reading order, and its tables."""
     soup = BeautifulSoup(page_text(data, fallback), "html.parser")
     for tag in soup.find_all(_DROP):
         tag.decompose()
@@ -43,13 +48,15 @@ def read_html(data: bytes, fallback: str, source: str) -> list[str]:
         if tag.attrs is not None and _is_chrome(tag):
             tag.decompose()
     article = _article(soup)
-    lines: list[str] = []
+    lines: list[str] = []  # no line is empty, so a line's index never shifts
+    tables: list[Table] = []
     title = soup.find("h1")
     if title is not None and article is not None and title not in article.descendants:
-        lines.append(_clean(title.get_text()))
+        _flush(lines, [title.get_text()])
     if article is not None:
-        _walk(article, lines, [])
-    return [x for x in lines if x]
+        _walk(article, lines, [], tables)
+    tables.sort(key=lambda t: t.rows[0].line)  # a nested table may start before its host
+    return lines, tables
 
 
 def _is_chrome(tag: Tag) -> bool:
@@ -81,7 +88,7 @@ def _article(soup: BeautifulSoup) -> Tag | None:
     return max(scores.values(), key=lambda x: x[0])[1]
 
 
-def _walk(node: Tag, lines: list[str], buffer: list[str]) -> None:
+def _walk(node: Tag, lines: list[str], buffer: list[str], tables: list[Table]) -> None:
     """Block elements and <br> end a line; a <tr> is one line of tab-joined cells. Walked
     with a stack, not recursion: old editors leave thousands of <p><font> unclosed."""
     stack = [(node, iter(node.children))]
@@ -98,7 +105,7 @@ def _walk(node: Tag, lines: list[str], buffer: list[str]) -> None:
             _flush(lines, buffer)
         elif child.name == "table":
             _flush(lines, buffer)
-            _table(child, lines)
+            _table(child, lines, tables)
         elif isinstance(child, Tag):
             if child.name in _BLOCK:
                 _flush(lines, buffer)
@@ -113,9 +120,12 @@ def _flush(lines: list[str], buffer: list[str]) -> None:
         lines.append(text)
 
 
-def _table(table: Tag, lines: list[str]) -> None:
-    """One line per row; a rowspan cell is credited to every row it covers."""
+def _table(table: Tag, lines: list[str], tables: list[Table]) -> None:
+    """One line per row; a rowspan cell is credited to every row it covers. The table and
+    those nested in it go to `tables` on their grids, each row with the line showing it."""
     carried: dict[int, tuple[str, int]] = {}  # column → (text, rows still covered)
+    shown: dict[int, int] = {}  # id of a <tr> → its line
+    texts: dict[int, str] = {}  # id of a <td>/<th> → its text, as the line has it
     for tr in table.find_all("tr"):
         cells, col = [], 0
         for td in tr.find_all(["td", "th"], recursive=False):
@@ -124,7 +134,7 @@ def _table(table: Tag, lines: list[str]) -> None:
                 col = _carry(carried, col)
             for br in td.find_all("br"):  # one body a line in a cell: a list
                 br.replace_with("、")
-            text = _clean(td.get_text(" ")).strip("、 ")
+            text = texts[id(td)] = _clean(td.get_text(" ")).strip("、 ")
             span = int(td.get("colspan") or 1) if str(td.get("colspan") or "1").isdigit() else 1
             rows = int(td.get("rowspan") or 1) if str(td.get("rowspan") or "1").isdigit() else 1
             cells.append(text)
@@ -136,6 +146,60 @@ def _table(table: Tag, lines: list[str]) -> None:
             col = _carry(carried, col)
         if any(cells):
             lines.append("\t".join(cells))
+            shown[id(tr)] = len(lines)
+    todo = [table]  # the table, then each table nested in it
+    while todo:
+        each = todo.pop()
+        grid = [(shown[id(tr)], cells) for tr, cells in _grid(_own_rows(each, todo), texts)
+                if id(tr) in shown]
+        found = make_table(grid)
+        if found is not None:
+            tables.append(found)
+
+
+def _own_rows(table: Tag, nested: list[Tag]) -> list[Tag]:
+    """The <tr>s of the table itself, in order, not those of a table nested in it; the
+    nested tables go to `nested`. One walk with a stack, each element visited once."""
+    rows: list[Tag] = []
+    stack = [iter(table.children)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+        elif isinstance(child, Tag) and child.name == "table":
+            nested.append(child)
+        elif isinstance(child, Tag):
+            if child.name == "tr":
+                rows.append(child)
+            stack.append(iter(child.children))
+    return rows
+
+
+def _grid(rows: list[Tag], texts: dict[int, str]) -> list[tuple[Tag, Cells]]:
+    """A table's rows on its grid, as HTML lays them out: a cell takes the first column no
+    rowspan from above holds, and fills `colspan` columns of `rowspan` rows."""
+    out: list[tuple[Tag, Cells]] = []
+    above: dict[int, tuple[str, int]] = {}  # column → (text, rows still covered)
+    for tr in rows:
+        cells: Cells = {col: (text, True) for col, (text, _) in above.items()}
+        above = {col: (text, left - 1) for col, (text, left) in above.items() if left > 1}
+        col = 0
+        for td in tr.find_all(["td", "th"], recursive=False):
+            while col in cells:
+                col += 1
+            span, down = _span(td, "colspan", 1000), _span(td, "rowspan", 65534)
+            text = texts.get(id(td), "")
+            place(cells, col, text, span)
+            above.update({col + k: (text, down - 1) for k in range(span) if down > 1})
+            col += span
+        out.append((tr, cells))
+    return out
+
+
+def _span(td: Tag, name: str, limit: int) -> int:
+    """A colspan or rowspan as browsers read it: a whole number from 1 to `limit`."""
+    value = str(td.get(name) or "").strip()
+    return min(max(int(value), 1), limit) if value.isascii() and value.isdigit() else 1
 
 
 def _carry(carried: dict[int, tuple[str, int]], col: int) -> int:
