@@ -147,11 +147,6 @@ def _section_column_docx(path: Path) -> Path:
     return path
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "header row 1 (gridSpan counted once: 序号|重点任务|责任单位|完成时限) is taken "
-    "as the header and row 2 as data: bogus task ('重点任务', responsible ['牵头单位'"
-    "], deadline '配合单位'); real rows get no lead, the 牵头 body as responsible, "
-    "the 配合 bodies as deadline"))
 def test_docx_two_row_header_with_merged_responsibility_cell(tmp_path):
     plan = _plan(_two_row_header_docx(tmp_path / "p.docx"))
     assert _who(plan) == WHO[:2]
@@ -350,9 +345,6 @@ def test_doc_section_label_column_through_libreoffice(tmp_path):
 
 
 @needs_writer
-@pytest.mark.xfail(strict=True, reason=(
-    "as for .docx: bogus task ('重点任务', responsible ['牵头单位'], deadline '配合单位'"
-    "); real rows get no lead, the 牵头 body as responsible, the 配合 bodies as deadline"))
 def test_doc_two_row_header_through_libreoffice(tmp_path):
     path = _to_doc(_two_row_header_docx(tmp_path / "p.docx"), tmp_path)
     assert _who(_plan(path)) == WHO[:2]
@@ -410,10 +402,6 @@ def test_html_prose_div_with_the_task_table_in_a_sibling_table_wrap(tmp_path):
     assert _who(_plan(_write(tmp_path / "p.html", page))) == WHO
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "colspan counts once, so header row 1 is the header and row 2 a data row: bogus "
-    "task ('重点任务', [], ['牵头单位']); real rows get no lead, 牵头 as responsible,"
-    " 配合 as deadline"))
 def test_html_header_with_rowspan_and_colspan(tmp_path):
     header = ('<tr><th rowspan="2">序号</th><th rowspan="2">重点任务</th>'
               '<th colspan="2">责任单位</th><th rowspan="2">完成时限</th></tr>'
@@ -840,10 +828,6 @@ def test_xlsx_note_row_merged_across_the_table(tmp_path):
     assert _who(_plan(tmp_path / "p.xlsx")) == WHO[:2]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "row 3 reads 序号|重点任务|责任单位|责任单位|完成时限 (merge copied) and row 4 "
-    "is data: bogus task ('重点任务', [], ['牵头单位', '配合单位']); real tasks get "
-    "no lead"))
 def test_xlsx_two_row_header_with_merged_responsibility_cell(tmp_path):
     wb = Workbook()
     ws = wb.active

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..models import LEAD, RESPONSIBLE, Document, ParseWarning
+from ..models import Document, ParseWarning
 from ..normalize import view
 from . import lexicon as lx
-from .clauses import CLOSE, OPEN, Content, Mention, SourceText, parse_content, split_items
+from . import tables
+from .clauses import CLOSE, OPEN, Content, SourceText, parse_content, split_items
 
 _TABLE_SEP = re.compile(r"\t+|\s*\|\s*")
 # A Word table pasted as text: columns aligned by runs of spaces, or by full-width spaces
@@ -54,21 +55,53 @@ class Found:
 def find_blocks(doc: Document) -> Found:
     """Every block, rule and warning of `doc`, in document order."""
     blocks, rules, warnings = [], [], []
+    rows, covered = _table_blocks(doc, warnings)
     lines = doc.lines
     consumed: dict[int, int] = {}  # line index → offset up to which a block broken over
     i = 0                          # lines from above has used it
     while i < len(lines):
-        v = view(lines[i]).strip()
+        if i + 1 in covered:  # a task table's row: read from its cells
+            blocks.extend(rows.get(i + 1, ()))
+            i += 1
+            continue
+        v = doc.views[i].strip()
         if lx.opening_label(v) and i not in consumed:
             i = _labelled_lines(lines, i, blocks, warnings)
-            continue
-        header = _table_header(lines[i]) if i not in consumed else None
-        if header:
-            i = _table_rows(lines, i, header, blocks, warnings)
             continue
         _brackets(lines, i, blocks, rules, warnings, consumed)
         i += 1
     return Found(tuple(blocks), tuple(rules), tuple(warnings))
+
+
+def _table_blocks(doc: Document, warnings) -> tuple[dict[int, list[Block]], set[int]]:
+    """Blocks of every task table (the file's own, and those written as text), by line,
+    and the lines the tables cover from their header on."""
+    in_files = {r.line for t in doc.tables for r in t.rows}
+    by_line: dict[int, list[Block]] = {}
+    covered: set[int] = set()
+    previous: tuple[tables.Header, int, int] | None = None  # header, width, last line
+    for table in [*doc.tables, *tables.text_tables(doc, in_files)]:
+        header = tables.find_header(table)
+        if header is None and previous and _continues(doc, table, *previous):
+            header = tables.Header(previous[0].columns, -1)  # a table cut in two
+        if header is None or not table.rows:
+            continue
+        previous = (header, len(table.rows[0].cells), table.rows[-1].line)
+        first = table.rows[max(header.last_row, 0)].line
+        covered |= set(range(first, table.rows[-1].line + 1))
+        for rb in tables.read_table(table, header, doc.lines, warnings):
+            line = doc.lines[rb.row.line - 1]
+            by_line.setdefault(rb.row.line, []).append(
+                Block(rb.row.line, 0, len(line), line, rb.content, "row", title=rb.title))
+    return by_line, covered
+
+
+def _continues(doc: Document, table, header, width: int, last: int) -> bool:
+    """A table with no header of its own that carries on the one above it: as wide, and
+    nothing but blank lines between them (a table a page break or an editor cut in two)."""
+    first = table.rows[0].line if table.rows else 0
+    return (len(table.rows[0].cells) == width and first > last
+            and not any(doc.lines[k - 1].strip() for k in range(last + 1, first)))
 
 
 # ---------------------------------------------------------------- brackets
@@ -257,118 +290,3 @@ def _labelled_lines(lines, i: int, blocks, warnings) -> int:
     elif content.strong:
         warnings.append(ParseWarning(first + 1, text, _why_not(content)))
     return i
-
-
-# ---------------------------------------------------------------- text tables
-
-@dataclass(frozen=True)
-class _Header:
-    columns: tuple[str, ...]  # role of each column: lead / responsible / deadline / task / ""
-    spaces: bool = False  # columns separated by runs of spaces, not tabs or |
-
-
-def _cells(line: str, spaces: bool = False) -> list[str]:
-    if spaces:
-        return [view(c).strip() for c in _SPACE_SEP.split(line.strip(" \u3000"))]
-    v = view(line).strip().strip("|")
-    return [c.strip() for c in _TABLE_SEP.split(v)] if ("\t" in v or "|" in v) else []
-
-
-def _table_header(line: str) -> _Header | None:
-    header = _header_of(_cells(line), spaces=False)
-    if header is None and "\t" not in line and "|" not in line:
-        header = _header_of(_cells(line, spaces=True), spaces=True)
-    return header
-
-
-def _header_of(cells: list[str], spaces: bool) -> _Header | None:
-    if len(cells) < 3:
-        return None
-    roles = []
-    for cell in cells:
-        name = cell.replace(" ", "")
-        role = lx.label_role(name) or ""
-        if not role and name in lx.TASK_COLUMNS:
-            role = "task"
-        roles.append(role)
-    if not any(r in (LEAD, RESPONSIBLE) for r in roles):
-        return None
-    if spaces and sum(bool(r) for r in roles) < 2:  # spaced words are a table only if their
-        return None                                 # columns are the table's columns
-    return _Header(tuple(roles), spaces)
-
-
-def _table_rows(lines, i: int, header: _Header, blocks, warnings) -> int:
-    """Rows until the table ends. A section row inside the table (`一、城镇燃气安全`, or a
-    row with one filled cell) is passed over and restarts what merged cells carry down."""
-    i += 1
-    above: dict[int, str] = {}  # column → the value a merged or 同上 cell repeats
-    while i < len(lines):
-        line = lines[i]
-        if not line.strip() or re.fullmatch(r"[\s|:\-]+", view(line)):  # |---|---|
-            i += 1
-            continue
-        cells = _split_source_cells(line, header.spaces)
-        if _table_header(line) == header:  # the header again, on the next page
-            i += 1
-            continue
-        if len(cells) < 2 or sum(bool(c.strip()) for c in cells) == 1:
-            if not _next_is_row(lines, i + 1, header.spaces):
-                break
-            above = {}  # a section row
-            i += 1
-            continue
-        _table_row(line, i + 1, cells, header, blocks, warnings, above)
-        i += 1
-    return i
-
-
-def _next_is_row(lines, i: int, spaces: bool = False) -> bool:
-    while i < len(lines) and not lines[i].strip():
-        i += 1
-    return i < len(lines) and len(_split_source_cells(lines[i], spaces)) >= 2
-
-
-def _split_source_cells(line: str, spaces: bool = False) -> list[str]:
-    v = view(line)
-    if spaces:
-        body = line.strip(" \u3000")
-        return _SPACE_SEP.split(body) if body else []
-    if "\t" not in v and "|" not in v:
-        return []
-    out, start = [], 0
-    for m in _TABLE_SEP.finditer(v):
-        out.append(line[start:m.start()])
-        start = m.end()
-    out.append(line[start:])
-    if v.strip().startswith("|"):
-        out = out[1:]
-    if v.strip().endswith("|"):
-        out = out[:-1]
-    return out
-
-
-
-
-def _table_row(line, number, cells, header, blocks, warnings, above: dict[int, str]) -> None:
-    mentions, deadline, title = [], None, None
-    for col, (role, cell) in enumerate(zip(header.columns, cells, strict=False)):
-        cell = cell.strip()
-        if view(cell) in lx.SAME_AS_ABOVE or (role == LEAD and not cell):
-            cell = above.get(col, "")  # 同上, or a lead cell merged with the one above
-        elif cell:
-            above[col] = cell
-        if role in (LEAD, RESPONSIBLE):
-            items = split_items(SourceText(cell), 0, len(cell))
-            mentions.extend(Mention(role, s) for s, v in items if not lx.is_placeholder(v))
-        elif role == "deadline" and cell:
-            deadline = cell
-        elif role == "task" and cell:
-            title = cell
-    if not mentions:
-        if any(cells):
-            warnings.append(ParseWarning(number, line, "table row names no agency"))
-        return
-    content = Content(mentions=tuple(mentions), deadline=deadline, has_role_words=True,
-                      strong=True)
-    blocks.append(Block(number, 0, len(line), line, content, "row", title=title))

@@ -1,0 +1,237 @@
+"""Task tables: blocks read from cells, whether the file held the table (.docx, .html,
+.xlsx, .csv: `Document.tables`) or the text did (columns found once by `text_tables`).
+
+A table is a task table from its header row on: a row whose cells are column words, one
+of them a role label (牵头单位, 责任单位, 主要责任单位 …). A header over two rows (责任单位
+merged over 牵头单位 | 配合单位) is joined column by column. Each later row is a block: its
+roles come from the columns (only a role label's column assigns), its title from the task
+column, its deadline from a deadline column. Where the header names helper columns
+(配合, 协同 …) and no lead column, the other responsible columns lead. Section rows (one
+filled cell, or one merged cell across the row) are passed over; `同上` and an empty lead
+cell repeat the value above, until a section row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..models import LEAD, RESPONSIBLE, Document, ParseWarning, Row, Table
+from ..normalize import view
+from . import lexicon as lx
+from .clauses import Content, Mention, SourceText, split_items
+
+TASK, NUMBER = "task", "number"
+_TABLE_SEP = re.compile(r"\t+|\s*\|\s*")
+# A Word table pasted as text: columns aligned by runs of spaces, or by full-width spaces
+# (matched on the source, where U+3000 is still itself).
+_SPACE_SEP = re.compile(r"[ \t]{2,}|[ \t]*\u3000+[ \t]*")
+_RULE_LINE = re.compile(r"[\s|:\-+=]+")  # |---|---| under a header
+
+
+@dataclass(frozen=True)
+class Header:
+    """The role of each column (lead / responsible / deadline / task / number / person /
+    inert / other / ""), and the row that ends the header."""
+
+    columns: tuple[str, ...]
+    last_row: int  # index in the table of the header's last row (-1: a table continued)
+
+    @property
+    def assigns(self) -> bool:
+        return any(c in (LEAD, RESPONSIBLE) for c in self.columns)
+
+
+@dataclass(frozen=True)
+class RowBlock:
+    """What one table row says, for grammar.blocks to make a Block of."""
+
+    row: Row
+    content: Content
+    title: str | None
+
+
+def column_role(cell: str) -> str:
+    """The role a header cell gives its column ("" for a word that is no column word)."""
+    name = re.sub(r"\s+", "", cell)
+    role = lx.label_role(name)
+    if role:
+        return role
+    if name in lx.TASK_COLUMNS:
+        return TASK
+    if name in lx.NUMBER_COLUMNS:
+        return NUMBER
+    return ""
+
+
+def find_header(table: Table) -> Header | None:
+    """The header of a task table: the first row with a role column among column words
+    (two of them at least, or three cells), joined with a second header row under it."""
+    for i, row in enumerate(table.rows):
+        if not is_header(row.cells):
+            continue
+        names = [view(c) for c in row.cells]
+        if i + 1 < len(table.rows) and _second_header(table.rows[i + 1], row):
+            below = table.rows[i + 1]
+            names = [view(b) if b.strip() and not below.is_merged(k) else a
+                     for k, (a, b) in enumerate(zip(names, below.cells, strict=True))]
+            return Header(_roles(names), i + 1)
+        return Header(_roles(names), i)
+    return None
+
+
+def is_header(cells) -> bool:
+    """Cells of a header row: a role column, and two column words or three cells."""
+    roles = [column_role(view(c)) for c in cells if c.strip()]
+    return any(r in (LEAD, RESPONSIBLE) for r in roles) and (
+        sum(bool(r) for r in roles) >= 2 or len(roles) >= 3)
+
+
+def _roles(names: list[str]) -> tuple[str, ...]:
+    """Column roles; with helper columns (配合单位, 协同配合单位) and no lead column, the
+    other responsible columns lead (主要责任单位 | 协同配合单位)."""
+    roles = [column_role(n) for n in names]
+    helpers = [lx.is_helper_label(re.sub(r"\s+", "", n)) for n in names]
+    if LEAD not in roles and any(helpers):
+        roles = [LEAD if r == RESPONSIBLE and not h else r
+                 for r, h in zip(roles, helpers, strict=True)]
+    return tuple(roles)
+
+
+def _second_header(below: Row, header: Row) -> bool:
+    """A row of column words under the header, some of them its own cells under a merged
+    header cell (责任单位 over 牵头单位 | 配合单位)."""
+    own = [k for k, c in enumerate(below.cells) if c.strip() and not below.is_merged(k)]
+    if not own or any(not column_role(view(below.cells[k])) for k in own):
+        return False
+    return any(below.is_merged(k) for k in range(len(below.cells))) or any(
+        header.is_merged(k) or (k + 1 < len(header.cells) and header.is_merged(k + 1))
+        for k in own)
+
+
+def read_table(table: Table, header: Header, lines: tuple[str, ...],
+               warnings: list[ParseWarning]) -> list[RowBlock]:
+    """A block for every data row of `table` below `header`."""
+    out: list[RowBlock] = []
+    above: dict[int, str] = {}  # column → the value a merged or 同上 cell repeats
+    header_cells = ([view(c).replace(" ", "") for c in table.rows[header.last_row].cells]
+                    if header.last_row >= 0 else [])
+    for row in table.rows[header.last_row + 1:]:
+        cells = [c.strip() for c in row.cells]
+        if [view(c).replace(" ", "") for c in row.cells] == header_cells:
+            continue  # the header again, on the next page
+        if _section_row(row):
+            above = {}
+            continue
+        block = _row_block(row, cells, header, above)
+        if block is not None:
+            out.append(block)
+        elif any(cells):
+            warnings.append(ParseWarning(row.line, lines[row.line - 1],
+                                         "table row names no agency"))
+    return out
+
+
+def _section_row(row: Row) -> bool:
+    """A row that names a section of the table: one filled cell, or one cell merged across."""
+    texts = {c.strip() for c in row.cells if c.strip()}
+    return len(texts) <= 1
+
+
+def _row_block(row: Row, cells: list[str], header: Header,
+               above: dict[int, str]) -> RowBlock | None:
+    mentions, deadline, title = [], None, None
+    for col, (role, cell) in enumerate(zip(header.columns, cells, strict=False)):
+        if view(cell) in lx.SAME_AS_ABOVE or (role == LEAD and not cell):
+            cell = above.get(col, "")  # 同上, or a lead cell merged with the one above
+        elif cell:
+            above[col] = cell
+        if role in (LEAD, RESPONSIBLE):
+            items = split_items(SourceText(cell), 0, len(cell))
+            mentions.extend(Mention(role, s) for s, v in items if not lx.is_placeholder(v))
+        elif role == lx.DEADLINE_ROLE and cell:
+            deadline = cell
+        elif role == TASK and cell:
+            title = cell
+    if not mentions:
+        return None
+    content = Content(mentions=tuple(mentions), deadline=deadline, has_role_words=True,
+                      strong=True)
+    return RowBlock(row, content, title)
+
+
+# ----------------------------------------------------------------------------- text tables
+
+def text_tables(doc: Document, skip: set[int]) -> list[Table]:
+    """Tables written as text (cells separated by tabs, | or runs of spaces), from their
+    header row to their last row; lines in `skip` (a file's own tables) are not read."""
+    out, lines, i = [], doc.lines, 0
+    while i < len(lines):
+        spaces = _text_header(lines[i]) if i + 1 not in skip else None
+        if spaces is None:
+            i += 1
+            continue
+        rows, i = _text_rows(lines, i, spaces)
+        out.append(Table(tuple(rows), origin="text"))
+    return out
+
+
+def _text_header(line: str) -> bool | None:
+    """None when `line` is no header row; else whether its columns are separated by spaces."""
+    for spaces in (False, True):
+        if spaces and ("\t" in line or "|" in line):
+            return None
+        cells = split_cells(line, spaces)
+        if len(cells) < 3:
+            continue
+        roles = [column_role(view(c)) for c in cells]
+        if not is_header(cells):
+            continue
+        if spaces and sum(bool(r) for r in roles) < 2:  # spaced words are a table only if
+            continue                                    # their columns are the table's
+        return spaces
+    return None
+
+
+def split_cells(line: str, spaces: bool = False) -> list[str]:
+    """The cells of a text row, as in the source."""
+    v = view(line)
+    if spaces:
+        body = line.strip(" \u3000")
+        return _SPACE_SEP.split(body) if body else []
+    if "\t" not in v and "|" not in v:
+        return []
+    out, start = [], 0
+    for m in _TABLE_SEP.finditer(v):
+        out.append(line[start:m.start()])
+        start = m.end()
+    out.append(line[start:])
+    if v.strip().startswith("|"):
+        out = out[1:]
+    if v.strip().endswith("|"):
+        out = out[:-1]
+    return out
+
+
+def _text_rows(lines: tuple[str, ...], i: int, spaces: bool) -> tuple[list[Row], int]:
+    """The header row and the rows under it, until the table ends."""
+    rows = [Row(i + 1, tuple(c.strip() for c in split_cells(lines[i], spaces)))]
+    i += 1
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip() or _RULE_LINE.fullmatch(view(line)):
+            i += 1
+            continue
+        cells = split_cells(line, spaces)
+        section = len(cells) < 2 or sum(bool(c.strip()) for c in cells) == 1
+        if section and not _next_is_row(lines, i + 1, spaces):
+            break
+        rows.append(Row(i + 1, tuple(c.strip() for c in cells)))
+        i += 1
+    return rows, i
+
+
+def _next_is_row(lines: tuple[str, ...], i: int, spaces: bool) -> bool:
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    return i < len(lines) and len(split_cells(lines[i], spaces)) >= 2
