@@ -18,12 +18,12 @@ from rich.text import Text
 from . import __version__
 from .diff import diff_plans
 from .errors import TaskmapError
-from .names.review import rows_to_csv, suggestion_rows, surfaces, surfaces_to_csv, surfaces_to_json
+from .names.review import suggestion_rows, surfaces
 from .names.tables import AliasTable, check_tables, national_dir
 from .pipeline import expand_inputs, load_plan, load_plans
 from .present.diff_view import diff_view
 from .present.extract_view import extract_view, surfaces_table
-from .present.files import to_csv, to_json
+from .present.files import suggestions_to_csv, surfaces_to_csv, surfaces_to_json, to_csv, to_json
 from .present.frames import write_frames
 from .present.workload_view import workload_report
 from .present.xlsx.diff_book import write_diff_workbook
@@ -238,7 +238,7 @@ def aliases_suggest(
     then pass with --aliases."""
     table = _table(aliases)
     rows = suggestion_rows([load_plan(p, table) for p in plans])
-    _write(rows_to_csv(rows), output)
+    _write(suggestions_to_csv(rows), output)
     typer.echo(f"wrote {len(rows)} row(s) to {output}", err=True)
 
 

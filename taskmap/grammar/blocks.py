@@ -66,9 +66,9 @@ def find_blocks(doc: Document) -> Found:
             continue
         v = doc.views[i].strip()
         if lx.opening_label(v) and i not in consumed:
-            i = _labelled_lines(lines, i, blocks, warnings)
+            i = _labelled_lines(doc, i, blocks, warnings)
             continue
-        _brackets(lines, i, blocks, rules, warnings, consumed)
+        _brackets(doc, i, blocks, rules, warnings, consumed)
         i += 1
     return Found(tuple(blocks), tuple(rules), tuple(warnings))
 
@@ -121,10 +121,11 @@ def bracket_spans(v: str) -> tuple[list[tuple[int, int]], int | None]:
     return spans, (start if depth > 0 else None)
 
 
-def _brackets(lines, i: int, blocks, rules, warnings, consumed: dict[int, int]) -> None:
-    line, number = lines[i], i + 1
+def _brackets(doc: Document, i: int, blocks, rules, warnings,
+              consumed: dict[int, int]) -> None:
+    line, number = doc.lines[i], i + 1
     skip = consumed.get(i, 0)  # the start of the line closes a block opened above
-    v = " " * skip + view(line)[skip:]
+    v = " " * skip + doc.views[i][skip:]
     spans, unclosed = bracket_spans(v)
     inside = [False] * len(v)
     for s, e in spans:
@@ -139,7 +140,7 @@ def _brackets(lines, i: int, blocks, rules, warnings, consumed: dict[int, int]) 
     for s, e in spans:
         if e > end:
             continue
-        content = parse_content(line[s + 1:e - 1])
+        content = parse_content(line[s + 1:e - 1], v[s + 1:e - 1])
         if _is_block(content, v, s, e):
             blocks.append(Block(number, s, e, line[s:e], content, "bracket"))
             _warn_problems(content, number, line[s:e], warnings)
@@ -148,18 +149,19 @@ def _brackets(lines, i: int, blocks, rules, warnings, consumed: dict[int, int]) 
         elif content.strong:
             warnings.append(ParseWarning(number, line[s:e], _why_not(content)))
     if unclosed is not None and unclosed < end:
-        _broken_bracket(lines, i, unclosed, blocks, warnings, consumed)
+        _broken_bracket(doc, i, unclosed, blocks, warnings, consumed)
     _prose_rules(line, v, inside, number, rules)
 
 
 _MAX_WRAPPED_LINES = 3
 
 
-def _broken_bracket(lines, i: int, start: int, blocks, warnings,
+def _broken_bracket(doc: Document, i: int, start: int, blocks, warnings,
                     consumed: dict[int, int]) -> None:
     """A block whose bracket a line break cuts (text pasted from a PDF, even inside a role
     word: `(牵` / `头单位:…)`): joined with the following lines, page-number lines left out,
     when one of them closes it; the line that closes it is not read again up to there."""
+    lines = doc.lines
     pieces, parts = [lines[i][start:]], []  # parts: (line index, offset where its piece starts)
     for k in range(i + 1, min(i + 1 + _MAX_WRAPPED_LINES, len(lines))):
         if lx.PAGE_LINE.match(lines[k]):
@@ -184,7 +186,7 @@ def _broken_bracket(lines, i: int, start: int, blocks, warnings,
             consumed[k] = len(lines[k])
         consumed[last_k] = last_offset + in_last
         return
-    if lx.STRONG_MARKER.search(view(lines[i]), start):
+    if lx.STRONG_MARKER.search(doc.views[i], start):
         warnings.append(ParseWarning(i + 1, lines[i][start:], "bracket opened but not closed"))
 
 
@@ -274,11 +276,12 @@ def _prose_rules(line: str, v: str, inside: list[bool], number: int, rules) -> N
 
 # ---------------------------------------------------------------- labelled lines
 
-def _labelled_lines(lines, i: int, blocks, warnings) -> int:
+def _labelled_lines(doc: Document, i: int, blocks, warnings) -> int:
     """Consecutive `牵头单位:…` / `责任单位:…` / `完成时限:…` lines form one block."""
+    lines = doc.lines
     first = i
     while i < len(lines):
-        if not lx.opening_label(view(lines[i]).strip()):
+        if not lx.opening_label(doc.views[i].strip()):
             break
         i += 1
     text = "\n".join(lines[first:i])

@@ -51,9 +51,9 @@ class Content:
 class SourceText:
     """A source string and its view, sliced together."""
 
-    def __init__(self, src: str):
+    def __init__(self, src: str, v: str | None = None):
         self.src = src
-        self.v = view(src)
+        self.v = view(src) if v is None else v  # a view computed once may be handed in
 
     def cut(self, s: int, e: int) -> tuple[int, int]:
         """Trim edge whitespace and list punctuation off the span [s, e)."""
@@ -80,14 +80,14 @@ def split_top(v: str, seps: str, s: int, e: int) -> list[tuple[int, int]]:
     return parts
 
 
-def parse_content(src: str) -> Content:
+def parse_content(src: str, v: str | None = None) -> Content:
     """Read the text of one block.
 
     >>> c = parse_content("牵头单位:区发改委,责任单位:区工信局、住建局")
     >>> [(m.role, m.surface) for m in c.mentions]
     [('lead', '区发改委'), ('responsible', '区工信局'), ('responsible', '住建局')]
     """
-    t = SourceText(src)
+    t = SourceText(src, v)
     work = list(t.v)
     statement: tuple[str, ...] = ()
     m = lx.STANDING.search(t.v) if "不再" in t.v else None

@@ -39,6 +39,8 @@ _DEADLINE_SHAPE = (rf"(?:{_alt(_L['deadline_morphemes'])}){{0,2}}"
                    rf"(?:{_alt(_L['deadline_heads'])})")
 _OTHER = _alt(_L["other"])
 _ANY_LABEL = rf"{_ROLE_SHAPE}|{_PERSON_SHAPE}|{_DEADLINE_SHAPE}|{_OTHER}"
+# A head of a role label anywhere in a text: a cheap test before a line is read as a header.
+LABEL_HEAD = re.compile(_alt(_L["heads"]))
 # A label at the start of a clause, then a colon (or 为/是: 牵头单位为市发改委).
 LABEL = re.compile(rf"(?P<label>{_ANY_LABEL})\s*(?P<colon>[:]|为|是)?\s*")
 # A phrase shaped like a label before a colon, whatever its words: checked by label_role.

@@ -38,13 +38,13 @@ class LineHeading:
     title_end: int  # offset where the title ends (a run-in paragraph continues after it)
 
 
-def detect_heading(line: str, number: int) -> LineHeading | None:
+def detect_heading(line: str, number: int, v: str | None = None) -> LineHeading | None:
     """The heading that opens `line` (1-based `number`), or None.
 
     >>> detect_heading("(一)加强组织领导。在省委领导下……", 5).heading.title
     '加强组织领导'
     """
-    v = view(line)
+    v = view(line) if v is None else v
     stripped = v.lstrip()
     offset = len(v) - len(stripped)
     for level, pattern in _HEADING_PATTERNS:
@@ -122,7 +122,7 @@ def parse_outline(doc: Document, start: int = 1) -> Outline:
     """
     by_line: dict[int, LineHeading] = {}
     for i, line in enumerate(doc.lines[start - 1:], start=start):
-        found = detect_heading(line, i)
+        found = detect_heading(line, i, doc.views[i - 1])
         if found is not None:
             by_line[i] = found
     headings = tuple(found.heading for found in by_line.values())

@@ -167,21 +167,23 @@ def text_tables(doc: Document, skip: set[int]) -> list[Table]:
     header row to their last row; lines in `skip` (a file's own tables) are not read."""
     out, lines, i = [], doc.lines, 0
     while i < len(lines):
-        spaces = _text_header(lines[i]) if i + 1 not in skip else None
+        v = doc.views[i]
+        spaces = (_text_header(lines[i], v) if i + 1 not in skip and lx.LABEL_HEAD.search(v)
+                  else None)
         if spaces is None:
             i += 1
             continue
-        rows, i = _text_rows(lines, i, spaces)
+        rows, i = _text_rows(doc, i, spaces)
         out.append(Table(tuple(rows), origin="text"))
     return out
 
 
-def _text_header(line: str) -> bool | None:
+def _text_header(line: str, v: str) -> bool | None:
     """None when `line` is no header row; else whether its columns are separated by spaces."""
     for spaces in (False, True):
         if spaces and ("\t" in line or "|" in line):
             return None
-        cells = split_cells(line, spaces)
+        cells = split_cells(line, spaces, v)
         if len(cells) < 3:
             continue
         roles = [column_role(view(c)) for c in cells]
@@ -193,9 +195,9 @@ def _text_header(line: str) -> bool | None:
     return None
 
 
-def split_cells(line: str, spaces: bool = False) -> list[str]:
-    """The cells of a text row, as in the source."""
-    v = view(line)
+def split_cells(line: str, spaces: bool = False, v: str | None = None) -> list[str]:
+    """The cells of a text row, as in the source (`v`: its view, when already made)."""
+    v = view(line) if v is None else v
     if spaces:
         body = line.strip(" \u3000")
         return _SPACE_SEP.split(body) if body else []
@@ -213,16 +215,17 @@ def split_cells(line: str, spaces: bool = False) -> list[str]:
     return out
 
 
-def _text_rows(lines: tuple[str, ...], i: int, spaces: bool) -> tuple[list[Row], int]:
+def _text_rows(doc: Document, i: int, spaces: bool) -> tuple[list[Row], int]:
     """The header row and the rows under it, until the table ends."""
-    rows = [Row(i + 1, tuple(c.strip() for c in split_cells(lines[i], spaces)))]
+    lines, views = doc.lines, doc.views
+    rows = [Row(i + 1, tuple(c.strip() for c in split_cells(lines[i], spaces, views[i])))]
     i += 1
     while i < len(lines):
         line = lines[i]
-        if not line.strip() or _RULE_LINE.fullmatch(view(line)):
+        if not line.strip() or _RULE_LINE.fullmatch(views[i]):
             i += 1
             continue
-        cells = split_cells(line, spaces)
+        cells = split_cells(line, spaces, views[i])
         section = len(cells) < 2 or sum(bool(c.strip()) for c in cells) == 1
         if section and not _next_is_row(lines, i + 1, spaces):
             break

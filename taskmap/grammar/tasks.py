@@ -150,7 +150,7 @@ def _after(doc: Document, block: Block) -> str:
     """The text after a block that opens its paragraph (`【牵头单位:…】推进…。`), up to
     the next bracket."""
     line = doc.lines[block.line - 1]
-    m = lx.NEXT_BRACKET.search(view(line), block.end)
+    m = lx.NEXT_BRACKET.search(doc.views[block.line - 1], block.end)
     return line[block.end:m.start() if m else len(line)]
 
 

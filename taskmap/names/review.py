@@ -3,13 +3,9 @@ candidate alias rows for the ones a person should confirm (fuzzy, unresolved).""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 from ..models import Plan
-from .tables import COLUMNS
 
 REVIEW_FIRST = ("unresolved", "fuzzy")
 
@@ -72,24 +68,3 @@ def suggestion_rows(plans: list[Plan]) -> list[dict[str, str]]:
                          "renamed": "",
                          "note": f"review: {s.tier} {s.score:g}, {s.source} line {s.first_line}"})
     return rows
-
-
-def rows_to_csv(rows: list[dict[str, str]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
-
-
-def surfaces_to_json(items: list[Surface]) -> str:
-    return json.dumps([asdict(s) for s in items], ensure_ascii=False, indent=2) + "\n"
-
-
-def surfaces_to_csv(items: list[Surface]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=[f.name for f in fields(Surface)],
-                            lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(asdict(s) for s in items)
-    return out.getvalue()

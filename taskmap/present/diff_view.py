@@ -9,10 +9,9 @@ from rich.text import Text
 
 from ..diff import ADDED, CHANGED, REMOVED, UNCHANGED, PlanDiff, TaskDiff
 from ..models import LEAD
+from .labels import ROLE_LABELS, STATUS_LABELS
 
-STATUS_LABELS = {ADDED: "新增", REMOVED: "删除", CHANGED: "调整", UNCHANGED: "未变"}
 STATUS_STYLES = {ADDED: "green", REMOVED: "red", CHANGED: "yellow", UNCHANGED: "dim"}
-ROLE_LABELS = {LEAD: "牵头", "responsible": "参与"}
 
 
 def change_text(t: TaskDiff) -> Text:

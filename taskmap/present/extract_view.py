@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..models import LEAD, RESPONSIBLE, Plan
+from .labels import TIER_LABELS
 
 
 def _names(task, role: str) -> Text:
@@ -78,6 +79,3 @@ def surfaces_table(items) -> Table:
     return table
 
 
-TIER_LABELS = {"exact": "完全一致", "alias": "别名", "normalized": "规范化", "prefix": "前缀推断",
-               "function": "职能匹配", "collective": "集合主体", "fuzzy": "模糊匹配(待核实)",
-               "unresolved": "未识别(待核实)"}

@@ -1,12 +1,20 @@
-"""Serialising a Plan: JSON (the contract) and CSV (one row per assignment, then warnings)."""
+"""Files for programs and for people: a Plan as JSON (the contract) and as CSV (one row per
+assignment, then warnings), name surfaces for review, and the one CSV writer every CSV goes
+through. CSV is for people (Excel, WPS): a cell a spreadsheet would run as a formula is
+written as text. JSON and Parquet are for programs and keep the text as it is.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, fields
 
 from ..models import Plan
+from ..names.review import Surface
+from ..names.tables import COLUMNS as ALIAS_COLUMNS
 
 CSV_COLUMNS = ("kind", "source", "task_id", "line", "chapter", "area", "title", "deadline",
                "role", "raw", "agency", "implicit", "block", "reason")
@@ -32,17 +40,43 @@ def csv_rows(plan: Plan):
 
 
 def to_csv(plan: Plan) -> str:
-    """CSV text with a header; cells that a spreadsheet would run as formulas are quoted as text."""
+    """The CSV of `taskmap extract --format csv`."""
+    return csv_text(csv_rows(plan), CSV_COLUMNS)
+
+
+def csv_text(rows: Iterable[Mapping], columns: Sequence[str]) -> str:
+    """CSV text with a header: the one CSV writer of taskmap. A cell a spreadsheet would run
+    as a formula (starting with = + - @, or a tab or carriage return before them) is written
+    as text, prefixed with '.
+
+    >>> csv_text([{"a": "=1+1", "b": 2}], ["a", "b"])
+    "a,b\n'=1+1,2\n"
+    """
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in csv_rows(plan):
-        writer.writerow({k: _safe_cell(v) for k, v in row.items()})
+    columns = list(columns)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([safe_cell(c) for c in columns])  # a matrix's columns are plan text
+    for row in rows:
+        writer.writerow([safe_cell(row.get(c)) for c in columns])
     return out.getvalue()
 
 
-def _safe_cell(value):
-    """A cell starting with = + - @ would run as a formula in Excel; prefix it with '."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+def safe_cell(value):
+    """A cell starting with = + - @ (or tab/CR then one) would run as a formula in Excel or
+    WPS; prefix it with '."""
+    if isinstance(value, str) and value.lstrip("\t\r")[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return "" if value is None else value
+
+
+def suggestions_to_csv(rows: list[dict[str, str]]) -> str:
+    """Candidate alias rows (`taskmap aliases suggest`) in the alias table's schema."""
+    return csv_text(rows, ALIAS_COLUMNS)
+
+
+def surfaces_to_json(items: list[Surface]) -> str:
+    return json.dumps([asdict(s) for s in items], ensure_ascii=False, indent=2) + "\n"
+
+
+def surfaces_to_csv(items: list[Surface]) -> str:
+    return csv_text((asdict(s) for s in items), [f.name for f in fields(Surface)])

@@ -10,6 +10,7 @@ import polars as pl
 from .. import engine
 from ..errors import TaskmapError
 from ..models import Plan
+from .files import csv_text
 
 FORMATS = ("csv", "json", "parquet")
 
@@ -43,8 +44,9 @@ def write_frames(plans: Sequence[Plan], folder: str | Path, fmt: str, **switches
     written = []
     for name, frame in frames(plans, **switches).items():
         path = folder / f"{name}.{fmt}"
-        if fmt == "csv":
-            frame.write_csv(path)
+        if fmt == "csv":  # for people: formulas neutralised, like every CSV
+            path.write_text(csv_text(frame.iter_rows(named=True), frame.columns),
+                            encoding="utf-8")
         elif fmt == "json":
             path.write_text(frame.write_json() + "\n", encoding="utf-8")
         else:

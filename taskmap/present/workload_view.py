@@ -12,8 +12,8 @@ from rich.text import Text
 
 from .. import engine
 from ..models import Plan
+from .labels import ROLE_LABELS
 
-ROLE_LABELS = {"lead": "牵头", "responsible": "参与", "all": "牵头及参与"}
 _NUMERALS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _HEAT = ("grey50", "green", "yellow", "dark_orange", "red")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...diff import ADDED, PlanDiff, TaskDiff
-from ..diff_view import ROLE_LABELS, STATUS_LABELS, flags
+from ..diff_view import flags
+from ..labels import ROLE_LABELS, STATUS_LABELS
 from .style import Col, print_setup, save_stable, write_table
 from .workbook import build_workbook
 

@@ -28,6 +28,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from ... import engine
 from ...models import LEAD, RESPONSIBLE, Plan
 from ...names.review import REVIEW_FIRST, surfaces
+from ..labels import ROLE_LABELS, TIER_LABELS
 from .style import (
     BODY_BOLD,
     BORDER,
@@ -48,12 +49,6 @@ from .style import (
 SHEETS = ("说明", "任务分解表", "牵头矩阵", "参与矩阵", "部门汇总", "牵头统计图", "协同关系",
           "待核实名称", "解析警告")
 TASKS_SHEET = "任务分解表"
-TIER_LABELS = {
-    "exact": "完全一致", "alias": "别名", "normalized": "规范化", "prefix": "前缀推断",
-    "function": "职能匹配", "collective": "集合主体", "fuzzy": "模糊匹配(待核实)",
-    "unresolved": "未识别(待核实)",
-}
-ROLE_LABELS = {LEAD: "牵头", RESPONSIBLE: "参与"}
 ZERO_BLANK = "0;-0;;@"  # zeros print as blank cells, the value stays 0
 GUIDE = (
     ("说明", "本页：来源文件、统计口径、总体情况和各表说明。"),

@@ -1,0 +1,35 @@
+"""The pipeline's layout: each line of a plan is normalised once, and shared by the stages."""
+
+from __future__ import annotations
+
+import collections
+import sys
+
+from conftest import DATA
+
+import taskmap
+from taskmap import normalize
+
+
+def test_each_line_enters_normalize_once(monkeypatch):
+    """The view of a line is computed once (Document.views) and handed to every stage:
+    outline, blocks, tables and tasks never recompute it."""
+    calls: collections.Counter[str] = collections.Counter()
+    real = normalize.view
+
+    def counting(text: str) -> str:
+        calls[text] += 1
+        return real(text)
+
+    patched = [m for name, m in list(sys.modules.items())
+               if name.startswith("taskmap") and getattr(m, "view", None) is real]
+    assert len(patched) >= 5  # normalize itself and the stages that import view
+    for module in patched:
+        monkeypatch.setattr(module, "view", counting)
+    real.cache_clear()
+    doc = taskmap.read_document(DATA / "qinglan_city_industry_plan.txt")
+    plan = taskmap.parse_document(doc)
+    assert plan.tasks
+    lines = [line for line in doc.lines if len(line.strip()) > 10]
+    assert lines and all(calls[line] == 1 for line in lines), {
+        line[:20]: calls[line] for line in lines if calls[line] != 1}
