@@ -4,42 +4,60 @@
 >>> plan = taskmap.parse_text("1.推进某项工作。(牵头单位:区发改委,责任单位:区财政局)")
 >>> [(a.role, a.raw) for a in plan.tasks[0].assignments]
 [('lead', '区发改委'), ('responsible', '区财政局')]
+
+The stages read → grammar → names → engine → present are importable on their own; the
+names below are the public API. The heavy ones (polars frames, the workbook, the diff) are
+imported when first used, so `import taskmap` stays light.
 """
 
-from .diff import PlanDiff, diff_plans
-from .engine import agency_summary, assignments_frame, build_matrix, co_assignments, tasks_frame
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
 from .errors import AliasTableError, DecodeError, InputNotFound, TaskmapError, UnsupportedFormat
-from .models import Assignment, Document, Heading, ParseWarning, Plan, Task
-from .names.tables import AliasTable
-from .pipeline import load_plan, load_plans, parse_document, parse_text
-from .present.xlsx.workbook import write_workbook
-from .read import read_document
+from .models import Assignment, Document, Heading, ParseWarning, Plan, PlanContext, Row, Table, Task
+
+# name → module that defines it, imported on first use
+_LAZY = {
+    "AliasTable": ".names.tables",
+    "PlanDiff": ".diff", "diff_plans": ".diff",
+    "agency_summary": ".engine", "assignments_frame": ".engine", "build_matrix": ".engine",
+    "co_assignments": ".engine", "tasks_frame": ".engine",
+    "write_workbook": ".present.xlsx.workbook",
+    "load_plan": ".pipeline", "load_plans": ".pipeline", "parse_document": ".pipeline",
+    "parse_text": ".pipeline",
+    "read_document": ".read",
+    "plan_context": ".names.context",
+}
+
+if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
+    from .diff import PlanDiff, diff_plans
+    from .engine import agency_summary, assignments_frame, build_matrix, co_assignments, tasks_frame
+    from .names.context import plan_context
+    from .names.tables import AliasTable
+    from .pipeline import load_plan, load_plans, parse_document, parse_text
+    from .present.xlsx.workbook import write_workbook
+    from .read import read_document
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'taskmap' has no attribute '{name}'")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
-    "AliasTable",
-    "AliasTableError",
-    "Assignment",
-    "DecodeError",
-    "Document",
-    "Heading",
-    "InputNotFound",
-    "ParseWarning",
-    "Plan",
-    "PlanDiff",
-    "Task",
-    "TaskmapError",
-    "UnsupportedFormat",
-    "agency_summary",
-    "assignments_frame",
-    "build_matrix",
-    "co_assignments",
-    "diff_plans",
-    "load_plan",
-    "load_plans",
-    "parse_document",
-    "parse_text",
-    "read_document",
-    "tasks_frame",
-    "write_workbook",
+    "AliasTable", "AliasTableError", "Assignment", "DecodeError", "Document", "Heading",
+    "InputNotFound", "ParseWarning", "Plan", "PlanContext", "PlanDiff", "Row", "Table", "Task",
+    "TaskmapError", "UnsupportedFormat", "agency_summary", "assignments_frame", "build_matrix",
+    "co_assignments", "diff_plans", "load_plan", "load_plans", "parse_document", "parse_text",
+    "plan_context", "read_document", "tasks_frame", "write_workbook",
 ]
 __version__ = "0.1.0"
