@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..models import Document, ParseWarning
+from ..models import LEAD, RESPONSIBLE, Document, ParseWarning
 from ..normalize import view
 from . import lexicon as lx
 from . import tables
 from .clauses import CLOSE, OPEN, Content, SourceText, parse_content, split_items
+from .outline import detect_heading
 
 _TABLE_SEP = re.compile(r"\t+|\s*\|\s*")
 # A Word table pasted as text: columns aligned by runs of spaces, or by full-width spaces
@@ -66,8 +67,10 @@ def find_blocks(doc: Document) -> Found:
             continue
         v = doc.views[i].strip()
         if lx.opening_label(v) and i not in consumed:
-            i = _labelled_lines(doc, i, blocks, warnings)
-            continue
+            after = _labelled_lines(doc, i, blocks, warnings)
+            if after is not None:
+                i = after
+                continue
         _brackets(doc, i, blocks, rules, warnings, consumed)
         i += 1
     return Found(tuple(blocks), tuple(rules), tuple(warnings))
@@ -276,20 +279,71 @@ def _prose_rules(line: str, v: str, inside: list[bool], number: int, rules) -> N
 
 # ---------------------------------------------------------------- labelled lines
 
-def _labelled_lines(doc: Document, i: int, blocks, warnings) -> int:
-    """Consecutive `牵头单位:…` / `责任单位:…` / `完成时限:…` lines form one block."""
+def _labelled_lines(doc: Document, i: int, blocks, warnings) -> int | None:
+    """Labelled lines (`牵头单位:…` / `责任单位:…` / `完成时限:…`, a person line among them)
+    that close a task form one block, across blank lines and page-number lines between
+    them, and a list that a line wrap cuts continues on the next line. Returns the line
+    after the block, or None when the lines name no role (a person or note line alone)."""
     lines = doc.lines
-    first = i
-    while i < len(lines):
-        if not lx.opening_label(doc.views[i].strip()):
-            break
-        i += 1
-    text = "\n".join(lines[first:i])
-    content = parse_content(";".join(line.strip() for line in lines[first:i]))
+    group = _label_group(doc, i)
+    if group is None:
+        return None
+    first, last = group[0], group[-1]
+    pieces: list[str] = []
+    for k in group:
+        piece = lines[k].strip()
+        if k in group and pieces and not lx.opening_label(doc.views[k].strip()):
+            pieces[-1] += piece  # a list cut by a line wrap
+        else:
+            pieces.append(piece)
+    text = "\n".join(lines[first:last + 1])
+    content = parse_content(";".join(pieces))
     if content.explicit_roles:
         blocks.append(Block(first + 1, 0, len(lines[first]), text, content, "lines"))
-        for k in range(first, i):  # each problem on the line that has it
-            _warn_problems(parse_content(lines[k].strip()), k + 1, lines[k], warnings)
+        for k in group:  # each problem on the line that has it
+            if lx.opening_label(doc.views[k].strip()):
+                _warn_problems(parse_content(lines[k].strip()), k + 1, lines[k], warnings)
     elif content.strong:
         warnings.append(ParseWarning(first + 1, text, _why_not(content)))
-    return i
+    return last + 1
+
+
+def _label_group(doc: Document, i: int) -> list[int] | None:
+    """The lines of the labelled block opening at line index `i`; None without a role
+    label among them. A second label of a role already given starts a new block."""
+    views, members = doc.views, [i]
+    seen = {lx.opening_label(views[i].strip()).text}
+    k = i + 1
+    while k < len(views):
+        v = views[k].strip()
+        if not v or lx.PAGE_LINE.match(v):
+            k += 1
+            continue
+        label = lx.opening_label(v)
+        if label is not None:
+            if label.text in seen and label.role in (LEAD, RESPONSIBLE):
+                break
+            seen.add(label.text)
+        elif not _wrapped_list(views[members[-1]], v):
+            break
+        members.append(k)
+        k += 1
+    roles = [lx.opening_label(views[m].strip()) for m in members]
+    if not any(r is not None and r.role in (LEAD, RESPONSIBLE) for r in roles):
+        return None
+    return members
+
+
+def _wrapped_list(above: str, v: str) -> bool:
+    """Does line `v` carry on the list of bodies of the labelled line `above`, cut by a line
+    wrap (`…、云桥科技园党工` / `委、各街道党工委`)?"""
+    above = above.rstrip()
+    if not above or above[-1] in "。;" or len(v) > 60 or "。" in v[:-1]:
+        return False
+    if detect_heading(v, 0, v):
+        return False
+    first = re.split(r"[、,;]", v, maxsplit=1)[0]
+    if above[-1] in "、,":
+        return lx.looks_like_agency(first)
+    last = re.split(r"[、,;:]", above)[-1]
+    return not lx.looks_like_agency(last) and lx.looks_like_agency(last + first)

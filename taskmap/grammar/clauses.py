@@ -116,11 +116,12 @@ def parse_content(src: str, v: str | None = None) -> Content:
 
 
 def _clauses(v: str) -> list[tuple[int, int]]:
-    """Clauses at top-level ; , 。 and before a label that follows white space."""
+    """Clauses at top-level ; , 。 and before a label with its colon inside a clause, run
+    on with or without a space (`牵头领导:张某责任部门:区政务服务中心`)."""
     out = []
     for s, e in split_top(v, CLAUSE_SEPS, 0, len(v)):
         cuts = [m.start() for m in lx.LABEL.finditer(v, s, e)
-                if m.group("colon") and m.start() > s and v[m.start() - 1] == " "]
+                if m.group("colon") == ":" and m.start() > s and _depth(v, s, m.start()) == 0]
         for a, b in zip([s, *cuts], [*cuts, e], strict=False):
             out.append((a, b))
     return out
@@ -138,12 +139,22 @@ class _ClauseState:
         self.prose = False
         self.in_charge: list[int] = []  # mentions of a plain `X负责` clause
         self.assisted = False  # a clause of bodies that 协助/配合/参与
+        self.helper_labels = False  # a 配合单位/协办单位 … label
+        self.under_plain_label = False  # reading the list of a plain 责任单位 label
+        self.plain_responsible: list[int] = []  # mentions of plain 责任单位 labels
 
     def finish(self) -> list[Mention]:
-        """`由A负责，B、C协助`: with helpers named and no lead, the body in charge leads."""
-        if self.assisted and self.in_charge and not any(m.role == LEAD for m in self.mentions):
-            for i in self.in_charge:
-                self.mentions[i] = Mention(LEAD, self.mentions[i].surface)
+        """With helpers named and no lead, the body in charge leads: `由A负责,B、C协助`, and
+        `责任单位:A;配合单位:B` (the guideline: a 责任单位 beside helpers leads)."""
+        if any(m.role == LEAD for m in self.mentions):
+            return self.mentions
+        leads = []
+        if self.assisted and self.in_charge:
+            leads = self.in_charge
+        elif self.helper_labels and self.plain_responsible:
+            leads = self.plain_responsible
+        for i in leads:
+            self.mentions[i] = Mention(LEAD, self.mentions[i].surface)
         return self.mentions
 
     def add(self, role, items):
@@ -155,22 +166,19 @@ class _ClauseState:
                 self.role_words = True
                 self.mentions.append(Mention(LEAD, clean_surface(surface[:mark.start()])))
             else:
+                if role == RESPONSIBLE and self.under_plain_label:
+                    self.plain_responsible.append(len(self.mentions))
                 self.mentions.append(Mention(role, surface))
 
     def read(self, t: SourceText, s: int, e: int) -> None:
         v = t.v
-        label = lx.LABEL.match(v, s, e)
-        if label and not (label.group("colon") or label.end() > label.end("label")
-                          or label.end() >= e):
-            label = None  # 有关部门配合: a name before its verb, not a label
+        label = lx.clause_label(v, s, e, colon_needed=False)
         named = lx.NAMES_THEN_LABEL.match(v[:e], s)
-        like = lx.LABEL_LIKE.match(v, s, e) if not label else None
         if label:
+            if label.unlisted:
+                self.problems.append(f"unlisted label '{t.src[s:s + len(label.text)]}': its "
+                                     "list is read as responsible")
             self._labelled(t, label, e)
-        elif like and lx.unlisted_label(like.group("label")):
-            self.problems.append(f"unlisted label '{t.src[s:like.end('label')]}': its list is "
-                                 "read as responsible")
-            self._labelled(t, like, e, role=RESPONSIBLE)
         elif named and lx.label_role(named.group("label")) in (LEAD, RESPONSIBLE):
             self._names_then_label(t, named)
         elif lx.TOGETHER_WITH in v[s:e]:
@@ -182,26 +190,31 @@ class _ClauseState:
         else:
             self._continuation(t, s, e)
 
-    def _labelled(self, t, label, e, role: str | None = None):
-        role = role or lx.label_role(label.group("label"))
+    def _labelled(self, t, label: lx.Label, e):
+        role = label.role
         self.role_words = True
         self.current = role
         if role == lx.DEADLINE_ROLE:
-            self._set_deadline(t, label.end(), e)
+            self._set_deadline(t, label.end, e)
             self.current = None
             return
         if role not in (LEAD, RESPONSIBLE):  # persons, notes, who supervises
             return
-        items = split_items(t, label.end(), e)
+        helper = lx.is_helper_label(label.text)
+        self.helper_labels |= helper
+        self.under_plain_label = role == RESPONSIBLE and not helper
+        items = split_items(t, label.end, e)
         placeholders = [src for src, v in items if lx.is_placeholder(v)]
         items = [(src, v) for src, v in items if not lx.is_placeholder(v)]
         if not items:
             what = f"'{placeholders[0]}'" if placeholders else "nothing"
-            self.problems.append(f"{label.group('label')}: names no agency ({what})")
+            self.problems.append(f"{t.src[label.start:label.start + len(label.text)]}: "
+                                 f"names no agency ({what})")
         self._add_list(role, items)
 
     def _names_then_label(self, t, m):
         """`X为牵头单位`, `Y、Z为配合单位`."""
+        self.under_plain_label = False
         role = lx.label_role(m.group("label"))
         items = split_items(t, *_strip_by(t, *m.span("names")))
         self.role_words = True
@@ -214,6 +227,7 @@ class _ClauseState:
 
     def _together(self, t, s, e):
         """X会同Y(负责): X leads, Y shares."""
+        self.under_plain_label = False
         k = t.v.index(lx.TOGETHER_WITH, s, e)
         lead = split_items(t, *_strip_by(t, s, k))
         verb = lx.VERB.search(t.v, k + 2, e)
@@ -227,6 +241,7 @@ class _ClauseState:
         self.current = RESPONSIBLE
 
     def _verb(self, t, s, e, verb):
+        self.under_plain_label = False
         items = _agency_parts(split_items(t, *_strip_by(t, s, verb.start())))
         role = lx.VERB_ROLE[verb.group()]
         word = verb.group()

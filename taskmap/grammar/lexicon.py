@@ -8,6 +8,7 @@ set or an agency ending: they ask this one.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ..models import LEAD, RESPONSIBLE
@@ -58,16 +59,27 @@ _ROLE_LABEL = re.compile(rf"(?:{_ROLE_SHAPE})$")
 _BARE = set(_L["bare"])
 
 
+_NAME_START = re.compile(rf"^(?:各|有关|相关|其他|{_alt(W.names['levels'])})")
+_LABEL_PHRASE = re.compile(rf"[\u4e00-\u9fff]{{0,7}}(?:{_alt(_L['heads'])})")
+
+
 @lru_cache(maxsize=4096)
 def label_role(label: str) -> str | None:
     """The role a label gives the list after it, from its shape and morphemes:
     lead / responsible / person / deadline / inert (assigns nothing) / other (a note);
     None for a phrase that is no label of the genre.
 
+    A phrase of label morphemes ending in a head (单位, 部门 …) is a label; so is any short
+    phrase ending in a head that carries a role morpheme and does not open like a name
+    (牵头组织实施单位). Lead when it carries a lead morpheme (牵头, 主办, 主责), none when an
+    inert one (督查单位), else responsible.
+
     >>> label_role("协同责任单位"), label_role("牵头督查单位"), label_role("督查单位")
     ('responsible', 'lead', 'inert')
     >>> label_role("牵头负责领导"), label_role("完成时限"), label_role("各有关单位")
     ('person', 'deadline', None)
+    >>> label_role("牵头组织实施单位"), label_role("统筹单位")
+    ('lead', None)
     """
     label = label.replace(" ", "")
     if _PERSON.fullmatch(label):
@@ -76,20 +88,23 @@ def label_role(label: str) -> str | None:
         return DEADLINE_ROLE
     if re.fullmatch(_OTHER, label):
         return OTHER
-    if not (_ROLE_LABEL.fullmatch(label) or label in _BARE):
+    listed = bool(_ROLE_LABEL.fullmatch(label)) or label in _BARE
+    if not listed and not (_LABEL_PHRASE.fullmatch(label) and not _NAME_START.match(label)):
         return None
     if _HAS_MORPHEME["lead"].search(label):
         return LEAD
     if _HAS_MORPHEME["inert"].search(label):
         return INERT
-    return RESPONSIBLE
+    if listed or _HAS_MORPHEME["helper"].search(label) or _HAS_RESPONSIBLE.search(label):
+        return RESPONSIBLE
+    return None
 
 
-_NAME_START = re.compile(rf"^(?:各|有关|相关|其他|{_alt(W.names['levels'])})")
+_HAS_RESPONSIBLE = re.compile(_alt(_L["responsible_morphemes"]))
 
 
 def unlisted_label(phrase: str) -> bool:
-    """A phrase shaped like a role label (…单位 before a colon) that the words do not list:
+    """A phrase shaped like a role label (…单位 before a colon) that the words do not know:
     not a salutation or a name (各有关单位:, 市直部门:), and no label of another kind.
 
     >>> unlisted_label("统筹单位"), unlisted_label("各有关单位"), unlisted_label("牵头单位")
@@ -98,14 +113,42 @@ def unlisted_label(phrase: str) -> bool:
     return label_role(phrase) is None and not _NAME_START.match(phrase) and len(phrase) <= 8
 
 
-def opening_label(v: str, pos: int = 0) -> re.Match | None:
-    """The label with its colon that opens `v` at `pos` (a line or a clause), listed or
-    unlisted; None when none does."""
-    m = LABEL.match(v, pos)
-    if m and m.group("colon"):
-        return m
-    like = LABEL_LIKE.match(v, pos)
-    return like if like and unlisted_label(like.group("label")) else None
+@dataclass(frozen=True)
+class Label:
+    """A label opening a clause or a line: where it stands, its words and the role it gives
+    (`unlisted`: a label-like phrase the words do not know, read as responsible)."""
+
+    start: int
+    end: int  # past the colon and the spaces after it
+    text: str
+    role: str
+    unlisted: bool = False
+
+
+def clause_label(v: str, pos: int = 0, end: int | None = None,
+                 colon_needed: bool = True) -> Label | None:
+    """The label that opens `v` at `pos`: a label of the words' shapes followed by a colon
+    (or 为/是, or white space), else a label-like phrase before a colon. Without
+    `colon_needed`, a listed label that makes up the whole of v[pos:end] counts too."""
+    end = len(v) if end is None else end
+    m = LABEL.match(v, pos, end)
+    if m and (m.group("colon") or m.end() > m.end("label") or (
+            not colon_needed and m.end() >= end)):
+        return Label(m.start(), m.end(), m.group("label"), label_role(m.group("label")))
+    like = LABEL_LIKE.match(v, pos, end)
+    if like:
+        role = label_role(like.group("label"))
+        if role is not None:
+            return Label(like.start(), like.end(), like.group("label"), role)
+        if unlisted_label(like.group("label")):
+            return Label(like.start(), like.end(), like.group("label"), RESPONSIBLE, True)
+    return None
+
+
+def opening_label(v: str, pos: int = 0) -> Label | None:
+    """The label with its colon that opens `v` at `pos` (a line), listed or unlisted."""
+    label = clause_label(v, pos)
+    return label if label and ":" in v[label.start:label.end] else None
 
 
 def is_helper_label(label: str) -> bool:

@@ -84,14 +84,17 @@ def _chapter_line(outline: Outline, line: int) -> int | None:
 
 
 def _roles(block: Block, first_lead: bool) -> list[Assignment]:
+    """Each surface once, in order; a lead also listed among the responsible bodies is
+    recorded once, as lead."""
     mentions = block.content.mentions
     has_lead = any(m.role == LEAD for m in mentions)
+    leads = {m.surface for m in mentions if m.role == LEAD}
     out, seen = [], set()
     for i, m in enumerate(mentions):
         if m.surface in seen:
             continue
         seen.add(m.surface)
-        role = m.role or RESPONSIBLE
+        role = LEAD if m.surface in leads else (m.role or RESPONSIBLE)
         if first_lead and not has_lead and i == 0:
             role = LEAD
         out.append(Assignment(role, m.surface, m.surface))

@@ -122,9 +122,10 @@ class Resolver:
             if row.renamed:
                 reformed[row.function] = max(reformed.get(row.function, 0), row.renamed)
         years = []
-        for key in keys:
+        for key in keys:  # a name of the new body as such, not one matched by its kind
             found = self._function(key)
-            if found and not found[1].renamed and found[1].function in reformed:
+            if found and found[2] == "alias" and not found[1].renamed and (
+                    found[1].function in reformed):
                 years.append(reformed[found[1].function] + 1)
         return max(years) if years else None
 
