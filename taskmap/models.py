@@ -22,9 +22,16 @@ class Row:
     line: int
     cells: tuple[str, ...]
     merged: tuple[bool, ...] = ()
+    text: str = ""  # the row as the text writes it, where it is not its line (text tables)
+    last: int = 0  # the last line the row stands on, where it runs over several
 
     def is_merged(self, k: int) -> bool:
         return k < len(self.merged) and self.merged[k]
+
+    @property
+    def end(self) -> int:
+        """The last line of the row."""
+        return max(self.line, self.last)
 
 
 @dataclass(frozen=True)
@@ -38,7 +45,7 @@ class Table:
     @property
     def lines(self) -> range:
         """The span of document lines the table covers (first to last row)."""
-        return range(self.rows[0].line, self.rows[-1].line + 1) if self.rows else range(0)
+        return range(self.rows[0].line, self.rows[-1].end + 1) if self.rows else range(0)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..models import LEAD, RESPONSIBLE, Document, ParseWarning
 from ..normalize import view
 from . import lexicon as lx
-from . import tables
+from . import tables, texttables
 from .clauses import CLOSE, OPEN, Content, SourceText, parse_content, split_items
 from .outline import detect_heading
 
@@ -83,19 +83,20 @@ def _table_blocks(doc: Document, warnings) -> tuple[dict[int, list[Block]], set[
     by_line: dict[int, list[Block]] = {}
     covered: set[int] = set()
     previous: tuple[tables.Header, int, int] | None = None  # header, width, last line
-    for table in [*doc.tables, *tables.text_tables(doc, in_files)]:
+    for table in [*doc.tables, *texttables.text_tables(doc, in_files)]:
         header = tables.find_header(table)
         if header is None and previous and _continues(doc, table, *previous):
             header = tables.Header(previous[0].columns, -1)  # a table cut in two
         if header is None or not table.rows:
             continue
-        previous = (header, len(table.rows[0].cells), table.rows[-1].line)
+        previous = (header, len(table.rows[0].cells), table.rows[-1].end)
         first = table.rows[max(header.last_row, 0)].line
-        covered |= set(range(first, table.rows[-1].line + 1))
+        covered |= set(range(first, table.rows[-1].end + 1))
         for rb in tables.read_table(table, header, doc.lines, warnings):
             line = doc.lines[rb.row.line - 1]
             by_line.setdefault(rb.row.line, []).append(
-                Block(rb.row.line, 0, len(line), line, rb.content, "row", title=rb.title))
+                Block(rb.row.line, 0, len(line), rb.row.text or line, rb.content, "row",
+                      title=rb.title))
     return by_line, covered
 
 

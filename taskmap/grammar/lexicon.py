@@ -42,6 +42,9 @@ _OTHER = _alt(_L["other"])
 _ANY_LABEL = rf"{_ROLE_SHAPE}|{_PERSON_SHAPE}|{_DEADLINE_SHAPE}|{_OTHER}"
 # A head of a role label anywhere in a text: a cheap test before a line is read as a header.
 LABEL_HEAD = re.compile(_alt(_L["heads"]))
+BARE_HEAD = re.compile(_alt(_L["bare"]))
+# A pinyin gloss a mirror site puts after a character: 財(cái)政局, 序號(hào).
+GLOSS = re.compile(W.pattern("text", "gloss"))
 # A label at the start of a clause, then a colon (or 为/是: 牵头单位为市发改委).
 LABEL = re.compile(rf"(?P<label>{_ANY_LABEL})\s*(?P<colon>[:]|为|是)?\s*")
 # A phrase shaped like a label before a colon, whatever its words: checked by label_role.
@@ -180,7 +183,7 @@ CLAUSE_OPENERS = "".join(_V["clause_openers"])
 
 # Markers strong enough that a bracket carrying them and not parsed is reported.
 STRONG_MARKER = re.compile(
-    rf"{_ROLE_SHAPE}|{_alt(_L['lead_morphemes'] + _V['together'] + _V['strong'])}")
+    rf"(?:{_ROLE_SHAPE})\s*:|{_alt(_L['lead_morphemes'] + _V['together'] + _V['strong'])}")
 
 # ----------------------------------------------------------------------------- rules
 _R = W.rules
@@ -257,5 +260,7 @@ def is_level_stub(name_view: str) -> bool:
 
 # ----------------------------------------------------------------------------- tables
 TASK_COLUMNS = tuple(W.tables["task_columns"])
+TASK_ENDINGS = tuple(W.tables["task_endings"])
+NOTE_ENDINGS = tuple(W.tables["note_endings"])
 NUMBER_COLUMNS = tuple(W.tables["number_columns"])
 SAME_AS_ABOVE = tuple(W.tables["same_as_above"])

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..models import LEAD, RESPONSIBLE, Document, ParseWarning, Row, Table
+from ..models import LEAD, RESPONSIBLE, ParseWarning, Row, Table
 from ..normalize import view
 from . import lexicon as lx
 from .clauses import Content, Mention, SourceText, split_items
@@ -51,16 +51,19 @@ class RowBlock:
     title: str | None
 
 
-def column_role(cell: str) -> str:
-    """The role a header cell gives its column ("" for a word that is no column word)."""
-    name = re.sub(r"\s+", "", cell)
+def column_role(cell: str, viewed: bool = False) -> str:
+    """The role a header cell gives its column ("" for a word that is no column word);
+    `viewed`: the cell is already a view."""
+    name = re.sub(r"\s+", "", lx.GLOSS.sub("", cell if viewed else view(cell)))
     role = lx.label_role(name)
     if role:
         return role
-    if name in lx.TASK_COLUMNS:
+    if name in lx.TASK_COLUMNS or (len(name) <= 8 and name.endswith(lx.TASK_ENDINGS)):
         return TASK
     if name in lx.NUMBER_COLUMNS:
         return NUMBER
+    if len(name) <= 8 and name.endswith(lx.NOTE_ENDINGS):
+        return lx.OTHER
     return ""
 
 
@@ -82,7 +85,7 @@ def find_header(table: Table) -> Header | None:
 
 def is_header(cells) -> bool:
     """Cells of a header row: a role column, and two column words or three cells."""
-    roles = [column_role(view(c)) for c in cells if c.strip()]
+    roles = [column_role(c) for c in cells if c.strip()]
     return any(r in (LEAD, RESPONSIBLE) for r in roles) and (
         sum(bool(r) for r in roles) >= 2 or len(roles) >= 3)
 
@@ -90,7 +93,7 @@ def is_header(cells) -> bool:
 def _roles(names: list[str]) -> tuple[str, ...]:
     """Column roles; with helper columns (配合单位, 协同配合单位) and no lead column, the
     other responsible columns lead (主要责任单位 | 协同配合单位)."""
-    roles = [column_role(n) for n in names]
+    roles = [column_role(n, viewed=True) for n in names]
     helpers = [lx.is_helper_label(re.sub(r"\s+", "", n)) for n in names]
     if LEAD not in roles and any(helpers):
         roles = [LEAD if r == RESPONSIBLE and not h else r
@@ -102,7 +105,7 @@ def _second_header(below: Row, header: Row) -> bool:
     """A row of column words under the header, some of them its own cells under a merged
     header cell (责任单位 over 牵头单位 | 配合单位)."""
     own = [k for k, c in enumerate(below.cells) if c.strip() and not below.is_merged(k)]
-    if not own or any(not column_role(view(below.cells[k])) for k in own):
+    if not own or any(not column_role(below.cells[k]) for k in own):
         return False
     return any(below.is_merged(k) for k in range(len(below.cells))) or any(
         header.is_merged(k) or (k + 1 < len(header.cells) and header.is_merged(k + 1))
@@ -158,83 +161,3 @@ def _row_block(row: Row, cells: list[str], header: Header,
     content = Content(mentions=tuple(mentions), deadline=deadline, has_role_words=True,
                       strong=True)
     return RowBlock(row, content, title)
-
-
-# ----------------------------------------------------------------------------- text tables
-
-def text_tables(doc: Document, skip: set[int]) -> list[Table]:
-    """Tables written as text (cells separated by tabs, | or runs of spaces), from their
-    header row to their last row; lines in `skip` (a file's own tables) are not read."""
-    out, lines, i = [], doc.lines, 0
-    while i < len(lines):
-        v = doc.views[i]
-        spaces = (_text_header(lines[i], v) if i + 1 not in skip and lx.LABEL_HEAD.search(v)
-                  else None)
-        if spaces is None:
-            i += 1
-            continue
-        rows, i = _text_rows(doc, i, spaces)
-        out.append(Table(tuple(rows), origin="text"))
-    return out
-
-
-def _text_header(line: str, v: str) -> bool | None:
-    """None when `line` is no header row; else whether its columns are separated by spaces."""
-    for spaces in (False, True):
-        if spaces and ("\t" in line or "|" in line):
-            return None
-        cells = split_cells(line, spaces, v)
-        if len(cells) < 3:
-            continue
-        roles = [column_role(view(c)) for c in cells]
-        if not is_header(cells):
-            continue
-        if spaces and sum(bool(r) for r in roles) < 2:  # spaced words are a table only if
-            continue                                    # their columns are the table's
-        return spaces
-    return None
-
-
-def split_cells(line: str, spaces: bool = False, v: str | None = None) -> list[str]:
-    """The cells of a text row, as in the source (`v`: its view, when already made)."""
-    v = view(line) if v is None else v
-    if spaces:
-        body = line.strip(" \u3000")
-        return _SPACE_SEP.split(body) if body else []
-    if "\t" not in v and "|" not in v:
-        return []
-    out, start = [], 0
-    for m in _TABLE_SEP.finditer(v):
-        out.append(line[start:m.start()])
-        start = m.end()
-    out.append(line[start:])
-    if v.strip().startswith("|"):
-        out = out[1:]
-    if v.strip().endswith("|"):
-        out = out[:-1]
-    return out
-
-
-def _text_rows(doc: Document, i: int, spaces: bool) -> tuple[list[Row], int]:
-    """The header row and the rows under it, until the table ends."""
-    lines, views = doc.lines, doc.views
-    rows = [Row(i + 1, tuple(c.strip() for c in split_cells(lines[i], spaces, views[i])))]
-    i += 1
-    while i < len(lines):
-        line = lines[i]
-        if not line.strip() or _RULE_LINE.fullmatch(views[i]):
-            i += 1
-            continue
-        cells = split_cells(line, spaces, views[i])
-        section = len(cells) < 2 or sum(bool(c.strip()) for c in cells) == 1
-        if section and not _next_is_row(lines, i + 1, spaces):
-            break
-        rows.append(Row(i + 1, tuple(c.strip() for c in cells)))
-        i += 1
-    return rows, i
-
-
-def _next_is_row(lines: tuple[str, ...], i: int, spaces: bool) -> bool:
-    while i < len(lines) and not lines[i].strip():
-        i += 1
-    return i < len(lines) and len(split_cells(lines[i], spaces)) >= 2

@@ -47,8 +47,9 @@ SCHEMA: dict[str, dict[str, str]] = {
               "parks": LIST, "generic_parks": LIST, "park_committee": LIST, "joiners": LIST,
               "tails": LIST, "placeholders": LIST, "vague": LIST, "generic": LIST,
               "leading_words": PATTERN, "trailing_words": LIST},
-    "tables": {"task_columns": LIST, "number_columns": LIST, "same_as_above": LIST},
-    "text": {"deadline": PATTERN, "page_line": PATTERN, "sentence_end": TEXT,
+    "tables": {"task_columns": LIST, "task_endings": LIST, "note_endings": LIST,
+               "number_columns": LIST, "same_as_above": LIST},
+    "text": {"deadline": PATTERN, "page_line": PATTERN, "gloss": PATTERN, "sentence_end": TEXT,
              "quotes": MAPPING},
 }
 # Lists whose words must not overlap: a morpheme has one role.

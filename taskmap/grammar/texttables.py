@@ -1,0 +1,439 @@
+"""Task tables written as text, found once: the shapes tables take when a page or a PDF is
+copied as text.
+
+- a header row whose cells are separated by tabs, `|`, box-drawing rules, runs of spaces
+  or single spaces (`序号 重点工作任务 主要责任单位 协同配合单位`), header cells cut by a space
+  (`牵头 单位`);
+- or one header cell per line (`序号 |` / `重点工作 |` / …), blank lines between or not;
+- rows one per line, or a row spread over several lines (a cell that wraps, a lead cell of
+  two bodies one per line, one cell per line), or all rows flattened onto one line;
+- box-drawing tables (`┌┬┐│├┼┤└┴┘`): a row runs from one rule to the next, each column's
+  pieces joined.
+
+Where the first column numbers the rows (序号), a row starts at the next number; otherwise
+a line is a row. The cells of a row are fitted to the columns in order: a role column
+wants bodies, the number column a number, a deadline column a date, the task column text;
+surplus pieces continue the cell before them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..models import LEAD, RESPONSIBLE, Document, Row, Table
+from ..normalize import view
+from . import lexicon as lx
+from .outline import detect_heading
+from .tables import NUMBER, TASK, column_role
+
+_BOX = "│┃║"
+_BOX_RULE = re.compile(r"^\s*[┌├└┏┣┗╔╠╚+][─━═┬┼┴┳╋┻╦╬╩┐┤┘┓┫┛╗╣╝+\-=\s]*$")
+_PIPE_SPLIT = re.compile(r"\t+|\s*[|" + _BOX + r"]\s*")
+_SPACES = re.compile(r"[ \t]{2,}|[ \t]*\u3000+[ \t]*")
+_SPACE = re.compile(r"[ \t\u3000]+")
+_NUMBER = re.compile(r"^\d{1,3}$")
+_MAX_ROW_LINES = 12  # a row spread over more lines than this is prose, not a row
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A cell, or a piece of one: its text, the line it stands on, whether it opens a line."""
+
+    text: str
+    line: int
+    opens_line: bool
+
+
+@dataclass(frozen=True)
+class _Head:
+    roles: tuple[str, ...]
+    kind: str  # "sep" (tabs, |), "space", "single", "lines" (a cell a line), "box"
+    first: int  # line index of the header's first line
+    last: int  # line index of its last line
+    rest: tuple[str, ...] = ()  # cells after the header on its own line (a flattened table)
+
+
+def text_tables(doc: Document, skip: set[int]) -> list[Table]:
+    """Every task table written as text in `doc`; lines in `skip` (1-based: the file's own
+    tables) are not read."""
+    out, i = [], 0
+    while i < len(doc.lines):
+        head = None if i + 1 in skip else _header(doc, i)
+        if head is None:
+            i += 1
+            continue
+        rows, i = _rows(doc, head)
+        out.append(Table(tuple(rows), origin="text"))
+    return out
+
+
+# ----------------------------------------------------------------------------- headers
+
+def _header(doc: Document, i: int) -> _Head | None:
+    v = doc.views[i]
+    if not lx.LABEL_HEAD.search(v) and not lx.BARE_HEAD.search(v):
+        cell = _cell_line(v)  # a header one cell a line opens with 序号, not a label
+        if cell and len(cell) <= 8 and column_role(cell, viewed=True):
+            return _lines_header(doc, i)
+        return None
+    line = doc.lines[i]
+    if _BOX_RULE.match(v) is None and any(c in v for c in "\t|" + _BOX):
+        kind = "box" if any(c in v for c in _BOX) else "sep"
+        return _head_of(split_sep(line, v), split_sep(v, v), kind, i, i)
+    for kind, cells, vcells in (("space", _split(line, _SPACES), _split(v, _SPACES)),
+                                ("single", *_single_cells(line, v))):
+        head = _head_of(cells, vcells, kind, i, i)
+        if head is not None:
+            return head
+    return _lines_header(doc, i)
+
+
+def _head_of(cells: list[str], vcells: list[str], kind: str, first: int,
+             last: int) -> _Head | None:
+    """A header from its cells (and their views); for a flattened table, the cells after
+    the header."""
+    roles = [column_role(c, viewed=True) for c in vcells]
+    width = len(cells)
+    if kind in ("space", "single"):  # the header ends where its column words end
+        width = next((k for k, r in enumerate(roles) if not r), len(roles))
+        if width < len(roles) and not _NUMBER.match(vcells[width].strip()):
+            return None
+    head = roles[:width]
+    named = [r for r in head if r]
+    if not any(r in (LEAD, RESPONSIBLE) for r in head) or len(head) < 2:
+        return None
+    if kind != "sep" and len(named) < 2:
+        return None
+    if kind == "sep" and len(head) < 3 and len(named) < 2:
+        return None
+    return _Head(tuple(head), kind, first, last, tuple(cells[width:]))
+
+
+def _lines_header(doc: Document, i: int) -> _Head | None:
+    """Header cells one per line (`序号 |` / `重点任务 |` …), blank lines between or not."""
+    roles, k, last = [], i, i
+    while k < len(doc.lines) and len(roles) < 12:
+        cell = _cell_line(doc.views[k])
+        if cell is None:
+            k += 1
+            continue
+        role = column_role(cell, viewed=True)
+        if not role:
+            break
+        roles.append(role)
+        last = k
+        k += 1
+    if len(roles) < 3 or not any(r in (LEAD, RESPONSIBLE) for r in roles):
+        return None
+    return _Head(tuple(roles), "lines", i, last)
+
+
+def _cell_line(v: str) -> str | None:
+    """The cell a line holds in a one-cell-a-line table (its trailing `|` removed); None for
+    a blank line."""
+    s = v.strip()
+    if not s:
+        return None
+    return s[:-1].strip() if s.endswith("|") else s
+
+
+# ----------------------------------------------------------------------------- splitting
+
+def split_sep(line: str, v: str) -> list[str]:
+    """Cells between tabs, `|` or box rules, as in the source; a border `|` at either end
+    is no cell."""
+    out, start = [], 0
+    for m in _PIPE_SPLIT.finditer(v):
+        out.append(line[start:m.start()].strip())
+        start = m.end()
+    out.append(line[start:].strip())
+    stripped = v.strip()
+    if stripped[:1] in "|" + _BOX and out and not out[0]:
+        out = out[1:]
+    if stripped[-1:] in "|" + _BOX and out and not out[-1]:
+        out = out[:-1]
+    return out
+
+
+def _split(line: str, pattern: re.Pattern) -> list[str]:
+    body = line.strip(" \t\u3000")
+    return [c for c in pattern.split(body)] if body else []
+
+
+def _single_cells(line: str, v: str) -> tuple[list[str], list[str]]:
+    """Cells between single spaces, and their views; two pieces that spell one column word
+    (`牵头 单位`) are one cell."""
+    out: list[str] = []
+    vout: list[str] = []
+    for piece, vpiece in zip(_split(line, _SPACE), _split(v, _SPACE), strict=True):
+        if vout and not column_role(vout[-1], True) and column_role(vout[-1] + vpiece, True):
+            out[-1] += piece
+            vout[-1] += vpiece
+        else:
+            out.append(piece)
+            vout.append(vpiece)
+    return out, vout
+
+
+# ----------------------------------------------------------------------------- rows
+
+def _rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
+    header = Row(head.first + 1, _header_cells(doc, head), last=head.last + 1)
+    if head.kind == "box":
+        rows, end = _box_rows(doc, head)
+    elif head.kind == "sep" and not _numbered(head):
+        rows, end = _line_rows(doc, head)
+    else:
+        rows, end = _numbered_rows(doc, head)
+    return [header, *rows], end
+
+
+def _header_cells(doc: Document, head: _Head) -> tuple[str, ...]:
+    if head.kind == "lines":
+        cells = [_cell_line(doc.views[k]) for k in range(head.first, head.last + 1)]
+        return tuple(c for c in cells if c is not None)
+    line, v = doc.lines[head.first], doc.views[head.first]
+    if head.kind in ("sep", "box"):
+        return tuple(split_sep(line, v))[:len(head.roles)]
+    cells = _split(line, _SPACES) if head.kind == "space" else _single_cells(line, v)[0]
+    return tuple(cells[:len(head.roles)])
+
+
+def _numbered(head: _Head) -> bool:
+    return bool(head.roles) and head.roles[0] == NUMBER
+
+
+def _line_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
+    """Rows one per line (tabs or `|`), until a line that is no row."""
+    rows, i = [], head.last + 1
+    while i < len(doc.lines):
+        line, v = doc.lines[i], doc.views[i]
+        if not line.strip() or re.fullmatch(r"[\s|:\-+=]+", v):
+            i += 1
+            continue
+        cells = split_sep(line, v) if any(c in v for c in "\t|") else []
+        if len(cells) < 2 or sum(bool(c) for c in cells) == 1:
+            if not _next_is_row(doc, i + 1):
+                break
+            cells = [line.strip()]  # a section row
+        rows.append(Row(i + 1, tuple(cells)))
+        i += 1
+    return rows, i
+
+
+def _next_is_row(doc: Document, i: int) -> bool:
+    while i < len(doc.lines) and not doc.lines[i].strip():
+        i += 1
+    return i < len(doc.lines) and len(split_sep(doc.lines[i], doc.views[i])) >= 2
+
+
+def _pieces(doc: Document, head: _Head, i: int) -> list[_Piece]:
+    """The pieces a line holds, cut the way the header is."""
+    line, v = doc.lines[i], doc.views[i]
+    if head.kind == "lines":
+        cell = _cell_line(line)
+        return [] if cell is None else [_Piece(cell, i, True)]
+    if head.kind == "sep":  # cells between separators are cells, empty ones too
+        return [_Piece(c, i, k == 0) for k, c in enumerate(split_sep(line, v))]
+    cells = _split(line, _SPACES) if head.kind == "space" else _split(line, _SPACE)
+    return [_Piece(c, i, k == 0) for k, c in enumerate(cells) if c]
+
+
+def _numbered_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
+    """Rows that start at their number; a row's pieces over one or several lines."""
+    rows: list[Row] = []
+    current: list[_Piece] = []
+    expected: int | None = None
+    flat = [_Piece(c, head.first, False) for c in head.rest if c]
+    if flat:  # a table flattened onto its header's line
+        for group in _split_numbered(flat):
+            rows.append(_fit(head, group, doc))
+    i = head.last + 1
+    while i < len(doc.lines):
+        v = doc.views[i].strip()
+        if not v or lx.PAGE_LINE.match(v):
+            i += 1
+            continue
+        pieces = _pieces(doc, head, i)
+        first = pieces[0].text if pieces else ""
+        starts = _NUMBER.match(view(first).strip()) and _next_number(expected, int(first))
+        if starts:
+            if current:
+                rows.append(_fit(head, current, doc))
+            current, expected = pieces, int(first)
+        elif _section(doc, head, i):
+            if current:
+                rows.append(_fit(head, current, doc))
+            current = []
+            rows.append(Row(i + 1, (doc.lines[i].strip(),)))  # a section row
+        elif current and _continues(current, pieces, head, v):
+            current = current + pieces
+        elif not current and not rows:
+            i += 1  # between the header and the first row
+            continue
+        else:
+            break
+        i += 1
+    if current:
+        rows.append(_fit(head, current, doc))
+    return rows, i
+
+
+def _section(doc: Document, head: _Head, i: int) -> bool:
+    """A heading line (一、… / (一)…) inside the table: a row follows it."""
+    v = doc.views[i].strip()
+    found = detect_heading(v, i + 1, v)
+    if found is None or found.heading.level > 2:
+        return False
+    k = i + 1
+    while k < len(doc.lines) and not doc.views[k].strip():
+        k += 1
+    if k >= len(doc.lines):
+        return False
+    pieces = _pieces(doc, head, k)
+    return bool(pieces) and bool(_NUMBER.match(view(pieces[0].text).strip()))
+
+
+def _next_number(expected: int | None, n: int) -> bool:
+    return expected is None or n in (expected + 1, 1)
+
+
+def _continues(current: list[_Piece], pieces: list[_Piece], head: _Head, v: str) -> bool:
+    """Does a line carry on the row being read: its next cells while the row has fewer
+    cells than columns, or a list of bodies that a wrap cut? A heading or a labelled or
+    bracketed block is no part of a row."""
+    if len({p.line for p in current}) >= _MAX_ROW_LINES or not pieces:
+        return False
+    if detect_heading(v, 0, v) or lx.opening_label(v) or lx.STRONG_MARKER.search(v):
+        return False
+    if len(current) < len(head.roles):
+        return True
+    bodies = all(lx.looks_like_agency(x) for p in pieces
+                 for x in re.split(r"[、,;，；。]+", view(p.text)) if x)
+    return bodies and len(current) + len(pieces) <= len(head.roles) + 3
+
+
+def _split_numbered(pieces: list[_Piece]) -> list[list[_Piece]]:
+    """Rows flattened onto one line: a row starts at each number in turn."""
+    groups: list[list[_Piece]] = []
+    expected = None
+    for p in pieces:
+        if _NUMBER.match(view(p.text)) and _next_number(expected, int(p.text)):
+            groups.append([p])
+            expected = int(p.text)
+        elif groups:
+            groups[-1].append(p)
+    return groups
+
+
+# ----------------------------------------------------------------------------- fitting
+
+def _fit(head: _Head, pieces: list[_Piece], doc: Document) -> Row:
+    """The cells of a row: its pieces fitted to the columns in order, the best way."""
+    columns = head.roles
+    n, m = len(pieces), len(columns)
+    if n == m and len({p.line for p in pieces}) == 1:  # one line, a cell a column
+        return Row(pieces[0].line + 1, tuple(p.text for p in pieces))
+    # best[t][c]: best score with the first t pieces in the first c columns
+    neg = float("-inf")
+    best = [[neg] * (m + 1) for _ in range(n + 1)]
+    back: list[list[int]] = [[0] * (m + 1) for _ in range(n + 1)]
+    best[0][0] = 0.0
+    for c in range(1, m + 1):
+        for t in range(0, n + 1):
+            for s in range(0, t + 1):  # pieces s..t-1 go to column c-1
+                if best[s][c - 1] == neg:
+                    continue
+                score = best[s][c - 1] + _score(columns[c - 1], pieces[s:t]) - (
+                    0.01 * c * max(0, t - s - 1))  # merging into an earlier cell is likelier
+                if score > best[t][c]:
+                    best[t][c], back[t][c] = score, s
+    cells, t = [], n
+    for c in range(m, 0, -1):
+        s = back[t][c]
+        cells.append(_join(columns[c - 1], pieces[s:t]))
+        t = s
+    cells.reverse()
+    line = pieces[0].line
+    lines = sorted({p.line for p in pieces})
+    text = ("\n".join(doc.lines[k] for k in range(lines[0], lines[-1] + 1))
+            if len(lines) > 1 or pieces[0].line != head.first
+            else "  ".join(p.text for p in pieces))
+    return Row(line + 1, tuple(cells), text=text, last=lines[-1] + 1)
+
+
+def _score(role: str, pieces: list[_Piece]) -> float:
+    if not pieces:
+        return -0.5  # an empty cell: possible, not preferred
+    if len(pieces) == 1 and not pieces[0].text:
+        return 0.0  # a cell the text marks as empty (` |`)
+    text = _join(role, pieces)
+    v = view(text)
+    merged = -0.3 * (len(pieces) - 1)  # surplus pieces continue the cell before them:
+    if role == NUMBER:
+        return (3.0 if _NUMBER.match(v.strip()) else -3.0) + merged
+    if role in (LEAD, RESPONSIBLE):
+        items = [x for x in re.split(r"[、,;，；。\s]+", v) if x]
+        good = items and all(lx.looks_like_agency(x) or lx.is_placeholder(x) for x in items)
+        return (2.0 if good else -2.0) + merged
+    if role == lx.DEADLINE_ROLE:
+        return (1.5 if lx.DEADLINE.search(v) else -0.5) + merged
+    if role == TASK:
+        return (1.0 if len(v) > 4 and not lx.looks_like_agency(v) else 0.2) + merged
+    return 0.3 + merged
+
+
+def _join(role: str, pieces: list[_Piece]) -> str:
+    """A cell from its pieces: a piece that opens a line after a whole body name is the next
+    body of a list (区财政局 / 区税务局); a name cut by a wrap is joined whole."""
+    out = ""
+    for p in pieces:
+        if not out:
+            out = p.text
+        elif p.opens_line and role in (LEAD, RESPONSIBLE):
+            joint = "" if not lx.looks_like_agency(view(out.split("、")[-1])) else "、"
+            out = out + ("" if out.endswith(("、", ",", "，")) else joint) + p.text
+        elif p.opens_line:
+            out += p.text
+        else:
+            out += " " + p.text
+    return out
+
+
+# ----------------------------------------------------------------------------- box tables
+
+def _box_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
+    """Rows between box rules; each column's pieces over the row's lines joined."""
+    rows, group, i = [], [], head.last + 1
+    while i < len(doc.lines):
+        v = doc.views[i]
+        if _BOX_RULE.match(v):
+            if group:
+                rows.append(_box_row(doc, head, group))
+            group = []
+            if v.strip()[:1] in "└┗╚":
+                i += 1
+                break
+        elif any(c in v for c in _BOX):
+            group.append(i)
+        else:
+            break
+        i += 1
+    if group:
+        rows.append(_box_row(doc, head, group))
+    return rows, i
+
+
+def _box_row(doc: Document, head: _Head, group: list[int]) -> Row:
+    per_line = [split_sep(doc.lines[k], doc.views[k]) for k in group]
+    if all(len(cells) <= 1 for cells in per_line):  # a section row across the table
+        return Row(group[0] + 1, (" ".join(c for cells in per_line for c in cells).strip(),))
+    width = len(head.roles)
+    cells = []
+    for col in range(width):
+        pieces = [_Piece(cells_[col], k, True) for cells_, k in zip(per_line, group, strict=True)
+                  if col < len(cells_) and cells_[col]]
+        cells.append(_join(head.roles[col], pieces))
+    text = "\n".join(doc.lines[k] for k in group)
+    return Row(group[0] + 1, tuple(cells), text=text, last=group[-1] + 1)
