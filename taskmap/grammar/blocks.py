@@ -44,6 +44,7 @@ class Rule:
     start: int
     first_lead: bool = False
     statement: tuple[str, ...] = ()
+    respectively: bool = False  # 分别负责 makes each body named lead
 
 
 @dataclass(frozen=True)
@@ -148,8 +149,9 @@ def _brackets(doc: Document, i: int, blocks, rules, warnings,
         if _is_block(content, v, s, e):
             blocks.append(Block(number, s, e, line[s:e], content, "bracket"))
             _warn_problems(content, number, line[s:e], warnings)
-        elif content.declares_first_lead or content.statement:
-            rules.append(Rule(number, s, content.declares_first_lead, content.statement))
+        elif content.declares_first_lead or content.statement or content.declares_respectively:
+            rules.append(Rule(number, s, content.declares_first_lead, content.statement,
+                              content.declares_respectively))
         elif content.strong:
             warnings.append(ParseWarning(number, line[s:e], _why_not(content)))
     if unclosed is not None and unclosed < end:
@@ -261,12 +263,16 @@ def _warn_problems(c: Content, number: int, text: str, warnings) -> None:
 
 
 def _prose_rules(line: str, v: str, inside: list[bool], number: int, rules) -> None:
-    """First-listed declarations and standing statements written as prose."""
-    if "第一" in v or "首位" in v or "最前" in v:
+    """First-listed declarations, the 分别负责 convention and standing statements written
+    as prose."""
+    if any(h in v for h in lx.FIRST_LISTED_HINTS):
         for m in lx.FIRST_LISTED_LEADS.finditer(v):
             if not inside[m.start()]:
                 rules.append(Rule(number, m.start(), first_lead=True))
-    if "不再" not in v:
+    for m in lx.RESPECTIVELY.finditer(v):
+        if not inside[m.start()]:
+            rules.append(Rule(number, m.start(), respectively=True))
+    if lx.NOT_LISTED_HINT not in v:
         return
     for m in lx.STANDING.finditer(v):
         if not inside[m.start()]:

@@ -28,6 +28,7 @@ class Mention:
 
     role: str | None
     surface: str
+    respectively: bool = False  # named in a 分别负责 list (each leads, where the plan says so)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Content:
     deadline: str | None = None
     statement: tuple[str, ...] = ()
     declares_first_lead: bool = False
+    declares_respectively: bool = False  # 分别负责为有关单位按职责分别牵头
     has_role_words: bool = False
     strong: bool = False
     problems: tuple[str, ...] = ()
@@ -90,16 +92,21 @@ def parse_content(src: str, v: str | None = None) -> Content:
     t = SourceText(src, v)
     work = list(t.v)
     statement: tuple[str, ...] = ()
-    m = lx.STANDING.search(t.v) if "不再" in t.v else None
+    m = lx.STANDING.search(t.v) if lx.NOT_LISTED_HINT in t.v else None
     if m:
         who = next(g for g in lx.STANDING_WHO if m.group(g) is not None)
         statement = tuple(s for s, v in split_items(t, *_strip_by(t, *m.span(who)))
                           if lx.looks_like_agency(v))
-        work[m.start():m.end()] = ";" * (m.end() - m.start())
+        _mask(t.v, work, m.start(), m.end())
     declares = False
-    for m in lx.FIRST_LISTED_LEADS.finditer(t.v) if "第一" in t.v or "首位" in t.v else ():
+    hints = any(h in t.v for h in lx.FIRST_LISTED_HINTS)
+    for m in lx.FIRST_LISTED_LEADS.finditer(t.v) if hints else ():
         declares = True
-        work[m.start():m.end()] = ";" * (m.end() - m.start())
+        _mask(t.v, work, m.start(), m.end())
+    respectively = False
+    for m in lx.RESPECTIVELY.finditer(t.v):
+        respectively = True
+        _mask(t.v, work, m.start(), m.end())
     masked = "".join(work)
     state = _ClauseState()
     for s, e in _clauses(masked):
@@ -110,9 +117,34 @@ def parse_content(src: str, v: str | None = None) -> Content:
             state.read(t, s, e)
     return Content(mentions=tuple(state.finish()), deadline=state.deadline,
                    statement=statement, declares_first_lead=declares,
+                   declares_respectively=respectively,
                    has_role_words=state.role_words or declares or bool(statement),
                    strong=bool(lx.STRONG_MARKER.search(t.v)) or declares or bool(statement),
                    problems=tuple(state.problems), prose=state.prose)
+
+
+def _mask(v: str, work: list[str], s: int, e: int) -> None:
+    """Blank out a rule's wording (first-listed, standing statement) so that no clause
+    reads it as names; where it stands in a bracket of its own inside the block
+    (`市卫生健康委(除标注…外,列第一位为牵头单位,下同)`), the whole bracket goes."""
+    depth, opener = 0, None
+    for i in range(s - 1, -1, -1):
+        if v[i] in CLOSE:
+            depth += 1
+        elif v[i] in OPEN:
+            if depth == 0:
+                opener = i
+                break
+            depth -= 1
+    if opener is not None:
+        depth = 0
+        for i in range(opener, len(v)):
+            depth += v[i] in OPEN
+            depth -= v[i] in CLOSE
+            if depth == 0:
+                s, e = opener, i + 1
+                break
+    work[s:e] = ";" * (e - s)
 
 
 def _clauses(v: str) -> list[tuple[int, int]]:
@@ -157,7 +189,7 @@ class _ClauseState:
             self.mentions[i] = Mention(LEAD, self.mentions[i].surface)
         return self.mentions
 
-    def add(self, role, items):
+    def add(self, role, items, respectively: bool = False):
         for surface, v in items:
             if lx.is_placeholder(v):
                 continue
@@ -168,7 +200,7 @@ class _ClauseState:
             else:
                 if role == RESPONSIBLE and self.under_plain_label:
                     self.plain_responsible.append(len(self.mentions))
-                self.mentions.append(Mention(role, surface))
+                self.mentions.append(Mention(role, surface, respectively))
 
     def read(self, t: SourceText, s: int, e: int) -> None:
         v = t.v
@@ -246,12 +278,12 @@ class _ClauseState:
         role = lx.VERB_ROLE[verb.group()]
         word = verb.group()
         generic_only = all(v.strip() in lx.GENERIC for _, v in items)
-        if items and not generic_only and all(lx.looks_like_agency(v) for _, v in items):
+        if items and not generic_only and _bodies(items):
             self.role_words = True
             if word in lx.IN_CHARGE_VERBS:
                 self.in_charge.extend(range(len(self.mentions), len(self.mentions) + len(items)))
             self.assisted |= word in lx.ASSISTING_VERBS
-            self.add(role, items)
+            self.add(role, items, respectively=lx.RESPECTIVELY_VERB in t.v[s:e])
             self.current = RESPONSIBLE
         elif role == LEAD or lx.STRONG_MARKER.search(t.v, s, e):
             self.problems.append(f"'{t.src[s:e]}': no agency before {verb.group()}")
@@ -269,9 +301,13 @@ class _ClauseState:
 
     def _add_list(self, role, items):
         """A list after a label or continuing one: a name may carry its own verb
-        (`X牵头`, `Y配合`) or trailing words (`市水利局加强指导`), which are cut off."""
+        (`X牵头`, `Y配合`) or trailing words (`市水利局加强指导`), which are cut off. A lead
+        verb closing the list covers the names before it that carry none
+        (`X、Y分别牵头`: both lead)."""
+        last = lx.TRAILING_VERB.search(items[-1][1]) if items else None
+        closing = last and last.start() >= 2 and lx.VERB_ROLE[last.group("verb")] == LEAD
         for src, v in items:
-            own = role
+            own = LEAD if closing else role
             verb = lx.TRAILING_VERB.search(v)
             if verb and verb.start() >= 2:
                 if lx.VERB_ROLE[verb.group("verb")] == LEAD:
@@ -289,6 +325,18 @@ class _ClauseState:
         s, e = t.cut(s, e)
         if s < e and self.deadline is None:
             self.deadline = t.src[s:e]
+
+
+def _bodies(items: list[tuple[str, str]]) -> bool:
+    """Is every item a body? Places before a body that shares its ending count too:
+    `哈尔滨、黑河、绥芬河市政府` names three city governments."""
+    if all(lx.looks_like_agency(v) for _, v in items):
+        return True
+    k = max((i for i, (_, v) in enumerate(items) if not lx.looks_like_agency(v)), default=-1)
+    rest = items[k + 1:]
+    shared = rest and lx.COLLECTIVE_NOUN_END.search(rest[0][1])
+    return bool(shared) and all(
+        lx.looks_like_agency(v) or lx.PLACE_STUB.fullmatch(v.strip()) for _, v in items)
 
 
 def _agency_part(src: str, v: str) -> tuple[str, str] | None:
@@ -377,16 +425,19 @@ def _depth(v: str, s: int, i: int) -> int:
 
 
 def _merge_level_stubs(t: SourceText, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A collective that lists levels is one item: `各市、县〔市、区〕人民政府`, `各有关区、县级市`,
+    `相关市、县政府`. It opens with 各/有关/相关 and levels, takes further levels, and ends
+    with levels and the organ they share; any other item is not part of it (各街道、区直各部门)."""
     out: list[tuple[int, int]] = []
     open_stub = False
     for a, b in spans:
-        if open_stub:
-            out[-1] = (out[-1][0], b)
-        else:
-            out.append((a, b))
         piece = t.v[a:b].strip()
-        starts = piece.startswith("各") or open_stub
-        open_stub = starts and lx.is_level_stub(piece)
+        if open_stub and (lx.is_level_stub(piece) or lx.LEVELS_THEN_NOUN.match(piece)):
+            out[-1] = (out[-1][0], b)
+            open_stub = lx.is_level_stub(piece)
+            continue
+        out.append((a, b))
+        open_stub = bool(lx.STUB_OPENER.match(piece)) and lx.is_level_stub(piece)
     return out
 
 

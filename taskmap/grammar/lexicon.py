@@ -190,6 +190,8 @@ _R = W.rules
 FIRST_LISTED_LEADS = re.compile(W.pattern("rules", "first_listed"))
 FIRST_LISTED_HINTS = tuple(_R["first_listed_hints"])
 NOT_LISTED_HINT = _R["not_listed_hint"]
+RESPECTIVELY = re.compile(W.pattern("rules", "respectively"))
+RESPECTIVELY_VERB = _R["respectively_verb"]
 STANDING_WHO = tuple("who" if k == 0 else f"who{k + 1}" for k in range(len(_R["standing"])))
 # Standing statements; each wording names its bodies in its own group of STANDING_WHO.
 STANDING = re.compile("|".join(
@@ -220,7 +222,16 @@ PLACEHOLDERS = tuple(_N["placeholders"])
 GENERIC = tuple(_N["generic"])
 _COLLECTIVE = re.compile(rf"^各\S{{0,8}}(?:{_alt(_N['collective_levels'])})$")
 _TRAILING_GROUP = re.compile(rf"{OPEN_CLASS}[^{re.escape(OPEN + CLOSE)}]*{CLOSE_CLASS}$")
-_ONLY_LEVELS = re.compile(rf"^各?(?:(?:{_alt(LEVEL_WORDS)})[、,]?)+$")
+_STUB_OPENER = _alt(_N["collective_openers"])
+_ONLY_LEVELS = re.compile(rf"^(?:{_STUB_OPENER})?(?:(?:{_alt(LEVEL_WORDS)})[、,]?)+$")
+# The last item of a list of levels: levels, then the organ they share (县〔市、区〕人民政府).
+LEVELS_THEN_NOUN = re.compile(
+    rf"^(?:(?:{_alt(LEVEL_WORDS)})|{OPEN_CLASS}[^{re.escape(OPEN + CLOSE)}]*{CLOSE_CLASS})+"
+    rf"(?:{_alt(_N['collective_nouns'])})(?:{OPEN_CLASS}.*{CLOSE_CLASS})?$")
+STUB_OPENER = re.compile(rf"^(?:{_STUB_OPENER})")
+# A body ending in the organ a list of places shares (绥芬河市政府), and a bare place name.
+COLLECTIVE_NOUN_END = re.compile(rf"(?:{_alt(LEVEL_WORDS)})(?:{_alt(_N['collective_nouns'])})$")
+PLACE_STUB = re.compile(r"[\u4e00-\u9fff]{2,4}")
 # Words that come before a body's name in a sentence: 积极争取财政部、海关总署支持.
 LEADING_WORDS = re.compile(W.pattern("names", "leading_words"))
 # Words that follow a body's name in a sentence, never end one: cut them off a list item.

@@ -9,6 +9,7 @@ from ..models import LEAD, RESPONSIBLE, Assignment, Document, ParseWarning, Task
 from ..normalize import body_key, view
 from . import lexicon as lx
 from .blocks import Block, Found, Rule
+from .clauses import Mention
 from .outline import Outline, detect_heading
 
 _SENTENCE = re.compile(r"[。;!?]")
@@ -29,7 +30,8 @@ def build_tasks(doc: Document, outline: Outline,
     Each assignment's `agency` is its surface until `resolve.resolve_plan` fills it."""
     events = sorted([(b.line, b.start, 1, b) for b in found.blocks]
                     + [(r.line, r.start, 0, r) for r in found.rules], key=lambda x: x[:3])
-    rule_from = _first_lead_start(events)
+    rule_from = _rule_start(events, "first_lead", "declares_first_lead")
+    respectively_from = _rule_start(events, "respectively", "declares_respectively")
     ends_by_line: dict[int, list[int]] = {}
     for b in found.blocks:
         ends_by_line.setdefault(b.line, []).append(b.end)
@@ -43,7 +45,8 @@ def build_tasks(doc: Document, outline: Outline,
             continue
         block: Block = item
         first_lead = rule_from is not None and (line, start) >= rule_from
-        assignments = _roles(block, first_lead)
+        each_leads = respectively_from is not None and (line, start) >= respectively_from
+        assignments = _roles(block, first_lead, each_leads)
         named = {body_key(a.raw) for a in assignments}
         if block.content.statement:
             extra = [s for s in block.content.statement if body_key(s) not in named]
@@ -62,13 +65,14 @@ def build_tasks(doc: Document, outline: Outline,
     return tuple(tasks), tuple(warnings), rule_from is not None
 
 
-def _first_lead_start(events) -> tuple[int, int] | None:
-    """Where the first-listed rule starts: its first declaration, or the plan's start when
-    no block follows the declaration (a footnote at the end of the plan)."""
+def _rule_start(events, rule_field: str, content_field: str) -> tuple[int, int] | None:
+    """Where a plan rule (first-listed leads; 分别负责 makes each lead) starts: its first
+    declaration, in a block or in prose, or the plan's start when no block follows the
+    declaration (a footnote at the end of the plan)."""
     declared = None
     for line, start, _, item in events:
-        if (isinstance(item, Rule) and item.first_lead) or (
-                isinstance(item, Block) and item.content.declares_first_lead):
+        if (isinstance(item, Rule) and getattr(item, rule_field)) or (
+                isinstance(item, Block) and getattr(item.content, content_field)):
             declared = (line, start)
             break
     if declared is None:
@@ -83,10 +87,13 @@ def _chapter_line(outline: Outline, line: int) -> int | None:
     return chapter.line if chapter else None
 
 
-def _roles(block: Block, first_lead: bool) -> list[Assignment]:
+def _roles(block: Block, first_lead: bool, each_leads: bool = False) -> list[Assignment]:
     """Each surface once, in order; a lead also listed among the responsible bodies is
-    recorded once, as lead."""
+    recorded once, as lead. Where the plan defines 分别负责 as each leading, the bodies of
+    a 分别负责 list lead."""
     mentions = block.content.mentions
+    if each_leads:
+        mentions = tuple(Mention(LEAD, m.surface) if m.respectively else m for m in mentions)
     has_lead = any(m.role == LEAD for m in mentions)
     leads = {m.surface for m in mentions if m.role == LEAD}
     out, seen = [], set()
