@@ -1,7 +1,8 @@
-"""Golden cases per stage, as data: tests/cases/blocks.json and tests/cases/outline.json.
+"""Golden cases per stage, as data: tests/cases/blocks.json, genre.json and outline.json.
 
 Each case is a small invented plan snippet with the blocks, outline positions and warning
-lines a correct extraction gives (see ../shared/gold/GUIDELINE.md).
+lines a correct extraction gives (see ../shared/gold/GUIDELINE.md). genre.json holds one
+case per rule of the genre learned from published plans (invented text, never theirs).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ def _load(name):
     return json.loads((CASES / name).read_text(encoding="utf-8"))
 
 
-BLOCK_CASES = _load("blocks.json")
+BLOCK_CASES = _load("blocks.json") + _load("genre.json")
 OUTLINE_CASES = _load("outline.json")
 
 

@@ -67,6 +67,9 @@ def find_blocks(doc: Document) -> Found:
             i += 1
             continue
         v = doc.views[i].strip()
+        if lx.PAGE_CHROME.search(v):  # a website's footer or toolbar: 主办:… 承办:…
+            i += 1
+            continue
         if lx.opening_label(v) and i not in consumed:
             after = _labelled_lines(doc, i, blocks, warnings)
             if after is not None:
@@ -143,7 +146,7 @@ def _brackets(doc: Document, i: int, blocks, rules, warnings,
     if inline < label_end:
         end = inline
     for s, e in spans:
-        if e > end:
+        if e > end or lx.NOT_BLOCK.match(v, s + 1):  # (此件公开发布), (以下简称…)
             continue
         content = parse_content(line[s + 1:e - 1], v[s + 1:e - 1])
         if _is_block(content, v, s, e):
@@ -222,7 +225,7 @@ def _markers(line, v, spans, number, blocks, warnings) -> int:
 def _inline_labels(line, v, inside, end, number, blocks, warnings) -> int:
     """`…。责任单位:A、B。` closing a paragraph, outside any bracket."""
     for m in lx.LABEL.finditer(v, 0, end):
-        if not m.group("colon") or inside[m.start()]:
+        if m.group("colon") != ":" or inside[m.start()]:
             continue
         before = v[:m.start()].rstrip()
         if before and before[-1] not in lx.SENTENCE_END:
@@ -243,9 +246,10 @@ def _is_block(c: Content, v: str, s: int, e: int) -> bool:
         return True
     if c.statement and not c.mentions:
         return False
-    if not c.mentions or c.prose or c.has_role_words:
+    if not c.mentions or c.prose or c.labels_or_verbs:
         return False
-    # A bare list of bodies closes a sentence: `…。(工信部、公安部)` at the end of a task.
+    # A bare list of bodies closes a sentence: `…。(工信部、公安部)` at the end of a task,
+    # with or without a rule stated after it (`(X、Y。列第一位者为牵头部门,下同)`).
     before = v[:s].rstrip()
     after = v[e:].strip()
     return (not before or before[-1] in lx.SENTENCE_END) and (not after or after[0] in "。;")

@@ -41,6 +41,7 @@ class Content:
     declares_first_lead: bool = False
     declares_respectively: bool = False  # 分别负责为有关单位按职责分别牵头
     has_role_words: bool = False
+    labels_or_verbs: bool = False  # role words that assign (a rule's wording aside)
     strong: bool = False
     problems: tuple[str, ...] = ()
     prose: bool = False  # an unlabelled clause that is not a list of agencies
@@ -117,7 +118,7 @@ def parse_content(src: str, v: str | None = None) -> Content:
             state.read(t, s, e)
     return Content(mentions=tuple(state.finish()), deadline=state.deadline,
                    statement=statement, declares_first_lead=declares,
-                   declares_respectively=respectively,
+                   declares_respectively=respectively, labels_or_verbs=state.role_words,
                    has_role_words=state.role_words or declares or bool(statement),
                    strong=bool(lx.STRONG_MARKER.search(t.v)) or declares or bool(statement),
                    problems=tuple(state.problems), prose=state.prose)
@@ -238,7 +239,8 @@ class _ClauseState:
         items = split_items(t, label.end, e)
         placeholders = [src for src, v in items if lx.is_placeholder(v)]
         items = [(src, v) for src, v in items if not lx.is_placeholder(v)]
-        if not items:
+        said_none = placeholders and all(x.strip() in lx.NONE_MARKS for x in placeholders)
+        if not items and not said_none:  # a dash or 无 says "none" on purpose
             what = f"'{placeholders[0]}'" if placeholders else "nothing"
             self.problems.append(f"{t.src[label.start:label.start + len(label.text)]}: "
                                  f"names no agency ({what})")
@@ -265,7 +267,9 @@ class _ClauseState:
         verb = lx.VERB.search(t.v, k + 2, e)
         rest = split_items(t, k + 2, verb.start() if verb else e)
         self.role_words = True
-        if not lead or not all(lx.looks_like_agency(v) for _, v in lead):
+        if not lead and any(m.role == LEAD for m in self.mentions):  # 由X牵头,会同Y负责落实
+            lead = []
+        elif not lead or not all(lx.looks_like_agency(v) for _, v in lead):
             self.problems.append("会同 without an agency before it")
             return
         self.add(LEAD, lead)
@@ -291,8 +295,9 @@ class _ClauseState:
             self.prose = True
 
     def _continuation(self, t, s, e):
-        items = split_items(t, s, e)
-        if self.current not in (None, LEAD, RESPONSIBLE):  # under a person or note label
+        items = [(src, v) for src, v in split_items(t, s, e)  # 下同; label words listed
+                 if not lx.is_placeholder(v) and lx.label_role(v.strip()) is None]
+        if not items or self.current not in (None, LEAD, RESPONSIBLE):  # 下同; a person
             return
         if self.current is None and not all(lx.looks_like_agency(v) for _, v in items):
             self.prose = True
@@ -401,17 +406,38 @@ def split_items(t: SourceText, s: int, e: int) -> list[tuple[str, str]]:
 
 
 def _split_conjunctions(t: SourceText, s: int, e: int) -> list[tuple[int, int]]:
-    """Split at 和/及/与 or white space where both sides are bodies (市财政局和市税务局)."""
+    """Split at 和/及/以及/与 or white space where both sides are bodies (市财政局和市税务局,
+    市级各有关部门以及各区人民政府), not before the organ a collective's levels share
+    (各县(市、区)党委和人民政府); and between two names run together, where a body's
+    ending meets a level word (区发改局区财政局)."""
     pieces = [(m.start(), m.end()) for m in re.finditer(r"\S+", t.v[s:e])]
     if len(pieces) > 2 and _depth(t.v, s, e) == 0 and all(
             lx.looks_like_agency(t.v[s + a:s + b]) for a, b in pieces):
         return [(s + a, s + b) for a, b in pieces]  # 县发改局 县财政局 县自然资源局 …
-    for i in range(s + 2, e - 2):
-        if (t.v[i] in CONJUNCTIONS or t.v[i] == " ") and _depth(t.v, s, i) == 0:
-            left, right = t.v[s:i].strip(), t.v[i + 1:e].strip()
-            if lx.looks_like_agency(left) and lx.looks_like_agency(right):
-                return [(s, i), *_split_conjunctions(t, i + 1, e)]
-    return [(s, e)]
+    for i in range(s + 2, e - 1):
+        joiner = next((j for j in lx.JOINERS if t.v.startswith(j, i)), None)
+        width = len(joiner) if joiner else (1 if t.v[i] == " " else 0)
+        if not width or _depth(t.v, s, i) != 0:
+            continue
+        left, right = t.v[s:i].strip(), t.v[i + width:e].strip()
+        if (lx.looks_like_agency(left) and lx.looks_like_agency(right)
+                and right not in lx.COLLECTIVE_NOUNS):
+            return [(s, i), *_split_conjunctions(t, i + width, e)]
+    run = _run_together(t.v, s, e)
+    return [(s, run), *_split_conjunctions(t, run, e)] if run else [(s, e)]
+
+
+def _run_together(v: str, s: int, e: int) -> int | None:
+    """Where two names written without a separator meet: a whole body of three or more
+    characters, then a level word opening another (区发改局|区财政局)."""
+    for i in range(s + 3, e - 2):
+        left = v[s:i]
+        if (v[i] in lx.LEVEL_STARTS and _depth(v, s, i) == 0 and lx.looks_like_agency(left)
+                and lx.looks_like_agency(v[i:e]) and not lx.looks_like_agency(v[s:i - 1])
+                and len(v[i:e]) >= 3 and not lx.STUB_OPENER.match(left)
+                and not left.endswith(lx.LEVEL_WORDS)):
+            return i
+    return None
 
 
 def _depth(v: str, s: int, i: int) -> int:

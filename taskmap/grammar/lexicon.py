@@ -39,7 +39,7 @@ _PERSON_SHAPE = rf"(?:{_alt(_L['person_morphemes'])}){{0,3}}(?:{_alt(_L['person_
 _DEADLINE_SHAPE = (rf"(?:{_alt(_L['deadline_morphemes'])}){{0,2}}"
                    rf"(?:{_alt(_L['deadline_heads'])})")
 _OTHER = _alt(_L["other"])
-_ANY_LABEL = rf"{_ROLE_SHAPE}|{_PERSON_SHAPE}|{_DEADLINE_SHAPE}|{_OTHER}"
+_ANY_LABEL = rf"{_ROLE_SHAPE}|{_PERSON_SHAPE}|{_DEADLINE_SHAPE}|{_OTHER}|{_alt(_L['bare'])}"
 # A head of a role label anywhere in a text: a cheap test before a line is read as a header.
 LABEL_HEAD = re.compile(_alt(_L["heads"]))
 BARE_HEAD = re.compile(_alt(_L["bare"]))
@@ -62,7 +62,7 @@ _ROLE_LABEL = re.compile(rf"(?:{_ROLE_SHAPE})$")
 _BARE = set(_L["bare"])
 
 
-_NAME_START = re.compile(rf"^(?:各|有关|相关|其他|{_alt(W.names['levels'])})")
+_NAME_START = re.compile(rf"^(?:各|有关|相关|其他|省|国家|中央|{_alt(W.names['levels'])})")
 _LABEL_PHRASE = re.compile(rf"[\u4e00-\u9fff]{{0,7}}(?:{_alt(_L['heads'])})")
 
 
@@ -135,6 +135,8 @@ def clause_label(v: str, pos: int = 0, end: int | None = None,
     `colon_needed`, a listed label that makes up the whole of v[pos:end] counts too."""
     end = len(v) if end is None else end
     m = LABEL.match(v, pos, end)
+    if m and m.group("label") in _BARE and m.group("colon") != ":":
+        m = None  # a bare 牵头 is a verb unless a colon makes it a label (主办:X)
     if m and (m.group("colon") or m.end() > m.end("label") or (
             not colon_needed and m.end() >= end)):
         return Label(m.start(), m.end(), m.group("label"), label_role(m.group("label")))
@@ -162,10 +164,13 @@ def is_helper_label(label: str) -> bool:
 
 # Where a heading's title ends: a full stop, a colon, or a block opening in a bracket.
 _OPENING_WORDS = _L["lead_morphemes"] + _L["helper_morphemes"] + _L["responsible_morphemes"][:1]
-TITLE_END = re.compile(rf"[。:;!?\t]|{OPEN_CLASS}(?:{_alt(_OPENING_WORDS)})")
+TITLE_END = re.compile(rf"[。:;!?\t|│┃║]|{OPEN_CLASS}(?:{_alt(_OPENING_WORDS)})")
 # A line that opens a labelled line of an assignment (for readers rebuilding paragraphs).
 LABEL_LINE = re.compile(rf"^\s*(?:{_ROLE_SHAPE}|{_DEADLINE_SHAPE})\s*:")
 NEXT_BRACKET = re.compile(OPEN_CLASS)
+# A bracket without brackets inside; and what edges a table's cell in text (│, |, space).
+BRACKETED = re.compile(rf"{OPEN_CLASS}[^{re.escape(OPEN + CLOSE)}]*{CLOSE_CLASS}")
+CELL_EDGE = " \t|│┃║"
 
 # ----------------------------------------------------------------------------- verbs
 _V = W.verbs
@@ -219,7 +224,10 @@ OFFICE_KINDS = tuple(sorted(_N["office_kinds"], key=len, reverse=True))
 JOINERS = tuple(sorted(_N["joiners"], key=len, reverse=True))
 TAILS = tuple(sorted(_N["tails"], key=len, reverse=True))
 PLACEHOLDERS = tuple(_N["placeholders"])
+NONE_MARKS = frozenset(_N["none_marks"])
 GENERIC = tuple(_N["generic"])
+NOT_BLOCK = re.compile(W.pattern("names", "not_blocks"))
+PAGE_CHROME = re.compile(W.pattern("names", "page_chrome"))
 _COLLECTIVE = re.compile(rf"^各\S{{0,8}}(?:{_alt(_N['collective_levels'])})$")
 _TRAILING_GROUP = re.compile(rf"{OPEN_CLASS}[^{re.escape(OPEN + CLOSE)}]*{CLOSE_CLASS}$")
 _STUB_OPENER = _alt(_N["collective_openers"])
@@ -232,6 +240,9 @@ STUB_OPENER = re.compile(rf"^(?:{_STUB_OPENER})")
 # A body ending in the organ a list of places shares (绥芬河市政府), and a bare place name.
 COLLECTIVE_NOUN_END = re.compile(rf"(?:{_alt(LEVEL_WORDS)})(?:{_alt(_N['collective_nouns'])})$")
 PLACE_STUB = re.compile(r"[\u4e00-\u9fff]{2,4}")
+COLLECTIVE_NOUNS = tuple(_N["collective_nouns"])
+# The first characters of a level word (省, 市, 县, 区 …) opening a name.
+LEVEL_STARTS = frozenset(w[0] for w in ("省", "市", "县", "区", "州", "盟", "旗"))
 # Words that come before a body's name in a sentence: 积极争取财政部、海关总署支持.
 LEADING_WORDS = re.compile(W.pattern("names", "leading_words"))
 # Words that follow a body's name in a sentence, never end one: cut them off a list item.

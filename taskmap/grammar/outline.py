@@ -45,7 +45,7 @@ def detect_heading(line: str, number: int, v: str | None = None) -> LineHeading 
     '加强组织领导'
     """
     v = view(line) if v is None else v
-    stripped = v.lstrip()
+    stripped = v.lstrip(lx.CELL_EDGE)  # a section row of a table: │一、物流与电商│
     offset = len(v) - len(stripped)
     for level, pattern in _HEADING_PATTERNS:
         m = pattern.match(stripped)
@@ -57,6 +57,7 @@ def detect_heading(line: str, number: int, v: str | None = None) -> LineHeading 
             return None
         end_match = lx.TITLE_END.search(rest)
         title_end = body + (end_match.start() if end_match else len(rest))
+        title_end = min(title_end, body + _block_start(rest))
         title = line[body:title_end].strip().rstrip(_TITLE_TAIL).strip()
         if not title:
             return None
@@ -64,6 +65,16 @@ def detect_heading(line: str, number: int, v: str | None = None) -> LineHeading 
         return LineHeading(Heading(line=number, level=level, number=numeral, title=title),
                            body, title_end)
     return None
+
+
+def _block_start(rest: str) -> int:
+    """Where a block bracket opens after a heading's title (`（省环保厅总牵头）`): a bracket
+    whose words assign; else the end."""
+    for m in lx.BRACKETED.finditer(rest):
+        inner = m.group()[1:-1]
+        if lx.STRONG_MARKER.search(inner) or lx.VERB.search(inner):
+            return m.start()
+    return len(rest)
 
 
 def _looks_like_prose_start(rest: str) -> bool:

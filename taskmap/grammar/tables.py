@@ -22,6 +22,7 @@ from . import lexicon as lx
 from .clauses import Content, Mention, SourceText, split_items
 
 TASK, NUMBER = "task", "number"
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+|\d+|\(\S{1,3}\))[、.]")
 _TABLE_SEP = re.compile(r"\t+|\s*\|\s*")
 # A Word table pasted as text: columns aligned by runs of spaces, or by full-width spaces
 # (matched on the source, where U+3000 is still itself).
@@ -55,6 +56,8 @@ def column_role(cell: str, viewed: bool = False) -> str:
     """The role a header cell gives its column ("" for a word that is no column word);
     `viewed`: the cell is already a view."""
     name = re.sub(r"\s+", "", lx.GLOSS.sub("", cell if viewed else view(cell)))
+    if _NUMBERED.match(name):  # 一、主要预期目标: a section row, not a column
+        return ""
     role = lx.label_role(name)
     if role:
         return role

@@ -80,7 +80,8 @@ def _header(doc: Document, i: int) -> _Head | None:
     line = doc.lines[i]
     if _BOX_RULE.match(v) is None and any(c in v for c in "\t|" + _BOX):
         kind = "box" if any(c in v for c in _BOX) else "sep"
-        return _head_of(split_sep(line, v), split_sep(v, v), kind, i, i)
+        return _two_row_header(doc, i, kind) or _head_of(split_sep(line, v), split_sep(v, v),
+                                                         kind, i, i)
     for kind, cells, vcells in (("space", _split(line, _SPACES), _split(v, _SPACES)),
                                 ("single", *_single_cells(line, v))):
         head = _head_of(cells, vcells, kind, i, i)
@@ -108,6 +109,30 @@ def _head_of(cells: list[str], vcells: list[str], kind: str, first: int,
     if kind == "sep" and len(head) < 3 and len(named) < 2:
         return None
     return _Head(tuple(head), kind, first, last, tuple(cells[width:]))
+
+
+def _two_row_header(doc: Document, i: int, kind: str) -> _Head | None:
+    """A header over two lines: column words above (序号 | 重点任务 | 责任分工 | | 完成时限),
+    role labels under a group word below ( | | 牵头单位 | 配合单位 | ); each column is named by
+    its lower cell where it has one, else by its upper one."""
+    k = i - 1
+    while k >= 0 and not doc.lines[k].strip():
+        k -= 1
+    if k < 0:
+        return None
+    upper_v = doc.views[k]
+    if not any(c in upper_v for c in "\t|" + _BOX):
+        return None
+    upper = split_sep(upper_v, upper_v)
+    lower = split_sep(doc.views[i], doc.views[i], len(upper))
+    if len(lower) != len(upper) or not any(not c for c in lower):
+        return None
+    names = [b or a for a, b in zip(upper, lower, strict=True)]
+    filled_upper = [c for c in upper if c]
+    if sum(bool(column_role(c, viewed=True)) for c in filled_upper) < 2:
+        return None
+    head = _head_of(names, names, kind, k, i)
+    return head if head is not None and head.kind == kind else None
 
 
 def _lines_header(doc: Document, i: int) -> _Head | None:
@@ -140,14 +165,19 @@ def _cell_line(v: str) -> str | None:
 
 # ----------------------------------------------------------------------------- splitting
 
-def split_sep(line: str, v: str) -> list[str]:
+def split_sep(line: str, v: str, width: int = 0) -> list[str]:
     """Cells between tabs, `|` or box rules, as in the source; a border `|` at either end
-    is no cell."""
+    is no cell, unless keeping its empty cell makes the row as wide as the table
+    (`width`): ` | 2 | 推行告知承诺制 | …` under a first column left empty."""
     out, start = [], 0
     for m in _PIPE_SPLIT.finditer(v):
         out.append(line[start:m.start()].strip())
         start = m.end()
     out.append(line[start:].strip())
+    if width and len(out) == width:
+        return out
+    if width and len(out) == width + 1 and not out[-1]:
+        return out[:-1]
     stripped = v.strip()
     if stripped[:1] in "|" + _BOX and out and not out[0]:
         out = out[1:]
@@ -194,6 +224,10 @@ def _header_cells(doc: Document, head: _Head) -> tuple[str, ...]:
         cells = [_cell_line(doc.views[k]) for k in range(head.first, head.last + 1)]
         return tuple(c for c in cells if c is not None)
     line, v = doc.lines[head.first], doc.views[head.first]
+    if head.kind in ("sep", "box") and head.first != head.last:  # over two lines
+        upper = split_sep(doc.lines[head.first], doc.views[head.first])
+        lower = split_sep(doc.lines[head.last], doc.views[head.last], len(upper))
+        return tuple(b or a for a, b in zip(upper, lower, strict=False))[:len(head.roles)]
     if head.kind in ("sep", "box"):
         return tuple(split_sep(line, v))[:len(head.roles)]
     cells = _split(line, _SPACES) if head.kind == "space" else _single_cells(line, v)[0]
@@ -212,7 +246,7 @@ def _line_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
         if not line.strip() or re.fullmatch(r"[\s|:\-+=]+", v):
             i += 1
             continue
-        cells = split_sep(line, v) if any(c in v for c in "\t|") else []
+        cells = split_sep(line, v, len(head.roles)) if any(c in v for c in "\t|") else []
         if len(cells) < 2 or sum(bool(c) for c in cells) == 1:
             if not _next_is_row(doc, i + 1):
                 break
@@ -235,7 +269,7 @@ def _pieces(doc: Document, head: _Head, i: int) -> list[_Piece]:
         cell = _cell_line(line)
         return [] if cell is None else [_Piece(cell, i, True)]
     if head.kind == "sep":  # cells between separators are cells, empty ones too
-        return [_Piece(c, i, k == 0) for k, c in enumerate(split_sep(line, v))]
+        return [_Piece(c, i, k == 0) for k, c in enumerate(split_sep(line, v, len(head.roles)))]
     cells = _split(line, _SPACES) if head.kind == "space" else _split(line, _SPACE)
     return [_Piece(c, i, k == 0) for k, c in enumerate(cells) if c]
 
