@@ -108,17 +108,28 @@ CollectiveOpt = Annotated[bool, typer.Option("--collective/--no-collective",
 
 
 def _plans(inputs: list[Path], aliases: list[Path] | None):
-    """Load plans, with a progress bar on a terminal when there are several."""
+    """Load plans, with a progress bar on a terminal when there are several. A plan that
+    cannot be read is a warning on stderr and the others are still counted; when none can
+    be read, that is an error."""
     table = _table(aliases)
     paths = expand_inputs(inputs)
     err = Console(stderr=True)
+    failures: list[tuple[Path, str]] = []
     if len(paths) < 2 or not err.is_terminal:
-        return load_plans(paths, table)
-    with Progress(TextColumn("读取方案"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.description}"), console=err, transient=True) as bar:
-        task = bar.add_task("", total=len(paths))
-        return load_plans(paths, table, lambda p: bar.update(task, advance=1,
-                                                            description=p.name))
+        plans = load_plans(paths, table, failures=failures)
+    else:
+        with Progress(TextColumn("读取方案"), BarColumn(), MofNCompleteColumn(),
+                      TextColumn("{task.description}"), console=err, transient=True) as bar:
+            task = bar.add_task("", total=len(paths))
+            plans = load_plans(paths, table, lambda p: bar.update(task, advance=1,
+                                                                 description=p.name),
+                               failures=failures)
+    for path, reason in failures:
+        err.print(Text.assemble(("警告:", "bold yellow"), f"{path} 未能读取,已跳过:{reason}"),
+                  highlight=False, soft_wrap=True)
+    if not plans:
+        raise TaskmapError(f"none of the {len(paths)} plan file(s) could be read")
+    return plans
 
 
 @app.command()

@@ -193,7 +193,8 @@ def co_assignments(data, by: str = "canonical", implicit: bool = False,
 
 
 def plan_summary(plans: Sequence[Plan]) -> pl.DataFrame:
-    """One row per plan: tasks, bodies, names to review, warnings."""
+    """One row per plan: tasks, bodies, names to review, warnings, and its coverage
+    (role-bearing segments seen, read as assignments, warned about)."""
     rows = []
     for plan in plans:
         bodies = {a.agency for t in plan.tasks for a in t.assignments if not a.collective}
@@ -201,7 +202,10 @@ def plan_summary(plans: Sequence[Plan]) -> pl.DataFrame:
                   if a.tier in ("fuzzy", "unresolved")}
         rows.append({"plan": plan.source, "jurisdiction": plan.jurisdiction,
                      "tasks": len(plan.tasks), "bodies": len(bodies), "review": len(review),
-                     "warnings": len(plan.warnings)})
+                     "warnings": len(plan.warnings), "segments": plan.coverage.seen,
+                     "segments_read": plan.coverage.read,
+                     "segments_warned": plan.coverage.warned})
+    counts = ("tasks", "bodies", "review", "warnings", "segments", "segments_read",
+              "segments_warned")
     return pl.DataFrame(rows, schema={"plan": pl.String, "jurisdiction": pl.String,
-                                      "tasks": pl.Int64, "bodies": pl.Int64,
-                                      "review": pl.Int64, "warnings": pl.Int64}, orient="row")
+                                      **{c: pl.Int64 for c in counts}}, orient="row")

@@ -146,6 +146,17 @@ class ParseWarning:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """Role-bearing segments (brackets, labelled lines, table rows holding 牵头, 负责, 配合,
+    参与, 协办, 主办, 单位:, 部门:): how many the plan has, how many were read as
+    assignments, how many were reported as warnings. seen == read + warned."""
+
+    seen: int = 0
+    read: int = 0
+    warned: int = 0
+
+
+@dataclass(frozen=True)
 class Plan:
     """Everything extracted from one plan file."""
 
@@ -157,6 +168,7 @@ class Plan:
     encoding: str = "utf-8"
     jurisdiction: str | None = None  # the plan's own place (昆都仑区)
     level: str | None = None  # its level (区)
+    coverage: Coverage = field(default_factory=Coverage)
 
     def to_dict(self) -> dict:
         """The JSON contract of `taskmap extract --format json`."""
@@ -169,5 +181,6 @@ class Plan:
             "tasks": [{**asdict(t), "assignments": [asdict(a) for a in t.assignments]}
                       for t in self.tasks],
             "warnings": [asdict(w) for w in self.warnings],
+            "coverage": asdict(self.coverage),
             "outline": [asdict(h) for h in self.outline],
         }

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 
-from .errors import InputNotFound
+from .errors import InputNotFound, TaskmapError
 from .grammar.blocks import find_blocks
 from .grammar.outline import parse_outline
 from .grammar.tasks import build_tasks
@@ -35,7 +35,7 @@ def parse_document(doc: Document, aliases: AliasTable | None = None) -> Plan:
     warnings = sorted(found.warnings + task_warnings, key=lambda w: (w.line, w.text, w.reason))
     plan = Plan(source=doc.source, tasks=tasks, warnings=tuple(warnings),
                 outline=outline.headings, first_listed_is_lead=first_lead,
-                encoding=doc.encoding)
+                encoding=doc.encoding, coverage=found.coverage)
     return resolve_plan(plan, context, table)
 
 
@@ -76,11 +76,22 @@ def expand_inputs(inputs: Sequence[str | Path]) -> list[Path]:
 
 
 def load_plans(inputs: Sequence[str | Path], aliases: AliasTable | None = None,
-               progress: Callable[[Path], None] | None = None) -> list[Plan]:
-    """Every plan named by `inputs` (files, folders, globs); `progress(path)` after each."""
+               progress: Callable[[Path], None] | None = None,
+               failures: list[tuple[Path, str]] | None = None) -> list[Plan]:
+    """Every plan named by `inputs` (files, folders, globs); `progress(path)` after each.
+
+    With a `failures` list, a plan that cannot be read is recorded there as (path, reason)
+    and the others are still read; without one, its error is raised.
+    """
     plans = []
     for path in expand_inputs(inputs):
-        plans.append(load_plan(path, aliases))
+        try:
+            plans.append(load_plan(path, aliases))
+        except Exception as e:  # one bad file must not stop a corpus
+            if failures is None:
+                raise
+            reason = str(e) if isinstance(e, TaskmapError) else f"{type(e).__name__}: {e}"
+            failures.append((path, reason))
         if progress is not None:
             progress(path)
     return plans

@@ -8,12 +8,12 @@ warnings for whatever looked like an assignment but could not be read.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ..models import LEAD, RESPONSIBLE, Document, ParseWarning
+from ..models import LEAD, RESPONSIBLE, Coverage, Document, ParseWarning
 from ..normalize import view
+from . import coverage, tables, texttables
 from . import lexicon as lx
-from . import tables, texttables
 from .clauses import CLOSE, OPEN, Content, SourceText, parse_content, split_items
 from .outline import detect_heading
 
@@ -52,12 +52,13 @@ class Found:
     blocks: tuple[Block, ...]
     rules: tuple[Rule, ...]
     warnings: tuple[ParseWarning, ...]
+    coverage: Coverage = field(default_factory=Coverage)
 
 
 def find_blocks(doc: Document) -> Found:
     """Every block, rule and warning of `doc`, in document order."""
     blocks, rules, warnings = [], [], []
-    rows, covered = _table_blocks(doc, warnings)
+    rows, covered, data_rows = _table_blocks(doc, warnings)
     lines = doc.lines
     consumed: dict[int, int] = {}  # line index → offset up to which a block broken over
     i = 0                          # lines from above has used it
@@ -77,15 +78,17 @@ def find_blocks(doc: Document) -> Found:
                 continue
         _brackets(doc, i, blocks, rules, warnings, consumed)
         i += 1
-    return Found(tuple(blocks), tuple(rules), tuple(warnings))
+    counted = coverage.account(doc, blocks, rules, warnings, covered, data_rows)
+    return Found(tuple(blocks), tuple(rules), tuple(warnings), counted)
 
 
-def _table_blocks(doc: Document, warnings) -> tuple[dict[int, list[Block]], set[int]]:
-    """Blocks of every task table (the file's own, and those written as text), by line,
-    and the lines the tables cover from their header on."""
+def _table_blocks(doc: Document, warnings) -> tuple[dict[int, list[Block]], set[int], set[int]]:
+    """Blocks of every task table (the file's own, and those written as text), by line;
+    the lines the tables cover from their header on; and the lines of their data rows."""
     in_files = {r.line for t in doc.tables for r in t.rows}
     by_line: dict[int, list[Block]] = {}
     covered: set[int] = set()
+    data: set[int] = set()
     previous: tuple[tables.Header, int, int] | None = None  # header, width, last line
     for table in [*doc.tables, *texttables.text_tables(doc, in_files)]:
         header = tables.find_header(table)
@@ -96,12 +99,14 @@ def _table_blocks(doc: Document, warnings) -> tuple[dict[int, list[Block]], set[
         previous = (header, len(table.rows[0].cells), table.rows[-1].end)
         first = table.rows[max(header.last_row, 0)].line
         covered |= set(range(first, table.rows[-1].end + 1))
+        for row in table.rows[header.last_row + 1:]:
+            data |= set(range(row.line, row.end + 1))
         for rb in tables.read_table(table, header, doc.lines, warnings):
             line = doc.lines[rb.row.line - 1]
             by_line.setdefault(rb.row.line, []).append(
                 Block(rb.row.line, 0, len(line), rb.row.text or line, rb.content, "row",
                       title=rb.title))
-    return by_line, covered
+    return by_line, covered, data
 
 
 def _continues(doc: Document, table, header, width: int, last: int) -> bool:

@@ -193,6 +193,9 @@ STRONG_MARKER = re.compile(
 # ----------------------------------------------------------------------------- rules
 _R = W.rules
 FIRST_LISTED_LEADS = re.compile(W.pattern("rules", "first_listed"))
+ROLE_HINT = re.compile(W.pattern("rules", "coverage"))
+# A person's label and what follows it up to the next separator: (牵头领导:张三;…).
+PERSON_LABEL_SPAN = re.compile(rf"(?:{_PERSON_SHAPE})\s*:[^;,。)]*")
 FIRST_LISTED_HINTS = tuple(_R["first_listed_hints"])
 NOT_LISTED_HINT = _R["not_listed_hint"]
 RESPECTIVELY = re.compile(W.pattern("rules", "respectively"))

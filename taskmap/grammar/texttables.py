@@ -393,8 +393,19 @@ def _fit(head: _Head, pieces: list[_Piece], doc: Document) -> Row:
     lines = sorted({p.line for p in pieces})
     text = ("\n".join(doc.lines[k] for k in range(lines[0], lines[-1] + 1))
             if len(lines) > 1 or pieces[0].line != head.first
-            else "  ".join(p.text for p in pieces))
+            else _source_span(doc.lines[line], pieces))
     return Row(line + 1, tuple(cells), text=text, last=lines[-1] + 1)
+
+
+def _source_span(line: str, pieces: list[_Piece]) -> str:
+    """The stretch of `line` that a row flattened onto it covers, as the line writes it."""
+    start = line.find(pieces[0].text)
+    end = start
+    for p in pieces:
+        at = line.find(p.text, end)
+        if at >= 0:
+            end = at + len(p.text)
+    return line[start:end] if start >= 0 else line
 
 
 def _score(role: str, pieces: list[_Piece]) -> float:

@@ -50,13 +50,21 @@ def warnings_table(plan: Plan) -> Table:
 
 
 def extract_view(plan: Plan) -> Group:
-    """Tasks, then warnings (or a line saying there are none)."""
+    """Tasks, then warnings (or a line saying there are none), then the coverage line."""
     parts = [tasks_table(plan) if plan.tasks else Text(f"{plan.source}:未发现任务分工。")]
     if plan.warnings:
         parts.append(warnings_table(plan))
     else:
         parts.append(Text("无解析警告。", style="green"))
+    parts.append(coverage_line(plan))
     return Group(*parts)
+
+
+def coverage_line(plan: Plan) -> Text:
+    """How many role-bearing segments the plan has, read and reported."""
+    c = plan.coverage
+    return Text(f"含分工用语的片段 {c.seen} 处:读作任务分工 {c.read} 处,"
+                f"列入解析警告 {c.warned} 处。", style="yellow" if c.warned else "dim")
 
 
 def surfaces_table(items) -> Table:

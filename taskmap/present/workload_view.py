@@ -24,17 +24,25 @@ def summary_table(plans: Sequence[Plan]) -> Table:
     table = Table(title="概况", box=box.SIMPLE_HEAVY)
     for header, justify in (("方案", "left"), ("辖区", "left"), ("任务数", "right"),
                             ("责任主体数", "right"), ("待核实名称", "right"),
-                            ("解析警告", "right")):
+                            ("解析警告", "right"), ("分工片段 已读/警告", "right")):
         table.add_column(header, justify=justify, overflow="fold")
     for r in frame.iter_rows(named=True):
         table.add_row(r["plan"], r["jurisdiction"] or "—", str(r["tasks"]), str(r["bodies"]),
-                      _flag(r["review"]), _flag(r["warnings"]))
+                      _flag(r["review"]), _flag(r["warnings"]),
+                      coverage_text(r["segments"], r["segments_read"], r["segments_warned"]))
     if len(plans) > 1:
         bodies = engine.assignments_frame(plans).filter(~pl.col("collective"))
         table.add_row(Text("合计", style="bold"), "", str(frame["tasks"].sum()),
                       str(bodies["canonical"].n_unique()), _flag(frame["review"].sum()),
-                      _flag(frame["warnings"].sum()), style="bold")
+                      _flag(frame["warnings"].sum()),
+                      coverage_text(*(frame[c].sum() for c in (
+                          "segments", "segments_read", "segments_warned"))), style="bold")
     return table
+
+
+def coverage_text(seen: int, read: int, warned: int) -> Text:
+    """`12 = 11 + 1`: role-bearing segments, read as assignments, reported as warnings."""
+    return Text(f"{seen} = {read} + {warned}", style="bold yellow" if warned else "")
 
 
 def _flag(n: int) -> Text:

@@ -150,7 +150,8 @@ def _guide_sheet(ws, book: _Book) -> None:
 def _source_table(ws, book: _Book, top: int) -> int:
     put(ws.cell(top, 1), "一、来源文件", BODY_BOLD)
     cols = [Col("序号"), Col("文件名", wrap=True), Col("SHA-256（前12位）"), Col("行政区域"),
-            Col("任务数"), Col("单位数"), Col("待核实名称"), Col("解析警告")]
+            Col("任务数"), Col("单位数"), Col("待核实名称"), Col("解析警告"),
+            Col("分工片段"), Col("读作分工"), Col("列入警告")]
     header_row(ws, top + 1, [c.header for c in cols])
     summary = engine.plan_summary(book.plans).iter_rows(named=True)
     row = top + 1
@@ -158,8 +159,9 @@ def _source_table(ws, book: _Book, top: int) -> int:
         row += 1
         body_row(ws, row, [i, _file_name(s["plan"]), _digest(s["plan"]),
                            s["jurisdiction"] or "—", s["tasks"], s["bodies"], s["review"],
-                           s["warnings"]], cols)
-    ws.auto_filter.ref = f"A{top + 1}:H{row}"
+                           s["warnings"], s["segments"], s["segments_read"],
+                           s["segments_warned"]], cols)
+    ws.auto_filter.ref = f"A{top + 1}:K{row}"
     return row
 
 
