@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import sys
 from enum import Enum
 from pathlib import Path
@@ -24,7 +25,8 @@ from .pipeline import expand_inputs, load_plan, load_plans
 from .present.diff_view import diff_view
 from .present.extract_view import extract_view, surfaces_table
 from .present.files import suggestions_to_csv, surfaces_to_csv, surfaces_to_json, to_csv, to_json
-from .present.frames import write_frames
+from .present.frames import frame_files, write_frames
+from .present.safe import refuse_inputs, write_text
 from .present.workload_view import workload_report
 from .present.xlsx.diff_book import write_diff_workbook
 from .present.xlsx.workbook import write_workbook
@@ -79,6 +81,8 @@ def extract(
     aliases: AliasesOpt = None,
 ) -> None:
     """Every assignment block of PLAN, with its outline, as a table, JSON or CSV."""
+    if output is not None:
+        refuse_inputs(output, [plan, *(aliases or [])])
     result = load_plan(plan, _table(aliases))
     if format is ExtractFormat.table:
         _render(extract_view(result), output)
@@ -113,7 +117,7 @@ def _plans(inputs: list[Path], aliases: list[Path] | None):
     be read, that is an error."""
     table = _table(aliases)
     paths = expand_inputs(inputs)
-    err = Console(stderr=True)
+    err = Console(stderr=True, **_PLAIN)
     failures: list[tuple[Path, str]] = []
     if len(paths) < 2 or not err.is_terminal:
         plans = load_plans(paths, table, failures=failures)
@@ -171,6 +175,8 @@ def export(
 ) -> None:
     """The workbook for leadership (.xlsx), or the frames and matrices as data files."""
     fmt = format or (ExportFormat.xlsx if output.suffix.lower() == ".xlsx" else ExportFormat.csv)
+    inputs = [*expand_inputs(plans), *(aliases or [])]
+    refuse_inputs(output, inputs, [] if fmt is ExportFormat.xlsx else frame_files(fmt.value))
     loaded = _plans(plans, aliases)
     switches = {"by": by.value, "implicit": implicit, "collective": collective}
     if fmt is ExportFormat.xlsx:
@@ -197,6 +203,8 @@ def diff(
     aliases: AliasesOpt = None,
 ) -> None:
     """Whose duties changed between two versions of a plan, task by task and body by body."""
+    if output is not None:
+        refuse_inputs(output, [old, new, *(aliases or [])])
     table = _table(aliases)
     result = diff_plans(load_plan(old, table), load_plan(new, table))
     if format is DiffFormat.json:
@@ -247,6 +255,7 @@ def aliases_suggest(
 ) -> None:
     """Write candidate alias rows for the unresolved and fuzzy names of PLANS, to review and
     then pass with --aliases."""
+    refuse_inputs(output, [*plans, *(aliases or [])])
     table = _table(aliases)
     rows = suggestion_rows([load_plan(p, table) for p in plans])
     _write(suggestions_to_csv(rows), output)
@@ -257,40 +266,87 @@ def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as e:
-            raise TaskmapError(f"{output}: cannot write: {e.strerror}") from None
+        write_text(output, text)  # whole or not at all
 
 
 PIPE_WIDTH = 160  # a pipe or a file has no terminal width; Chinese tables need room
 
 
+# Text from plans never reaches rich as markup or emoji codes: `[/bold]` in a plan is text.
+_PLAIN = {"markup": False, "emoji": False, "highlight": False}
+
+
 def _console() -> Console:
     """The terminal, or a 160-column plain console for a pipe or a file."""
-    console = Console()
+    console = Console(**_PLAIN)
     if not console.is_terminal:
-        console = Console(width=int(os.environ.get("COLUMNS", PIPE_WIDTH)))
+        console = Console(width=_columns(), **_PLAIN)
     return console
+
+
+def _columns() -> int:
+    try:
+        return max(40, int(os.environ.get("COLUMNS", PIPE_WIDTH)))
+    except ValueError:
+        return PIPE_WIDTH
 
 
 def _render(renderable, output: Path | None) -> None:
     if output is None:
         _console().print(renderable)
         return
-    console = Console(record=True, width=PIPE_WIDTH, file=io.StringIO())
+    console = Console(record=True, width=PIPE_WIDTH, file=io.StringIO(), **_PLAIN)
     console.print(renderable)
     _write(console.export_text(), output)
 
 
 def main() -> None:
-    """Entry point: run the app; a TaskmapError is one line on stderr and exit status 1."""
+    """Entry point. Exit status: 0 done; 1 an error, said in one line on stderr (with
+    --debug, the traceback); 2 a mistake in the command line, with a short usage line;
+    130 interrupted (Ctrl-C), with nothing half-written."""
+    code = run(sys.argv[1:])
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # done: a late Ctrl-C changes nothing
+    sys.exit(code)
+
+
+def run(args: list[str]) -> int:
+    """Run the command line on `args` and return its exit status (see `main`)."""
     try:
-        app(standalone_mode=False)
+        code = app(args=args, prog_name="taskmap", standalone_mode=False)
+    except (typer.Abort, KeyboardInterrupt):
+        _say("已中断(interrupted); 未写出不完整的文件", label="")
+        return 130
+    except typer.Exit as e:
+        if e.exit_code == 130:  # typer's word for Ctrl-C
+            _say("已中断(interrupted); 未写出不完整的文件", label="")
+        return e.exit_code
     except (TaskmapError, OSError) as e:  # OSError: a file system refusal, said in one line
         if _state["debug"]:
             raise
-        text = str(e) if isinstance(e, TaskmapError) else f"{e.filename or ''}: {e.strerror or e}"
-        message = Text.assemble(("error: ", "bold red"), text)  # no markup from file names
-        Console(stderr=True, soft_wrap=True).print(message, highlight=False)
-        sys.exit(1)
+        _say(str(e) if isinstance(e, TaskmapError) else f"{e.filename or ''}: {e.strerror or e}")
+        return 1
+    except Exception as e:
+        if hasattr(e, "format_message") and hasattr(e, "exit_code"):  # typer/click's own
+            ctx = getattr(e, "ctx", None)
+            _say(e.format_message(), usage=ctx.get_usage() if ctx else None)
+            return e.exit_code
+        if _state["debug"]:
+            raise
+        _say(f"内部错误(internal error) {type(e).__name__}: {e}; 用 --debug 查看详情")
+        return 1
+    if code == 130:  # Ctrl-C, which typer turned into a return value
+        _say("已中断(interrupted); 未写出不完整的文件", label="")
+    return code if isinstance(code, int) else 0
+
+
+def _say(text: str, usage: str | None = None, label: str = "error: ") -> None:
+    """One line on stderr, control characters removed (a file name is text, not markup)."""
+    err = Console(stderr=True, soft_wrap=True, **_PLAIN)
+    if usage:
+        err.print(_clean(usage.splitlines()[0]))
+    if _clean(text):
+        err.print(Text.assemble((label, "bold red"), _clean(text)))
+
+
+def _clean(text: str) -> str:
+    return "".join(ch if ch.isprintable() else " " for ch in text.replace("\n", " ")).strip()

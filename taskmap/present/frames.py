@@ -11,6 +11,7 @@ from .. import engine
 from ..errors import TaskmapError
 from ..models import Plan
 from .files import csv_text
+from .safe import replacing_folder
 
 FORMATS = ("csv", "json", "parquet")
 
@@ -37,19 +38,25 @@ def write_frames(plans: Sequence[Plan], folder: str | Path, fmt: str, **switches
     if fmt not in FORMATS:
         raise TaskmapError(f"format '{fmt}' is not one of {', '.join(FORMATS)}")
     folder = Path(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise TaskmapError(f"{folder}: cannot create folder: {e.strerror}") from None
     written = []
-    for name, frame in frames(plans, **switches).items():
-        path = folder / f"{name}.{fmt}"
-        if fmt == "csv":  # for people: formulas neutralised, like every CSV
-            path.write_text(csv_text(frame.iter_rows(named=True), frame.columns),
-                            encoding="utf-8")
-        elif fmt == "json":
-            path.write_text(frame.write_json() + "\n", encoding="utf-8")
-        else:
-            frame.write_parquet(path)
-        written.append(path)
+    with replacing_folder(folder) as tmp:  # every file, or none
+        for name, frame in frames(plans, **switches).items():
+            path = tmp / f"{name}.{fmt}"
+            if fmt == "csv":  # for people: formulas neutralised, like every CSV
+                path.write_text(csv_text(frame.iter_rows(named=True), frame.columns),
+                                encoding="utf-8")
+            elif fmt == "json":
+                path.write_text(frame.write_json() + "\n", encoding="utf-8")
+            else:
+                frame.write_parquet(path)
+            written.append(folder / path.name)
     return written
+
+
+FRAME_NAMES = ("plans", "tasks", "assignments", "agency_summary", "matrix_lead",
+               "matrix_responsible", "matrix_all", "co_assignments")
+
+
+def frame_files(fmt: str) -> list[str]:
+    """The names of the files `write_frames` writes in a folder."""
+    return [f"{name}.{fmt}" for name in FRAME_NAMES]

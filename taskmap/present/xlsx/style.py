@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
+from lxml import etree
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -25,6 +26,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.writer.excel import ExcelWriter
 
 from ...errors import TaskmapError
+from ..safe import replacing
 
 BODY_FONT = Font(name="仿宋", size=11)
 BODY_BOLD = Font(name="仿宋", size=11, bold=True)
@@ -185,8 +187,10 @@ def save_stable(wb, path: Path) -> Path:
     wb.properties.creator = "taskmap"
     wb.properties.lastModifiedBy = None
     try:
-        with _StableZip(path, "w", ZIP_DEFLATED, allowZip64=True) as archive:
-            ExcelWriter(wb, archive).write_data()
-    except OSError as e:
-        raise TaskmapError(f"{path}: cannot write the workbook: {e.strerror or e}") from None
+        with replacing(path) as tmp, _StableZip(tmp, "w", ZIP_DEFLATED,
+                                                 allowZip64=True) as archive:
+            ExcelWriter(wb, archive).write_data()  # whole or not at all: see present.safe
+    except etree.SerialisationError as e:  # lxml's word for a write the system refused
+        raise TaskmapError(f"{path}: cannot write the workbook ({e}: a full disk or a "
+                           "file-size limit); nothing was changed") from None
     return path

@@ -1,0 +1,113 @@
+"""Outputs written whole or not at all, never onto an input.
+
+A file is first written to a temporary file beside its target and then renamed over it in
+one step: an interrupt, a full disk or a file-size limit leaves the old file as it was, and
+two writers at once each leave a whole file (the last rename wins). A folder of files is
+written to a temporary folder first and moved in when every file is there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..errors import TaskmapError
+
+
+class OutputIsInput(TaskmapError):
+    """The output path names a file the command reads."""
+
+
+def refuse_inputs(output: Path, inputs: Iterable[Path], files: Iterable[str] = ()) -> None:
+    """Raise OutputIsInput when `output` (or, for a folder, one of the `files` it will
+    hold) is one of `inputs`: checked before any work is done."""
+    targets = [output, *(output / name for name in files)]
+    for path in inputs:
+        for target in targets:
+            if _same(path, target):
+                raise OutputIsInput(f"{target}: 输出文件与输入文件相同，已拒绝写入"
+                                    f"(the output would overwrite the input {path})")
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:
+        return False
+    return a.resolve() == b.resolve()
+
+
+@contextlib.contextmanager
+def replacing(path: str | Path) -> Iterator[Path]:
+    """A temporary path beside `path` to write to; on success it replaces `path`, on any
+    failure (an error, Ctrl-C, a full disk) it is removed and `path` stays as it was.
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
+    >>> with replacing(target) as tmp:
+    ...     _ = tmp.write_text("whole")
+    >>> target.read_text()
+    'whole'
+    """
+    path = Path(path)
+    folder = path.parent
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    except OSError as e:
+        raise TaskmapError(f"{path}: cannot write: {e.strerror or e}") from None
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException as e:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if isinstance(e, OSError):
+            raise TaskmapError(f"{path}: cannot write: {e.strerror or e}; "
+                               "nothing was changed") from None
+        raise
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    """Write `text` (UTF-8) to `path`, whole or not at all."""
+    with replacing(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(path)
+
+
+@contextlib.contextmanager
+def replacing_folder(folder: str | Path) -> Iterator[Path]:
+    """A temporary folder beside `folder` to fill; on success its files are moved into
+    `folder` (created if needed), on failure it is removed and `folder` is untouched."""
+    folder = Path(folder)
+    parent = folder.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".part", dir=parent))
+    except OSError as e:
+        raise TaskmapError(f"{folder}: cannot create folder: {e.strerror or e}") from None
+    try:
+        yield tmp
+        folder.mkdir(exist_ok=True)
+        for item in sorted(tmp.iterdir()):
+            os.chmod(item, 0o666 & ~_umask())
+            os.replace(item, folder / item.name)
+    except BaseException as e:
+        if isinstance(e, OSError):
+            raise TaskmapError(f"{folder}: cannot write: {e.strerror or e}") from None
+        raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

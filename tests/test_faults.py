@@ -1,0 +1,178 @@
+"""A user's file is never lost, and the tool never falls over: outputs are written whole or
+not at all and never onto an input; interrupts, a full disk and two writers at once leave a
+whole file; command-line mistakes are a usage line and exit 2; plan text is never markup."""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import DATA, ROOT, run_taskmap
+from openpyxl import load_workbook
+
+PLAN = DATA / "qinglan_city_industry_plan.txt"
+
+
+def _copy(tmp_path: Path, name: str = "plan.txt") -> Path:
+    path = tmp_path / name
+    path.write_bytes(PLAN.read_bytes())
+    return path
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".part"))
+
+
+def test_output_onto_the_input_is_refused_before_any_work(tmp_path):
+    plan = _copy(tmp_path)
+    before = plan.read_bytes()
+    result = run_taskmap("extract", str(plan), "-o", str(plan))
+    assert result.returncode == 1 and "输出文件与输入文件相同" in result.stderr
+    assert plan.read_bytes() == before
+    aliases = tmp_path / "rows.csv"
+    aliases.write_text("alias,canonical,scope\n星火办,芸溪区星火办公室,body\n", encoding="utf-8")
+    kept = aliases.read_bytes()
+    result = run_taskmap("aliases", "suggest", str(plan), "--aliases", str(aliases),
+                         "-o", str(aliases))
+    assert result.returncode == 1 and aliases.read_bytes() == kept
+    result = run_taskmap("diff", str(plan), str(plan), "-o", str(plan))
+    assert result.returncode == 1 and plan.read_bytes() == before
+
+
+def test_a_folder_output_never_overwrites_a_plan_inside_it(tmp_path):
+    table = tmp_path / "tasks.csv"  # a task table named like one of export's files
+    table.write_text("序号,重点任务,牵头单位,责任单位\n1,推进某项工作,区发改委,区财政局\n",
+                     encoding="utf-8")
+    result = run_taskmap("export", str(table), "-o", str(tmp_path), "-f", "csv")
+    assert result.returncode == 1 and "tasks.csv" in result.stderr
+    assert "推进某项工作" in table.read_text(encoding="utf-8")
+
+
+def _export(args: list[str], **kw) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "taskmap", "export", *args], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+
+def _corpus(tmp_path: Path, n: int) -> Path:
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    text = PLAN.read_text(encoding="utf-8")
+    for k in range(n):
+        (folder / f"p{k:03d}.txt").write_text(text.replace("青岚市", f"青岚{k}市"),
+                                              encoding="utf-8")
+    return folder
+
+
+def test_an_interrupt_leaves_the_old_file_whole_and_exits_130(tmp_path):
+    plans = _corpus(tmp_path, 60)
+    out = tmp_path / "分工统计.xlsx"
+    assert run_taskmap("export", str(PLAN), "-o", str(out)).returncode == 0
+    good = out.read_bytes()
+    codes = set()
+    for delay in (0.8, 1.6, 2.4, 3.2):
+        proc = _export([str(plans), "-o", str(out)])
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+        codes.add(proc.returncode)
+        assert proc.returncode in (0, 130), err
+        if proc.returncode == 130:
+            assert "已中断" in err and "Traceback" not in err
+            assert out.read_bytes() == good  # untouched
+        load_workbook(out, read_only=True).close()  # whole, whichever run wrote it
+        assert _leftovers(tmp_path) == []
+    assert 130 in codes
+
+
+def _limit_file_size(limit: int):
+    def apply():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+def test_a_full_disk_leaves_the_old_file_and_says_so_in_one_line(tmp_path):
+    out = tmp_path / "out.xlsx"
+    assert run_taskmap("export", str(PLAN), "-o", str(out)).returncode == 0
+    good = out.read_bytes()
+    plans = _corpus(tmp_path, 8)
+    proc = _export([str(plans), "-o", str(out)], preexec_fn=_limit_file_size(len(good) // 2))
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1, err
+    assert len(err.strip().splitlines()) == 1 and "nothing was changed" in err
+    assert out.read_bytes() == good and _leftovers(tmp_path) == []
+
+
+def test_a_full_disk_while_writing_text_output(tmp_path):
+    out = tmp_path / "out.json"
+    out.write_text("old\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "taskmap", "extract", str(PLAN), "-f", "json",
+                           "-o", str(out)], cwd=ROOT, capture_output=True, text=True,
+                          preexec_fn=_limit_file_size(4096))
+    assert proc.returncode == 1 and len(proc.stderr.strip().splitlines()) == 1
+    assert out.read_text(encoding="utf-8") == "old\n" and _leftovers(tmp_path) == []
+
+
+def test_two_writers_at_once_leave_a_whole_workbook(tmp_path):
+    plans = _corpus(tmp_path, 10)
+    out = tmp_path / "same.xlsx"
+    for _ in range(3):
+        procs = [_export([str(plans), "-o", str(out)]) for _ in range(2)]
+        for proc in procs:
+            _, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err
+        wb = load_workbook(out, read_only=True)
+        assert "任务分解表" in wb.sheetnames
+        wb.close()
+        assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("args", [
+    ["extract"], ["extract", str(PLAN), "--format", "xml"], ["report", str(PLAN), "--top", "0"],
+    ["frob"], ["export", str(PLAN)], ["diff", str(PLAN)], ["extract", str(PLAN), "--nope"],
+])
+def test_command_line_mistakes_are_a_usage_line_and_exit_2(args):
+    result = run_taskmap(*args)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) <= 3
+    assert result.stderr.startswith("Usage:")
+
+
+def test_failures_are_one_line_and_exit_1_and_debug_shows_the_traceback(tmp_path):
+    missing = tmp_path / "missing.txt"
+    result = run_taskmap("extract", str(missing))
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
+    debug = run_taskmap("--debug", "extract", str(missing))
+    assert debug.returncode == 1 and "Traceback" in debug.stderr
+
+
+def test_plan_text_and_file_names_are_never_markup(tmp_path):
+    plan = tmp_path / "[red]x[red] [bold] :smile:.txt"
+    plan.write_text("1.推进[/bold]工作[link=x]。(牵头单位:区发改委[/]; 责任单位:区财政局)\n"
+                    "2.开展活动。(牵头单位:区文旅局)\n", encoding="utf-8")
+    env = {**os.environ, "COLUMNS": "400"}
+    for command in ("extract", "report"):
+        result = subprocess.run([sys.executable, "-m", "taskmap", command, str(plan)], cwd=ROOT,
+                                capture_output=True, text=True, env=env)
+        assert result.returncode == 0, result.stderr
+        assert "[red]x[red] [bold] :smile:" in result.stdout, command
+    extract = subprocess.run([sys.executable, "-m", "taskmap", "extract", str(plan)], cwd=ROOT,
+                             capture_output=True, text=True, env=env).stdout
+    assert "推进[/bold]工作[link=x]" in extract and "区发改委[/]" in extract
+
+
+def test_the_exit_status_of_an_interrupted_read_is_130(tmp_path):
+    """Ctrl-C while plans are read (not only while writing)."""
+    plans = _corpus(tmp_path, 200)
+    proc = subprocess.Popen([sys.executable, "-m", "taskmap", "report", str(plans)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "COLUMNS": "100"})
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and "已中断" in err and "Traceback" not in err
