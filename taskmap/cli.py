@@ -24,9 +24,15 @@ from .names.tables import AliasTable, check_tables, national_dir
 from .pipeline import expand_inputs, load_plan, load_plans
 from .present.diff_view import diff_view
 from .present.extract_view import extract_view, surfaces_table
-from .present.files import suggestions_to_csv, surfaces_to_csv, surfaces_to_json, to_csv, to_json
+from .present.files import (
+    suggestions_to_csv,
+    surfaces_to_csv,
+    surfaces_to_json,
+    to_csv,
+    write_json,
+)
 from .present.frames import frame_files, write_frames
-from .present.safe import refuse_inputs, write_text
+from .present.safe import refuse_inputs, replacing, write_text
 from .present.workload_view import workload_report
 from .present.xlsx.diff_book import write_diff_workbook
 from .present.xlsx.workbook import write_workbook
@@ -86,8 +92,14 @@ def extract(
     result = load_plan(plan, _table(aliases))
     if format is ExtractFormat.table:
         _render(extract_view(result), output)
+    elif format is ExtractFormat.json:  # streamed: a plan of any size, in linear memory
+        if output is None:
+            write_json(result, sys.stdout)
+        else:
+            with replacing(output) as tmp, tmp.open("w", encoding="utf-8") as fp:
+                write_json(result, fp)
     else:
-        _write(to_json(result) if format is ExtractFormat.json else to_csv(result), output)
+        _write(to_csv(result), output)
 
 
 class By(str, Enum):

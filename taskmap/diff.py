@@ -133,36 +133,77 @@ def _duties(task: Task, plan: Plan) -> dict[tuple[str, str], tuple[str, str]]:
     return out
 
 
-def _scores(old: list[Task], new: list[Task], old_plan: Plan,
-            new_plan: Plan) -> list[list[float]]:
-    """Pair scores in 0..1: text, title, bodies (Jaccard) and relative position."""
-    texts_o, texts_n = [_norm_text(t.text) for t in old], [_norm_text(t.text) for t in new]
-    titles_o, titles_n = [_norm_text(t.title) for t in old], [_norm_text(t.title) for t in new]
-    bodies_o = [_bodies(t, old_plan) for t in old]
-    bodies_n = [_bodies(t, new_plan) for t in new]
-    areas_o, areas_n = [_norm_text(t.area) for t in old], [_norm_text(t.area) for t in new]
-    span_o, span_n = max(len(old) - 1, 1), max(len(new) - 1, 1)
+@dataclass(frozen=True)
+class _Features:
+    """What the alignment compares of each task, computed once."""
+
+    texts: list[str]
+    titles: list[str]
+    areas: list[str]
+    bodies: list[set[str]]
+
+    @classmethod
+    def of(cls, tasks: list[Task], plan: Plan) -> _Features:
+        return cls([_norm_text(t.text) for t in tasks], [_norm_text(t.title) for t in tasks],
+                   [_norm_text(t.area) for t in tasks], [_bodies(t, plan) for t in tasks])
+
+
+def _score(fo: _Features, fn: _Features, i: int, j: int, span_o: int, span_n: int) -> float:
+    """A pair's score in 0..1: text, title, bodies (Jaccard), area, relative position."""
     w = WEIGHTS
-    return [[w["text"] * fuzz.ratio(texts_o[i], texts_n[j]) / 100
-             + w["title"] * fuzz.ratio(titles_o[i], titles_n[j]) / 100
-             + w["bodies"] * _jaccard(bodies_o[i], bodies_n[j])
-             + w["area"] * fuzz.ratio(areas_o[i], areas_n[j]) / 100
-             + w["position"] * (1 - abs(i / span_o - j / span_n))
-             for j in range(len(new))] for i in range(len(old))]
+    return (w["text"] * fuzz.ratio(fo.texts[i], fn.texts[j]) / 100
+            + w["title"] * fuzz.ratio(fo.titles[i], fn.titles[j]) / 100
+            + w["bodies"] * _jaccard(fo.bodies[i], fn.bodies[j])
+            + w["area"] * fuzz.ratio(fo.areas[i], fn.areas[j]) / 100
+            + w["position"] * (1 - abs(i / span_o - j / span_n)))
 
 
 def _jaccard(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
 
 
+FULL_MATRIX = 250_000  # pairs scored one by one up to this; beyond, candidates are blocked
+_NEIGHBOURS = 6  # for a big plan: tasks this close in relative position are candidates
+_SHARED = 12  # … and the new tasks that share the most rare text 3-grams with an old one
+_COMMON_GRAM = 40  # a 3-gram in more new tasks than this says nothing about a pair
+
+
+def _pairs(n_old: int, n_new: int, fo: _Features, fn: _Features):
+    """The (old, new) index pairs worth scoring: all of them for plans of ordinary size;
+    for big ones (thousands of tasks each), candidates by position and by shared rare
+    3-grams of their text, so the work grows with the tasks, not with their square."""
+    if n_old * n_new <= FULL_MATRIX:
+        return ((i, j) for i in range(n_old) for j in range(n_new))
+    index: dict[str, list[int]] = {}
+    for j, text in enumerate(fn.texts):
+        for gram in {text[k:k + 3] for k in range(len(text) - 2)}:
+            index.setdefault(gram, []).append(j)
+    pairs: set[tuple[int, int]] = set()
+    for i, text in enumerate(fo.texts):
+        centre = round(i * (n_new - 1) / max(n_old - 1, 1))
+        pairs.update((i, j) for j in range(max(0, centre - _NEIGHBOURS),
+                                           min(n_new, centre + _NEIGHBOURS + 1)))
+        shared: dict[int, int] = {}
+        for gram in {text[k:k + 3] for k in range(len(text) - 2)}:
+            posting = index.get(gram, ())
+            if len(posting) <= _COMMON_GRAM:
+                for j in posting:
+                    shared[j] = shared.get(j, 0) + 1
+        best = sorted(shared, key=lambda j: (-shared[j], j))[:_SHARED]
+        pairs.update((i, j) for j in best)
+    return sorted(pairs)
+
+
 def align(old_plan: Plan, new_plan: Plan,
           threshold: float = MATCH_THRESHOLD) -> list[tuple[int, int, float]]:
     """One-to-one pairs (old index, new index, score), best scores first, above threshold."""
     old, new = list(old_plan.tasks), list(new_plan.tasks)
-    scores = _scores(old, new, old_plan, new_plan)
+    fo, fn = _Features.of(old, old_plan), _Features.of(new, new_plan)
+    span_o, span_n = max(len(old) - 1, 1), max(len(new) - 1, 1)
+    scored = ((_score(fo, fn, i, j, span_o, span_n), i, j)
+              for i, j in _pairs(len(old), len(new), fo, fn))
     # ties broken the same way whichever version is "old", so diff(b, a) mirrors diff(a, b)
-    candidates = sorted(((scores[i][j], i, j) for i in range(len(old)) for j in range(len(new))
-                         if scores[i][j] >= threshold),
+    candidates = sorted((c for c in scored if c[0] >= threshold),
                         key=lambda x: (-round(x[0], 9), x[1] + x[2], abs(x[1] - x[2]),
                                        min(x[1], x[2])))
     used_old, used_new, pairs = set(), set(), []

@@ -3,7 +3,8 @@ Document (lines + tables) → PlanContext, Heading, Task/Assignment → Plan."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 
 LEAD = "lead"
@@ -11,7 +12,12 @@ RESPONSIBLE = "responsible"
 ROLES = (LEAD, RESPONSIBLE)
 
 
-@dataclass(frozen=True)
+def _fields(obj) -> dict:
+    """A dataclass's fields as a dict, one level deep (asdict copies deeply, and slowly)."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+
+
+@dataclass(frozen=True, slots=True)
 class Row:
     """One row of a table: the line that shows it in `Document.lines`, and its cells.
 
@@ -34,7 +40,7 @@ class Row:
         return max(self.line, self.last)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Table:
     """A table as rows × cells, in reading order. `origin` says where it was seen:
     "file" (a .docx/.html/.xlsx/.csv table) or "text" (columns detected in plain text)."""
@@ -86,7 +92,7 @@ class PlanContext:
     parents: tuple[tuple[str, str], ...] = field(default=())  # (level, place) above the plan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Heading:
     """One outline heading: `level` 0 (第一章) … 5 (①); `title` without numbering."""
 
@@ -96,7 +102,7 @@ class Heading:
     title: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assignment:
     """One agency named (or implied) for a task, in one role.
 
@@ -116,7 +122,7 @@ class Assignment:
     successor: str = ""  # for a body a later reform renamed: the body it became
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Task:
     """A task that carries an assignment block: where it stands and who carries it."""
 
@@ -136,7 +142,7 @@ class Task:
                 if a.role == role and (implicit is None or a.implicit == implicit)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParseWarning:
     """Something that looked like an assignment but was not taken as one, with its evidence."""
 
@@ -145,7 +151,7 @@ class ParseWarning:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Coverage:
     """Role-bearing segments (brackets, labelled lines, table rows holding 牵头, 负责, 配合,
     参与, 协办, 主办, 单位:, 部门:): how many the plan has, how many were read as
@@ -170,17 +176,20 @@ class Plan:
     level: str | None = None  # its level (区)
     coverage: Coverage = field(default_factory=Coverage)
 
-    def to_dict(self) -> dict:
-        """The JSON contract of `taskmap extract --format json`."""
-        return {
+    def to_dict(self, lazy: bool = False) -> dict:
+        """The JSON contract of `taskmap extract --format json`; with `lazy`, its lists are
+        iterators that make each item when it is asked for (for streaming writers)."""
+        data = {
             "source": self.source,
             "encoding": self.encoding,
             "jurisdiction": self.jurisdiction,
             "level": self.level,
             "first_listed_is_lead": self.first_listed_is_lead,
-            "tasks": [{**asdict(t), "assignments": [asdict(a) for a in t.assignments]}
-                      for t in self.tasks],
-            "warnings": [asdict(w) for w in self.warnings],
-            "coverage": asdict(self.coverage),
-            "outline": [asdict(h) for h in self.outline],
+            "tasks": ({**_fields(t), "assignments": [_fields(a) for a in t.assignments]}
+                      for t in self.tasks),
+            "warnings": (_fields(w) for w in self.warnings),
+            "coverage": _fields(self.coverage),
+            "outline": (_fields(h) for h in self.outline),
         }
+        return data if lazy else {k: list(v) if isinstance(v, Iterator) else v
+                                  for k, v in data.items()}

@@ -14,7 +14,7 @@ from ..models import LEAD, RESPONSIBLE, Coverage, Document, ParseWarning
 from ..normalize import view
 from . import coverage, tables, texttables
 from . import lexicon as lx
-from .clauses import CLOSE, OPEN, Content, SourceText, parse_content, split_items
+from .clauses import OPEN, Content, SourceText, parse_content, split_items
 from .outline import detect_heading
 
 _TABLE_SEP = re.compile(r"\t+|\s*\|\s*")
@@ -23,7 +23,7 @@ _TABLE_SEP = re.compile(r"\t+|\s*\|\s*")
 _SPACE_SEP = re.compile(r"[ \t]{2,}|[ \t]*\u3000+[ \t]*")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """One assignment block found in a document."""
 
@@ -122,12 +122,13 @@ def _continues(doc: Document, table, header, width: int, last: int) -> bool:
 def bracket_spans(v: str) -> tuple[list[tuple[int, int]], int | None]:
     """Top-level bracket spans [open, close] of a line view, and an unclosed opener if any."""
     spans, depth, start = [], 0, None
-    for i, ch in enumerate(v):
-        if ch in OPEN:
+    for m in lx.ANY_BRACKET.finditer(v):  # only the brackets, not every character
+        i = m.start()
+        if v[i] in OPEN:
             if depth == 0:
                 start = i
             depth += 1
-        elif ch in CLOSE and depth > 0:
+        elif depth > 0:
             depth -= 1
             if depth == 0:
                 spans.append((start, i + 1))
@@ -229,6 +230,8 @@ def _markers(line, v, spans, number, blocks, warnings) -> int:
 
 def _inline_labels(line, v, inside, end, number, blocks, warnings) -> int:
     """`…。责任单位:A、B。` closing a paragraph, outside any bracket."""
+    if ":" not in v[:end]:  # no label without its colon
+        return end
     for m in lx.LABEL.finditer(v, 0, end):
         if m.group("colon") != ":" or inside[m.start()]:
             continue

@@ -22,7 +22,7 @@ CONJUNCTIONS = "".join(j for j in lx.JOINERS if len(j) == 1)
 _EDGE = " \t、,;:。."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """An agency surface in a block; `role` None means the block gave it no role word."""
 
@@ -414,10 +414,9 @@ def _split_conjunctions(t: SourceText, s: int, e: int) -> list[tuple[int, int]]:
     if len(pieces) > 2 and _depth(t.v, s, e) == 0 and all(
             lx.looks_like_agency(t.v[s + a:s + b]) for a, b in pieces):
         return [(s + a, s + b) for a, b in pieces]  # 县发改局 县财政局 县自然资源局 …
-    for i in range(s + 2, e - 1):
-        joiner = next((j for j in lx.JOINERS if t.v.startswith(j, i)), None)
-        width = len(joiner) if joiner else (1 if t.v[i] == " " else 0)
-        if not width or _depth(t.v, s, i) != 0:
+    for m in lx.JOINER.finditer(t.v, s + 2, e - 1):
+        i, width = m.start(), m.end() - m.start()
+        if _depth(t.v, s, i) != 0:
             continue
         left, right = t.v[s:i].strip(), t.v[i + width:e].strip()
         if (lx.looks_like_agency(left) and lx.looks_like_agency(right)

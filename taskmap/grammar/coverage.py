@@ -35,7 +35,7 @@ def segments(doc: Document, tables: set[int], rows: set[int]) -> list[Segment]:
             if number in rows and lx.ROLE_HINT.search(v):
                 out.append(Segment(number, 0, len(v), "row"))
             continue
-        if lx.PAGE_CHROME.search(v):
+        if not lx.ROLE_HINT.search(v) or lx.PAGE_CHROME.search(v):
             continue
         label = lx.opening_label(v.strip())
         if label is not None and label.role in (LEAD, RESPONSIBLE):
@@ -53,17 +53,21 @@ def account(doc: Document, blocks, rules, warnings: list[ParseWarning], tables: 
             rows: set[int]) -> Coverage:
     """Count the role-bearing segments read as blocks or rules, and those warned about;
     warn about each one that neither accounts for (its line, its text)."""
-    read_spans = []  # (first line, last line, start on first line, end on first line)
+    read_spans: dict[int, list[tuple]] = {}  # line → (first, last, start, end) of blocks on it
     for b in blocks:
         last = b.line + b.text.count("\n")
-        read_spans.append((b.line, last, b.start, b.end if last == b.line else 10**9))
-    rule_at = {(r.line, r.start) for r in rules}
+        span = (b.line, last, b.start, b.end if last == b.line else 10**9)
+        for line in range(b.line, last + 1):
+            read_spans.setdefault(line, []).append(span)
+    rules_at: dict[int, list[int]] = {}
+    for r in rules:
+        rules_at.setdefault(r.line, []).append(r.start)
     warned_lines = {w.line for w in warnings}
     seen = read = warned = 0
     for seg in segments(doc, tables, rows):
         seen += 1
-        if _read(seg, read_spans) or any(line == seg.line and seg.start <= start < seg.end
-                                         for line, start in rule_at):
+        if _read(seg, read_spans.get(seg.line, ())) or any(
+                seg.start <= start < seg.end for start in rules_at.get(seg.line, ())):
             read += 1
         elif seg.line in warned_lines:
             warned += 1
@@ -75,9 +79,8 @@ def account(doc: Document, blocks, rules, warnings: list[ParseWarning], tables: 
 
 
 def _read(seg: Segment, spans) -> bool:
+    """Is the segment part of one of the blocks standing on its line?"""
     for first, last, start, end in spans:
-        if not first <= seg.line <= last:
-            continue
         if seg.kind != "bracket" or first != seg.line or last != seg.line:
             return True
         if start <= seg.start < end or seg.start <= start < seg.end:

@@ -26,6 +26,7 @@ def _alt(words) -> str:
 # ----------------------------------------------------------------------------- brackets
 OPEN, CLOSE = W.brackets["open"], W.brackets["close"]
 OPEN_CLASS, CLOSE_CLASS = f"[{re.escape(OPEN)}]", f"[{re.escape(CLOSE)}]"
+ANY_BRACKET = re.compile(f"[{re.escape(OPEN + CLOSE)}]")
 BRACKET_FOLD = str.maketrans(OPEN[1:] + CLOSE[1:], OPEN[0] * (len(OPEN) - 1)
                              + CLOSE[0] * (len(CLOSE) - 1))
 SENTENCE_END = W.text["sentence_end"]
@@ -225,6 +226,7 @@ PARK = re.compile(rf"(?:{_alt(_N['parks'])})(?:{_COMMITTEE})?$")
 GENERIC_PARK = re.compile(rf"^(?:{_alt(_N['generic_parks'])})(?:{_COMMITTEE})?$")
 OFFICE_KINDS = tuple(sorted(_N["office_kinds"], key=len, reverse=True))
 JOINERS = tuple(sorted(_N["joiners"], key=len, reverse=True))
+JOINER = re.compile(f"{_alt(JOINERS)}| ")  # a joiner, or a space, between two bodies
 TAILS = tuple(sorted(_N["tails"], key=len, reverse=True))
 PLACEHOLDERS = tuple(_N["placeholders"])
 NONE_MARKS = frozenset(_N["none_marks"])

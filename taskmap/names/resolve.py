@@ -478,5 +478,5 @@ def _second_names(keys: list[str]) -> dict[str, str]:
 
 
 def _with(a: Assignment, r: Resolution) -> Assignment:
-    return replace(a, agency=r.canonical, display=r.display, level=r.level, function=r.function,
-                   tier=r.tier, score=r.score, collective=r.collective, successor=r.successor)
+    return Assignment(a.role, a.raw, r.canonical, a.implicit, r.display, r.level, r.function,
+                      r.tier, r.score, r.collective, r.successor)

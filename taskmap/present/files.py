@@ -9,8 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, fields
+from typing import TextIO
 
 from ..models import Plan
 from ..names.review import Surface
@@ -22,7 +23,34 @@ CSV_COLUMNS = ("kind", "source", "task_id", "line", "chapter", "area", "title", 
 
 def to_json(plan: Plan) -> str:
     """The JSON of `taskmap extract --format json`: stable key order, byte-identical runs."""
-    return json.dumps(plan.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    out = io.StringIO()
+    write_json(plan, out)
+    return out.getvalue()
+
+
+def write_json(plan: Plan, out: TextIO) -> None:
+    """Stream the JSON of `plan` to `out`: the plan's keys one a line, each task, warning
+    and heading on a line of its own. Linear in time and memory for any plan (the whole
+    document is never held as one string), and byte-identical for the same input."""
+    data = plan.to_dict(lazy=True)
+    out.write("{\n")
+    keys = list(data)
+    for k, key in enumerate(keys):
+        value = data[key]
+        out.write(f"  {_dumps(key)}: ")
+        if isinstance(value, Iterator):
+            n = -1
+            for n, item in enumerate(value):
+                out.write(("[\n    " if n == 0 else ",\n    ") + _dumps(item))
+            out.write("[]" if n < 0 else "\n  ]")
+        else:
+            out.write(_dumps(value))
+        out.write(",\n" if k < len(keys) - 1 else "\n")
+    out.write("}\n")
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
 
 def csv_rows(plan: Plan):
