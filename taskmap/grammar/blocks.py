@@ -201,6 +201,14 @@ def _broken_bracket(doc: Document, i: int, start: int, blocks, warnings,
             consumed[k] = len(lines[k])
         consumed[last_k] = last_offset + in_last
         return
+    if not any(line.strip() for line in lines[i + 1:]):  # the text ends inside the bracket
+        content = parse_content(lines[i][start + 1:], doc.views[i][start + 1:])
+        if content.explicit_roles:
+            text = lines[i][start:].rstrip()
+            blocks.append(Block(i + 1, start, len(lines[i]), text, content, "bracket"))
+            warnings.append(ParseWarning(i + 1, text, "bracket not closed: the text ends "
+                                                      "inside it (read as far as it goes)"))
+            return
     if lx.STRONG_MARKER.search(doc.views[i], start):
         warnings.append(ParseWarning(i + 1, lines[i][start:], "bracket opened but not closed"))
 
@@ -229,24 +237,46 @@ def _markers(line, v, spans, number, blocks, warnings) -> int:
 
 
 def _inline_labels(line, v, inside, end, number, blocks, warnings) -> int:
-    """`…。责任单位:A、B。` closing a paragraph, outside any bracket."""
+    """`…。责任单位:A、B。` closing a paragraph, outside any bracket; on a line that holds
+    several paragraphs (a page whose line breaks were lost), each one: a block runs to the
+    next full stop or the next inline heading (`(二)…`)."""
     if ":" not in v[:end]:  # no label without its colon
         return end
-    for m in lx.LABEL.finditer(v, 0, end):
-        if m.group("colon") != ":" or inside[m.start()]:
-            continue
-        before = v[:m.start()].rstrip()
-        if before and before[-1] not in lx.SENTENCE_END:
-            continue
-        text = line[m.start():end].rstrip().rstrip("。")
+    first, at = end, 0
+    while at < end:
+        m = next((m for m in lx.LABEL.finditer(v, at, end) if m.group("colon") == ":"
+                  and not inside[m.start()] and _after_sentence(v, m.start())), None)
+        if m is None:
+            break
+        close = _inline_close(v, m.end(), end)
+        text = line[m.start():close].rstrip().rstrip("。")
         content = parse_content(text)
         if content.explicit_roles:
-            blocks.append(Block(number, m.start(), end, text, content, "inline"))
+            blocks.append(Block(number, m.start(), close, text, content, "inline"))
             _warn_problems(content, number, text, warnings)
         elif content.strong:
             warnings.append(ParseWarning(number, text, _why_not(content)))
-        return m.start()
-    return end
+        first = min(first, m.start())
+        at = max(close, m.end())
+    return first
+
+
+def _inline_close(v: str, at: int, end: int) -> int:
+    """Where an inline block that opens before `at` ends: at a full stop followed by no
+    further label (…;责任单位:Y。完成时限:2024年底 runs on), or at an inline heading."""
+    while True:
+        stop = lx.INLINE_STOP.search(v, at, end)
+        if stop is None:
+            return end
+        label = lx.LABEL.match(v, stop.end(), end) if stop.group() == "。" else None
+        if not (label and label.group("colon") == ":"):
+            return stop.start()
+        at = label.end()
+
+
+def _after_sentence(v: str, i: int) -> bool:
+    before = v[:i].rstrip()
+    return not before or before[-1] in lx.SENTENCE_END
 
 
 def _is_block(c: Content, v: str, s: int, e: int) -> bool:

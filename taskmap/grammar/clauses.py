@@ -407,9 +407,9 @@ def split_items(t: SourceText, s: int, e: int) -> list[tuple[str, str]]:
 
 def _split_conjunctions(t: SourceText, s: int, e: int) -> list[tuple[int, int]]:
     """Split at 和/及/以及/与 or white space where both sides are bodies (市财政局和市税务局,
-    市级各有关部门以及各区人民政府), not before the organ a collective's levels share
-    (各县(市、区)党委和人民政府); and between two names run together, where a body's
-    ending meets a level word (区发改局区财政局)."""
+    市级各有关部门以及各区人民政府, 各县(市、区)党委和人民政府: the guideline's rule), and
+    between two names run together, where a body's ending meets a level word
+    (区发改局区财政局)."""
     pieces = [(m.start(), m.end()) for m in re.finditer(r"\S+", t.v[s:e])]
     if len(pieces) > 2 and _depth(t.v, s, e) == 0 and all(
             lx.looks_like_agency(t.v[s + a:s + b]) for a, b in pieces):
@@ -419,8 +419,7 @@ def _split_conjunctions(t: SourceText, s: int, e: int) -> list[tuple[int, int]]:
         if _depth(t.v, s, i) != 0:
             continue
         left, right = t.v[s:i].strip(), t.v[i + width:e].strip()
-        if (lx.looks_like_agency(left) and lx.looks_like_agency(right)
-                and right not in lx.COLLECTIVE_NOUNS):
+        if lx.looks_like_agency(left) and lx.looks_like_agency(right):
             return [(s, i), *_split_conjunctions(t, i + width, e)]
     run = _run_together(t.v, s, e)
     return [(s, run), *_split_conjunctions(t, run, e)] if run else [(s, e)]
@@ -473,8 +472,21 @@ def _trim_item(t: SourceText, s: int, e: int) -> tuple[int, int]:
     lead = lx.LEADING_WORDS.match(t.v, s, e)
     if lead and lx.looks_like_agency(t.v[lead.end():e]):
         s = lead.end()
-    for tail in lx.TAILS:
-        if t.v[s:e].endswith(tail) and e - len(tail) > s:
-            e -= len(tail)
-            break
+    e = s + without_tail(t.v[s:e])
     return t.cut(s, e)
+
+
+def without_tail(v: str) -> int:
+    """The length of an item without its tail (`等`, `等有关部门`, `等省有關(guān)部門`): a
+    pinyin gloss inside the tail does not hide it."""
+    plain = lx.GLOSS.sub("", v)
+    m = lx.TAIL_SHAPE.search(plain)
+    if not m or m.start() == 0:
+        return len(v)
+    keep, k = m.start(), 0  # map the plain offset back through the glosses
+    for g in lx.GLOSS.finditer(v):
+        if g.start() - k > keep:
+            break
+        keep += g.end() - g.start()
+        k += g.end() - g.start()
+    return keep

@@ -169,6 +169,8 @@ TITLE_END = re.compile(rf"[。:;!?\t|│┃║]|{OPEN_CLASS}(?:{_alt(_OPENING_WO
 # A line that opens a labelled line of an assignment (for readers rebuilding paragraphs).
 LABEL_LINE = re.compile(rf"^\s*(?:{_ROLE_SHAPE}|{_DEADLINE_SHAPE})\s*:")
 NEXT_BRACKET = re.compile(OPEN_CLASS)
+# Where a block written inline ends: a full stop, or a heading inside the line ((二)…).
+INLINE_STOP = re.compile(rf"。|{OPEN_CLASS}\s*[一二三四五六七八九十]{{1,3}}\s*{CLOSE_CLASS}")
 # A bracket without brackets inside; and what edges a table's cell in text (│, |, space).
 BRACKETED = re.compile(rf"{OPEN_CLASS}[^{re.escape(OPEN + CLOSE)}]*{CLOSE_CLASS}")
 CELL_EDGE = " \t|│┃║"
@@ -228,6 +230,7 @@ OFFICE_KINDS = tuple(sorted(_N["office_kinds"], key=len, reverse=True))
 JOINERS = tuple(sorted(_N["joiners"], key=len, reverse=True))
 JOINER = re.compile(f"{_alt(JOINERS)}| ")  # a joiner, or a space, between two bodies
 TAILS = tuple(sorted(_N["tails"], key=len, reverse=True))
+TAIL_SHAPE = re.compile(W.pattern("names", "tail_shape"))
 PLACEHOLDERS = tuple(_N["placeholders"])
 NONE_MARKS = frozenset(_N["none_marks"])
 GENERIC = tuple(_N["generic"])

@@ -77,6 +77,30 @@ def _block_start(rest: str) -> int:
     return len(rest)
 
 
+_WRAP_WIDTH = 20  # a heading line this long that the title fills may wrap onto the next
+
+
+def _wrapped_title(doc: Document, found: LineHeading) -> LineHeading:
+    """A title that a hard line break cut (text from a PDF): `一、…加强党对基层治理的全面` /
+    `领导` is one title. Only a short next line with no heading, label or bracket of its own
+    carries it on."""
+    number = found.heading.line
+    line = doc.lines[number - 1].rstrip()
+    if (found.title_end < len(line) or len(line) < _WRAP_WIDTH
+            or number >= len(doc.lines)):
+        return found
+    below = doc.views[number].strip()
+    end = re.search(r"[。;:]", below)
+    tail = below[:end.start()] if end else below
+    if (not tail or len(below) > 12 or detect_heading(below, number + 1, below)
+            or lx.NEXT_BRACKET.search(below) or lx.opening_label(below)):
+        return found
+    source = doc.lines[number].strip()[:len(tail)]
+    heading = Heading(line=number, level=found.heading.level, number=found.heading.number,
+                      title=found.heading.title + source)
+    return LineHeading(heading, found.body_start, found.title_end)
+
+
 def _looks_like_prose_start(rest: str) -> bool:
     """After an Arabic item number, numbers open prose rather than a heading (1.5万吨);
     after 一、 or (一) a year opens a title (一、2023年主要预期目标)."""
@@ -135,7 +159,7 @@ def parse_outline(doc: Document, start: int = 1) -> Outline:
     for i, line in enumerate(doc.lines[start - 1:], start=start):
         found = detect_heading(line, i, doc.views[i - 1])
         if found is not None:
-            by_line[i] = found
+            by_line[i] = _wrapped_title(doc, found)
     headings = tuple(found.heading for found in by_line.values())
     levels = {h.level for h in headings}
     top = next((lvl for lvl in CHAPTER_LEVELS if lvl in levels), None)

@@ -22,6 +22,7 @@ from . import lexicon as lx
 from .clauses import Content, Mention, SourceText, split_items
 
 TASK, NUMBER = "task", "number"
+_WORD = re.compile(r"[^。,;:%]{2,14}")  # a column's name, not a sentence: 2022年预期目标
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+|\d+|\(\S{1,3}\))[、.]")
 _TABLE_SEP = re.compile(r"\t+|\s*\|\s*")
 # A Word table pasted as text: columns aligned by runs of spaces, or by full-width spaces
@@ -61,11 +62,11 @@ def column_role(cell: str, viewed: bool = False) -> str:
     role = lx.label_role(name)
     if role:
         return role
-    if name in lx.TASK_COLUMNS or (len(name) <= 8 and name.endswith(lx.TASK_ENDINGS)):
+    if name in lx.TASK_COLUMNS or (_WORD.fullmatch(name) and name.endswith(lx.TASK_ENDINGS)):
         return TASK
     if name in lx.NUMBER_COLUMNS:
         return NUMBER
-    if len(name) <= 8 and name.endswith(lx.NOTE_ENDINGS):
+    if _WORD.fullmatch(name) and name.endswith(lx.NOTE_ENDINGS):
         return lx.OTHER
     return ""
 
@@ -154,7 +155,8 @@ def _row_block(row: Row, cells: list[str], header: Header,
             above[col] = cell
         if role in (LEAD, RESPONSIBLE):
             items = split_items(SourceText(cell), 0, len(cell))
-            mentions.extend(Mention(role, s) for s, v in items if not lx.is_placeholder(v))
+            mentions.extend(Mention(role, s) for s, v in items  # a name cut to one character
+                            if not lx.is_placeholder(v) and len(v.strip()) >= 2)  # is none
         elif role == lx.DEADLINE_ROLE and cell:
             deadline = cell
         elif role == TASK and cell:

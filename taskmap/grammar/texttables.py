@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from ..models import LEAD, RESPONSIBLE, Document, Row, Table
 from ..normalize import view
 from . import lexicon as lx
+from .clauses import without_tail
 from .outline import detect_heading
 from .tables import NUMBER, TASK, column_role
 
@@ -419,8 +420,10 @@ def _score(role: str, pieces: list[_Piece]) -> float:
     if role == NUMBER:
         return (3.0 if _NUMBER.match(v.strip()) else -3.0) + merged
     if role in (LEAD, RESPONSIBLE):
-        items = [x for x in re.split(r"[、,;，；。\s]+", v) if x]
-        good = items and all(lx.looks_like_agency(x) or lx.is_placeholder(x) for x in items)
+        items = [x[:without_tail(x)] for x in re.split(r"[、,;，；。\s]+", v) if x]
+        bodies = sum(lx.is_placeholder(x) or (3 <= len(x) <= 30 and lx.looks_like_agency(x))
+                     for x in items if x)
+        good = items and bodies >= 0.6 * len(items)  # a list the excerpt cut (…、高) still is
         return (2.0 if good else -2.0) + merged
     if role == lx.DEADLINE_ROLE:
         return (1.5 if lx.DEADLINE.search(v) else -0.5) + merged
