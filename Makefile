@@ -15,5 +15,6 @@ score:  ## score extraction against ../shared/gold
 	$(PY) $(SHARED)/eval/score.py extract --gold $(SHARED)/gold --cmd "$(PY) -m taskmap extract {file} --format json"
 bench:  ## run the benchmarks (on demand, never in CI)
 	$(PY) benchmarks/bench_extract.py
+	$(PY) benchmarks/bench_big.py
 demo:  ## extract the demo plans
 	for f in data/*.txt; do .venv/bin/taskmap extract "$$f"; done

@@ -164,3 +164,13 @@ def test_show_lists_review_tiers_first(tmp_path):
 def test_levels(surface, level):
     names = agencies(taskmap.parse_text(f"1.任务。(牵头单位:{surface})"))
     assert names[surface].level == level
+
+
+def test_an_alias_cycle_is_a_problem(tmp_path):
+    table = tmp_path / "cycle.csv"
+    table.write_text("alias,canonical,scope\n甲办,乙办公室,body\n乙办公室,甲办,body\n",
+                     encoding="utf-8")
+    problems = check_tables([table])
+    assert [p.where.rsplit(":", 1)[1] for p in problems] == ["2", "3"]
+    assert all("cycle" in p.message for p in problems)
+    assert check_tables([national_dir() / "functions.csv"]) == []

@@ -201,6 +201,24 @@ def _conflicts(rows: list[AliasRow]) -> list[Problem]:
                                                f"'{row.canonical}' ({row.function}) here and at "
                                                f"'{first.canonical}' ({first.function}) at "
                                                f"{first.where}"))
+    return problems + _cycles(rows)
+
+
+def _cycles(rows: list[AliasRow]) -> list[Problem]:
+    """Rows whose canonical names lead back to their own alias (A → B, B → A): a table
+    that says two names are each other's proper name has no proper name."""
+    target = {name_key(r.alias): name_key(r.canonical) for r in rows
+              if name_key(r.alias) != name_key(r.canonical)}
+    problems = []
+    for row in rows:
+        start = name_key(row.alias)
+        step, seen = target.get(start), {start}
+        while step is not None and step not in seen:
+            seen.add(step)
+            step = target.get(step)
+        if step == start:
+            problems.append(Problem(row.where, f"alias '{row.alias}' leads back to itself "
+                                               f"through its canonical names (a cycle)"))
     return problems
 
 
