@@ -20,7 +20,7 @@ from . import __version__
 from .diff import diff_plans
 from .errors import TaskmapError
 from .names.review import suggestion_rows, surfaces
-from .names.tables import AliasTable, check_tables, national_dir
+from .names.tables import AliasTable, check_tables, shipped_tables
 from .pipeline import expand_inputs, load_plan, load_plans
 from .present.diff_view import diff_view
 from .present.extract_view import extract_view, surfaces_table
@@ -231,10 +231,10 @@ def diff(
 @aliases_app.command("check")
 def aliases_check(
     tables: Annotated[list[Path] | None, typer.Argument(
-        help="Tables to check (default: the shipped national table).")] = None,
+        help="Tables to check, of names or of places (default: the shipped tables).")] = None,
 ) -> None:
     """Validate alias tables and report every problem (exit 1 if any)."""
-    paths = tables or [national_dir() / "functions.csv"]
+    paths = tables or shipped_tables()
     problems = check_tables(paths)
     for p in problems:
         typer.echo(str(p))

@@ -51,8 +51,45 @@ def assignments_frame(plans: Sequence[Plan]) -> pl.DataFrame:
                     "implicit": a.implicit,
                     "collective": a.collective, "tier": a.tier, "score": a.score})
     frame = pl.DataFrame(rows, schema=_ASSIGNMENT_SCHEMA, orient="row")
-    return frame.unique(subset=["plan", "task_id", "role", "canonical"], keep="first",
-                        maintain_order=True)
+    frame = frame.unique(subset=["plan", "task_id", "role", "canonical"], keep="first",
+                         maintain_order=True)
+    return frame.with_columns(pl.col("canonical").replace_strict(
+        labels(frame), return_dtype=pl.String).alias("display"))
+
+
+_LEVEL_START = ("省", "市", "州", "盟", "县", "旗", "区")
+
+
+def labels(frame: pl.DataFrame) -> dict[str, str]:
+    """canonical → the one label a report shows for it: the name its plans show it by most;
+    where two bodies would share a label (two cities' 市工信局 pooled, two districts'
+    区政府), each is qualified by its place (六盘水市工信局, 青岚市工信局), else shown by
+    its canonical name. No two bodies ever share a label."""
+    if frame.is_empty():
+        return {}
+    counts = frame.group_by(["canonical", "display"], maintain_order=True).agg(
+        pl.len().alias("n"), pl.col("jurisdiction").first())
+    best: dict[str, tuple[str, str | None]] = {}
+    for row in counts.sort("n", descending=True, maintain_order=True).iter_rows(named=True):
+        best.setdefault(row["canonical"], (row["display"], row["jurisdiction"]))
+    label = {c: d for c, (d, _) in best.items()}
+    for clash in _clashes(label):
+        for c in clash:
+            place = best[c][1]
+            shown = label[c]
+            if place and shown.startswith(_LEVEL_START) and place.endswith(shown[0]):
+                label[c] = place + shown[1:]  # 市工信局 of 六盘水市 → 六盘水市工信局
+    for clash in _clashes(label):
+        for c in clash:
+            label[c] = c
+    return label
+
+
+def _clashes(label: dict[str, str]) -> list[list[str]]:
+    by_label: dict[str, list[str]] = {}
+    for canonical, shown in label.items():
+        by_label.setdefault(shown, []).append(canonical)
+    return [group for group in by_label.values() if len(group) > 1]
 
 
 def tasks_frame(plans: Sequence[Plan]) -> pl.DataFrame:

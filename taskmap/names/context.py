@@ -154,8 +154,23 @@ def _place_of(title: str, table: AliasTable, text: str,
     m = PLACE.match(title)
     if m and plausible_place(m.group("place")) and (text.count(m.group("place")) >= 2 or trusted):
         place = m.group("place")
-        return place, table.places.get(place, (place, place_level(place)))[1]
+        inner = PLACE.match(title[m.end():])  # 溪山市钟岭区…: the plan is the district's
+        if inner and plausible_place(inner.group("place")) and _below(
+                place_level(inner.group("place")), _level(table, place)):
+            place = inner.group("place")
+        return place, _level(table, place)
     return None
+
+
+_RANK = {"国家": 0, "省": 1, "市": 2, "县": 3, "区": 3, "乡镇": 4}
+
+
+def _level(table: AliasTable, place: str) -> str:
+    return table.places.get(place, (place, place_level(place)))[1]
+
+
+def _below(inner: str, outer: str) -> bool:
+    return _RANK.get(inner, 9) > _RANK.get(outer, 9)
 
 
 def _issuer(views: tuple[str, ...]) -> str | None:

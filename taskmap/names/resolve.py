@@ -72,6 +72,7 @@ class Resolution:
     collective: bool = False
     place: str | None = None  # explicit place or level prefix written in the surface
     successor: str = ""  # a pre-reform body: the body it became
+    chosen: bool = False  # the display name was chosen in a user's table
 
 
 @dataclass(frozen=True)
@@ -223,7 +224,7 @@ class Resolver:
             return self._park(key, normalized), None
         found = self._function(key)
         if found is None:
-            return self._unresolved(key), None
+            return self._unresolved(key, carried)
         prefix, row, tier = found
         explicit = prefix.level is not None or prefix.place is not None
         level = prefix.level
@@ -239,6 +240,17 @@ class Resolver:
             tier = _weaker(tier, "normalized")
         res = self._qualified(row.function, level or "", prefix, row, tier)
         return res, (prefix if explicit else carried)
+
+    def shown(self, raw: str, carried: _Prefix | None) -> str:
+        """The name as the plan shows it: as written, with the prefix its list carries when
+        it writes none itself (住建局 after 区工信局 → 区住建局)."""
+        name, key = raw.strip(), name_key(raw)
+        if carried is None or not carried.written or key in self.table.bodies or (
+                _COLLECTIVE.search(key) or _PARK.search(key) or self._vertical(key, False)):
+            return name
+        found = self._function(key)
+        bare = found is not None and found[0].level is None and found[0].place is None
+        return carried.written + name if bare and not found[1].level else name
 
     def _function(self, key: str) -> tuple[_Prefix, AliasRow, str] | None:
         candidates = self.prefixes(key)
@@ -295,8 +307,9 @@ class Resolver:
         display = short if national else f"{_level_word(level, prefix)}{party}{short}"
         tier = "exact" if tier == "alias" and name_key(canonical) in (
             prefix.written + prefix.rest, prefix.rest) else tier
+        chosen = self.table.from_user(named) and bool(named.short)
         return Resolution(canonical, display, level or "其他", function, tier, 100.0,
-                          place=prefix.place)
+                          place=prefix.place, chosen=chosen)
 
     def _before_reform(self, row: AliasRow) -> bool:
         """A renamed body in a plan issued before it was renamed: still a body of its own.
@@ -313,7 +326,8 @@ class Resolver:
     def _body(self, row: AliasRow) -> Resolution:
         """A body named in a table: tier alias, whoever wrote the row."""
         return Resolution(row.canonical, row.short or row.canonical, row.level or "其他",
-                          row.function, "alias", 100.0, row.collective)
+                          row.function, "alias", 100.0, row.collective,
+                          chosen=self.table.from_user(row) and bool(row.short))
 
     def _collective(self, raw: str) -> Resolution:
         key = collective_key(raw)
@@ -382,15 +396,25 @@ class Resolver:
             name = f"{self.j.place or ''}{name}"
         return Resolution(name, key, self.j.level or "其他", "园区管理", tier, 100.0)
 
-    def _unresolved(self, key: str) -> Resolution:
-        """Kept as written; a level word of the plan's own level gets the plan's place."""
+    def _unresolved(self, key: str,
+                    carried: _Prefix | None = None) -> tuple[Resolution, _Prefix | None]:
+        """Kept as written; a level word of the plan's own level gets the plan's place, and a
+        bare name in a list takes the prefix the list carries (市发改委、国土房管局 → the
+        city's 国土房管局, as 市国土房管局 is)."""
         prefix = self.prefixes(key)[0]
         canonical = key
         word = prefix.written.removesuffix("委") if prefix.party else prefix.written
-        if prefix.place is None and word and prefix.level == self.j.level and self.j.place:
+        level = prefix.level
+        if prefix.place is None and not word and carried is not None and carried.written:
+            prefix, word, key = carried, carried.written, carried.written + key
+            level = carried.level
+        if prefix.place is None and word and level == self.j.level and self.j.place:
             canonical = self.j.place + key[len(word):]
-        return Resolution(canonical, key, prefix.level or "其他", "", "unresolved", 0.0,
-                          place=prefix.place)
+        elif prefix.place is None and word:
+            canonical = key
+        res = Resolution(canonical, key, level or "其他", "", "unresolved", 0.0,
+                         place=prefix.place)
+        return res, (carried if not word or prefix is carried else None)
 
     # ---------------------------------------------------------------- fuzzy pass
 
@@ -446,21 +470,28 @@ def resolve_plan(plan: Plan, context: PlanContext, table: AliasTable) -> Plan:
     resolver = Resolver(table, context, [a.raw for t in plan.tasks for a in t.assignments])
     first: dict[str, Resolution] = {}
     resolved: list[list[Resolution]] = []
+    shown: list[list[str]] = []  # each name as the plan shows it, a carried prefix added
     for task in plan.tasks:
-        carried, row = None, []
+        carried, row, names = None, [], []
         for a in task.assignments:
             if a.implicit:
                 res, _ = resolver.resolve(a.raw)
+                names.append(a.raw.strip())
             else:
+                names.append(resolver.shown(a.raw, carried))
                 res, carried = resolver.resolve(a.raw, carried)
             first.setdefault(a.raw, res)
             row.append(res)
         resolved.append(row)
+        shown.append(names)
     fixed = resolver.typos(first)
+    final = [[fixed.get(a.raw, r) for a, r in zip(t.assignments, row, strict=True)]
+             for t, row in zip(plan.tasks, resolved, strict=True)]
+    display = _local_names(final, shown)
     tasks = []
-    for task, row in zip(plan.tasks, resolved, strict=True):
-        assignments = tuple(_with(a, fixed.get(a.raw, r)) for a, r in zip(
-            task.assignments, row, strict=True))
+    for task, row in zip(plan.tasks, final, strict=True):
+        assignments = tuple(_with(a, r, r.display if r.chosen else display[r.canonical])
+                            for a, r in zip(task.assignments, row, strict=True))
         tasks.append(replace(task, assignments=assignments))
     return replace(plan, tasks=tuple(tasks), jurisdiction=resolver.j.place,
                    level=resolver.j.level)
@@ -477,6 +508,20 @@ def _second_names(keys: list[str]) -> dict[str, str]:
     return out
 
 
-def _with(a: Assignment, r: Resolution) -> Assignment:
-    return Assignment(a.role, a.raw, r.canonical, a.implicit, r.display, r.level, r.function,
+def _with(a: Assignment, r: Resolution, display: str) -> Assignment:
+    return Assignment(a.role, a.raw, r.canonical, a.implicit, display, r.level, r.function,
                       r.tier, r.score, r.collective, r.successor)
+
+
+def _local_names(resolved: list[list[Resolution]], shown: list[list[str]]) -> dict[str, str]:
+    """canonical → the name the plan shows it by most (first written on a tie): the plan's
+    own words, with the prefix its list carries (区工信局、住建局 → 区住建局), never a
+    national short form it does not use."""
+    counts: dict[str, dict[str, int]] = {}
+    for row, names in zip(resolved, shown, strict=True):
+        for res, name in zip(row, names, strict=True):
+            if name:
+                seen = counts.setdefault(res.canonical, {})
+                seen[name] = seen.get(name, 0) + 1
+    return {canonical: max(names, key=lambda n: (names[n], -list(names).index(n)))
+            for canonical, names in counts.items()}

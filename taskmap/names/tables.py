@@ -62,6 +62,11 @@ class AliasTable:
     stems: dict[str, str] = field(default_factory=dict)
     places: dict[str, tuple[str, str]] = field(default_factory=dict)  # name/short → (full, level)
     _canon: dict[tuple[str, str], AliasRow] = field(default_factory=dict)
+    user_rows: set[int] = field(default_factory=set)  # rows a user's table gave (by id)
+
+    def from_user(self, row: AliasRow) -> bool:
+        """Did a user's table give this row (its short form is then the name to show)?"""
+        return id(row) in self.user_rows
 
     @classmethod
     def load(cls, user_tables: Sequence[str | Path] = (), national: bool = True) -> AliasTable:
@@ -70,33 +75,46 @@ class AliasTable:
         Raises AliasTableError listing every problem of a table that does not validate.
         """
         table = cls()
-        paths = ([national_dir() / "functions.csv"] if national else []) + [
-            Path(p) for p in user_tables]
-        for path in paths:
-            rows, problems = read_table(path)
-            if problems:
-                shown = "; ".join(str(p) for p in problems[:3])
-                more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
-                raise AliasTableError(f"{path}: {len(problems)} problem(s): {shown}{more}; "
-                                      "run `taskmap aliases check` for all")
-            table.add(rows, str(path))
         if national:
-            table.places = read_places(national_dir() / "places.csv")
+            places, problems = read_places(national_dir() / "places.csv")
+            _refuse(national_dir() / "places.csv", problems)
+            table.places = places
+            rows, problems = read_table(national_dir() / "functions.csv")
+            _refuse(national_dir() / "functions.csv", problems)
+            table.add(rows, str(national_dir() / "functions.csv"))
+        for path in map(Path, user_tables):
+            if is_places_table(path):  # a user's own places: name,short,level
+                places, problems = read_places(path)
+                _refuse(path, problems)
+                table.places.update(places)
+                continue
+            rows, problems = read_table(path)
+            _refuse(path, problems)
+            table.add(rows, str(path), user=True)
         return table
 
-    def add(self, rows: Iterable[AliasRow], source: str) -> None:
-        """Add rows; a row overrides an earlier one with the same alias."""
+    def add(self, rows: Iterable[AliasRow], source: str, user: bool = False) -> None:
+        """Add rows; a row overrides an earlier one with the same alias. Within a table the
+        first row of a function names it; a user's table names it anew (发改委 →
+        发展和改革局 makes 发展和改革局 the canonical name of that function)."""
         self.sources.append(source)
+        named: set[tuple[str, str]] = set()
         for row in rows:
             self.rows.append(row)
+            if user:
+                self.user_rows.add(id(row))
             key = name_key(row.alias)
             index = self.functions if row.scope == "function" else self.bodies
             index[key] = row
             if row.scope == "function":
-                self._canon.setdefault((row.function, row.level), row)
+                slot = (row.function, row.level)
+                if slot not in named and (user or slot not in self._canon):
+                    self._canon[slot] = row
+                    named.add(slot)
                 for stem in {row.function, _stem(row.alias), _stem(row.canonical)}:
                     if len(stem) >= 2:
                         self.stems.setdefault(stem, row.function)
+
 
     def canonical_row(self, function: str, level: str) -> AliasRow | None:
         """The row that names `function` at `level` (else the level-free row)."""
@@ -222,21 +240,68 @@ def _cycles(rows: list[AliasRow]) -> list[Problem]:
     return problems
 
 
-def read_places(path: Path) -> dict[str, tuple[str, str]]:
-    places = {}
-    if not path.is_file():
-        return places
-    with path.open(encoding="utf-8-sig") as f:
-        for row in csv.DictReader(f):
-            full, short, level = row["name"].strip(), row["short"].strip(), row["level"].strip()
-            places[full] = (full, level)
-            places[short] = (full, level)
-    return places
+PLACE_COLUMNS = ("name", "short", "level")
+
+
+def _refuse(path: Path, problems: list[Problem]) -> None:
+    if problems:
+        shown = "; ".join(str(p) for p in problems[:3])
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        raise AliasTableError(f"{path}: {len(problems)} problem(s): {shown}{more}; "
+                              "run `taskmap aliases check` for all")
+
+
+def is_places_table(path: Path) -> bool:
+    """A table of places (its header is name,short,level), not of names."""
+    try:
+        with Path(path).open(encoding="utf-8-sig") as f:
+            header = f.readline().strip().split(",")
+    except OSError:
+        return False
+    return header[:1] == ["name"] and "level" in header
+
+
+def read_places(path: str | Path) -> tuple[dict[str, tuple[str, str]], list[Problem]]:
+    """name or short name → (full name, level), and every problem of the table."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return {}, [Problem(str(path), "no such file")]
+    except (OSError, UnicodeDecodeError) as e:
+        return {}, [Problem(str(path), f"cannot read as UTF-8 text: {e}")]
+    reader = csv.DictReader(text.splitlines())
+    missing = [c for c in PLACE_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        return {}, [Problem(f"{path}:1", f"missing column(s): {', '.join(missing)}; "
+                                         f"columns are {', '.join(PLACE_COLUMNS)}")]
+    places: dict[str, tuple[str, str]] = {}
+    problems = []
+    for n, row in enumerate(reader, start=2):
+        full, short, level = ((row.get(c) or "").strip() for c in PLACE_COLUMNS)
+        where = f"{path}:{n}"
+        if not full or level not in LEVELS or not level:
+            problems.append(Problem(where, f"a place needs a name and a level among "
+                                           f"{', '.join(x for x in LEVELS if x)}"))
+            continue
+        for name in (full, short):
+            if name and name in places and places[name] != (full, level):
+                problems.append(Problem(where, f"'{name}' is also {places[name][0]} "
+                                               f"({places[name][1]})"))
+            elif name:
+                places[name] = (full, level)
+    return places, problems
 
 
 def check_tables(paths: Sequence[str | Path]) -> list[Problem]:
-    """Every problem of every table in `paths`."""
+    """Every problem of every table in `paths` (tables of names or of places)."""
     problems = []
     for path in paths:
-        problems += read_table(path)[1]
+        problems += (read_places(path)[1] if is_places_table(Path(path))
+                     else read_table(path)[1])
     return problems
+
+
+def shipped_tables() -> list[Path]:
+    """The tables taskmap ships: names, then places."""
+    return [national_dir() / "functions.csv", national_dir() / "places.csv"]
