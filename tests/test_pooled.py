@@ -108,3 +108,11 @@ def test_display_names_are_the_plans_own_and_never_labels_or_posts(shared, folde
                     assert ":" not in name and "：" not in name, (path.name, name)
                     assert lx.clause_label(name) is None, (path.name, name)  # no label
                     assert not _POSTS.search(name), (path.name, name)
+
+
+def test_by_function_groups_a_body_across_a_reform(plans):
+    """白营市国税局 and 地税局 (2016) are two bodies, of the kind 溪山市税务局 (2024) is."""
+    by_function = {r["agency"]: r for r in engine.agency_summary(plans, by="function")
+                   .iter_rows(named=True)}
+    tax = by_function["税务"]
+    assert (tax["lead"], tax["responsible"]) == (2, 2)  # 国税局 1+0, 地税局 0+1, 税务局 1+1

@@ -288,8 +288,10 @@ class Resolver:
             after = self._qualified(function, level, prefix, replace(row, renamed=None), tier)
             old = replace(row, canonical=row.former, short=row.alias, function=row.former,
                           renamed=None)
+            # a body of its own, of the same kind as its successor (--by function: one kind
+            # across eras)
             return replace(self._qualified(row.former, level, prefix, old, tier),
-                           successor=after.canonical)
+                           successor=after.canonical, function=row.function)
         national = named.level == "国家"
         if prefix.place and prefix.place not in (self.j.place, self.j.short):
             qualifier = prefix.place
