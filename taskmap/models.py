@@ -88,6 +88,7 @@ class PlanContext:
     level: str | None = None  # its level (国家/省/市/县/区/乡镇)
     date: str | None = None  # date of issue, ISO (2016-03-31), as precise as the plan gives
     year: int | None = None  # year of issue
+    number: str | None = None  # its own document number (文号: 青政办发〔2024〕12号)
     body_start: int = 1  # the line where the plan's own text starts (its title line)
     parents: tuple[tuple[str, str], ...] = field(default=())  # (level, place) above the plan
 
@@ -135,6 +136,7 @@ class Task:
     deadline: str | None
     assignments: tuple[Assignment, ...]
     text: str = ""  # the task's own wording (the text the block closes, without numbering)
+    leaders: tuple[str, ...] = ()  # persons the block names (责任领导:张某), never bodies
 
     def agencies(self, role: str, implicit: bool | None = None) -> list[str]:
         """Surfaces in `role`; `implicit=None` keeps both kinds."""
@@ -175,6 +177,7 @@ class Plan:
     jurisdiction: str | None = None  # the plan's own place (昆都仑区)
     level: str | None = None  # its level (区)
     coverage: Coverage = field(default_factory=Coverage)
+    context: PlanContext = field(default_factory=lambda: PlanContext())
 
     def to_dict(self, lazy: bool = False) -> dict:
         """The JSON contract of `taskmap extract --format json`; with `lazy`, its lists are
@@ -185,8 +188,9 @@ class Plan:
             "jurisdiction": self.jurisdiction,
             "level": self.level,
             "first_listed_is_lead": self.first_listed_is_lead,
-            "tasks": ({**_fields(t), "assignments": [_fields(a) for a in t.assignments]}
-                      for t in self.tasks),
+            "context": {k: v for k, v in _fields(self.context).items() if k != "parents"},
+            "tasks": ({**_fields(t), "assignments": [_fields(a) for a in t.assignments],
+                       "leaders": list(t.leaders)} for t in self.tasks),
             "warnings": (_fields(w) for w in self.warnings),
             "coverage": _fields(self.coverage),
             "outline": (_fields(h) for h in self.outline),

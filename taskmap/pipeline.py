@@ -35,7 +35,7 @@ def parse_document(doc: Document, aliases: AliasTable | None = None) -> Plan:
     warnings = sorted(found.warnings + task_warnings, key=lambda w: (w.line, w.text, w.reason))
     plan = Plan(source=doc.source, tasks=tasks, warnings=tuple(warnings),
                 outline=outline.headings, first_listed_is_lead=first_lead,
-                encoding=doc.encoding, coverage=found.coverage)
+                encoding=doc.encoding, coverage=found.coverage, context=context)
     return resolve_plan(plan, context, table)
 
 

@@ -42,6 +42,7 @@ class Content:
     declares_respectively: bool = False  # 分别负责为有关单位按职责分别牵头
     has_role_words: bool = False
     labels_or_verbs: bool = False  # role words that assign (a rule's wording aside)
+    persons: tuple[str, ...] = ()  # names under a person's label (责任领导:张某)
     strong: bool = False
     problems: tuple[str, ...] = ()
     prose: bool = False  # an unlabelled clause that is not a list of agencies
@@ -119,6 +120,7 @@ def parse_content(src: str, v: str | None = None) -> Content:
     return Content(mentions=tuple(state.finish()), deadline=state.deadline,
                    statement=statement, declares_first_lead=declares,
                    declares_respectively=respectively, labels_or_verbs=state.role_words,
+                   persons=tuple(dict.fromkeys(state.persons)),
                    has_role_words=state.role_words or declares or bool(statement),
                    strong=bool(lx.STRONG_MARKER.search(t.v)) or declares or bool(statement),
                    problems=tuple(state.problems), prose=state.prose)
@@ -175,6 +177,7 @@ class _ClauseState:
         self.helper_labels = False  # a 配合单位/协办单位 … label
         self.under_plain_label = False  # reading the list of a plain 责任单位 label
         self.plain_responsible: list[int] = []  # mentions of plain 责任单位 labels
+        self.persons: list[str] = []
 
     def finish(self) -> list[Mention]:
         """With helpers named and no lead, the body in charge leads: `由A负责,B、C协助`, and
@@ -231,6 +234,8 @@ class _ClauseState:
             self._set_deadline(t, label.end, e)
             self.current = None
             return
+        if role == lx.PERSON:
+            self.persons.extend(src for src, _ in split_items(t, label.end, e))
         if role not in (LEAD, RESPONSIBLE):  # persons, notes, who supervises
             return
         helper = lx.is_helper_label(label.text)

@@ -147,7 +147,7 @@ def _section_row(row: Row) -> bool:
 
 def _row_block(row: Row, cells: list[str], header: Header,
                above: dict[int, str]) -> RowBlock | None:
-    mentions, deadline, title = [], None, None
+    mentions, deadline, title, persons = [], None, None, []
     for col, (role, cell) in enumerate(zip(header.columns, cells, strict=False)):
         if view(cell) in lx.SAME_AS_ABOVE or (role == LEAD and not cell):
             cell = above.get(col, "")  # 同上, or a lead cell merged with the one above
@@ -161,8 +161,10 @@ def _row_block(row: Row, cells: list[str], header: Header,
             deadline = cell
         elif role == TASK and cell:
             title = cell
+        elif role == lx.PERSON and cell:
+            persons.extend(src for src, _ in split_items(SourceText(cell), 0, len(cell)))
     if not mentions:
         return None
     content = Content(mentions=tuple(mentions), deadline=deadline, has_role_words=True,
-                      strong=True)
+                      strong=True, persons=tuple(persons))
     return RowBlock(row, content, title)

@@ -116,7 +116,8 @@ def _task(n: int, doc: Document, outline: Outline, block: Block,
                 chapter=chapter.title if chapter else None, area=area.title if area else None,
                 title=block.title or _title(doc, outline, block, ends_by_line),
                 text=_text(doc, outline, block, ends_by_line),
-                deadline=block.content.deadline, assignments=assignments)
+                deadline=block.content.deadline, assignments=assignments,
+                leaders=block.content.persons)
 
 
 def _stretch(doc: Document, block: Block,

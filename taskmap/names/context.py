@@ -64,10 +64,26 @@ def plan_context(doc: Document, table: AliasTable) -> PlanContext:
     issuer = _issuer(views)
     place, level = _jurisdiction(views, table, start, issuer)
     date, year = _date(views)
+    number = _number(doc)
     parents = _parent_places(views, table, place, level)
     title = plan_title or _title(views)
     return PlanContext(title=title, issuer=issuer, place=place, level=level, date=date,
-                       year=year, body_start=start, parents=tuple(sorted(parents.items())))
+                       year=year, number=number, body_start=start,
+                       parents=tuple(sorted(parents.items())))
+
+
+_NUMBER = re.compile(rf"(?P<n>[\u4e00-\u9fff]{{1,10}}{lx.OPEN_CLASS}(?:19|20)\d\d{lx.CLOSE_CLASS}"
+                     r"\s*\d{1,4}\s*号)")
+
+
+def _number(doc: Document) -> str | None:
+    """The plan's own document number (文号), on a line of its own near the top or in a
+    metadata field (文号 …); a number cited in a sentence is another document's."""
+    for line, v in zip(doc.lines[:_TOP], doc.views[:_TOP], strict=False):
+        m = _NUMBER.search(v)
+        if m and (len(v.strip()) <= 24 or re.search(r"文\s*号", v[:m.start()])):
+            return line[m.start("n"):m.end("n")].strip()
+    return None
 
 
 # ----------------------------------------------------------------------------- the notice
