@@ -8,7 +8,7 @@ cells (`Document.tables`, origin "file"), every row pointing at the line that sh
 
 Every read works under `limits.Limits` (bytes, inflated bytes, XML elements, cells, PDF
 pages…; defaults overridable by TASKMAP_MAX_… variables): a file over one is refused with
-`LimitExceeded`, one line.
+`LimitExceeded`, one line. Control characters are removed from the text (`clean`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..errors import InputNotFound, UnsupportedFormat
 from ..models import Document, Table
+from .clean import scrub, scrub_tables
 from .limits import Limits
 from .text import decode_text, split_lines
 from .zipped import Package
@@ -110,7 +111,9 @@ def _zip_kind(data: bytes, source: str, limits: Limits) -> str:
 
 
 def _text(data: bytes, source: str) -> tuple[str, str]:
-    return decode_text(data, source)
+    """The text of a text file, decoded and with control characters removed."""
+    text, encoding = decode_text(data, source)
+    return scrub(text), encoding
 
 
 def _looks_like_html(text: str) -> bool:
@@ -120,13 +123,14 @@ def _looks_like_html(text: str) -> bool:
 
 def _doc(lines: list[str], tables: list[Table] | tuple[Table, ...] = (), *, source: str,
          fmt: str, encoding: str = "utf-8") -> Document:
-    return Document(source=source, lines=tuple(lines), encoding=encoding, format=fmt,
-                    tables=tuple(tables))
+    return Document(source=source, lines=tuple(map(scrub, lines)), encoding=encoding,
+                    format=fmt, tables=scrub_tables(tables))
 
 
 def document_from_text(text: str, source: str = "<text>") -> Document:
     """A Document from a str already in memory (tests, notebooks)."""
-    return Document(source=source, lines=split_lines(text), encoding="utf-8", format="text")
+    return Document(source=source, lines=split_lines(scrub(text)), encoding="utf-8",
+                    format="text")
 
 
 def document_from_lines(lines: list[str], source: str, fmt: str = "text",
