@@ -30,7 +30,7 @@ class Package:
 
     def __init__(self, data: bytes, source: str, limits: Limits):
         count = member_count(data)
-        if count is not None:  # 0xFFFF means more, in a zip64 record; zipfile counts those
+        if count not in (None, 0xFFFF):  # 0xFFFF: see the zip64 record; zipfile counts those
             limits.check("max_zip_members", count, source, "members in the zip package")
         self.zip = zipfile.ZipFile(BytesIO(data))
         limits.check("max_zip_members", len(self.zip.infolist()), source,
