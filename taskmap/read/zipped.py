@@ -51,10 +51,6 @@ class Package:
                                   "bytes inflated from the zip package")
                 yield chunk
 
-    def read(self, name: str) -> bytes:
-        """The member's bytes, within the limits."""
-        return b"".join(self.chunks(name))
-
     def xml(self, name: str) -> etree._Element:
         """The member parsed as XML (no entities, no network), refused past the element limit;
         raises ValueError when it is not well-formed."""
