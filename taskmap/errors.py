@@ -19,3 +19,27 @@ class DecodeError(TaskmapError):
 
 class AliasTableError(TaskmapError):
     """An alias table that does not validate (run `taskmap aliases check` for every problem)."""
+
+
+class LimitExceeded(TaskmapError):
+    """A file that would cost more than a reader's limit (bytes, inflated bytes, XML elements,
+    cells, PDF pages…); the message names the file, the limit and the variable that raises it.
+
+    >>> str(LimitExceeded("a.xlsx", "spreadsheet cells", 1000, "TASKMAP_MAX_CELLS"))[:48]
+    'a.xlsx: more than 1,000 spreadsheet cells (limit'
+    """
+
+    def __init__(self, source: str, what: str, limit: int, variable: str):
+        self.source, self.what, self.limit, self.variable = source, what, limit, variable
+        size = "BYTES" in variable
+        super().__init__(f"{source}: more than {_amount(limit, size)} {what} (limit "
+                         f"{variable}); if you trust the file, raise it, e.g. "
+                         f"{variable}={_amount(limit * 4, size, plain=True)}")
+
+
+def _amount(n: int, size: bool, plain: bool = False) -> str:
+    """1,000 or 1000 for a count; 256M for a size in bytes."""
+    for unit, scale in (("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)):
+        if size and n >= scale and n % scale == 0:
+            return f"{n // scale}{unit}"
+    return f"{n}" if plain else f"{n:,}"

@@ -5,24 +5,31 @@ as its cells joined by tabs (so the task-table grammar reads it). For non-text f
 `line` number is that paragraph's (or table row's) number in reading order. The readers of
 formats that hold tables (.docx/.doc, .html, .xlsx, .csv) also return each table as rows ×
 cells (`Document.tables`, origin "file"), every row pointing at the line that shows it.
+
+Every read works under `limits.Limits` (bytes, inflated bytes, XML elements, cells, PDF
+pages…; defaults overridable by TASKMAP_MAX_… variables): a file over one is refused with
+`LimitExceeded`, one line. Control characters are removed from the text (`clean`).
 """
 
 from __future__ import annotations
 
 import zipfile
-from io import BytesIO
 from pathlib import Path
 
 from ..errors import InputNotFound, UnsupportedFormat
 from ..models import Document, Table
+from .clean import scrub, scrub_tables
+from .limits import Limits
 from .text import decode_text, split_lines
+from .zipped import Package
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .wps, .xls
 RTF = b"{\\rtf"
 
 
-def read_document(path: str | Path) -> Document:
-    """Read a plan file into a Document, choosing the reader by content.
+def read_document(path: str | Path, limits: Limits | None = None) -> Document:
+    """Read a plan file into a Document, choosing the reader by content, under `limits`
+    (by default `Limits.from_env()`).
 
     >>> doc = read_document("data/yunxi_district_carbon_plan.txt")  # doctest: +SKIP
     """
@@ -31,30 +38,35 @@ def read_document(path: str | Path) -> Document:
         raise InputNotFound(f"{p}: no such file")
     if not p.is_file():
         raise InputNotFound(f"{p}: not a file")
+    limits = limits or Limits.from_env()
     try:
-        data = p.read_bytes()
+        limits.check("max_bytes", p.stat().st_size, str(p), "bytes in the file")
+        with p.open("rb") as f:
+            data = f.read(limits.max_bytes + 1)  # a file may grow while it is read
     except OSError as e:
         raise InputNotFound(f"{p}: cannot read: {e.strerror}") from None
-    return document_from_bytes(data, str(p))
+    return document_from_bytes(data, str(p), limits)
 
 
-def document_from_bytes(data: bytes, source: str) -> Document:
-    """A Document from a file's bytes, by what the bytes are."""
-    kind = sniff(data, source)
+def document_from_bytes(data: bytes, source: str, limits: Limits | None = None) -> Document:
+    """A Document from a file's bytes, by what the bytes are, under `limits`."""
+    limits = limits or Limits.from_env()
+    limits.check("max_bytes", len(data), source, "bytes in the file")
+    kind = sniff(data, source, limits)
     if kind == "docx":
         from .docx import read_docx_tables
-        return _doc(*read_docx_tables(data, source), source=source, fmt="docx")
+        return _doc(*read_docx_tables(data, source, limits), source=source, fmt="docx")
     if kind == "xlsx":
         from .sheets import read_xlsx
-        return _doc(*read_xlsx(data, source), source=source, fmt="xlsx")
+        return _doc(*read_xlsx(data, source, limits), source=source, fmt="xlsx")
     if kind == "pdf":
         from .pdf import read_pdf
-        return _doc(read_pdf(data, source), source=source, fmt="pdf")
+        return _doc(read_pdf(data, source, limits), source=source, fmt="pdf")
     if kind == "office":
         from .office import convert_to_docx
-        converted = convert_to_docx(data, source)  # says how when LibreOffice is missing
+        converted = convert_to_docx(data, source, limits)  # says how when LibreOffice is missing
         from .docx import read_docx_tables
-        return _doc(*read_docx_tables(converted, source), source=source, fmt="doc")
+        return _doc(*read_docx_tables(converted, source, limits), source=source, fmt="doc")
     text, encoding = _text(data, source)
     if kind == "html" or _looks_like_html(text):
         from .html import read_html
@@ -62,15 +74,16 @@ def document_from_bytes(data: bytes, source: str) -> Document:
         return _doc(lines, tables, source=source, fmt="html", encoding=encoding)
     if kind == "csv":
         from .sheets import read_csv_text
-        return _doc(*read_csv_text(text), source=source, fmt="csv", encoding=encoding)
+        return _doc(*read_csv_text(text, source, limits), source=source, fmt="csv",
+                    encoding=encoding)
     return Document(source=source, lines=split_lines(text), encoding=encoding, format="text")
 
 
-def sniff(data: bytes, source: str) -> str:
+def sniff(data: bytes, source: str, limits: Limits | None = None) -> str:
     """docx | xlsx | pdf | office | html | csv | text, from the bytes (the suffix only
     breaks a tie between text formats)."""
     if data.startswith(b"PK\x03\x04"):
-        return _zip_kind(data, source)
+        return _zip_kind(data, source, limits or Limits.from_env())
     if data.startswith(b"%PDF"):
         return "pdf"
     if data.startswith((OLE, RTF)):
@@ -83,10 +96,10 @@ def sniff(data: bytes, source: str) -> str:
     return "text"
 
 
-def _zip_kind(data: bytes, source: str) -> str:
+def _zip_kind(data: bytes, source: str, limits: Limits) -> str:
     try:
-        names = set(zipfile.ZipFile(BytesIO(data)).namelist())
-    except (zipfile.BadZipFile, OSError):
+        names = Package(data, source, limits).names
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise UnsupportedFormat(f"{source}: a damaged zip/Office file; open it in Word or WPS "
                                 "and save it again as .docx") from None
     if "word/document.xml" in names:
@@ -98,7 +111,9 @@ def _zip_kind(data: bytes, source: str) -> str:
 
 
 def _text(data: bytes, source: str) -> tuple[str, str]:
-    return decode_text(data, source)
+    """The text of a text file, decoded and with control characters removed."""
+    text, encoding = decode_text(data, source)
+    return scrub(text), encoding
 
 
 def _looks_like_html(text: str) -> bool:
@@ -108,13 +123,14 @@ def _looks_like_html(text: str) -> bool:
 
 def _doc(lines: list[str], tables: list[Table] | tuple[Table, ...] = (), *, source: str,
          fmt: str, encoding: str = "utf-8") -> Document:
-    return Document(source=source, lines=tuple(lines), encoding=encoding, format=fmt,
-                    tables=tuple(tables))
+    return Document(source=source, lines=tuple(map(scrub, lines)), encoding=encoding,
+                    format=fmt, tables=scrub_tables(tables))
 
 
 def document_from_text(text: str, source: str = "<text>") -> Document:
     """A Document from a str already in memory (tests, notebooks)."""
-    return Document(source=source, lines=split_lines(text), encoding="utf-8", format="text")
+    return Document(source=source, lines=split_lines(scrub(text)), encoding="utf-8",
+                    format="text")
 
 
 def document_from_lines(lines: list[str], source: str, fmt: str = "text",

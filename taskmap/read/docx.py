@@ -34,21 +34,18 @@ from __future__ import annotations
 
 import posixpath
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from io import BytesIO
 
 from lxml import etree
 
-from ..errors import UnsupportedFormat
+from ..errors import LimitExceeded, UnsupportedFormat
 from ..models import Table
 from .docx_lists import Ns, Numbering, Styles, to_int
 from .grid import Cells, make_table, place
+from .limits import Limits
+from .zipped import Package
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True,
-                          remove_pis=True)
-_MAX_PART = 256 << 20  # bytes of one XML part, unpacked
 _MATH_NS = ("http://schemas.openxmlformats.org/officeDocument/2006/math",
             "http://purl.oclc.org/ooxml/officeDocument/math")
 _SPACES = str.maketrans({"\t": " ", "\n": " ", "\r": " ", "\x0b": " ", "\x0c": " "})
@@ -57,22 +54,27 @@ _INLINE = {"hyperlink", "smartTag", "customXml", "ins", "moveTo", "fldSimple", "
 _RUN_TEXT = {"tab": " ", "ptab": " ", "br": " ", "cr": " ", "noBreakHyphen": "-"}
 
 
-def read_docx(data: bytes, source: str) -> list[str]:
+def read_docx(data: bytes, source: str, limits: Limits | None = None) -> list[str]:
     """The body of a .docx as lines in reading order (see the module docstring).
 
-    Raises UnsupportedFormat, with one line naming `source`, for a corrupt or unreadable file.
+    Raises UnsupportedFormat, with one line naming `source`, for a corrupt or unreadable file,
+    and LimitExceeded for one over a limit of `limits` (by default, from the environment).
     """
-    return read_docx_tables(data, source)[0]
+    return read_docx_tables(data, source, limits)[0]
 
 
-def read_docx_tables(data: bytes, source: str) -> tuple[list[str], list[Table]]:
+def read_docx_tables(data: bytes, source: str,
+                     limits: Limits | None = None) -> tuple[list[str], list[Table]]:
     """The body's lines, as `read_docx`, and its tables as rows × cells, in reading order.
 
-    Raises UnsupportedFormat, with one line naming `source`, for a corrupt or unreadable file.
+    Raises UnsupportedFormat, with one line naming `source`, for a corrupt or unreadable file,
+    and LimitExceeded for one over a limit of `limits` (by default, from the environment).
     """
     try:
-        reader = _Reader(_load(data))
+        reader = _Reader(_load(Package(data, source, limits or Limits.from_env())))
         return reader.lines(), reader.tables
+    except LimitExceeded:
+        raise
     except Exception as e:  # any failure inside a damaged package is the file's, not ours
         raise UnsupportedFormat(f"{source}: not a readable Word file ({_reason(e)}); open it "
                                 "in Word or WPS and save it again as .docx") from e
@@ -94,44 +96,33 @@ class _Package:
     styles: etree._Element | None
 
 
-def _load(data: bytes) -> _Package:
+def _load(z: Package) -> _Package:
     """The main document's body and its numbering and styles parts, found by relationship."""
-    with zipfile.ZipFile(BytesIO(data)) as z:
-        main = _related(z, "", "officeDocument") or "word/document.xml"
-        root = _parse(z, main)
-        body = next((c for c in root if isinstance(c.tag, str)
-                     and etree.QName(c).localname == "body"), None)
-        if body is None:
-            raise ValueError("the document has no body")
-        parts = {}
-        for kind in ("numbering", "styles"):
-            name = _related(z, main, kind)
-            parts[kind] = _parse(z, name) if name else None
+    main = _related(z, "", "officeDocument") or "word/document.xml"
+    root = z.xml(main)
+    body = next((c for c in root if isinstance(c.tag, str)
+                 and etree.QName(c).localname == "body"), None)
+    if body is None:
+        raise ValueError("the document has no body")
+    parts = {}
+    for kind in ("numbering", "styles"):
+        name = _related(z, main, kind)
+        parts[kind] = z.xml(name) if name else None
     return _Package(body, parts["numbering"], parts["styles"])
 
 
-def _parse(z: zipfile.ZipFile, name: str) -> etree._Element:
-    """One XML part of the package, refusing one that is damaged or implausibly large."""
-    if z.getinfo(name).file_size > _MAX_PART:
-        raise ValueError(f"{name} is larger than {_MAX_PART >> 20} MB")
-    try:
-        return etree.fromstring(z.read(name), _PARSER)
-    except etree.XMLSyntaxError as e:
-        raise ValueError(f"{name} is damaged: {e.msg}") from None
-
-
-def _related(z: zipfile.ZipFile, part: str, kind: str) -> str | None:
+def _related(z: Package, part: str, kind: str) -> str | None:
     """The zip name of the part `part` relates to with relationship type `…/kind`."""
     folder, name = posixpath.split(part)
     rels = posixpath.join(folder, "_rels", name + ".rels")
-    if rels not in z.namelist():
+    if rels not in z.names:
         return None
-    for rel in _parse(z, rels):
+    for rel in z.xml(rels):
         if rel.get("Type", "").endswith("/" + kind) and rel.get("TargetMode") != "External":
             target = rel.get("Target", "")
             path = target[1:] if target.startswith("/") else posixpath.join(folder, target)
             path = posixpath.normpath(path)
-            return path if path in z.namelist() else None
+            return path if path in z.names else None
     return None
 
 

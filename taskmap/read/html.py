@@ -14,6 +14,7 @@ import re
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from ..models import Table
+from .clean import scrub
 from .grid import Cells, make_table, place
 
 _DROP = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",
@@ -23,18 +24,27 @@ _CHROME = re.compile(r"nav|menu|footer|header|breadcrumb|crumb|share|sidebar|too
 _BLOCK = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
           "blockquote", "pre", "dd", "dt", "main", "center", "ul", "ol", "dl", "body"}
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.I)
-_GB = ("gb2312", "gbk", "gb18030", "x-gbk", "euc-cn", "hz-gb-2312")
+_GB = ("gb2312", "gbk", "gb18030", "x-gbk", "euc-cn", "hz-gb-2312", "chinese", "csgb2312",
+       "csiso58gb231280", "gb_2312", "gb_2312-80", "iso-ir-58", "cp936", "ms936", "windows-936")
+_BIG5 = ("big5", "cn-big5", "csbig5", "x-x-big5", "cp950")
+# The charsets a meta tag may name that taskmap honours: UTF-8 and the Chinese ones (GBK and
+# GB2312 read as GB18030). Any other name (punycode, idna, rot13, latin-1…) falls back to the
+# sniffed decoding, and so do UTF-16 and UTF-32: a label found in ASCII bytes cannot be right
+# (browsers read the page as UTF-8 then), and the sniffing reads UTF-16 by its byte order mark.
+PAGE_CODECS = {"utf-8": "utf-8", "utf8": "utf-8", "unicode-1-1-utf-8": "utf-8",
+               **dict.fromkeys(_GB, "gb18030"), **dict.fromkeys(_BIG5, "big5"),
+               "big5-hkscs": "big5hkscs"}
 
 
 def page_text(data: bytes, fallback: str) -> str:
-    """The page decoded by its declared charset (GBK/GB2312 read as GB18030)."""
+    """The page decoded by its declared charset when that is one of `PAGE_CODECS`, else (or
+    when the bytes are not in it) `fallback`, the sniffed decoding."""
     m = _CHARSET.search(data[:4096])
-    if m:
-        name = m.group(1).decode("ascii", "ignore").lower()
-        encoding = "gb18030" if name in _GB else name
+    encoding = PAGE_CODECS.get(m.group(1).decode("ascii", "ignore").lower()) if m else None
+    if encoding:
         try:
-            return data.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
+            return scrub(data.decode(encoding))
+        except UnicodeDecodeError:
             pass
     return fallback
 

@@ -7,9 +7,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..errors import UnsupportedFormat
-
-TIMEOUT_S = 180
+from ..errors import LimitExceeded, UnsupportedFormat
+from .limits import Limits, variable
 
 
 def soffice() -> str | None:
@@ -17,8 +16,10 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert_to_docx(data: bytes, source: str) -> bytes:
-    """The .docx bytes LibreOffice makes of an old Word/WPS/RTF file."""
+def convert_to_docx(data: bytes, source: str, limits: Limits | None = None) -> bytes:
+    """The .docx bytes LibreOffice makes of an old Word/WPS/RTF file, within
+    `max_convert_seconds` (the .docx is then read under the other limits)."""
+    limits = limits or Limits.from_env()
     command = soffice()
     if command is None:
         raise UnsupportedFormat(f"{source}: an old Word/WPS file; install LibreOffice (soffice) "
@@ -31,10 +32,11 @@ def convert_to_docx(data: bytes, source: str) -> bytes:
         try:
             subprocess.run([command, f"-env:UserInstallation=file://{profile}", "--headless",
                             "--norestore", "--convert-to", "docx", "--outdir", tmp, str(src)],
-                           capture_output=True, timeout=TIMEOUT_S, check=False)
+                           capture_output=True, timeout=limits.max_convert_seconds, check=False)
         except subprocess.TimeoutExpired:
-            raise UnsupportedFormat(f"{source}: LibreOffice did not convert it within "
-                                    f"{TIMEOUT_S} s; save it as .docx in Word or WPS") from None
+            raise LimitExceeded(source, "seconds for LibreOffice to convert it",
+                                limits.max_convert_seconds,
+                                variable("max_convert_seconds")) from None
         out = Path(tmp) / "plan.docx"
         if not out.is_file():
             raise UnsupportedFormat(f"{source}: LibreOffice could not convert it to .docx (is it a "

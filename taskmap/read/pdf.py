@@ -1,6 +1,9 @@
 """PDF plans with a text layer (pdfminer.six). Visual lines are joined back into
 paragraphs; a PDF whose text layer is missing or unreadable is refused, with what to do.
 
+pdfminer runs under the reader limits (`pdf_pages`); an encrypted PDF that opens without a
+password (an owner password only restricts printing or copying) is read like any other.
+
 A line that reaches the right edge continues on the next line unless that line opens a
 new paragraph: it is indented (official documents indent first lines by two characters),
 or starts with a heading number or a role label. Page-number lines are dropped.
@@ -11,11 +14,12 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, replace
-from io import BytesIO
 
-from ..errors import UnsupportedFormat
+from ..errors import LimitExceeded, UnsupportedFormat
 from ..grammar import lexicon as lx
 from ..normalize import view
+from .limits import Limits
+from .pdf_pages import layout_pages
 
 _CID = re.compile(r"\(cid:\d+\)")
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
@@ -27,15 +31,41 @@ FULL_SLACK = 1.5  # a line ending within 1.5 characters of the right edge was wr
 INDENT = 0.8  # a line starting this many characters right of the margin opens a paragraph
 
 
-def read_pdf(data: bytes, source: str) -> list[str]:
-    """Paragraphs of a PDF's text layer, in reading order."""
+def read_pdf(data: bytes, source: str, limits: Limits | None = None) -> list[str]:
+    """Paragraphs of a PDF's text layer, in reading order, under `limits` (by default from
+    the environment)."""
+    limits = limits or Limits.from_env()
+    pages, encrypted = _read(data, source, limits)
     try:
-        pages = _pages(data)
+        _check_text_layer(_text(pages), source)
+    except UnsupportedFormat:
+        if not encrypted:
+            raise
+        # Some producers encrypt the streams but leave the strings (font names) plain.
+        pages = _read(data, source, limits, plain_strings=True)[0]
+        _check_text_layer(_text(pages), source)
+    return _paragraphs([line for page in pages for line in page])
+
+
+def _read(data: bytes, source: str, limits: Limits,
+          plain_strings: bool = False) -> tuple[list[list[_Line]], bool]:
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    try:
+        pages, encrypted = layout_pages(data, source, limits, _page_lines, plain_strings)
+    except LimitExceeded:
+        raise
+    except PDFPasswordIncorrect:
+        raise UnsupportedFormat(f"{source}: the PDF needs a password to open; open it with "
+                                "the password and save it as a PDF without one") from None
     except Exception as e:  # pdfminer raises many types for broken files
         raise UnsupportedFormat(f"{source}: not a readable PDF ({type(e).__name__}); "
                                 "open it and export it again as PDF, or save it as .docx") from None
-    _check_text_layer("\n".join(line.text for page in pages for line in page), source)
-    return _paragraphs([line for page in pages for line in page])
+    return [page for page in pages if page], encrypted
+
+
+def _text(pages: list[list[_Line]]) -> str:
+    return "\n".join(line.text for page in pages for line in page)
 
 
 @dataclass(frozen=True)
@@ -49,21 +79,19 @@ class _Line:
     right: float = 0.0
 
 
-def _pages(data: bytes) -> list[list[_Line]]:
-    from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LAParams, LTTextContainer, LTTextLine
+def _page_lines(page) -> list[_Line]:
+    """The text lines of one page's layout, page numbers dropped, with the page's margins."""
+    from pdfminer.layout import LTTextContainer, LTTextLine
 
-    pages = []
-    for page in extract_pages(BytesIO(data), laparams=LAParams()):
-        lines = [_Line(_line_text(obj), obj.x0, obj.x1, obj.y1, obj.height)
-                 for box in page if isinstance(box, LTTextContainer)
-                 for obj in box if isinstance(obj, LTTextLine) and obj.get_text().strip()]
-        lines = [x for x in _rows(lines) if not _PAGE_NUMBER.match(x.text)]
-        if lines:
-            prose = [x for x in lines if "\t" not in x.text] or lines  # tables may be wider
-            left, right = min(x.x0 for x in prose), max(x.x1 for x in prose)
-            pages.append([replace(x, left=left, right=right) for x in lines])
-    return pages
+    lines = [_Line(_line_text(obj), obj.x0, obj.x1, obj.y1, obj.height)
+             for box in page if isinstance(box, LTTextContainer)
+             for obj in box if isinstance(obj, LTTextLine) and obj.get_text().strip()]
+    lines = [x for x in _rows(lines) if not _PAGE_NUMBER.match(x.text)]
+    if not lines:
+        return []
+    prose = [x for x in lines if "\t" not in x.text] or lines  # tables may be wider
+    left, right = min(x.x0 for x in prose), max(x.x1 for x in prose)
+    return [replace(x, left=left, right=right) for x in lines]
 
 
 def _rows(lines: list[_Line]) -> list[_Line]:

@@ -2,27 +2,29 @@
 cells joined by tabs, so the task-table grammar reads its columns. The CSV, and each sheet
 of an XLSX, is also kept as a `Table` of the rows that give a line.
 
-An XLSX is read row by row (openpyxl read-only), its merged ranges from the sheet's XML.
-A merged range copies its first cell's text into every cell it covers (each copy flagged
-merged), clipped to the area that holds data: a range over a whole sheet costs no more than
-the data. A line shows a merged range's text once a row, in the range's first column.
+An XLSX is read row by row (openpyxl's read-only sheet parser: only the rows and cells the
+XML holds, never the empty ones between), its merged ranges from the sheet's XML. A merged
+range copies its first cell's text into every cell it covers (each copy flagged merged),
+clipped to the area that holds data: a range over a whole sheet costs no more than the data.
+A line shows a merged range's text once a row, in the range's first column.
+
+Limits (`limits.Limits`): every member of the package is inflated once and counted before
+openpyxl opens it, the parts other than sheets are counted in XML elements, and the cells a
+sheet's XML holds, and those of the grid its rows span, are counted in `max_cells`.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime
-import zipfile
 from io import BytesIO
 
-from lxml import etree
-
-from ..errors import UnsupportedFormat
+from ..errors import LimitExceeded, UnsupportedFormat
 from ..models import Table
 from .grid import Cells, make_table, place
-
-_UNBOUNDED = 1 << 31  # a merged range's side left open (whole rows or columns)
-Merge = tuple[int, int, int, int]  # first column, first row, last column, last row (1-based)
+from .limits import Limits
+from .xlsx_parts import CellCount, Merge, check_workbook, scan_sheet
+from .zipped import Package
 
 
 def _cell(value) -> str:
@@ -33,36 +35,58 @@ def _cell(value) -> str:
     return "、".join(" ".join(part.split()) for part in str(value).splitlines() if part.strip())
 
 
-def read_csv_text(text: str) -> tuple[list[str], list[Table]]:
+def read_csv_text(text: str, source: str = "<csv>",
+                  limits: Limits | None = None) -> tuple[list[str], list[Table]]:
     """Rows of a CSV (any delimiter csv.Sniffer recognises among , ; tab |), and the CSV
-    as one Table (no merges)."""
+    as one Table (no merges). A field may be as long as the file limit (max_bytes)."""
+    limits = limits or Limits.from_env()
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|，")
     except csv.Error:
         dialect = csv.excel
-    rows = [[_cell(c) for c in row] for row in csv.reader(text.splitlines(), dialect)]
+    before = csv.field_size_limit(limits.max_bytes)
+    try:
+        rows = [[_cell(c) for c in row] for row in csv.reader(text.splitlines(), dialect)]
+    except csv.Error as e:
+        if "field larger than field limit" in str(e):
+            raise LimitExceeded(source, "characters in one CSV field", limits.max_bytes,
+                                "TASKMAP_MAX_BYTES") from None
+        raise UnsupportedFormat(f"{source}: not a readable CSV ({e}); open it in Excel or WPS "
+                                "and save it again as CSV UTF-8") from None
+    finally:
+        csv.field_size_limit(before)
     table = make_table((k, {j: (c, False) for j, c in enumerate(row)})
                        for k, row in enumerate(rows, 1))
     return ["\t".join(row) for row in rows], [table] if table else []
 
 
-def read_xlsx(data: bytes, source: str) -> tuple[list[str], list[Table]]:
+def read_xlsx(data: bytes, source: str,
+              limits: Limits | None = None) -> tuple[list[str], list[Table]]:
     """Rows of every sheet, in order, and each sheet as a Table; a merged cell is credited
     to every row it covers (see the module docstring)."""
     from openpyxl import load_workbook
+    limits = limits or Limits.from_env()
     try:
+        package = Package(data, source, limits)
+        merges = check_workbook(package)
         wb = load_workbook(BytesIO(data), read_only=True, data_only=True)
+    except LimitExceeded:
+        raise
     except Exception as e:  # openpyxl raises many types for broken files
         raise _unreadable(source, e) from None
     lines: list[str] = []
     tables: list[Table] = []
     try:
-        with zipfile.ZipFile(BytesIO(data)) as z:
-            for ws in wb.worksheets:
-                merges = _merges(z, ws._worksheet_path)  # read-only sheets give no merges
-                table = _sheet(_values(ws), merges, lines)
-                if table is not None:
-                    tables.append(table)
+        for ws in wb.worksheets:
+            cells = CellCount(limits, source, ws.title)  # read-only sheets give no merges: ours
+            found = merges.get(ws._worksheet_path)
+            if found is None:  # a sheet the workbook's relationships did not lead to
+                found = scan_sheet(package, ws._worksheet_path, cells)
+            table = _sheet(_values(ws), found, lines, cells)
+            if table is not None:
+                tables.append(table)
+    except LimitExceeded:
+        raise
     except Exception as e:  # a damaged sheet shows only as it is read
         raise _unreadable(source, e) from None
     finally:
@@ -76,42 +100,29 @@ def _unreadable(source: str, error: Exception) -> UnsupportedFormat:
 
 
 def _values(ws) -> dict[int, dict[int, str]]:
-    """The sheet's non-empty cell texts: row → column → text (1-based)."""
-    ws.reset_dimensions()  # the stored dimension may be wrong, or the whole sheet
+    """The sheet's non-empty cell texts: row → column → text (1-based), from the rows and
+    cells its XML holds (openpyxl's iter_rows would also yield every row and cell between)."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+    wb = ws.parent
     values: dict[int, dict[int, str]] = {}
-    for r, row in enumerate(ws.iter_rows(values_only=True), 1):
-        texts = {c: text for c, value in enumerate(row, 1) if (text := _cell(value))}
-        if texts:
-            values[r] = texts
+    with ws._get_source() as src:
+        parser = WorkSheetParser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                                 date_formats=wb._date_formats,
+                                 timedelta_formats=wb._timedelta_formats)
+        for r, row in parser.parse():
+            texts = {c["column"]: text for c in row if (text := _cell(c["value"]))}
+            if texts:
+                values[r] = texts
     return values
 
 
-def _merges(z: zipfile.ZipFile, part: str) -> list[Merge]:
-    """The merged ranges a sheet's XML lists, in order (a malformed reference is skipped)."""
-    from openpyxl.utils.cell import range_boundaries
-    merges: list[Merge] = []
-    with z.open(part) as src:
-        for _, el in etree.iterparse(src, tag=("{*}row", "{*}mergeCell"), huge_tree=True,
-                                     resolve_entities=False, no_network=True):
-            if etree.QName(el).localname == "mergeCell":
-                try:
-                    c1, r1, c2, r2 = range_boundaries(el.get("ref", ""))
-                except (ValueError, TypeError):
-                    continue
-                merges.append((c1 or 1, r1 or 1, c2 or _UNBOUNDED, r2 or _UNBOUNDED))
-            el.clear()  # the rows are read by openpyxl; keep memory flat
-            while el.getprevious() is not None:
-                del el.getparent()[0]
-    return merges
-
-
-def _sheet(values: dict[int, dict[int, str]], merges: list[Merge],
-           lines: list[str]) -> Table | None:
+def _sheet(values: dict[int, dict[int, str]], merges: list[Merge], lines: list[str],
+           cells: CellCount) -> Table | None:
     """Append the sheet's lines to `lines` and return its Table (None when it is empty)."""
     if not values:
         return None
     width = max(max(row) for row in values.values())
-    covered = _covered(values, merges, max(values), width)
+    covered = _covered(values, merges, max(values), width, cells)
     rows: list[tuple[int, Cells]] = []
     for r in sorted(values.keys() | covered.keys()):
         grid: Cells = {c - 1: (text, False) for c, text in values.get(r, {}).items()}
@@ -128,14 +139,20 @@ def _sheet(values: dict[int, dict[int, str]], merges: list[Merge],
 
 
 def _covered(values: dict[int, dict[int, str]], merges: list[Merge], height: int,
-             width: int) -> dict[int, list[tuple[int, int, str, bool]]]:
+             width: int, cells: CellCount) -> dict[int, list[tuple[int, int, str, bool]]]:
     """Row → the merged ranges over it, clipped to the rows and columns holding data: (first
-    column, last column, the range's text, whether the row is a copy: not the range's first)."""
+    column, last column, the range's text, whether the row is a copy: not the range's first).
+    The grid the rows span (rows × width cells) is checked against the cell limit."""
     covered: dict[int, list[tuple[int, int, str, bool]]] = {}
+    rows = set(values)
+    cells.check(len(rows) * width)
     for c1, r1, c2, r2 in merges:
         if c1 > min(c2, width):
             continue
         text = values.get(r1, {}).get(c1, "")
         for r in range(r1, min(r2, height) + 1):
+            if r not in rows:
+                rows.add(r)
+                cells.check(len(rows) * width)
             covered.setdefault(r, []).append((c1, min(c2, width), text, r > r1))
     return covered

@@ -6,6 +6,7 @@ import codecs
 import re
 
 from ..errors import DecodeError, UnsupportedFormat
+from .clean import only_controls
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -26,7 +27,7 @@ _COMMON = set(
     "委厅办门施推进设项保障措落实动领导监督重点方案行动碳达峰绿色低节能源环境生态发改經濟發展與為"
     "這們時來對會說個國學業產過種機關門長義開問們現實進設動領導點責單縣區廳辦農務環"
 )
-_NUL_RUN = re.compile(rb"\x00")
+NUL_SHARE = 0.01  # stray NULs in GB18030/Big5 text are dropped; more than this is binary
 
 
 def decode_text(data: bytes, source: str) -> tuple[str, str]:
@@ -34,10 +35,19 @@ def decode_text(data: bytes, source: str) -> tuple[str, str]:
 
     Tries, in order: a byte-order mark, strict UTF-8, UTF-16 without a BOM (by its NUL
     pattern), then GB18030 against Big5, keeping Big5 only when it reads clearly better.
+    Bytes that decode to nothing but control characters (a file of NULs) are refused.
 
     >>> decode_text("牵头单位".encode("gb18030"), "x.txt")
     ('牵头单位', 'gb18030')
     """
+    text, encoding = _decode(data, source)
+    if only_controls(text):
+        raise UnsupportedFormat(f"{source}: binary data, not a plan (nothing but control "
+                                "characters such as NUL); give the plan as .txt, .docx or .pdf")
+    return text, encoding
+
+
+def _decode(data: bytes, source: str) -> tuple[str, str]:
     for bom, name in _BOMS:
         if data.startswith(bom):
             try:
@@ -54,9 +64,10 @@ def decode_text(data: bytes, source: str) -> tuple[str, str]:
     utf16 = _guess_utf16(data)
     if utf16:
         return utf16
-    if _NUL_RUN.search(data):
+    if data.count(0) > len(data) * NUL_SHARE:
         raise UnsupportedFormat(f"{source}: binary data, not a text plan "
                                 "(convert it to .txt, or see the README for the formats read)")
+    data = data.replace(b"\x00", b"")  # GB18030 and Big5 never use a NUL in a character
     candidates = []
     for name in ("gb18030", "big5"):
         try:

@@ -1,0 +1,256 @@
+"""Hostile and careless files (tests/hostile.py builds each for real, small, in tmp_path):
+each is read, or refused with one line naming the limit, by `python -m taskmap extract` in a
+subprocess, in well under 10 s and under 1 GB of peak memory (measured by a wrapper process:
+ru_maxrss of its only child). Lowered limits (TASKMAP_MAX_… variables) keep some tests fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import hostile as h
+import pytest
+from conftest import ROOT
+
+from taskmap.errors import LimitExceeded, UnsupportedFormat
+from taskmap.read import document_from_bytes, read_document
+from taskmap.read.limits import Limits
+from taskmap.read.sheets import read_csv_text
+
+SECONDS, MEGABYTES = 10, 1024
+# Runs the CLI as a child (address space capped at 3 GB, so a regression fails rather than
+# swaps) and prints its exit status, output, time and peak memory as JSON.
+WRAPPER = """
+import json, resource, subprocess, sys, time
+def cap():
+    resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+start = time.monotonic()
+run = subprocess.run(sys.argv[1:], capture_output=True, text=True, preexec_fn=cap)
+print(json.dumps({"code": run.returncode, "out": run.stdout, "err": run.stderr,
+                  "seconds": time.monotonic() - start,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+"""
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+    seconds: float
+    peak_mb: float
+
+    def tasks(self) -> list[dict]:
+        return json.loads(self.out)["tasks"]
+
+
+def extract(path: Path, **env: str) -> Run:
+    """`taskmap extract PATH --format json`, with TASKMAP_MAX_… variables from `env`, measured;
+    asserts it was quick, small, and ended in JSON or one line on stderr."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("TASKMAP_MAX")}
+    command = [sys.executable, "-c", WRAPPER, sys.executable, "-m", "taskmap", "extract",
+               str(path), "--format", "json"]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=60,
+                          env={**environ, **env}, check=True)
+    run = Run(**json.loads(done.stdout))
+    assert run.seconds < SECONDS, f"{path.name}: {run.seconds:.1f} s"
+    assert run.peak_mb < MEGABYTES, f"{path.name}: {run.peak_mb:.0f} MB"
+    assert "Traceback" not in run.err and "MemoryError" not in run.err, run.err
+    assert run.code == 0 or len(run.err.strip().splitlines()) == 1, run.err
+    return run
+
+
+def refused(run: Run, variable: str) -> None:
+    assert run.code == 1, run.out[:200]
+    assert variable in run.err and "raise it" in run.err, run.err
+
+
+def leads(run: Run) -> list[str]:
+    return [a["raw"] for task in run.tasks() for a in task["assignments"] if a["role"] == "lead"]
+
+
+# --- zip packages ------------------------------------------------------------------------
+
+
+def test_xlsx_merged_range_over_the_whole_sheet_costs_no_more_than_its_data(tmp_path):
+    run = extract(h.make_xlsx_merged_sheet(tmp_path))
+    assert run.code == 0, run.err
+
+
+def test_xlsx_cells_in_the_far_corners_are_read_without_the_empty_sheet_between(tmp_path):
+    run = extract(h.make_xlsx_far_corners(tmp_path))
+    assert run.code == 0, run.err
+
+
+def test_xlsx_far_corners_on_many_rows_are_refused_by_the_grid_they_span(tmp_path):
+    run = extract(h.make_xlsx_far_corners(tmp_path, rows=100))  # 100 × 16,384 cells
+    refused(run, "TASKMAP_MAX_CELLS")
+
+
+def test_xlsx_zip_bomb_is_refused_by_its_cells(tmp_path):
+    run = extract(h.make_xlsx_bomb(tmp_path, unpacked=64 * h.MB), TASKMAP_MAX_CELLS="200000")
+    refused(run, "TASKMAP_MAX_CELLS")
+
+
+def test_xlsx_zip_bomb_is_refused_by_the_bytes_it_inflates_to(tmp_path):
+    run = extract(h.make_xlsx_bomb(tmp_path, unpacked=64 * h.MB),
+                  TASKMAP_MAX_MEMBER_BYTES="4M")
+    refused(run, "TASKMAP_MAX_MEMBER_BYTES")
+    assert "xl/worksheets/sheet1.xml" in run.err
+
+
+def test_docx_header_saying_less_than_the_member_holds_is_refused_as_damaged(tmp_path):
+    run = extract(h.make_docx_lying_header(tmp_path, unpacked=256 * h.MB, declared=100 << 10))
+    assert run.code == 1 and "not a readable Word file" in run.err, run.err
+
+
+def test_docx_header_saying_more_than_the_limit_allows_is_not_trusted_either_way(tmp_path):
+    path = h.make_docx_lying_header(tmp_path, unpacked=64 * h.MB, declared=8 << 20)
+    refused(extract(path, TASKMAP_MAX_MEMBER_BYTES="1M"), "TASKMAP_MAX_MEMBER_BYTES")
+    h.lie_about_size(path, "word/document.xml", 1 << 31)  # says 2 GB; holds 64 MB
+    run = extract(path)
+    assert run.code == 1 and "not a readable Word file" in run.err, run.err
+
+
+def test_docx_of_many_empty_paragraphs_is_refused_by_its_xml_elements(tmp_path):
+    path = h.make_docx_empty_paragraphs(tmp_path, unpacked=16 * h.MB)
+    refused(extract(path, TASKMAP_MAX_XML_ELEMENTS="300000"), "TASKMAP_MAX_XML_ELEMENTS")
+
+
+def test_docx_of_many_empty_paragraphs_is_refused_at_the_default_limits(tmp_path):
+    refused(extract(h.make_docx_empty_paragraphs(tmp_path, unpacked=64 * h.MB)),
+            "TASKMAP_MAX_XML_ELEMENTS")
+
+
+def test_docx_within_the_limits_is_read(tmp_path):
+    run = extract(h.make_docx_empty_paragraphs(tmp_path, unpacked=64 << 10))
+    assert run.code == 0 and leads(run) == ["县住建局"], run.err
+
+
+def test_zip_of_too_many_members_is_refused(tmp_path):
+    path = tmp_path / "many.docx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+        for k in range(2000):
+            z.writestr(f"word/media/{k}.bin", b"")
+    refused(extract(path, TASKMAP_MAX_ZIP_MEMBERS="1000"), "TASKMAP_MAX_ZIP_MEMBERS")
+
+
+# --- PDF ---------------------------------------------------------------------------------
+
+
+def test_pdf_stream_inflating_to_300_mb_is_refused(tmp_path):
+    path = h.make_pdf_flate_bomb(tmp_path, unpacked=300 * h.MB)
+    assert path.stat().st_size < 400_000
+    refused(extract(path), "TASKMAP_MAX_PDF_STREAM_BYTES")
+
+
+def test_pdf_of_too_many_pages_is_refused(tmp_path):
+    refused(extract(h.make_pdf_many_pages(tmp_path, pages=300), TASKMAP_MAX_PDF_PAGES="200"),
+            "TASKMAP_MAX_PDF_PAGES")
+
+
+def test_pdf_of_dense_content_is_refused_before_it_is_interpreted(tmp_path):
+    refused(extract(h.make_pdf_dense_content(tmp_path, unpacked=32 * h.MB)),
+            "TASKMAP_MAX_PDF_CONTENT_BYTES")
+
+
+def test_pdf_page_of_too_many_characters_is_refused(tmp_path):
+    refused(extract(h.make_pdf_overlapping_text(tmp_path, chars=30_000)),
+            "TASKMAP_MAX_PDF_PAGE_CHARS")
+
+
+def test_pdf_characters_drawn_on_top_of_each_other_cost_no_quadratic_time(tmp_path):
+    run = extract(h.make_pdf_overlapping_text(tmp_path, chars=19_990))
+    assert "no usable Chinese text layer" in run.err  # Latin letters only: said, quickly
+
+
+def test_pdf_with_an_owner_password_only_is_read_not_called_a_scan(tmp_path):
+    run = extract(h.make_pdf_owner_password(tmp_path))
+    assert run.code == 0, run.err
+    assert leads(run) == ["县住建局"]
+
+
+# --- text formats ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tag", ["p", "div"])
+def test_html_of_20000_nested_unclosed_elements_is_read_in_linear_time(tmp_path, tag):
+    run = extract(h.make_html_nested(tmp_path, depth=20_000, tag=tag))
+    assert run.code == 0, run.err
+
+
+def test_html_meta_charset_naming_punycode_falls_back_to_the_sniffed_decoding(tmp_path):
+    for ascii_only in (True, False):
+        run = extract(h.make_html_punycode(tmp_path, ascii_only=ascii_only))
+        assert run.code == 0 and leads(run) == ["县住建局"], run.err
+
+
+def test_csv_field_of_200000_characters_is_read(tmp_path):
+    run = extract(h.make_csv_long_field(tmp_path, length=200_000))
+    assert run.code == 0, run.err
+
+
+def test_csv_field_over_the_byte_limit_is_one_clear_message():
+    text = "序号,重点任务\n1," + "长" * 5000 + "\n"
+    with pytest.raises(LimitExceeded, match=r"CSV field.*TASKMAP_MAX_BYTES"):
+        read_csv_text(text, "long.csv", Limits(max_bytes=4096))
+
+
+@pytest.mark.parametrize("byte", [b"\x00", b"\x01", b"\x1b"])
+def test_file_of_control_bytes_is_binary_data_not_an_empty_plan(tmp_path, byte):
+    run = extract(h.make_nul_file(tmp_path, byte=byte))
+    assert run.code == 1 and "binary data, not a plan" in run.err, run.err
+
+
+def test_nul_and_escapes_inside_text_neither_split_a_name_nor_reach_the_output(tmp_path):
+    run = extract(h.make_text_with_nuls(tmp_path))
+    assert run.code == 0, run.err
+    assert leads(run) == ["县住建局", "县住建局"]
+    assert "\\u0000" not in run.out and "\\u001b" not in run.out and "[2J" not in run.out
+
+
+def test_control_characters_are_removed_from_lines_and_table_cells():
+    doc = document_from_bytes("序号,牵头单位\n1,县住\x00建局\x07\n".encode(), "t.csv")
+    assert doc.lines[1] == "1\t县住建局"
+    assert doc.tables[0].rows[1].cells == ("1", "县住建局")
+
+
+def test_stray_nuls_in_gb18030_text_are_dropped():
+    line = "牵头单位：县住建局".encode("gb18030")
+    data = line * 20 + line.replace("建".encode("gb18030"), "建".encode("gb18030") + b"\x00")
+    doc = document_from_bytes(data, "plan.txt")
+    assert doc.encoding == "gb18030" and doc.lines[0].endswith("县住建局")
+
+
+# --- the limits themselves ---------------------------------------------------------------
+
+
+def test_file_over_the_byte_limit_is_refused_before_it_is_read(tmp_path):
+    path = h.make_text_with_nuls(tmp_path)
+    with pytest.raises(LimitExceeded, match=r"bytes in the file.*TASKMAP_MAX_BYTES=400"):
+        read_document(path, Limits(max_bytes=100))
+
+
+def test_limits_read_the_environment_with_units(monkeypatch):
+    monkeypatch.setenv("TASKMAP_MAX_MEMBER_BYTES", "64M")
+    monkeypatch.setenv("TASKMAP_MAX_CELLS", "5_000")
+    limits = Limits.from_env()
+    assert limits.max_member_bytes == 64 << 20 and limits.max_cells == 5000
+    assert limits.max_bytes == Limits().max_bytes
+
+
+def test_a_limit_that_is_not_a_number_is_one_line(tmp_path):
+    run = extract(h.make_text_with_nuls(tmp_path), TASKMAP_MAX_BYTES="lots")
+    assert run.code == 1 and "TASKMAP_MAX_BYTES='lots'" in run.err, run.err
+
+
+def test_damaged_zip_is_still_named_damaged():
+    with pytest.raises(UnsupportedFormat, match="damaged zip"):
+        document_from_bytes(b"PK\x03\x04" + b"\x00" * 100, "x.docx")
