@@ -4,6 +4,7 @@ TASKMAP_REQUIRE_SHARED=1 (set in .ci/run), where its absence is a failure."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +27,23 @@ def shared() -> Path:
             pytest.fail(message + " (TASKMAP_REQUIRE_SHARED=1)")
         pytest.skip(message)
     return SHARED
+
+
+def writer_installed() -> bool:
+    """soffice with its Writer component (libreoffice-writer), which .doc files need."""
+    return shutil.which("soffice") is not None and any(
+        os.path.exists(os.path.join(d, "program", "libswlo.so"))
+        for d in ("/usr/lib/libreoffice", "/opt/libreoffice"))
+
+
+def needs(available: bool, what: str):
+    """Skip a test whose real part (LibreOffice, Chromium …) is missing, saying which;
+    with TASKMAP_REQUIRE_PARTS=1 (set in .ci/run, which installs them) it runs and fails."""
+    required = os.environ.get("TASKMAP_REQUIRE_PARTS") == "1"
+    return pytest.mark.skipif(not available and not required, reason=f"{what} is not installed")
+
+
+needs_writer = needs(writer_installed(), "LibreOffice Writer (soffice)")
 
 
 def run_taskmap(*args: str, check: bool = False) -> subprocess.CompletedProcess:

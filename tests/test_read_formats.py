@@ -6,12 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import os
-import shutil
 import subprocess
 import sys
 
 import pytest
-from conftest import DATA, run_taskmap
+from conftest import DATA, needs_writer, run_taskmap
 from openpyxl import Workbook
 from pdfmaker import pdf_bytes, pdf_without_text
 
@@ -136,16 +135,9 @@ def test_old_word_file_without_libreoffice_is_a_one_line_error(tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def _writer_installed() -> bool:
-    """soffice with its Writer component (libreoffice-writer), which .doc files need."""
-    command = shutil.which("soffice")
-    return command is not None and any(
-        os.path.exists(os.path.join(d, "program", "libswlo.so"))
-        for d in ("/usr/lib/libreoffice", "/opt/libreoffice"))
 
 
-@pytest.mark.skipif(not _writer_installed(),
-                    reason="LibreOffice Writer (soffice) is not installed on this machine")
+@needs_writer
 def test_old_word_file_through_libreoffice(tmp_path):
     from docx import Document as Docx
 

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import datetime
 import io
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import docx
 import pytest
-from conftest import DATA
+from conftest import DATA, needs_writer
 from docx.oxml import parse_xml
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
@@ -313,14 +311,8 @@ def test_docx_headings_with_automatic_and_typed_numbers_give_clean_titles(tmp_pa
 # --- old Word (.doc) through LibreOffice --------------------------------------------------
 
 
-def _writer_installed() -> bool:
-    return shutil.which("soffice") is not None and any(
-        os.path.exists(os.path.join(d, "program", "libswlo.so"))
-        for d in ("/usr/lib/libreoffice", "/opt/libreoffice"))
 
 
-needs_writer = pytest.mark.skipif(not _writer_installed(),
-                                  reason="LibreOffice Writer (soffice) is not installed")
 
 
 def _to_doc(source: Path, tmp_path: Path) -> Path:

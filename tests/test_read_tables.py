@@ -8,16 +8,14 @@ A grid is written row by row as its cells, a copy of a merged cell marked with a
 from __future__ import annotations
 
 import datetime
-import os
 import re
-import shutil
 import subprocess
 import time
 import zipfile
 from pathlib import Path
 
 import docx
-import pytest
+from conftest import needs_writer
 from docx.oxml import parse_xml
 from openpyxl import Workbook
 
@@ -219,14 +217,9 @@ def test_docx_without_tables_has_none(tmp_path):
 # --- .doc through LibreOffice ----------------------------------------------------------------
 
 
-def _writer_installed() -> bool:
-    return shutil.which("soffice") is not None and any(
-        os.path.exists(os.path.join(d, "program", "libswlo.so"))
-        for d in ("/usr/lib/libreoffice", "/opt/libreoffice"))
 
 
-@pytest.mark.skipif(not _writer_installed(),
-                    reason="LibreOffice Writer (soffice) is not installed: no .doc to read")
+@needs_writer
 def test_doc_made_by_libreoffice_keeps_the_two_row_header_grid(tmp_path):
     """The .doc is made through .odt: LibreOffice's direct docx→doc export writes a
     python-docx table as one run-on paragraph, which would test LibreOffice, not taskmap."""
