@@ -17,12 +17,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
 from . import __version__
-from .diff import diff_plans
 from .errors import TaskmapError
 from .names.review import suggestion_rows, surfaces
 from .names.tables import AliasTable, check_tables, shipped_tables
 from .pipeline import expand_inputs, load_plan, load_plans
-from .present.diff_view import diff_view
 from .present.extract_view import extract_view, surfaces_table
 from .present.files import (
     suggestions_to_csv,
@@ -31,11 +29,7 @@ from .present.files import (
     to_csv,
     write_json,
 )
-from .present.frames import frame_files, write_frames
 from .present.safe import refuse_inputs, replacing, write_text
-from .present.workload_view import workload_report
-from .present.xlsx.diff_book import write_diff_workbook
-from .present.xlsx.workbook import write_workbook
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Who leads and who shares each task of a Chinese action plan.")
@@ -160,6 +154,8 @@ def report(
     aliases: AliasesOpt = None,
 ) -> None:
     """Who carries how much, and where: summary, lead ranking, agency × area matrix, warnings."""
+    from .present.workload_view import workload_report  # polars: loaded when used
+
     loaded = _plans(plans, aliases)
     console = _console()
     console.print(workload_report(loaded, top=top, area=area, by=by.value, role=role.value,
@@ -186,6 +182,9 @@ def export(
     aliases: AliasesOpt = None,
 ) -> None:
     """The workbook for leadership (.xlsx), or the frames and matrices as data files."""
+    from .present.frames import frame_files, write_frames  # polars, openpyxl: when used
+    from .present.xlsx.workbook import write_workbook
+
     fmt = format or (ExportFormat.xlsx if output.suffix.lower() == ".xlsx" else ExportFormat.csv)
     inputs = [*expand_inputs(plans), *(aliases or [])]
     refuse_inputs(output, inputs, [] if fmt is ExportFormat.xlsx else frame_files(fmt.value))
@@ -215,6 +214,10 @@ def diff(
     aliases: AliasesOpt = None,
 ) -> None:
     """Whose duties changed between two versions of a plan, task by task and body by body."""
+    from .diff import diff_plans
+    from .present.diff_view import diff_view
+    from .present.xlsx.diff_book import write_diff_workbook
+
     if output is not None:
         refuse_inputs(output, [old, new, *(aliases or [])])
     table = _table(aliases)

@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
+from importlib import resources
+from pathlib import Path
 
 from .places import LEVEL_WORDS
 
@@ -19,11 +21,24 @@ def is_typo(key: str, cand: str) -> bool:
     return homophones(key[i], cand[i]) or not common_hanzi(key[i]) or len(key) >= LONG_NAME
 
 
-@lru_cache(maxsize=4096)
-def _readings(ch: str) -> frozenset[str]:
-    from pypinyin import Style, pinyin  # loaded only when a typo is weighed: it is slow to load
+@cache
+def _table() -> str:
+    """The toneless pinyin readings of every GBK character, one `char<TAB>readings` line
+    each: precomputed from pypinyin by scripts/make_readings.py (loading pypinyin itself
+    takes a third of a second), read once when a typo is first weighed and looked up in
+    place (a typo weighs a handful of characters; a dict of all would cost more)."""
+    path = Path(str(resources.files("taskmap"))) / "resources" / "readings.tsv"
+    return "\n" + path.read_text(encoding="utf-8")
 
-    return frozenset(pinyin(ch, style=Style.NORMAL, heteronym=True)[0])
+
+@cache
+def _readings(ch: str) -> frozenset[str]:
+    table = _table()
+    at = table.find(f"\n{ch}\t")
+    if at < 0:
+        return frozenset()
+    end = table.find("\n", at + 1)
+    return frozenset(table[at + 3:end if end >= 0 else None].split(","))
 
 
 def homophones(a: str, b: str) -> bool:
