@@ -423,14 +423,22 @@ class Resolver:
     def typos(self, first: dict[str, Resolution]) -> dict[str, Resolution]:
         """Unresolved surfaces that are likely typos of a resolved name of the plan, or of a
         function at the plan's level, resolved to it (tier fuzzy)."""
+        wrong = [name_key(raw) for raw, r in first.items() if r.tier == "unresolved"]
+        if not wrong:
+            return {}
         known = {name_key(raw): r for raw, r in first.items()
                  if r.tier not in ("unresolved", "fuzzy")}
         for r in self.table.functions.values():
-            if not r.collective and not r.level and self.j.level:
-                res = self._qualified(r.function, self.j.level, _Prefix(
-                    None, self.j.level, False, name_key(r.alias), self.j.level), r, "alias")
-                known.setdefault(name_key(self.j.level + r.alias), res)
-                known.setdefault(name_key(r.alias), res)  # a bare surface meets a bare alias
+            if r.collective or r.level or not self.j.level:
+                continue
+            bare, prefixed = name_key(r.alias), name_key(self.j.level + r.alias)
+            if not any(len(w) == len(k) and Levenshtein.distance(w, k) == 1
+                       for w in wrong for k in (bare, prefixed)):
+                continue  # a typo is one character away: no need to name this one
+            res = self._qualified(r.function, self.j.level, _Prefix(
+                None, self.j.level, False, bare, self.j.level), r, "alias")
+            known.setdefault(prefixed, res)
+            known.setdefault(bare, res)  # a bare surface meets a bare alias
         return {raw: fixed for raw, r in first.items() if r.tier == "unresolved"
                 and (fixed := self.fuzzy(name_key(raw), known)) is not None}
 
