@@ -20,7 +20,7 @@ from . import __version__
 from .errors import TaskmapError
 from .names.review import suggestion_rows, surfaces
 from .names.tables import AliasTable, check_tables, shipped_tables
-from .pipeline import expand_inputs, load_plan, load_plans
+from .pipeline import expand_inputs, load_plan
 from .present.extract_view import extract_view, surfaces_table
 from .present.files import (
     suggestions_to_csv,
@@ -40,6 +40,7 @@ class ExtractFormat(str, Enum):
     json = "json"
     csv = "csv"
     table = "table"
+    parquet = "parquet"
 
 
 FormatOpt = Annotated[ExtractFormat, typer.Option("--format", "-f", help="Output format.")]
@@ -73,14 +74,22 @@ def _main(
 
 @app.command()
 def extract(
-    plan: Annotated[Path, typer.Argument(
+    plans: Annotated[list[Path], typer.Argument(
         help="A plan file: .txt (any Chinese encoding), .docx, .html, .pdf, .doc/.wps, "
-             ".csv/.xlsx task table.")],
+             ".csv/.xlsx task table. With -f parquet: plan files, folders or globs.")],
     format: FormatOpt = ExtractFormat.table,
     output: OutputOpt = None,
     aliases: AliasesOpt = None,
+    jobs: JobsOpt = None,
 ) -> None:
-    """Every assignment block of PLAN, with its outline, as a table, JSON or CSV."""
+    """Every assignment block of PLAN, with its outline, as a table, JSON or CSV; or many
+    plans as one Parquet dataset (-f parquet -o DIR), updated where a plan changed."""
+    if format is ExtractFormat.parquet:
+        _dataset(plans, output, aliases, jobs)
+        return
+    if len(plans) != 1:
+        raise typer.BadParameter("give one plan (or -f parquet -o DIR for many)")
+    plan = plans[0]
     if output is not None:
         refuse_inputs(output, [plan, *(aliases or [])])
     result = load_plan(plan, _table(aliases))
@@ -108,7 +117,9 @@ class Role(str, Enum):
 
 
 PlansArg = Annotated[list[Path], typer.Argument(
-    help="Plan files, folders of plans, or glob patterns.")]
+    help="Plan files, folders of plans, glob patterns, or a dataset folder (-f parquet).")]
+JobsOpt = Annotated[int | None, typer.Option(
+    "--jobs", "-j", min=1, help="Plans read at once, one a core (default: every core).")]
 ByOpt = Annotated[By, typer.Option("--by", help="Count per body, or per kind of body "
                                                 "(function) to compare plans of many places.")]
 ImplicitOpt = Annotated[bool, typer.Option("--implicit/--no-implicit",
@@ -117,26 +128,74 @@ CollectiveOpt = Annotated[bool, typer.Option("--collective/--no-collective",
                                              help="Count collectives (各县区人民政府 …).")]
 
 
-def _plans(inputs: list[Path], aliases: list[Path] | None):
-    """Load plans, with a progress bar on a terminal when there are several. A plan that
-    cannot be read is a warning on stderr and the others are still counted; when none can
-    be read, that is an error."""
-    table = _table(aliases)
+def _dataset(inputs: list[Path], output: Path | None, aliases: list[Path] | None,
+             jobs: int | None) -> None:
+    from .corpus import write_dataset
+
+    if output is None:
+        raise typer.BadParameter("-f parquet writes a dataset: give its folder with -o DIR")
     paths = expand_inputs(inputs)
+    refuse_inputs(output, [*paths, *(aliases or [])])
+    _table(aliases)  # a broken alias table is one error before any work
+    counts = _progress(len(paths), lambda tick: write_dataset(
+        paths, output, aliases or (), jobs, tick))
+    typer.echo(f"wrote {output}: {counts['read']} plan(s) read, {counts['kept']} unchanged, "
+               f"{counts['failed']} failed", err=True)
+
+
+def _progress(total: int, work):
+    """Run work(tick) with a progress bar on a terminal when there is more than one file."""
     err = Console(stderr=True, **_PLAIN)
-    failures: list[tuple[Path, str]] = []
-    if len(paths) < 2 or not err.is_terminal:
-        plans = load_plans(paths, table, failures=failures)
+    if total < 2 or not err.is_terminal:
+        return work(None)
+    with Progress(TextColumn("读取方案"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.description}"), console=err, transient=True) as bar:
+        task = bar.add_task("", total=total)
+        return work(lambda p: bar.update(task, advance=1, description=p.name))
+
+
+def _corpus(inputs: list[Path], aliases: list[Path] | None, jobs: int | None):
+    """The plans `inputs` name as a Corpus (frames): a dataset folder is read as it is;
+    plans are read on `jobs` cores. A plan that cannot be read is a warning."""
+    from .corpus import extract_corpus, is_dataset, open_dataset
+
+    if len(inputs) == 1 and is_dataset(inputs[0]):
+        corpus = open_dataset(inputs[0])
     else:
-        with Progress(TextColumn("读取方案"), BarColumn(), MofNCompleteColumn(),
-                      TextColumn("{task.description}"), console=err, transient=True) as bar:
-            task = bar.add_task("", total=len(paths))
-            plans = load_plans(paths, table, lambda p: bar.update(task, advance=1,
-                                                                 description=p.name),
-                               failures=failures)
+        paths = expand_inputs(inputs)
+        _table(aliases)
+        corpus = _progress(len(paths), lambda tick: extract_corpus(
+            paths, aliases or (), jobs, tick))
+    _say_failures(corpus.failures)
+    if corpus.plans.select(pl_len()).collect().item() == 0:
+        raise TaskmapError("none of the plan file(s) could be read")
+    return corpus
+
+
+def pl_len():
+    import polars as pl
+
+    return pl.len()
+
+
+def _say_failures(failures) -> None:
+    err = Console(stderr=True, **_PLAIN)
     for path, reason in failures:
         err.print(Text.assemble(("警告:", "bold yellow"), f"{path} 未能读取,已跳过:{reason}"),
                   highlight=False, soft_wrap=True)
+
+
+def _plans(inputs: list[Path], aliases: list[Path] | None, jobs: int | None = None):
+    """Plans as objects (for a workbook), read on `jobs` cores. A plan that cannot be read is
+    a warning on stderr and the others are still counted; when none can be read, that is
+    an error."""
+    from .corpus import load_many
+
+    paths = expand_inputs(inputs)
+    _table(aliases)  # a broken alias table is one error before any work
+    plans, failures = _progress(len(paths), lambda tick: load_many(
+        paths, aliases or (), jobs, tick))
+    _say_failures(failures)
     if not plans:
         raise TaskmapError(f"none of the {len(paths)} plan file(s) could be read")
     return plans
@@ -152,11 +211,12 @@ def report(
     implicit: ImplicitOpt = True,
     collective: CollectiveOpt = True,
     aliases: AliasesOpt = None,
+    jobs: JobsOpt = None,
 ) -> None:
     """Who carries how much, and where: summary, lead ranking, agency × area matrix, warnings."""
     from .present.workload_view import workload_report  # polars: loaded when used
 
-    loaded = _plans(plans, aliases)
+    loaded = _corpus(plans, aliases, jobs)
     console = _console()
     console.print(workload_report(loaded, top=top, area=area, by=by.value, role=role.value,
                                   implicit=implicit, collective=collective, width=console.width))
@@ -180,21 +240,26 @@ def export(
     implicit: ImplicitOpt = True,
     collective: CollectiveOpt = True,
     aliases: AliasesOpt = None,
+    jobs: JobsOpt = None,
 ) -> None:
     """The workbook for leadership (.xlsx), or the frames and matrices as data files."""
+    from .corpus import is_dataset
     from .present.frames import frame_files, write_frames  # polars, openpyxl: when used
     from .present.xlsx.workbook import write_workbook
 
     fmt = format or (ExportFormat.xlsx if output.suffix.lower() == ".xlsx" else ExportFormat.csv)
-    inputs = [*expand_inputs(plans), *(aliases or [])]
+    dataset = len(plans) == 1 and is_dataset(plans[0])
+    if dataset and fmt is ExportFormat.xlsx:
+        raise TaskmapError(f"{plans[0]}: a workbook is made from plan files, not a dataset; "
+                           "give the plans, or -f csv|json|parquet")
+    inputs = [*([] if dataset else expand_inputs(plans)), *(aliases or [])]
     refuse_inputs(output, inputs, [] if fmt is ExportFormat.xlsx else frame_files(fmt.value))
-    loaded = _plans(plans, aliases)
     switches = {"by": by.value, "implicit": implicit, "collective": collective}
     if fmt is ExportFormat.xlsx:
-        write_workbook(loaded, output, **switches)
+        write_workbook(_plans(plans, aliases, jobs), output, **switches)
         typer.echo(f"wrote {output}", err=True)
     else:
-        written = write_frames(loaded, output, fmt.value, **switches)
+        written = write_frames(_corpus(plans, aliases, jobs), output, fmt.value, **switches)
         typer.echo(f"wrote {len(written)} files to {output}", err=True)
 
 

@@ -36,7 +36,15 @@ _TASK_SCHEMA = {
 
 
 def assignments_frame(plans: Sequence[Plan]) -> pl.DataFrame:
-    """One row per plan × task × role × body (two surfaces of one body in a task count once)."""
+    """One row per plan × task × role × body (two surfaces of one body in a task count once),
+    each body shown by one label (see `labels`)."""
+    frame = raw_assignments(plans)
+    return frame.with_columns(pl.col("canonical").replace_strict(
+        labels(frame), return_dtype=pl.String).alias("display"))
+
+
+def raw_assignments(plans: Sequence[Plan]) -> pl.DataFrame:
+    """The assignment rows of `plans`, each body shown by its own plan's name for it."""
     rows = []
     for plan in plans:
         for t in plan.tasks:
@@ -51,24 +59,22 @@ def assignments_frame(plans: Sequence[Plan]) -> pl.DataFrame:
                     "implicit": a.implicit,
                     "collective": a.collective, "tier": a.tier, "score": a.score})
     frame = pl.DataFrame(rows, schema=_ASSIGNMENT_SCHEMA, orient="row")
-    frame = frame.unique(subset=["plan", "task_id", "role", "canonical"], keep="first",
-                         maintain_order=True)
-    return frame.with_columns(pl.col("canonical").replace_strict(
-        labels(frame), return_dtype=pl.String).alias("display"))
+    return frame.unique(subset=["plan", "task_id", "role", "canonical"], keep="first",
+                        maintain_order=True)
 
 
 _LEVEL_START = ("省", "市", "州", "盟", "县", "旗", "区")
 
 
-def labels(frame: pl.DataFrame) -> dict[str, str]:
+def labels(frame: pl.DataFrame | pl.LazyFrame) -> dict[str, str]:
     """canonical → the one label a report shows for it: the name its plans show it by most;
     where two bodies would share a label (two cities' 市工信局 pooled, two districts'
     区政府), each is qualified by its place (六盘水市工信局, 青岚市工信局), else shown by
     its canonical name. No two bodies ever share a label."""
-    if frame.is_empty():
+    counts = _collect(frame.lazy().group_by(["canonical", "display"], maintain_order=True).agg(
+        pl.len().alias("n"), pl.col("jurisdiction").first()))
+    if counts.is_empty():
         return {}
-    counts = frame.group_by(["canonical", "display"], maintain_order=True).agg(
-        pl.len().alias("n"), pl.col("jurisdiction").first())
     best: dict[str, tuple[str, str | None]] = {}
     for row in counts.sort("n", descending=True, maintain_order=True).iter_rows(named=True):
         best.setdefault(row["canonical"], (row["display"], row["jurisdiction"]))
@@ -132,8 +138,19 @@ def select(frame: pl.DataFrame, role: str = ROLE_ALL, implicit: bool = True,
     return frame
 
 
-def _frame(data) -> pl.DataFrame:
-    return data if isinstance(data, pl.DataFrame) else assignments_frame(data)
+def _frame(data) -> pl.DataFrame | pl.LazyFrame:
+    """The assignments `data` holds: a frame as given (eager or lazy), a Corpus's lazy
+    frame, or the frame of a list of Plans."""
+    if isinstance(data, (pl.DataFrame, pl.LazyFrame)):
+        return data
+    if hasattr(data, "assignments"):  # a Corpus
+        return data.assignments
+    return assignments_frame(data)
+
+
+def _collect(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """A frame's rows: a lazy frame is run by polars' streaming engine (flat memory)."""
+    return frame.collect(engine="streaming") if isinstance(frame, pl.LazyFrame) else frame
 
 
 def _key(by: str) -> str:
@@ -142,9 +159,10 @@ def _key(by: str) -> str:
     return by
 
 
-def areas_in_order(frame: pl.DataFrame) -> list[str]:
+def areas_in_order(frame: pl.DataFrame | pl.LazyFrame) -> list[str]:
     """Areas in the order the plans first name them."""
-    return frame.select(pl.col("area").unique(maintain_order=True)).to_series().to_list()
+    return _collect(frame.lazy().select(pl.col("area").unique(maintain_order=True))
+                    ).to_series().to_list()
 
 
 def build_matrix(data, role: str = LEAD, by: str = "canonical", implicit: bool = True,
@@ -156,13 +174,13 @@ def build_matrix(data, role: str = LEAD, by: str = "canonical", implicit: bool =
     """
     frame = _frame(data)
     key = _key(by)
-    chosen = select(frame, role, implicit, collective)
+    chosen = select(frame.lazy(), role, implicit, collective)
     if role == ROLE_ALL:  # a body both leading and sharing a task counts once
         chosen = chosen.unique(subset=["plan", "task_id", key], maintain_order=True)
     areas = areas_in_order(frame)
     index = (["plan"] if per_plan else []) + ["agency"]
-    counts = (chosen.rename({key: "agency"}) if key != "agency" else chosen).group_by(
-        [*index, "area"], maintain_order=True).agg(pl.len().alias("n"))
+    counts = _collect((chosen.rename({key: "agency"}) if key != "agency" else chosen).group_by(
+        [*index, "area"], maintain_order=True).agg(pl.len().alias("n")))
     if counts.is_empty():
         return pl.DataFrame(schema={**{c: pl.String for c in index},
                                     **{a: pl.UInt32 for a in areas}, "合计": pl.UInt32})
@@ -180,7 +198,7 @@ def agency_summary(data, by: str = "canonical", implicit: bool = True,
                    collective: bool = True) -> pl.DataFrame:
     """One row per body: tasks led, tasks shared, tasks in all, areas reached, plans, and
     `share`: its tasks over all tasks of the plans it appears in."""
-    frame = _frame(data)
+    frame = _frame(data).lazy()
     key = _key(by)
     chosen = select(frame, ROLE_ALL, implicit, collective)
     plan_tasks = frame.group_by("plan").agg(pl.col("task_id").n_unique().alias("plan_tasks"))
@@ -202,16 +220,16 @@ def agency_summary(data, by: str = "canonical", implicit: bool = True,
                                        pl.col("function").alias("agency"))
     else:
         summary = summary.rename({key: "agency"})
-    return summary.select(
+    return _collect(summary.select(
         "agency", "display", "level", "function", "lead", "responsible", "tasks", "areas",
         "plans", "share", "collective", "tier").sort(
-        ["lead", "tasks", "agency"], descending=[True, True, False])
+        ["lead", "tasks", "agency"], descending=[True, True, False], maintain_order=True))
 
 
 def co_assignments(data, by: str = "canonical", implicit: bool = False,
                    collective: bool = False) -> pl.DataFrame:
     """Pairs of bodies that share tasks: how often, and how often each leads them."""
-    frame = _frame(data)
+    frame = _frame(data).lazy()
     key = _key(by)
     chosen = select(frame, ROLE_ALL, implicit, collective).select(
         "plan", "task_id", pl.col(key).alias("agency"), "role")
@@ -219,14 +237,16 @@ def co_assignments(data, by: str = "canonical", implicit: bool = False,
         (pl.col("role") == LEAD).any().alias("leads"))
     pairs = per_task.join(per_task, on=["plan", "task_id"], suffix="_b").filter(
         pl.col("agency") < pl.col("agency_b"))
-    if pairs.is_empty():
-        return pl.DataFrame(schema={"a": pl.String, "b": pl.String, "shared": pl.UInt32,
-                                    "a_leads": pl.UInt32, "b_leads": pl.UInt32})
-    return pairs.group_by(["agency", "agency_b"]).agg(
-        pl.len().alias("shared"), pl.col("leads").sum().cast(pl.UInt32).alias("a_leads"),
+    counted = _collect(pairs.group_by(["agency", "agency_b"]).agg(
+        pl.len().cast(pl.UInt32).alias("shared"),
+        pl.col("leads").sum().cast(pl.UInt32).alias("a_leads"),
         pl.col("leads_b").sum().cast(pl.UInt32).alias("b_leads")).rename(
         {"agency": "a", "agency_b": "b"}).sort(["shared", "a", "b"],
-                                               descending=[True, False, False])
+                                               descending=[True, False, False]))
+    if counted.is_empty():
+        return pl.DataFrame(schema={"a": pl.String, "b": pl.String, "shared": pl.UInt32,
+                                    "a_leads": pl.UInt32, "b_leads": pl.UInt32})
+    return counted
 
 
 def plan_summary(plans: Sequence[Plan]) -> pl.DataFrame:
@@ -237,12 +257,15 @@ def plan_summary(plans: Sequence[Plan]) -> pl.DataFrame:
         bodies = {a.agency for t in plan.tasks for a in t.assignments if not a.collective}
         review = {a.raw for t in plan.tasks for a in t.assignments
                   if a.tier in ("fuzzy", "unresolved")}
+        c = plan.context
         rows.append({"plan": plan.source, "jurisdiction": plan.jurisdiction,
+                     "title": c.title, "issuer": c.issuer, "date": c.date, "number": c.number,
                      "tasks": len(plan.tasks), "bodies": len(bodies), "review": len(review),
                      "warnings": len(plan.warnings), "segments": plan.coverage.seen,
                      "segments_read": plan.coverage.read,
                      "segments_warned": plan.coverage.warned})
     counts = ("tasks", "bodies", "review", "warnings", "segments", "segments_read",
               "segments_warned")
-    return pl.DataFrame(rows, schema={"plan": pl.String, "jurisdiction": pl.String,
+    texts = ("plan", "jurisdiction", "title", "issuer", "date", "number")
+    return pl.DataFrame(rows, schema={**{c: pl.String for c in texts},
                                       **{c: pl.Int64 for c in counts}}, orient="row")

@@ -167,12 +167,13 @@ def test_plan_text_and_file_names_are_never_markup(tmp_path):
 
 
 def test_the_exit_status_of_an_interrupted_read_is_130(tmp_path):
-    """Ctrl-C while plans are read (not only while writing)."""
-    plans = _corpus(tmp_path, 200)
-    proc = subprocess.Popen([sys.executable, "-m", "taskmap", "report", str(plans)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "COLUMNS": "100"})
-    time.sleep(1.5)
-    proc.send_signal(signal.SIGINT)
+    """Ctrl-C while plans are read on several cores (not only while writing): a terminal
+    sends it to every process of the group, the pool's workers included."""
+    plans = _corpus(tmp_path, 3000)
+    proc = subprocess.Popen([sys.executable, "-m", "taskmap", "report", "-j", "2", str(plans)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "COLUMNS": "100"}, start_new_session=True)
+    time.sleep(2.0)
+    os.killpg(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130 and "已中断" in err and "Traceback" not in err

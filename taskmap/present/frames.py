@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from .. import engine
+from ..corpus import Corpus
 from ..errors import TaskmapError
 from ..models import Plan
 from .files import csv_text
@@ -16,14 +17,15 @@ from .safe import replacing_folder
 FORMATS = ("csv", "json", "parquet")
 
 
-def frames(plans: Sequence[Plan], by: str = "canonical", implicit: bool = True,
+def frames(plans: Sequence[Plan] | Corpus, by: str = "canonical", implicit: bool = True,
            collective: bool = True) -> dict[str, pl.DataFrame]:
-    """Every frame the workbook is built from, by file stem."""
-    data = engine.assignments_frame(plans)
+    """Every frame the workbook is built from, by file stem (from Plans, or a Corpus)."""
+    corpus = plans if isinstance(plans, Corpus) else Corpus.from_plans(plans)
+    data = corpus.assignments.collect()
     switches = {"by": by, "implicit": implicit, "collective": collective}
     return {
-        "plans": engine.plan_summary(plans),
-        "tasks": engine.tasks_frame(plans),
+        "plans": corpus.plans.collect(),
+        "tasks": corpus.tasks.collect(),
         "assignments": data,
         "agency_summary": engine.agency_summary(data, **switches),
         "matrix_lead": engine.build_matrix(data, role="lead", **switches),

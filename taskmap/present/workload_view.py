@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import engine
+from ..corpus import Corpus
 from ..models import Plan
 from .labels import ROLE_LABELS
 
@@ -18,22 +19,32 @@ _NUMERALS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _HEAT = ("grey50", "green", "yellow", "dark_orange", "red")
 
 
-def summary_table(plans: Sequence[Plan]) -> Table:
-    """One row per plan, and a pooled row when there are several."""
-    frame = engine.plan_summary(plans)
+SHOWN_PLANS = 40  # plans listed one a row; a corpus beyond shows them counted together
+SHOWN_WARNINGS = 200
+
+
+def summary_table(data: Corpus | Sequence[Plan]) -> Table:
+    """One row per plan (the first SHOWN_PLANS), and a pooled row when there are several."""
+    corpus = _corpus(data)
+    frame = corpus.plans.collect()
+    shown = frame.head(SHOWN_PLANS)
     table = Table(title="概况", box=box.SIMPLE_HEAVY)
     for header, justify in (("方案", "left"), ("辖区", "left"), ("任务数", "right"),
                             ("责任主体数", "right"), ("待核实名称", "right"),
                             ("解析警告", "right"), ("分工片段 已读/警告", "right")):
         table.add_column(header, justify=justify, overflow="fold")
-    for r in frame.iter_rows(named=True):
+    for r in shown.iter_rows(named=True):
         table.add_row(r["plan"], r["jurisdiction"] or "—", str(r["tasks"]), str(r["bodies"]),
                       _flag(r["review"]), _flag(r["warnings"]),
                       coverage_text(r["segments"], r["segments_read"], r["segments_warned"]))
-    if len(plans) > 1:
-        bodies = engine.assignments_frame(plans).filter(~pl.col("collective"))
-        table.add_row(Text("合计", style="bold"), "", str(frame["tasks"].sum()),
-                      str(bodies["canonical"].n_unique()), _flag(frame["review"].sum()),
+    if frame.height > shown.height:
+        table.add_row(Text(f"……另有 {frame.height - shown.height} 个方案", style="dim"),
+                      "", "", "", "", "", "")
+    if frame.height > 1:
+        bodies = corpus.assignments.filter(~pl.col("collective")).select(
+            pl.col("canonical").n_unique()).collect().item()
+        table.add_row(Text(f"合计({frame.height}个方案)", style="bold"), "",
+                      str(frame["tasks"].sum()), str(bodies), _flag(frame["review"].sum()),
                       _flag(frame["warnings"].sum()),
                       coverage_text(*(frame[c].sum() for c in (
                           "segments", "segments_read", "segments_warned"))), style="bold")
@@ -100,24 +111,33 @@ def _heat(n: int, most: int) -> Text:
     return Text(str(n), style=f"bold {_HEAT[level]}")
 
 
-def warnings_table(plans: Sequence[Plan]) -> Table | Text:
-    rows = [(p.source, w) for p in plans for w in p.warnings]
-    if not rows:
+def warnings_table(data: Corpus | Sequence[Plan]) -> Table | Text:
+    """The warnings of the plans, the first SHOWN_WARNINGS of them with a count of the rest."""
+    warnings = _corpus(data).warnings
+    total = warnings.select(pl.len()).collect().item()
+    if not total:
         return Text("无解析警告。", style="green")
-    table = Table(title="解析警告", box=box.SIMPLE_HEAVY, title_style="bold yellow")
+    title = "解析警告" if total <= SHOWN_WARNINGS else f"解析警告(前{SHOWN_WARNINGS}条,共{total}条)"
+    table = Table(title=title, box=box.SIMPLE_HEAVY, title_style="bold yellow")
     for header, kwargs in (("方案", {}), ("行号", {"justify": "right"}), ("原文", {}),
                            ("原因", {})):
         table.add_column(header, overflow="fold", **kwargs)
-    for source, w in rows:
-        table.add_row(source, str(w.line), w.text, w.reason)
+    for w in warnings.head(SHOWN_WARNINGS).collect().iter_rows(named=True):
+        table.add_row(w["plan"], str(w["line"]), w["text"], w["reason"])
     return table
 
 
-def workload_report(plans: Sequence[Plan], *, top: int = 15, area: str | None = None,
-                    by: str = "canonical", role: str = "all", implicit: bool = True,
-                    collective: bool = True, width: int = 160) -> Group:
-    """The whole terminal report: summary, lead ranking, matrix, warnings."""
-    frame = engine.assignments_frame(plans)
+def _corpus(data: Corpus | Sequence[Plan]) -> Corpus:
+    return data if isinstance(data, Corpus) else Corpus.from_plans(data)
+
+
+def workload_report(plans: Corpus | Sequence[Plan], *, top: int = 15,
+                    area: str | None = None, by: str = "canonical", role: str = "all",
+                    implicit: bool = True, collective: bool = True, width: int = 160) -> Group:
+    """The whole terminal report: summary, lead ranking, matrix, warnings. `plans` is a
+    list of Plans or a Corpus (many plans, counted in flat memory)."""
+    plans = _corpus(plans)
+    frame = plans.assignments
     if area is not None:
         frame = frame.filter(pl.col("area") == area)
     summary = engine.agency_summary(frame, by=by, implicit=implicit, collective=collective)

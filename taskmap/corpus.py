@@ -1,0 +1,303 @@
+"""Many plans at once: read on all cores, reduced to compact frames as they finish, counted
+by polars over those frames (lazily, in flat memory), and kept as a Parquet dataset that a
+re-run updates only where a plan changed.
+
+>>> from taskmap.corpus import extract_corpus
+>>> corpus = extract_corpus(["data"], jobs=1)  # doctest: +SKIP
+>>> corpus.plans.collect().height  # doctest: +SKIP
+7
+
+A `Corpus` is four lazy frames — `plans` (one row a plan), `tasks`, `assignments` (the
+engine's frame) and `warnings` — plus the files that could not be read. `engine` and the
+report take a Corpus wherever they take a list of Plans.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+from . import __version__, engine
+from .errors import TaskmapError
+from .models import Plan
+
+TABLES = ("plans", "tasks", "assignments", "warnings")
+MANIFEST = "_manifest.parquet"
+_WARNING_SCHEMA = {"plan": pl.String, "line": pl.Int64, "text": pl.String, "reason": pl.String}
+_MANIFEST_SCHEMA = {"plan": pl.String, "sha256": pl.String, "part": pl.String,
+                    "error": pl.String}
+IN_MEMORY = 400  # plans held as frames in memory; beyond, frames go to a dataset on disk
+BATCH = 200  # plans a part file of a dataset holds
+
+
+class DatasetError(TaskmapError):
+    """A folder that should hold a taskmap dataset does not."""
+
+
+@dataclass
+class Corpus:
+    """Plans as lazy frames; `failures`: (path, reason) of plans that could not be read."""
+
+    plans: pl.LazyFrame
+    tasks: pl.LazyFrame
+    assignments: pl.LazyFrame
+    warnings: pl.LazyFrame
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    _keep: object = None  # a temporary folder the frames are read from, alive with them
+
+    @classmethod
+    def of(cls, frames: dict[str, pl.DataFrame | pl.LazyFrame],
+           failures: Sequence[tuple[str, str]] = (), keep: object = None) -> Corpus:
+        """A corpus of frames; its bodies are labelled once for the whole corpus."""
+        assignments = frames["assignments"].lazy()
+        names = engine.labels(assignments)
+        assignments = assignments.with_columns(pl.col("canonical").replace_strict(
+            names, default=pl.col("display"), return_dtype=pl.String).alias("display"))
+        return cls(frames["plans"].lazy(), frames["tasks"].lazy(), assignments,
+                   frames["warnings"].lazy(), list(failures), keep)
+
+    @classmethod
+    def from_plans(cls, plans: Sequence[Plan]) -> Corpus:
+        return cls.of(_concat([plan_frames(p) for p in plans]))
+
+
+def plan_frames(plan: Plan) -> dict[str, pl.DataFrame]:
+    """One plan as compact frames (what a worker sends back instead of the Plan)."""
+    warnings = pl.DataFrame([{"plan": plan.source, "line": w.line, "text": w.text,
+                              "reason": w.reason} for w in plan.warnings],
+                            schema=_WARNING_SCHEMA, orient="row")
+    return {"plans": engine.plan_summary([plan]), "tasks": engine.tasks_frame([plan]),
+            "assignments": engine.raw_assignments([plan]), "warnings": warnings}
+
+
+def _concat(parts: list[dict[str, pl.DataFrame]]) -> dict[str, pl.DataFrame]:
+    if not parts:
+        empty = plan_frames(Plan(source="", tasks=()))
+        return {name: frame.clear() for name, frame in empty.items()}
+    return {name: pl.concat([p[name] for p in parts], how="vertical") for name in TABLES}
+
+
+# ----------------------------------------------------------------------------- workers
+
+@cache
+def _table(aliases: tuple[str, ...]):
+    from .names.tables import AliasTable
+    from .pipeline import national_table
+
+    return AliasTable.load(aliases) if aliases else national_table()
+
+
+def _work(job: tuple[str, tuple[str, ...]]) -> tuple[str, dict[str, pl.DataFrame] | str]:
+    """Read one plan in a worker: its frames, or why it could not be read."""
+    path, aliases = job
+    from .pipeline import load_plan
+
+    try:
+        return path, plan_frames(load_plan(path, _table(aliases)))
+    except Exception as e:  # one bad file must not stop a corpus
+        reason = str(e) if isinstance(e, TaskmapError) else f"{type(e).__name__}: {e}"
+        return path, reason
+
+
+def _load(job: tuple[str, tuple[str, ...]]) -> tuple[str, Plan | str]:
+    """Read one plan in a worker: the Plan itself (for a workbook), or why it could not be."""
+    path, aliases = job
+    from .pipeline import load_plan
+
+    try:
+        return path, load_plan(path, _table(aliases))
+    except Exception as e:  # one bad file must not stop a corpus
+        return path, str(e) if isinstance(e, TaskmapError) else f"{type(e).__name__}: {e}"
+
+
+def _results(paths: Sequence[str], aliases: tuple[str, ...], jobs: int | None,
+             worker=_work) -> Iterator[tuple[str, object]]:
+    """Each plan's result (or failure), in the order of `paths`, read on `jobs` cores: the
+    same results in the same order whatever the number of cores."""
+    jobs = jobs or os.cpu_count() or 1
+    work = [(str(p), aliases) for p in paths]
+    if jobs <= 1 or len(work) < 2:
+        yield from map(worker, work)
+        return
+    chunk = max(1, min(32, len(work) // (jobs * 8)))
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_quiet_worker)
+    try:
+        yield from pool.map(worker, work, chunksize=chunk)
+    finally:  # on Ctrl-C too: queued plans are dropped, the workers stopped
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _quiet_worker() -> None:
+    """Ctrl-C reaches every process of the terminal's group: the workers leave it to the
+    parent, which stops them and says one line, whatever a worker was doing."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def load_many(inputs: Sequence[str | Path], aliases: Sequence[str | Path] = (),
+              jobs: int | None = None, progress: Callable[[Path], None] | None = None,
+              ) -> tuple[list[Plan], list[tuple[str, str]]]:
+    """Every plan `inputs` name as Plan objects, read on `jobs` cores, in input order; and
+    the (path, reason) of those that could not be read."""
+    from .pipeline import expand_inputs
+
+    plans, failures = [], []
+    for path, result in _results(expand_inputs(inputs), tuple(map(str, aliases)), jobs, _load):
+        if isinstance(result, str):
+            failures.append((path, result))
+        else:
+            plans.append(result)
+        if progress is not None:
+            progress(Path(path))
+    return plans, failures
+
+
+def extract_corpus(inputs: Sequence[str | Path], aliases: Sequence[str | Path] = (),
+                   jobs: int | None = None,
+                   progress: Callable[[Path], None] | None = None) -> Corpus:
+    """Read every plan `inputs` name (files, folders, globs) on `jobs` cores (default: all)
+    into a Corpus. Up to IN_MEMORY plans stay in memory as frames; a bigger corpus is
+    written batch by batch to a temporary dataset and read from it lazily, so memory stays
+    flat whatever the number of plans. Plans that cannot be read are listed in `failures`.
+    """
+    from .pipeline import expand_inputs
+
+    paths = expand_inputs(inputs)
+    names = tuple(str(a) for a in aliases)
+    if len(paths) <= IN_MEMORY:
+        parts, failures = [], []
+        for path, result in _results(paths, names, jobs):
+            if isinstance(result, str):
+                failures.append((path, result))
+            else:
+                parts.append(result)
+            if progress is not None:
+                progress(Path(path))
+        return Corpus.of(_concat(parts), failures)
+    folder = tempfile.TemporaryDirectory(prefix="taskmap-")
+    write_dataset(paths, folder.name, names, jobs, progress)
+    return open_dataset(folder.name, keep=folder)
+
+
+# ----------------------------------------------------------------------------- datasets
+
+def write_dataset(inputs: Sequence[str | Path], out: str | Path,
+                  aliases: Sequence[str | Path] = (), jobs: int | None = None,
+                  progress: Callable[[Path], None] | None = None) -> dict[str, int]:
+    """Write the plans `inputs` name as a Parquet dataset in folder `out`: one folder a
+    table (plans, tasks, assignments, warnings) of part files, and `_manifest.parquet`
+    (each plan's content hash and part). A re-run reads again only the plans whose content
+    (or the alias tables, or taskmap) changed; the rest keep their rows. Returns counts:
+    plans read, plans kept, plans that failed."""
+    from .pipeline import expand_inputs
+
+    out = Path(out)
+    paths = [str(p) for p in expand_inputs(inputs)]
+    names = tuple(str(a) for a in aliases)
+    salt = _salt(names)
+    old = _manifest(out)
+    digests = {p: _digest(p, salt) for p in paths}
+    keep = {p: old[p] for p in paths if p in old and old[p][0] == digests[p]}
+    todo = [p for p in paths if p not in keep]
+    run = hashlib.sha256("".join(f"{p}{digests[p]}" for p in todo).encode()).hexdigest()[:12]
+    for name in TABLES:
+        (out / name).mkdir(parents=True, exist_ok=True)
+    rows, failed, batch, k = [], 0, [], 0
+    for path, result in _results(todo, names, jobs):
+        if isinstance(result, str):
+            rows.append({"plan": path, "sha256": digests[path], "part": "", "error": result})
+            failed += 1
+        else:
+            batch.append((path, result))
+        if len(batch) >= BATCH:
+            rows += _write_part(out, f"{run}-{k:05d}", batch, digests)
+            batch, k = [], k + 1
+        if progress is not None:
+            progress(Path(path))
+    if batch:
+        rows += _write_part(out, f"{run}-{k:05d}", batch, digests)
+    rows += [{"plan": p, "sha256": keep[p][0], "part": keep[p][1], "error": keep[p][2]}
+             for p in paths if p in keep]
+    order = {p: i for i, p in enumerate(paths)}
+    manifest = pl.DataFrame(sorted(rows, key=lambda r: order[r["plan"]]),
+                            schema=_MANIFEST_SCHEMA, orient="row")
+    from .present.safe import replacing
+
+    with replacing(out / MANIFEST) as tmp:
+        manifest.write_parquet(tmp)
+    _prune(out, set(manifest["part"]))
+    return {"read": len(todo) - failed, "kept": len(keep), "failed": failed}
+
+
+def _write_part(out: Path, part: str, batch, digests) -> list[dict]:
+    frames = _concat([frames for _, frames in batch])
+    for name in TABLES:
+        frames[name].with_columns(pl.lit(part).alias("part")).write_parquet(
+            out / name / f"part-{part}.parquet")
+    return [{"plan": path, "sha256": digests[path], "part": part, "error": None}
+            for path, _ in batch]
+
+
+def _prune(out: Path, parts: set[str]) -> None:
+    """Remove part files no plan of the manifest points at any more."""
+    for name in TABLES:
+        for path in (out / name).glob("part-*.parquet"):
+            if path.stem.removeprefix("part-") not in parts:
+                path.unlink(missing_ok=True)
+
+
+def _salt(aliases: tuple[str, ...]) -> str:
+    """What else an extraction depends on: taskmap's version and the user's alias tables."""
+    h = hashlib.sha256(__version__.encode())
+    for a in aliases:
+        h.update(Path(a).read_bytes())
+    return h.hexdigest()
+
+
+def _digest(path: str, salt: str) -> str:
+    h = hashlib.sha256(salt.encode())
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _manifest(out: Path) -> dict[str, tuple[str, str, str | None]]:
+    path = out / MANIFEST
+    if not path.is_file():
+        return {}
+    frame = pl.read_parquet(path)
+    return {r["plan"]: (r["sha256"], r["part"], r["error"]) for r in frame.iter_rows(named=True)}
+
+
+def is_dataset(path: str | Path) -> bool:
+    """A folder written by `write_dataset`."""
+    return (Path(path) / MANIFEST).is_file()
+
+
+def open_dataset(folder: str | Path, keep: object = None) -> Corpus:
+    """A dataset's Corpus, read lazily (scan_parquet): only the rows of the plans its
+    manifest lists, at their current part."""
+    folder = Path(folder)
+    if not is_dataset(folder):
+        raise DatasetError(f"{folder}: not a taskmap dataset (no {MANIFEST})")
+    manifest = pl.read_parquet(folder / MANIFEST)
+    current = manifest.filter(pl.col("part") != "").select("plan", "part").lazy()
+    frames = {}
+    for name in TABLES:
+        files = sorted((folder / name).glob("part-*.parquet"))
+        if files:
+            frame = pl.scan_parquet(files).join(current, on=["plan", "part"], how="semi")
+            frames[name] = frame.drop("part")
+        else:
+            frames[name] = _concat([])[name].lazy()
+    failures = [(r["plan"], r["error"]) for r in manifest.iter_rows(named=True) if r["error"]]
+    return Corpus.of(frames, failures, keep)
