@@ -134,11 +134,20 @@ def _dataset(inputs: list[Path], output: Path | None, aliases: list[Path] | None
 
     if output is None:
         raise typer.BadParameter("-f parquet writes a dataset: give its folder with -o DIR")
+    from .corpus import is_dataset
+
     paths = expand_inputs(inputs)
     refuse_inputs(output, [*paths, *(aliases or [])])
+    if output.exists() and not (output.is_dir() and (is_dataset(output)
+                                                     or not any(output.iterdir()))):
+        raise TaskmapError(f"{output}: 已存在且不是 taskmap 数据集;请给一个新的或空的文件夹"
+                           "(not a taskmap dataset; give a new or empty folder)")
     _table(aliases)  # a broken alias table is one error before any work
     counts = _progress(len(paths), lambda tick: write_dataset(
         paths, output, aliases or (), jobs, tick))
+    from .corpus import open_dataset
+
+    _say_failures(open_dataset(output).failures)
     typer.echo(f"wrote {output}: {counts['read']} plan(s) read, {counts['kept']} unchanged, "
                f"{counts['failed']} failed", err=True)
 

@@ -15,6 +15,7 @@ report take a Corpus wherever they take a list of Plans.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import signal
 import tempfile
@@ -129,7 +130,9 @@ def _results(paths: Sequence[str], aliases: tuple[str, ...], jobs: int | None,
         yield from map(worker, work)
         return
     chunk = max(1, min(32, len(work) // (jobs * 8)))
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_quiet_worker)
+    # spawned, not forked: a fork of a process whose polars threads hold a lock deadlocks
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_quiet_worker,
+                               mp_context=multiprocessing.get_context("spawn"))
     try:
         yield from pool.map(worker, work, chunksize=chunk)
     finally:  # on Ctrl-C too: queued plans are dropped, the workers stopped
@@ -196,7 +199,8 @@ def write_dataset(inputs: Sequence[str | Path], out: str | Path,
     table (plans, tasks, assignments, warnings) of part files, and `_manifest.parquet`
     (each plan's content hash and part). A re-run reads again only the plans whose content
     (or the alias tables, or taskmap) changed; the rest keep their rows. Returns counts:
-    plans read, plans kept, plans that failed."""
+    plans read, plans kept unchanged, plans that cannot be read (this run or, unchanged,
+    an earlier one)."""
     from .pipeline import expand_inputs
 
     out = Path(out)
@@ -234,7 +238,8 @@ def write_dataset(inputs: Sequence[str | Path], out: str | Path,
     with replacing(out / MANIFEST) as tmp:
         manifest.write_parquet(tmp)
     _prune(out, set(manifest["part"]))
-    return {"read": len(todo) - failed, "kept": len(keep), "failed": failed}
+    still = sum(1 for p in keep.values() if p[2])  # unchanged files that still cannot be read
+    return {"read": len(todo) - failed, "kept": len(keep) - still, "failed": failed + still}
 
 
 def _write_part(out: Path, part: str, batch, digests) -> list[dict]:

@@ -59,6 +59,7 @@ def expand_inputs(inputs: Sequence[str | Path]) -> list[Path]:
     Raises InputNotFound for an input that names nothing.
     """
     out: list[Path] = []
+    seen: set[Path] = set()
     for item in inputs:
         p = Path(item)
         if p.is_dir():
@@ -71,7 +72,10 @@ def expand_inputs(inputs: Sequence[str | Path]) -> list[Path]:
             raise InputNotFound(f"{item}: no such file or folder")
         if not found:
             raise InputNotFound(f"{item}: no plan files ({', '.join(PLAN_SUFFIXES)}) found")
-        out.extend(f for f in found if f not in out)
+        for f in found:
+            if f not in seen:
+                seen.add(f)
+                out.append(f)
     return out
 
 

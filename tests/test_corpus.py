@@ -1,0 +1,166 @@
+"""Many plans at once: the process pool gives what one core gives, in the same order; a
+Parquet dataset holds what the plans hold, and a re-run reads only what changed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from taskmap import engine
+from taskmap.corpus import (
+    Corpus,
+    DatasetError,
+    extract_corpus,
+    is_dataset,
+    load_many,
+    open_dataset,
+    write_dataset,
+)
+from taskmap.pipeline import load_plans
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+DEMO = sorted(p for p in DATA.glob("*.txt"))
+
+
+def _plans_folder(tmp_path: Path, copies: int = 3) -> Path:
+    """The demo plans, each `copies` times under distinct names, plus one file that is not a
+    plan anyone can read."""
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    for k in range(copies):
+        for plan in DEMO:
+            shutil.copy(plan, folder / f"{k}-{plan.name}")
+    (folder / "5-broken.docx").write_bytes(b"PK\x03\x04 not a zip at all")
+    return folder
+
+
+def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.sort(frame.columns)
+
+
+def test_all_cores_give_what_one_core_gives_in_the_same_order(tmp_path):
+    folder = _plans_folder(tmp_path)
+    one = extract_corpus([folder], jobs=1)
+    two = extract_corpus([folder], jobs=2)
+    for name in ("plans", "tasks", "assignments", "warnings"):
+        assert_frame_equal(getattr(one, name).collect(), getattr(two, name).collect())
+    assert one.failures == two.failures and len(one.failures) == 1
+    assert one.failures[0][0].endswith("5-broken.docx")
+    plans = one.plans.collect()["plan"].to_list()
+    assert plans == [str(p) for p in sorted(folder.glob("*.txt"))]
+
+
+def test_a_corpus_counts_what_the_plans_count(tmp_path):
+    folder = _plans_folder(tmp_path, copies=1)
+    plans = load_plans(sorted(folder.glob("*.txt")))
+    corpus = extract_corpus([folder], jobs=2)
+    assert_frame_equal(_sorted(engine.agency_summary(corpus)),
+                       _sorted(engine.agency_summary(plans)))
+    assert_frame_equal(engine.build_matrix(corpus), engine.build_matrix(plans))
+    objects, failures = load_many([folder], jobs=2)
+    assert [p.source for p in objects] == [p.source for p in plans] and len(failures) == 1
+
+
+def test_a_dataset_holds_the_corpus_and_a_rerun_reads_only_what_changed(tmp_path):
+    folder = _plans_folder(tmp_path)
+    out = tmp_path / "dataset"
+    first = write_dataset([folder], out, jobs=2)
+    assert first == {"read": 3 * len(DEMO), "kept": 0, "failed": 1}
+    assert is_dataset(out)
+    memory = extract_corpus([folder], jobs=1)
+    stored = open_dataset(out)
+    for name in ("plans", "tasks", "assignments", "warnings"):
+        assert_frame_equal(getattr(stored, name).collect(), getattr(memory, name).collect())
+    assert stored.failures == memory.failures
+
+    again = write_dataset([folder], out, jobs=2)
+    assert again == {"read": 0, "kept": 3 * len(DEMO), "failed": 1}
+
+    changed = folder / f"1-{DEMO[0].name}"
+    changed.write_bytes(changed.read_bytes() + "\n".encode(_encoding_of(changed)))
+    (folder / f"2-{DEMO[1].name}").unlink()
+    third = write_dataset([folder], out, jobs=1)
+    assert third == {"read": 1, "kept": 3 * len(DEMO) - 2, "failed": 1}
+    now = open_dataset(out).plans.collect()["plan"].to_list()
+    assert str(folder / f"2-{DEMO[1].name}") not in now and str(changed) in now
+    assert len(now) == len(set(now)) == 3 * len(DEMO) - 1
+    # parts no plan points at any more are gone
+    parts = set(pl.read_parquet(out / "_manifest.parquet")["part"]) - {""}
+    on_disk = {p.stem.removeprefix("part-") for p in (out / "tasks").glob("part-*.parquet")}
+    assert on_disk == parts
+
+
+def _encoding_of(path: Path) -> str:
+    raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16-le" if raw.startswith(b"\xff\xfe") else "utf-16-be"
+    try:
+        raw.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "gb18030"
+
+
+def test_a_big_corpus_goes_through_a_dataset_on_disk(tmp_path, monkeypatch):
+    import taskmap.corpus as corpus_module
+
+    folder = _plans_folder(tmp_path, copies=2)
+    monkeypatch.setattr(corpus_module, "IN_MEMORY", 3)
+    monkeypatch.setattr(corpus_module, "BATCH", 4)
+    spilled = extract_corpus([folder], jobs=2)
+    monkeypatch.setattr(corpus_module, "IN_MEMORY", 10_000)
+    held = extract_corpus([folder], jobs=1)
+    for name in ("plans", "tasks", "assignments", "warnings"):
+        assert_frame_equal(getattr(spilled, name).collect(), getattr(held, name).collect())
+
+
+def test_a_folder_that_is_not_a_dataset_is_said_so(tmp_path):
+    with pytest.raises(DatasetError, match="_manifest"):
+        open_dataset(tmp_path)
+
+
+def test_an_empty_corpus_has_the_frames_of_a_full_one():
+    empty = Corpus.from_plans([])
+    assert empty.assignments.collect().height == 0
+    assert "canonical" in empty.assignments.collect_schema().names()
+
+
+def _taskmap(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "taskmap", *args], cwd=cwd, text=True,
+                          capture_output=True, env={**os.environ, "COLUMNS": "160"})
+
+
+def test_the_cli_writes_a_dataset_and_reports_from_it(tmp_path):
+    folder = _plans_folder(tmp_path, copies=1)
+    out = tmp_path / "ds"
+    made = _taskmap("extract", str(folder), "-f", "parquet", "-o", str(out), "-j", "2")
+    assert made.returncode == 0, made.stderr
+    assert "5-broken.docx" in made.stderr  # the failure is said, the others still written
+    rerun = _taskmap("extract", str(folder), "-f", "parquet", "-o", str(out))
+    assert rerun.returncode == 0 and f"0 plan(s) read, {len(DEMO)} unchanged" in rerun.stderr
+    assert "5-broken.docx" in rerun.stderr  # an unchanged file that cannot be read is said again
+    from_dataset = _taskmap("report", str(out))
+    from_plans = _taskmap("report", "-j", "1", *map(str, sorted(folder.glob("*.txt"))))
+    assert from_dataset.returncode == 0, from_dataset.stderr
+    assert from_dataset.stdout == from_plans.stdout
+    exported = _taskmap("export", str(out), "-o", str(tmp_path / "frames"), "-f", "csv")
+    assert exported.returncode == 0, exported.stderr
+    assert (tmp_path / "frames").is_dir()
+    workbook = _taskmap("export", str(out), "-o", str(tmp_path / "x.xlsx"))
+    assert workbook.returncode == 1 and len(workbook.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_dataset_is_never_written_over_an_input(tmp_path):
+    folder = _plans_folder(tmp_path, copies=1)
+    result = _taskmap("extract", str(folder), "-f", "parquet", "-o", str(folder))
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert not (folder / "_manifest.parquet").exists()
