@@ -165,7 +165,7 @@ def test_cli_json_contract_table_and_workbook(tmp_path):
     for word in ("新增", "删除", "调整", "移动", "部门职责变化"):
         assert word in table
     wb = load_workbook(tmp_path / "d.xlsx")
-    assert wb.sheetnames[:3] == ["变更清单", "部门变化", "对照表"]
+    assert wb.sheetnames[:3] == ["变更清单", "部门变化", "修改对照表"]
     assert "任务分解表" in wb.sheetnames
     statuses = [row[1] for row in wb["变更清单"].iter_rows(min_row=2, values_only=True)]
     assert statuses.count("新增") == sum(t["status"] == "added" for t in data["tasks"])

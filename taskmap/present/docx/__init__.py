@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .diff import write_changes_docx
 from .tasks import summary_sentence, write_tasks_docx
 
-__all__ = ["summary_sentence", "write_tasks_docx"]
+__all__ = ["summary_sentence", "write_changes_docx", "write_tasks_docx"]

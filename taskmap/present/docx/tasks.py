@@ -30,6 +30,7 @@ from docx.shared import Pt
 
 from ... import engine
 from ...models import LEAD, RESPONSIBLE, Plan, Task
+from ..labels import issued, plan_title
 from .gongwen import (
     HEAD_FONT,
     Column,
@@ -123,10 +124,6 @@ def write_tasks_docx(plans: Sequence[Plan], path: str | Path) -> Path:
     return save_stable(doc, Path(path))
 
 
-def plan_title(plan: Plan) -> str:
-    return plan.context.title or Path(plan.source).stem or "行动方案"
-
-
 def _plan_section(doc, plan: Plan, mark: str) -> None:
     paragraph(doc, mark, "附件标记")
     paragraph(doc, "", "附件标记")
@@ -167,14 +164,8 @@ def _plan_section(doc, plan: Plan, mark: str) -> None:
 
 def _issued(plan: Plan) -> str:
     """（青政办发〔2024〕12号，2024年4月2日印发）"""
-    ctx = plan.context
-    parts = [ctx.number] if ctx.number else []
-    if ctx.date:
-        pieces = ctx.date.split("-")
-        units = ("年", "月", "日")
-        parts.append("".join(f"{int(p)}{u}" for p, u in zip(pieces, units, strict=False))
-                     + "印发")
-    return f"（{'，'.join(parts)}）" if parts else ""
+    text = issued(plan)
+    return f"（{text}）" if text else ""
 
 
 def _group(task: Task) -> str | None:
