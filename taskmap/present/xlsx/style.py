@@ -12,8 +12,11 @@ into a formula, column widths for Chinese text, print setup and a byte-stable sa
 from __future__ import annotations
 
 import datetime
+import gc
+import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
@@ -203,11 +206,35 @@ def save_stable(wb, path: Path) -> Path:
     wb.properties.created = wb.properties.modified = FIXED_TIME
     wb.properties.creator = "taskmap"
     wb.properties.lastModifiedBy = None
-    try:
-        with replacing(path) as tmp, _StableZip(tmp, "w", ZIP_DEFLATED,
-                                                 allowZip64=True) as archive:
-            ExcelWriter(wb, archive).write_data()  # whole or not at all: see present.safe
-    except etree.SerialisationError as e:  # lxml's word for a write the system refused
-        raise TaskmapError(f"{path}: cannot write the workbook ({e}: a full disk or a "
-                           "file-size limit); nothing was changed") from None
+    refused = None
+    with _quiet_refusals():
+        try:
+            with replacing(path) as tmp, _StableZip(tmp, "w", ZIP_DEFLATED,
+                                                     allowZip64=True) as archive:
+                ExcelWriter(wb, archive).write_data()  # whole or not at all: see present.safe
+        except etree.SerialisationError as e:  # lxml's word for a write the system refused
+            refused = str(e)
+        gc.collect()
+    if refused is not None:
+        raise TaskmapError(f"{path}: cannot write the workbook ({refused}: a full disk or a "
+                           "file-size limit); nothing was changed")
     return path
+
+
+@contextmanager
+def _quiet_refusals():
+    """openpyxl leaves the stream of the sheet it was writing open when the system refuses
+    a write; closing it at collection raises the same refusal again, which Python prints
+    as a traceback ("Exception ignored in …") after the one-line error. Those echoes are
+    dropped here; any other unraisable exception still reaches the usual hook."""
+    hook = sys.unraisablehook
+
+    def quiet(unraisable):
+        if not issubclass(unraisable.exc_type, etree.SerialisationError):
+            hook(unraisable)
+
+    sys.unraisablehook = quiet
+    try:
+        yield
+    finally:
+        sys.unraisablehook = hook
