@@ -25,6 +25,8 @@ _LAZY = {
     "agency_summary": ".engine", "assignments_frame": ".engine", "build_matrix": ".engine",
     "co_assignments": ".engine", "tasks_frame": ".engine",
     "write_workbook": ".present.xlsx.workbook",
+    "write_tasks_docx": ".present.docx", "write_changes_docx": ".present.docx",
+    "write_changes_xlsx": ".present.xlsx.changes_book",
     "load_plan": ".pipeline", "load_plans": ".pipeline", "parse_document": ".pipeline",
     "parse_text": ".pipeline",
     "read_document": ".read",
@@ -37,6 +39,8 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from .names.context import plan_context
     from .names.tables import AliasTable
     from .pipeline import load_plan, load_plans, parse_document, parse_text
+    from .present.docx import write_changes_docx, write_tasks_docx
+    from .present.xlsx.changes_book import write_changes_xlsx
     from .present.xlsx.workbook import write_workbook
     from .read import read_document
 
@@ -58,6 +62,7 @@ __all__ = [
     "InputNotFound", "ParseWarning", "Plan", "PlanContext", "PlanDiff", "Row", "Table", "Task",
     "TaskmapError", "UnsupportedFormat", "agency_summary", "assignments_frame", "build_matrix",
     "co_assignments", "diff_plans", "load_plan", "load_plans", "parse_document", "parse_text",
-    "plan_context", "read_document", "tasks_frame", "write_workbook",
+    "plan_context", "read_document", "tasks_frame", "write_changes_docx", "write_changes_xlsx",
+    "write_tasks_docx", "write_workbook",
 ]
 __version__ = "0.1.0"

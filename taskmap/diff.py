@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -343,3 +344,113 @@ def _role_changes(e: TaskDiff, stats: dict, old: Plan, new: Plan) -> None:
         if {(LEAD, REMOVED), (RESPONSIBLE, ADDED)} <= m or {(LEAD, ADDED), (RESPONSIBLE,
                                                                              REMOVED)} <= m:
             stats[key]["rc"].append(e.title or "")
+
+
+# Are these two versions of one plan? -----------------------------------------------------
+
+VERSION_SHARE = 1 / 3  # below this share of aligned tasks, two files look unrelated …
+TITLE_RELATED = 85  # … unless their titles are this alike (rapidfuzz ratio, 0-100)
+_TEXT_ALIKE = 50  # a pair counts as aligned when its wordings are at least this alike
+
+
+def aligned_share(old: Plan, new: Plan) -> float:
+    """The share of tasks (of the smaller plan) paired with a task of the other whose own
+    wording is at least half alike: about 1 for two versions of one plan, about 0 for two
+    different plans (the alignment pairs a few unrelated tasks by position and area alone).
+    Two plans without tasks share nothing to compare: 1.0."""
+    smaller = min(len(old.tasks), len(new.tasks))
+    if not smaller:
+        return 1.0
+    alike = sum(1 for i, j, _ in align(old, new)
+                if fuzz.ratio(_norm_text(old.tasks[i].text or old.tasks[i].title),
+                              _norm_text(new.tasks[j].text or new.tasks[j].title))
+                >= _TEXT_ALIKE)
+    return alike / smaller
+
+
+def titles_related(old: Plan, new: Plan) -> bool:
+    """Both plans have a title, the titles are nearly the same, and the plans are not of two
+    different places (丰禾市城市更新行动实施方案 and 松岚区城市更新三年行动方案 are alike in
+    words and unrelated)."""
+    a, b = old.context.title, new.context.title
+    if not (a and b):
+        return False
+    if old.jurisdiction and new.jurisdiction and old.jurisdiction != new.jurisdiction:
+        return False
+    return fuzz.ratio(_norm_text(a), _norm_text(b)) >= TITLE_RELATED
+
+
+def looks_like_versions(old: Plan, new: Plan) -> bool:
+    """False when two files do not look like versions of one plan: fewer than a third of
+    the tasks align and the titles are unrelated. For a caller to warn before trusting a
+    diff (two unrelated plans diff into "everything removed, everything added").
+
+    >>> import taskmap
+    >>> a = taskmap.parse_text("1.推进节能改造。(牵头单位:区发改委)")
+    >>> b = taskmap.parse_text("1.推进节能改造工作。(牵头单位:区发改委)")
+    >>> c = taskmap.parse_text("1.优化营商环境。(牵头单位:区政务局)")
+    >>> looks_like_versions(a, b), looks_like_versions(a, c)
+    (True, False)
+    """
+    return aligned_share(old, new) >= VERSION_SHARE or titles_related(old, new)
+
+
+def versions_warning(old: Plan, new: Plan) -> str | None:
+    """A one-line warning in Chinese when the two files do not look like versions of one
+    plan, else None (for the files and views that show a diff)."""
+    if looks_like_versions(old, new):
+        return None
+    share = aligned_share(old, new)
+    return (f"注意：两份文件仅{share:.0%}的任务可以对应，标题也不相同，"
+            "看起来不是同一方案的两稿，以下比对结果仅供参考。")
+
+
+# What changed in the wording ------------------------------------------------------------
+
+EQUAL, DELETE, INSERT = "equal", "delete", "insert"
+_MAX_CHAR_PAIRS = 4_000_000  # beyond this product of lengths, a wording is replaced whole
+_KEEP_EQUAL = 3  # an unchanged run shorter than this between two edits joins them
+
+
+def wording_changes(old: str, new: str) -> tuple[tuple[str, str], ...]:
+    """The character diff of two wordings as (op, text) segments, op "equal", "delete" (in
+    the old only) or "insert" (in the new only): the old wording is the equal and delete
+    segments in order, the new one the equal and insert segments. Edits split by one or two
+    unchanged characters are joined (a reader sees 推进→加快 as one edit, not 推/加 and
+    进/快), and in each edit the deletion comes before the insertion.
+
+    >>> wording_changes("推进节能改造", "加快节能改造工作")
+    (('delete', '推进'), ('insert', '加快'), ('equal', '节能改造'), ('insert', '工作'))
+    """
+    if old == new:
+        return ((EQUAL, old),) if old else ()
+    if len(old) * len(new) > _MAX_CHAR_PAIRS:
+        runs = [[EQUAL, ""], [old, new]]
+    else:
+        runs = []  # alternating: [EQUAL, text] and [deleted, inserted]
+        for op, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+            if op == EQUAL:
+                runs.append([EQUAL, old[i1:i2]])
+            elif runs and runs[-1][0] != EQUAL:
+                runs[-1][0] += old[i1:i2]
+                runs[-1][1] += new[j1:j2]
+            else:
+                runs.append([old[i1:i2], new[j1:j2]])
+    joined: list[list[str]] = []
+    for k, run in enumerate(runs):
+        short_gap = (run[0] == EQUAL and len(run[1]) < _KEEP_EQUAL and 0 < k < len(runs) - 1)
+        if short_gap:
+            joined[-1][0] += run[1]
+            joined[-1][1] += run[1]
+        elif run[0] != EQUAL and joined and joined[-1][0] != EQUAL:
+            joined[-1][0] += run[0]
+            joined[-1][1] += run[1]
+        else:
+            joined.append(list(run))
+    out: list[tuple[str, str]] = []
+    for run in joined:
+        if run[0] == EQUAL:
+            out.append((EQUAL, run[1]))
+        else:
+            out += [(op, text) for op, text in ((DELETE, run[0]), (INSERT, run[1])) if text]
+    return tuple((op, text) for op, text in out if text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 
@@ -12,7 +13,20 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 import taskmap
-from taskmap.diff import ADDED, REMOVED, UNCHANGED, diff_plans
+from taskmap.diff import (
+    ADDED,
+    DELETE,
+    EQUAL,
+    INSERT,
+    REMOVED,
+    UNCHANGED,
+    aligned_share,
+    diff_plans,
+    looks_like_versions,
+    titles_related,
+    versions_warning,
+    wording_changes,
+)
 
 DIFF_THRESHOLDS = ("status_f1=0.95", "change_f1=0.95", "align_acc=0.95")
 PLANS = sorted(p.name for p in DATA.glob("*.txt") if "_gb18030" not in p.name
@@ -151,7 +165,63 @@ def test_cli_json_contract_table_and_workbook(tmp_path):
     for word in ("新增", "删除", "调整", "移动", "部门职责变化"):
         assert word in table
     wb = load_workbook(tmp_path / "d.xlsx")
-    assert wb.sheetnames[:3] == ["变更清单", "部门变化", "对照表"]
+    assert wb.sheetnames[:3] == ["变更清单", "部门变化", "修改对照表"]
     assert "任务分解表" in wb.sheetnames
     statuses = [row[1] for row in wb["变更清单"].iter_rows(min_row=2, values_only=True)]
     assert statuses.count("新增") == sum(t["status"] == "added" for t in data["tasks"])
+
+
+# Are two files versions of one plan? What changed in the wording? --------------------------
+
+PAIRS = [(DRAFT, FINAL)] + [
+    (DATA.parent / "tests" / "diffcorpus" / f"{name}_draft.txt",
+     DATA.parent / "tests" / "diffcorpus" / f"{name}_final.txt")
+    for name in ("lanxi_air", "songlan_renewal", "yunxiu_biz")]
+
+
+@pytest.mark.parametrize(("old", "new"), PAIRS, ids=lambda p: p.stem)
+def test_draft_and_final_look_like_versions(old, new):
+    a, b = taskmap.load_plan(old), taskmap.load_plan(new)
+    assert looks_like_versions(a, b) and looks_like_versions(b, a)
+    assert aligned_share(a, b) > 0.8 and versions_warning(a, b) is None
+
+
+@pytest.mark.parametrize("other", [*PLANS[:3], "diff/wutong_county_plan_final.txt"])
+def test_unrelated_plans_do_not_look_like_versions(other):
+    fenghe = _load("fenghe_city_plan_traditional.txt")  # 城市更新, like songlan's title
+    songlan = taskmap.load_plan(PAIRS[2][0])
+    plan = _load(other)
+    for a, b in ((plan, songlan), (songlan, plan), (fenghe, songlan)):
+        assert not looks_like_versions(a, b), (a.source, b.source)
+        assert aligned_share(a, b) < 0.2 and not titles_related(a, b)
+        assert "不是同一方案的两稿" in versions_warning(a, b)
+
+
+def test_a_rewritten_plan_with_its_title_kept_still_looks_like_a_version():
+    old = taskmap.parse_text("芸溪区碳达峰实施方案\n一、任务\n1.推进节能改造。(牵头单位:区发改委)\n"
+                             "2.建设光伏电站。(牵头单位:区能源局)\n3.发展公共交通。(牵头单位:区交通局)")
+    new = taskmap.parse_text("芸溪区碳达峰实施方案\n一、任务\n"
+                             "1.完善碳排放统计核算体系。(牵头单位:区统计局)\n2.开展近零碳园区试点。(牵头单位:区工信局)\n3.倡导绿色生活方式。(牵头单位:区文明办)")
+    assert aligned_share(old, new) < 1 / 3
+    assert titles_related(old, new) and looks_like_versions(old, new)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="推进节能改造工作加快建设。,", max_size=30),
+       st.text(alphabet="推进节能改造工作加快建设。,", max_size=30))
+def test_wording_changes_rebuild_both_wordings(old, new):
+    segments = wording_changes(old, new)
+    assert "".join(t for op, t in segments if op != INSERT) == old
+    assert "".join(t for op, t in segments if op != DELETE) == new
+    assert all(t for _, t in segments)
+    assert all(a != b or a != EQUAL for (a, _), (b, _) in itertools.pairwise(segments))
+
+
+def test_wording_changes_join_edits_a_character_apart():
+    segments = wording_changes("每年新增卫生户厕1200户以上", "每年新增卫生户厕1500户以上")
+    assert segments == (("equal", "每年新增卫生户厕1"), ("delete", "2"), ("insert", "5"),
+                        ("equal", "00户以上"))
+    joined = wording_changes("推进农村改厕", "加快农村改厕")
+    assert joined == (("delete", "推进"), ("insert", "加快"), ("equal", "农村改厕"))
+    assert wording_changes("同样", "同样") == (("equal", "同样"),)
+    assert wording_changes("", "新增") == (("insert", "新增"),)

@@ -16,11 +16,14 @@ from conftest import DATA, ROOT, run_taskmap
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from sheets import matrix_blocks, matrix_cells
 
 import taskmap
 from taskmap.engine import assignments_frame, build_matrix, select
 from taskmap.models import LEAD, RESPONSIBLE, ROLES, Assignment, ParseWarning, Plan, Task
-from taskmap.present.xlsx.workbook import SHEETS, write_workbook
+from taskmap.present.labels import plan_title
+from taskmap.present.xlsx.workbook import SHEETS, STATUSES, task_content, write_workbook
 
 DEMO = sorted(p for p in DATA.glob("*.txt") if not p.stem.endswith(("_gb18030", "_utf16")))
 QINGLAN = DATA / "qinglan_city_industry_plan.txt"
@@ -48,19 +51,6 @@ def header(ws) -> list:
     return [c.value for c in ws[1]]
 
 
-def matrix_cells(ws) -> dict[tuple[str, str], int]:
-    """(canonical, area) → count of a matrix sheet, without its 合计 row and column."""
-    head = header(ws)
-    first = head.index("规范名称") + 1
-    cells = {}
-    for row in ws.iter_rows(min_row=2, values_only=True):
-        if row[0] == "合计":
-            break
-        for area, value in zip(head[first:-1], row[first:-1], strict=True):
-            cells[(row[first - 1], area)] = value
-    return cells
-
-
 def test_sheet_names_and_order(demo_book):
     assert demo_book.sheetnames == ["说明", "任务分解表", "牵头矩阵", "参与矩阵", "部门汇总",
                                     "牵头统计图", "协同关系", "待核实名称", "解析警告"]
@@ -84,14 +74,43 @@ def test_matrices_have_heat_maps_frozen_names_and_totals(demo_book, demo_plans):
     frame = assignments_frame(demo_plans)
     for name, role in MATRICES.items():
         ws = demo_book[name]
-        rules = [r.type for cf in ws.conditional_formatting for r in cf.rules]
-        assert rules == ["colorScale"]
-        assert ws.freeze_panes == "C2"
-        assert header(ws)[:2] == ["单位", "规范名称"] and header(ws)[-1] == "合计"
+        blocks = matrix_blocks(ws)
+        assert [b.title for b in blocks] == [f"{k}. {plan_title(p)}"
+                                             for k, p in enumerate(demo_plans, start=1)]
+        rules = [(str(cf.sqref), r.type) for cf in ws.conditional_formatting for r in cf.rules]
+        spans = sum(1 + bool(b.collectives) for b in blocks)
+        assert len(rules) == spans and {t for _, t in rules} == {"colorScale"}
+        assert ws.freeze_panes == "C1"  # names stay in view; each block has its own header
+        for b in blocks:
+            assert b.header[:2] == ["单位", "规范名称"] and b.header[-1] == "合计"
+            assert sum(b.cells().values()) == b.total[-1]
         cells = matrix_cells(ws)
         assert sum(cells.values()) == select(frame, role).height
-        totals = [r for r in ws.iter_rows(values_only=True) if r[0] == "合计"]
-        assert len(totals) == 1 and totals[0][-1] == sum(cells.values())
+
+
+def test_pooled_matrices_one_block_per_plan_with_its_own_areas(demo_book, demo_plans):
+    """Pooled, the matrix would have every plan's areas as columns (40+ at 5 pt): one
+    block a plan, each on its own page, holds that plan's areas only; collectives such as
+    各县区人民政府 come after the departments, heat-mapped apart."""
+    ws = demo_book["参与矩阵"]
+    blocks = matrix_blocks(ws)
+    for block, plan in zip(blocks, demo_plans, strict=True):
+        areas = list(dict.fromkeys(t.area or "(未分领域)" for t in plan.tasks))
+        assert block.areas == [a for a in areas if a in block.areas]
+        assert len(block.areas) <= len(areas) < 15
+        collective = {a.agency: a.collective for t in plan.tasks for a in t.assignments}
+        assert not any(collective[r[1].value] for r in block.bodies)
+        assert all(collective[r[1].value] for r in block.collectives)
+        heat = {str(cf.sqref) for cf in ws.conditional_formatting}
+        rows = [r[0].row for r in block.bodies]
+        assert any(h.endswith(f"{rows[-1]}") and f"{rows[0]}:" in h for h in heat)
+        if block.collectives:
+            first, last = block.collectives[0][0].row, block.collectives[-1][0].row
+            assert any(f"{first}:" in h and h.endswith(str(last)) for h in heat)
+    qinglan = next(b for b in blocks if "青岚市" in b.title)
+    assert qinglan.collectives[0][1].value == "青岚市各县市区人民政府"
+    assert len(ws.row_breaks.brk) == len(demo_plans) - 1
+    assert max(len(b.header) for b in blocks) <= 12 + 3
 
 
 def test_every_sheet_is_set_up_for_a4_landscape_print(demo_book):
@@ -100,10 +119,16 @@ def test_every_sheet_is_set_up_for_a4_landscape_print(demo_book):
         assert (setup.orientation, int(setup.paperSize)) == ("landscape", 9), ws.title
         assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), ws.title
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
-        assert ws.print_title_rows.replace("$", "") == "1:1", ws.title
+        if ws.title in MATRICES or ws.title == "说明":  # blocks with their own headers
+            assert ws.print_title_rows is None, ws.title
+        else:
+            assert ws.print_title_rows.replace("$", "") == "1:1", ws.title
     for name in TABLE_SHEETS:
         ws = demo_book[name]
-        assert ws.freeze_panes in ("A2", "B2", "C2") and ws.auto_filter.ref.startswith("A1:")
+        if name in MATRICES:
+            assert ws.freeze_panes == "C1" and not ws.auto_filter.ref
+        else:
+            assert ws.freeze_panes in ("A2", "B2", "C2") and ws.auto_filter.ref.startswith("A1:")
 
 
 def test_fonts_for_official_print(demo_book):
@@ -128,23 +153,26 @@ def test_bar_chart_of_leads(demo_book):
 
 def test_matrix_links_point_at_a_task_of_that_area_and_lead(demo_book, demo_plans):
     ws, tasks = demo_book["牵头矩阵"], demo_book["任务分解表"]
-    head, task_head = header(ws), header(tasks)
+    task_head = header(tasks)
     in_order = [t for p in demo_plans for t in p.tasks]  # 序号 counts tasks in plan order
     links = 0
-    for row in ws.iter_rows(min_row=2):
-        for cell in row[2:-1]:
-            if row[0].value == "合计" or not cell.value:
-                continue
-            assert cell.hyperlink is not None, cell.coordinate
-            sheet, target = cell.hyperlink.location.split("!")
-            assert sheet == "'任务分解表'"
-            linked = dict(zip(task_head, [c.value for c in tasks[target[1:]]], strict=True))
-            assert linked["行动领域"] == head[cell.column - 1]
-            task = in_order[linked["序号"] - 1]
-            assert task.line == linked["原文行号"]
-            raws = [a.raw for a in task.assignments if a.role == LEAD and a.agency == row[1].value]
-            assert raws and raws[0] in linked["牵头单位"]
-            links += 1
+    for block, plan in zip(matrix_blocks(ws), demo_plans, strict=True):
+        for row in block.bodies + block.collectives:
+            for cell in row[2:-1]:
+                if not cell.value:
+                    continue
+                assert cell.hyperlink is not None, cell.coordinate
+                sheet, target = cell.hyperlink.location.split("!")
+                assert sheet == "'任务分解表'"
+                linked = dict(zip(task_head, [c.value for c in tasks[target[1:]]], strict=True))
+                assert linked["所属方案"] == plan_title(plan)
+                assert linked["行动领域"] == block.header[cell.column - 1]
+                task = in_order[linked["序号"] - 1]
+                assert task.line == linked["原文行号"] and task in plan.tasks
+                raws = [a.raw for a in task.assignments
+                        if a.role == LEAD and a.agency == row[1].value]
+                assert raws and raws[0] in linked["牵头单位"]
+                links += 1
     assert links > 40
 
 
@@ -186,6 +214,7 @@ def test_matrix_totals_equal_assignments_for_demo_plans_and_switches(demo_plans,
         assert sum(cells.values()) == select(frame, role, implicit=False,
                                              collective=False).height
         assert not any(agency.startswith("青岚市各县") for agency, _ in cells)
+        assert not any(b.collectives for b in matrix_blocks(book[name]))
     assert "不计入" in str([c.value for row in book["说明"].iter_rows() for c in row])
 
 
@@ -248,11 +277,15 @@ def test_guide_lists_sources_with_digests_and_every_sheet(demo_book):
 
 def test_one_plan_has_no_source_column_several_have(demo_plans, demo_book, tmp_path):
     several = demo_book["任务分解表"]
-    assert header(several)[0] == "来源文件"
+    assert header(several)[0] == "所属方案"
     assert several.max_row == 1 + sum(len(p.tasks) for p in demo_plans)
+    assert {r[0] for r in several.iter_rows(min_row=2, values_only=True)} == {
+        plan_title(p) for p in demo_plans}
     one = load_workbook(write_workbook([taskmap.load_plan(QINGLAN)], tmp_path / "one.xlsx"))
-    assert header(one["任务分解表"]) == ["序号", "章节", "行动领域", "重点任务", "牵头单位",
-                                         "责任单位", "完成时限", "原文行号", "其他落实单位(隐含)"]
+    assert header(one["任务分解表"]) == ["序号", "行动领域", "重点任务", "任务内容", "牵头单位",
+                                         "责任单位", "其他落实单位(隐含)", "完成时限",
+                                         "进展情况", "完成状态", "原文行号"]
+    assert one["牵头矩阵"].freeze_panes == "C2" and one["牵头矩阵"].print_title_rows
 
 
 def test_review_and_warning_sheets(demo_book, tmp_path):
@@ -269,7 +302,9 @@ def test_review_and_warning_sheets(demo_book, tmp_path):
 
 def test_by_function_and_bad_arguments(demo_plans, tmp_path):
     book = load_workbook(write_workbook(demo_plans, tmp_path / "f.xlsx", by="function"))
-    assert header(book["牵头矩阵"])[0] == "职能类别" and book["牵头矩阵"].freeze_panes == "B2"
+    assert header(book["牵头矩阵"])[0].startswith("1. ")  # the first plan's block
+    assert matrix_blocks(book["牵头矩阵"])[0].header[0] == "职能类别"
+    assert book["牵头矩阵"].freeze_panes == "B1"
     with pytest.raises(ValueError, match="by must be"):
         write_workbook(demo_plans, tmp_path / "x.xlsx", by="agency")
     with pytest.raises(ValueError, match="top"):
@@ -290,8 +325,11 @@ def test_example_script_writes_the_workbook_of_a_folder(tmp_path):
                             text=True)
     assert [line.strip() for line in result.stdout.splitlines()[1:]] == list(SHEETS)
     tasks = load_workbook(out)["任务分解表"]
-    files = {r[0] for r in tasks.iter_rows(min_row=2, values_only=True)}
-    assert files == {p.name for p in DATA.glob("*.txt")}
+    plans = {r[0] for r in tasks.iter_rows(min_row=2, values_only=True)}
+    for path in DATA.glob("*.txt"):  # a title two files share is told apart by file name
+        title = plan_title(taskmap.load_plan(path))
+        assert title in plans or f"{title}（{path.name}）" in plans
+    assert len(plans) == len(list(DATA.glob("*.txt")))
 
 
 def test_cli_writes_the_workbook_and_refuses_unwritable_paths(tmp_path):
@@ -303,3 +341,88 @@ def test_cli_writes_the_workbook_and_refuses_unwritable_paths(tmp_path):
                       "-o", str(tmp_path / "no" / "such" / "x.xlsx"))
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1 and "x.xlsx" in bad.stderr
+
+
+# Workbook v2: the cover, the 督办台账, clean chart labels -----------------------------------
+
+LEADERS_PLAN = """松河县优化营商环境工作方案
+一、重点任务
+（一）提升政务服务效能
+1.深化一件事一次办改革。推出集成办理套餐。
+牵头单位:县行政审批服务局
+责任单位:县市场监管局
+责任领导:张某某
+完成时限:2024年6月底前
+2.推进数据共享。打通部门系统。（牵头单位:县大数据中心；责任单位:县政务服务中心）
+"""
+
+
+def test_cover_names_each_plan_by_title_issuer_number_and_date(demo_book, demo_plans):
+    ws = demo_book["说明"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    top = next(i for i, r in enumerate(rows) if r[:5] == ["序号", "方案名称", "发文机关", "文号",
+                                                           "印发日期"])
+    for k, plan in enumerate(demo_plans, start=1):
+        ctx = plan.context
+        year, month, day = (int(x) for x in ctx.date.split("-"))
+        assert rows[top + k][:5] == [k, ctx.title, ctx.issuer, ctx.number,
+                                     f"{year}年{month}月{day}日"]
+        assert rows[top + k][5] == len(plan.tasks)
+    assert ("青岚市工业绿色低碳发展行动方案(2024—2027年)", "青岚市人民政府办公室",
+            "青政办发〔2024〕12号", "2024年4月2日") in [tuple(r[1:5]) for r in rows]
+    assert rows[0][0] == "行动方案重点任务分工统计"
+
+
+def test_cover_of_one_plan_is_titled_by_it(tmp_path):
+    book = load_workbook(write_workbook([taskmap.load_plan(QINGLAN)], tmp_path / "q.xlsx"))
+    assert book["说明"]["A1"].value == "青岚市工业绿色低碳发展行动方案(2024—2027年)重点任务分工统计"
+
+
+def test_task_sheet_is_a_tracking_ledger(tmp_path):
+    plan = taskmap.load_plan(QINGLAN)
+    book = load_workbook(write_workbook([plan], tmp_path / "q.xlsx"))
+    ws = book["任务分解表"]
+    head = header(ws)
+    rows = [dict(zip(head, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)]
+    for row, task in zip(rows, plan.tasks, strict=True):
+        assert row["重点任务"] == task.title and row["原文行号"] == task.line
+        assert row["任务内容"] == (task_content(task) or None)
+        assert row["完成时限"] == task.deadline and row["进展情况"] is row["完成状态"] is None
+    first = plan.tasks[0]
+    assert first.text.startswith(first.title + "。")
+    assert rows[0]["任务内容"] == first.text[len(first.title) + 1:]  # measures and targets
+    assert "责任领导" not in head  # the plan names no person
+    [check] = ws.data_validations.dataValidation
+    status = get_column_letter(head.index("完成状态") + 1)
+    assert check.type == "list" and check.formula1 == '"' + ",".join(STATUSES) + '"'
+    assert str(check.sqref) == f"{status}2:{status}{len(plan.tasks) + 1}"
+    assert check.showErrorMessage and not check.showDropDown  # (an inverted flag in OOXML)
+    assert ws.column_dimensions[get_column_letter(head.index("进展情况") + 1)].width >= 20
+    assert ws[f"{status}1"].value == "完成状态"
+    assert "进展情况" in [c.value for row in book["说明"].iter_rows() for c in row]
+
+
+def test_leaders_column_when_a_plan_names_persons(tmp_path):
+    plan = taskmap.parse_text(LEADERS_PLAN)
+    ws = load_workbook(write_workbook([plan], tmp_path / "l.xlsx"))["任务分解表"]
+    head = header(ws)
+    assert head[head.index("完成时限") + 1] == "责任领导"
+    rows = [dict(zip(head, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert [r["责任领导"] for r in rows] == ["张某某", None]
+    assert rows[0]["完成时限"] == "2024年6月底前"
+
+
+def test_chart_labels_show_the_value_alone_and_no_collectives(demo_book, tmp_path):
+    ws = demo_book["牵头统计图"]
+    [chart] = ws._charts
+    labels = chart.dataLabels
+    assert labels.showVal is True
+    assert labels.showSerName is labels.showCatName is labels.showLegendKey is False
+    names = [r[1] for r in ws.iter_rows(min_row=2, values_only=True)]
+    summary = {r[1]: r[10] for r in demo_book["部门汇总"].iter_rows(min_row=2, values_only=True)}
+    assert names and not any(summary.get(n) == "是" for n in names)
+    path = write_workbook([taskmap.load_plan(QINGLAN)], tmp_path / "c.xlsx")
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/charts/chart1.xml").decode()
+    for flag in ("showSerName", "showCatName", "showLegendKey"):
+        assert f'<{flag} val="0"/>' in xml

@@ -3,11 +3,29 @@ name was resolved, what a diff says of a task."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..diff import ADDED, CHANGED, REMOVED, UNCHANGED
-from ..models import LEAD, RESPONSIBLE
+from ..models import LEAD, RESPONSIBLE, Plan
 
 ROLE_LABELS = {LEAD: "牵头", RESPONSIBLE: "参与", "all": "牵头及参与"}
 TIER_LABELS = {"exact": "完全一致", "alias": "别名", "normalized": "规范化", "prefix": "前缀推断",
                "function": "职能匹配", "collective": "集合主体", "fuzzy": "模糊匹配(待核实)",
                "unresolved": "未识别(待核实)"}
 STATUS_LABELS = {ADDED: "新增", REMOVED: "删除", CHANGED: "调整", UNCHANGED: "未变"}
+
+
+def plan_title(plan: Plan) -> str:
+    """What a file calls a plan: its own title, else its file's name, else 行动方案."""
+    return plan.context.title or Path(plan.source).stem or "行动方案"
+
+
+def issued(plan: Plan) -> str:
+    """文号 and date as a 公文 writes them: 青政办发〔2024〕12号，2024年4月2日印发."""
+    ctx = plan.context
+    parts = [ctx.number] if ctx.number else []
+    if ctx.date:
+        pieces = ctx.date.split("-")
+        parts.append("".join(f"{int(p)}{u}" for p, u in zip(pieces, "年月日", strict=False))
+                     + "印发")
+    return "，".join(parts)

@@ -1,4 +1,4 @@
-"""The diff workbook: 变更清单, 部门变化 and 对照表 before the new plan's own sheets."""
+"""The diff workbook: 变更清单, 部门变化 and the 修改对照表 before the new plan's own sheets."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 from ...diff import ADDED, PlanDiff, TaskDiff
 from ..diff_view import flags
 from ..labels import ROLE_LABELS, STATUS_LABELS
+from .changes_book import SHEET, changes_sheet
 from .style import Col, print_setup, save_stable, write_table
 from .workbook import build_workbook
 
@@ -14,11 +15,12 @@ from .workbook import build_workbook
 def write_diff_workbook(d: PlanDiff, path: str | Path) -> Path:
     """Write the diff of two plans as a workbook: three diff sheets, then the new plan's."""
     wb = build_workbook([d.new])
-    for index, (name, fill) in enumerate((("变更清单", _changes_sheet), ("部门变化", _bodies_sheet),
-                                          ("对照表", _side_by_side_sheet))):
+    for index, (name, fill) in enumerate((("变更清单", _changes_sheet),
+                                          ("部门变化", _bodies_sheet))):
         ws = wb.create_sheet(name, index)
         fill(ws, d)
         print_setup(ws)
+    changes_sheet(wb.create_sheet(SHEET, 2), d)
     return save_stable(wb, Path(path))
 
 
@@ -48,15 +50,3 @@ def _bodies_sheet(ws, d: PlanDiff) -> None:
              b.responsible_after, b.net, "、".join(b.gained_lead), "、".join(b.lost_lead),
              "、".join(b.gained_responsible), "、".join(b.lost_responsible)) for b in d.bodies]
     write_table(ws, cols, rows, empty="无部门变化")
-
-
-def _side_by_side_sheet(ws, d: PlanDiff) -> None:
-    cols = [Col("序号"), Col("状态"), Col("原文(征求意见稿)", cap=60, wrap=True),
-            Col("新文(印发稿)", cap=60, wrap=True), Col("职责变化", cap=40, wrap=True)]
-    rows = [(n, STATUS_LABELS[t.status], _full(t.old), _full(t.new), _changes(t))
-            for n, t in enumerate(d.tasks, start=1)]
-    write_table(ws, cols, rows, empty="两稿无任务")
-
-
-def _full(task) -> str | None:
-    return None if task is None else f"{task.text}{task.block}"

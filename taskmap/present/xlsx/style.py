@@ -12,8 +12,11 @@ into a formula, column widths for Chinese text, print setup and a byte-stable sa
 from __future__ import annotations
 
 import datetime
+import gc
+import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
@@ -54,6 +57,7 @@ class Col:
     cap: int = 60
     wrap: bool = False
     fmt: str | None = None
+    width: float | None = None  # a fixed width (a column people fill in: 进展情况)
 
 
 def put(cell, value, font: Font = BODY_FONT):
@@ -115,10 +119,23 @@ def write_table(ws, cols: Sequence[Col], rows: Iterable[Sequence], *, top: int =
     ws.auto_filter.ref = f"A{top}:{end}{max(last, top)}"
     fit_widths(ws, cols, top)
     fit_heights(ws, cols, top + 1, last)
+    fit_header(ws, cols, top)
     return last
 
 
-LINE_HEIGHT = 15.0  # points per line of 11 pt 仿宋
+def fit_header(ws, cols: Sequence[Col], row: int, start: int = 1) -> None:
+    """The header row as tall as its longest wrapped header (其他落实单位(隐含) in a
+    narrow column takes two lines)."""
+    lines = max((-(-text_width(c.header) // max(int((ws.column_dimensions[
+        get_column_letter(start + i)].width or 8) - 1), 1)) for i, c in enumerate(cols)),
+        default=1)
+    if lines > 1:
+        ws.row_dimensions[row].height = LINE_HEIGHT * lines + 2
+
+
+# points per line of 11 pt text: 仿宋 needs about 14.5 in Excel and WPS; LibreOffice, where
+# the font is missing, sets the CJK fallback (Noto Sans CJK: 1.45 em) at about 16
+LINE_HEIGHT = 16.5
 
 
 def fit_heights(ws, cols: Sequence[Col], first: int, last: int, start: int = 1) -> None:
@@ -141,6 +158,9 @@ def fit_widths(ws, cols: Sequence[Col], top: int = 1, start: int = 1) -> None:
     """Width of each column from its widest cell (CJK = 2), within 6 … its cap."""
     for i, col in enumerate(cols):
         letter = get_column_letter(start + i)
+        if col.width:
+            ws.column_dimensions[letter].width = col.width
+            continue
         widest = max((text_width(c.value) for (c,) in ws.iter_rows(
             min_row=top + 1, min_col=start + i, max_col=start + i)), default=0)
         head = min(text_width(col.header), 16)  # headers wrap; do not widen for them alone
@@ -186,11 +206,35 @@ def save_stable(wb, path: Path) -> Path:
     wb.properties.created = wb.properties.modified = FIXED_TIME
     wb.properties.creator = "taskmap"
     wb.properties.lastModifiedBy = None
-    try:
-        with replacing(path) as tmp, _StableZip(tmp, "w", ZIP_DEFLATED,
-                                                 allowZip64=True) as archive:
-            ExcelWriter(wb, archive).write_data()  # whole or not at all: see present.safe
-    except etree.SerialisationError as e:  # lxml's word for a write the system refused
-        raise TaskmapError(f"{path}: cannot write the workbook ({e}: a full disk or a "
-                           "file-size limit); nothing was changed") from None
+    refused = None
+    with _quiet_refusals():
+        try:
+            with replacing(path) as tmp, _StableZip(tmp, "w", ZIP_DEFLATED,
+                                                     allowZip64=True) as archive:
+                ExcelWriter(wb, archive).write_data()  # whole or not at all: see present.safe
+        except etree.SerialisationError as e:  # lxml's word for a write the system refused
+            refused = str(e)
+        gc.collect()
+    if refused is not None:
+        raise TaskmapError(f"{path}: cannot write the workbook ({refused}: a full disk or a "
+                           "file-size limit); nothing was changed")
     return path
+
+
+@contextmanager
+def _quiet_refusals():
+    """openpyxl leaves the stream of the sheet it was writing open when the system refuses
+    a write; closing it at collection raises the same refusal again, which Python prints
+    as a traceback ("Exception ignored in …") after the one-line error. Those echoes are
+    dropped here; any other unraisable exception still reaches the usual hook."""
+    hook = sys.unraisablehook
+
+    def quiet(unraisable):
+        if not issubclass(unraisable.exc_type, etree.SerialisationError):
+            hook(unraisable)
+
+    sys.unraisablehook = quiet
+    try:
+        yield
+    finally:
+        sys.unraisablehook = hook

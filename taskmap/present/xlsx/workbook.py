@@ -22,22 +22,27 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.formatting.rule import ColorScaleRule
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.pagebreak import Break
 
 from ... import engine
-from ...models import LEAD, RESPONSIBLE, Plan
+from ...models import LEAD, RESPONSIBLE, Plan, Task
 from ...names.review import REVIEW_FIRST, surfaces
-from ..labels import ROLE_LABELS, TIER_LABELS
+from ..labels import ROLE_LABELS, TIER_LABELS, plan_title
 from .style import (
     BODY_BOLD,
     BORDER,
+    LINE_HEIGHT,
     STACKED,
     TITLE_FONT,
     TOP_WRAP,
     TOTAL_FILL,
     Col,
     body_row,
+    fit_heights,
     header_row,
     print_setup,
     put,
@@ -49,18 +54,28 @@ from .style import (
 SHEETS = ("说明", "任务分解表", "牵头矩阵", "参与矩阵", "部门汇总", "牵头统计图", "协同关系",
           "待核实名称", "解析警告")
 TASKS_SHEET = "任务分解表"
+STATUSES = ("未启动", "推进中", "已完成", "滞后")  # the 完成状态 drop-down
 ZERO_BLANK = "0;-0;;@"  # zeros print as blank cells, the value stays 0
 GUIDE = (
     ("说明", "本页：来源文件、统计口径、总体情况和各表说明。"),
-    ("任务分解表", "每项重点任务一行，按方案原文顺序；单位名称照录原文，附原文行号。"),
-    ("牵头矩阵", "各单位在各行动领域牵头的任务数，颜色越深任务越多；点击数字可跳转到"
-                 "任务分解表中对应的第一项任务。"),
+    ("任务分解表", "每项重点任务一行，按方案原文顺序：任务名称、任务内容（措施和目标）、"
+                   "牵头和责任单位（照录原文）、完成时限、责任领导（方案写明时），"
+                   "以及供督办填写的进展情况、完成状态两栏，附原文行号。"),
+    ("牵头矩阵", "各单位在各行动领域牵头的任务数，颜色越深任务越多；集合主体（如各县区"
+                 "人民政府）在部门之后单列、单独着色；多个方案时每个方案一块、各占一页。"
+                 "点击数字可跳转到任务分解表中对应的第一项任务。"),
     ("参与矩阵", "各单位在各行动领域作为责任（配合）单位参与的任务数，读法同牵头矩阵。"),
     ("部门汇总", "每个单位一行：牵头、参与任务数，涉及领域数，任务占比，名称匹配方式。"),
-    ("牵头统计图", "牵头任务数居前的单位条形图。"),
+    ("牵头统计图", "牵头任务数居前的单位条形图（不含集合主体）。"),
     ("协同关系", "两两单位共同承担的任务数，以及各自在其中牵头的次数。"),
     ("待核实名称", "模糊匹配或未能识别的单位名称，请人工核对。"),
     ("解析警告", "形似分工表述但未采用的原文，附行号和原因，请人工核对。"),
+)
+
+
+TRACKING_NOTES = (
+    ("进展情况", "由督办部门或牵头单位填写任务推进情况、存在问题和下一步安排。"),
+    ("完成状态", f"在下拉列表中选择：{'、'.join(STATUSES)}。"),
 )
 
 
@@ -137,31 +152,76 @@ def _digest(source: str) -> str:
 
 
 def _guide_sheet(ws, book: _Book) -> None:
-    put(ws["A1"], "行动方案重点任务分工统计", TITLE_FONT)
-    row = _source_table(ws, book, top=3)
-    row = _text_block(ws, row + 2, "二、统计口径", _switch_lines(book))
-    row = _text_block(ws, row + 1, "三、总体情况", _count_lines(book))
-    _text_block(ws, row + 1, "四、各表说明", [(n, t) for n, t in GUIDE if n in SHEETS])
-    for letter, width in zip("ABCDEFGH", (6, 34, 18, 12, 9, 9, 11, 10), strict=True):
+    """The cover: each plan by its title, issuer, 文号 and date; the files read; what is
+    counted and how; what each sheet holds."""
+    title = (f"{plan_title(book.plans[0])}重点任务分工统计" if len(book.plans) == 1
+             else "行动方案重点任务分工统计")
+    put(ws["A1"], title, TITLE_FONT)
+    row = _plans_table(ws, book, top=3)
+    row = _source_table(ws, book, top=row + 2)
+    row = _text_block(ws, row + 2, "三、统计口径", _switch_lines(book))
+    row = _text_block(ws, row + 1, "四、总体情况", _count_lines(book))
+    row = _text_block(ws, row + 1, "五、各表说明", [(n, t) for n, t in GUIDE if n in SHEETS])
+    _text_block(ws, row + 1, "六、督办台账", TRACKING_NOTES)
+    for letter, width in zip("ABCDEFGHI", COVER_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
-    print_setup(ws, freeze=None)
+    print_setup(ws, freeze=None, title_rows=None)
+
+
+COVER_WIDTHS = (6, 40, 22, 22, 16, 9, 9, 10, 10)
+
+
+def _plans_table(ws, book: _Book, top: int) -> int:
+    """一、方案: title, issuer, 文号, date of issue, tasks, bodies, collectives."""
+    put(ws.cell(top, 1), "一、方案", BODY_BOLD)
+    cols = [Col("序号"), Col("方案名称", wrap=True), Col("发文机关", wrap=True),
+            Col("文号", wrap=True), Col("印发日期"), Col("任务数"), Col("单位数"),
+            Col("集合主体")]
+    header_row(ws, top + 1, [c.header for c in cols])
+    row = top + 1
+    for i, (plan, s) in enumerate(zip(book.plans, engine.plan_summary(book.plans).iter_rows(
+            named=True), strict=True), start=1):
+        row += 1
+        collectives = len({a.agency for t in plan.tasks for a in t.assignments
+                           if a.collective})
+        body_row(ws, row, [i, plan_title(plan), s["issuer"] or "—", s["number"] or "—",
+                           _date(s["date"]), s["tasks"], s["bodies"], collectives], cols)
+        _fit_row(ws, row, [(plan_title(plan), COVER_WIDTHS[1]),
+                           (s["issuer"] or "", COVER_WIDTHS[2]),
+                           (s["number"] or "", COVER_WIDTHS[3])])
+    if row == top + 1:
+        put(ws.cell(row + 1, 1), "未提供方案")
+        row += 1
+    return row
+
+
+def _date(iso: str | None) -> str:
+    """2024-04-02 → 2024年4月2日 (as precise as the plan gives it)."""
+    if not iso:
+        return "—"
+    return "".join(f"{int(p)}{u}" for p, u in zip(iso.split("-"), "年月日", strict=False))
+
+
+def _fit_row(ws, row: int, texts: list[tuple[str, float]]) -> None:
+    lines = max(math.ceil(text_width(t) / max(w - 2, 1)) for t, w in texts)
+    if lines > 1:
+        ws.row_dimensions[row].height = LINE_HEIGHT * lines + 3
 
 
 def _source_table(ws, book: _Book, top: int) -> int:
-    put(ws.cell(top, 1), "一、来源文件", BODY_BOLD)
+    put(ws.cell(top, 1), "二、来源文件", BODY_BOLD)
     cols = [Col("序号"), Col("文件名", wrap=True), Col("SHA-256（前12位）"), Col("行政区域"),
-            Col("任务数"), Col("单位数"), Col("待核实名称"), Col("解析警告"),
-            Col("分工片段"), Col("读作分工"), Col("列入警告")]
+            Col("待核实名称"), Col("解析警告"), Col("分工片段"), Col("读作分工"),
+            Col("列入警告")]
     header_row(ws, top + 1, [c.header for c in cols])
     summary = engine.plan_summary(book.plans).iter_rows(named=True)
     row = top + 1
     for i, s in enumerate(summary, start=1):
         row += 1
         body_row(ws, row, [i, _file_name(s["plan"]), _digest(s["plan"]),
-                           s["jurisdiction"] or "—", s["tasks"], s["bodies"], s["review"],
-                           s["warnings"], s["segments"], s["segments_read"],
-                           s["segments_warned"]], cols)
-    ws.auto_filter.ref = f"A{top + 1}:K{row}"
+                           s["jurisdiction"] or "—", s["review"], s["warnings"],
+                           s["segments"], s["segments_read"], s["segments_warned"]], cols)
+        _fit_row(ws, row, [(_file_name(s["plan"]), COVER_WIDTHS[1])])
     return row
 
 
@@ -204,37 +264,84 @@ def _text_block(ws, top: int, title: str, lines: list[tuple[str, str]]) -> int:
         row += 1
         put(ws.cell(row, 2), label, BODY_BOLD).alignment = TOP_WRAP
         put(ws.cell(row, 3), text).alignment = TOP_WRAP
-        ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=8)
-        lines_needed = math.ceil(text_width(text) / 76)
+        ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=9)
+        lines_needed = math.ceil(text_width(text) / (sum(COVER_WIDTHS[2:]) - 4))
         if lines_needed > 1:
-            ws.row_dimensions[row].height = 15 * lines_needed + 3
+            ws.row_dimensions[row].height = LINE_HEIGHT * lines_needed + 3
     return row
 
 
 # 任务分解表 ------------------------------------------------------------------------------
 
-def _task_cols(book: _Book, with_implicit: bool) -> list[Col]:
-    cols = [Col("来源文件", cap=18, wrap=True)] if book.multi else []
-    cols += [Col("序号", cap=6), Col("章节", cap=12, wrap=True),
-             Col("行动领域", cap=16, wrap=True), Col("重点任务", cap=30, wrap=True),
-             Col("牵头单位", cap=20, wrap=True), Col("责任单位", cap=30, wrap=True),
-             Col("完成时限", cap=14, wrap=True), Col("原文行号", cap=8)]
-    return cols + ([Col("其他落实单位(隐含)", cap=18, wrap=True)] if with_implicit else [])
+_TITLE_END = "。．.；;：:，,"
+
+
+def _task_cols(book: _Book, with_implicit: bool, leaders: bool) -> list[Col]:
+    cols = [Col("所属方案", cap=14, wrap=True)] if book.multi else []
+    cols += [Col("序号", cap=5), Col("行动领域", cap=12, wrap=True),
+             Col("重点任务", cap=14, wrap=True), Col("任务内容", width=40, wrap=True),
+             Col("牵头单位", cap=14, wrap=True), Col("责任单位", cap=20, wrap=True)]
+    cols += [Col("其他落实单位(隐含)", cap=12, wrap=True)] if with_implicit else []
+    cols += [Col("完成时限", cap=10, wrap=True)]
+    cols += [Col("责任领导", cap=10, wrap=True)] if leaders else []
+    return [*cols, Col("进展情况", width=20, wrap=True), Col("完成状态", width=9),
+            Col("原文行号", cap=6)]
+
+
+def task_content(task: Task) -> str:
+    """What a task says beyond its title — its measures and targets: the task's own wording
+    without the title it opens with (依法淘汰落后产能。严格执行… → 严格执行…)."""
+    title, text = (task.title or "").strip(), (task.text or "").strip()
+    if title and text.startswith(title):
+        rest = text[len(title):]
+        return rest[1:].strip() if rest[:1] and rest[0] in _TITLE_END else rest.strip()
+    return text
+
+
+def _plan_labels(plans: Sequence[Plan]) -> dict[str, str]:
+    """source → the plan's title; titles that two files share are told apart by file."""
+    titles = [plan_title(p) for p in plans]
+    return {p.source: t if titles.count(t) == 1 else f"{t}（{_file_name(p.source)}）"
+            for p, t in zip(plans, titles, strict=True)}
 
 
 def _tasks_sheet(ws, book: _Book) -> dict[tuple[str, str], int]:
-    """One row per task in plan order; returns the sheet row of each (plan, task id)."""
+    """One row per task in plan order, with columns for the 督办 office to fill in (进展情况,
+    完成状态 from a drop-down); returns the sheet row of each (plan, task id)."""
     with_implicit = book.implicit and any(book.tasks["implicit"].str.len_chars() > 0)
+    leaders = any(t.leaders for p in book.plans for t in p.tasks)
+    names = _plan_labels(book.plans)
+    own = {(p.source, t.id): t for p in book.plans for t in p.tasks}
     rows, where = [], {}
     for i, t in enumerate(book.tasks.iter_rows(named=True), start=1):
         where.setdefault((t["plan"], t["task_id"]), i + 1)
-        values = [_file_name(t["plan"])] if book.multi else []
-        values += [i, t["chapter"], t["area"], t["title"], t["lead"], t["responsible"],
-                   t["deadline"], t["line"]]
-        rows.append(values + ([t["implicit"]] if with_implicit else []))
-    write_table(ws, _task_cols(book, with_implicit), rows, empty="无任务")
-    print_setup(ws)
+        task = own[(t["plan"], t["task_id"])]
+        values = [names[t["plan"]]] if book.multi else []
+        values += [i, t["area"], t["title"], task_content(task), t["lead"], t["responsible"]]
+        values += [t["implicit"]] if with_implicit else []
+        values += [t["deadline"]]
+        values += ["、".join(task.leaders)] if leaders else []
+        rows.append([*values, None, None, t["line"]])
+    cols = _task_cols(book, with_implicit, leaders)
+    last = write_table(ws, cols, rows, empty="无任务")
+    _status_dropdown(ws, [c.header for c in cols].index("完成状态") + 1, last)
+    print_setup(ws, freeze=f"{get_column_letter(3 if book.multi else 2)}2")
     return where
+
+
+def _status_dropdown(ws, col: int, last: int) -> None:
+    """完成状态: a list to choose from (Excel, WPS and LibreOffice show it as a drop-down)."""
+    if last < 2:
+        return
+    letter = get_column_letter(col)
+    check = DataValidation(type="list", formula1=f'"{",".join(STATUSES)}"', allow_blank=True,
+                           showDropDown=False, showErrorMessage=True, showInputMessage=True,
+                           errorTitle="完成状态", error=f"请从列表中选择：{'、'.join(STATUSES)}",
+                           promptTitle="完成状态", prompt="请从下拉列表中选择")
+    check.add(f"{letter}2:{letter}{last}")
+    ws.add_data_validation(check)
+    for row in range(2, last + 1):
+        ws.cell(row, col).alignment = Alignment(horizontal="center", vertical="top")
 
 
 # 牵头矩阵 / 参与矩阵 ----------------------------------------------------------------------
@@ -245,24 +352,97 @@ def _name_cols(book: _Book) -> list[Col]:
     return [Col("单位", cap=18, wrap=True), Col("规范名称", cap=30, wrap=True)]
 
 
+GROUPS_ROW = "集合主体（一类单位的统称，如各县区人民政府，单列并单独着色）"
+STACK_AREAS = 8  # more areas than this: narrow columns, names stacked vertically
+
+
 def _matrix_sheet(ws, book: _Book, role: str, task_rows: dict[tuple[str, str], int]) -> None:
-    """Body × area counts of `role`, a 合计 row and column, heat map, links to the tasks."""
-    matrix = engine.build_matrix(book.frame, role=role, by=book.by,
-                                 implicit=book.implicit, collective=book.collective)
+    """Body × area counts of `role`: departments, then collectives apart (each with its
+    own heat map, so 各县区人民政府 does not pale every bureau), a 合计 row and column,
+    links to the tasks. Several plans: one block per plan, each with its own areas and
+    on its own page — pooled, the areas of all plans would be 40 columns at 5 pt."""
+    names = _name_cols(book)
+    groups = dict(zip(book.summary["agency"], book.summary["collective"], strict=True))
+    firsts = _first_tasks(book, role)
+    most = max((len(engine.areas_in_order(book.frame.filter(pl.col("plan") == p.source)))
+                for p in book.plans), default=0)
+    stacked = (most if book.multi else len(engine.areas_in_order(book.frame))) > STACK_AREAS
+    widths: dict[int, float] = {}
+    spans: list[tuple[int, int]] = []  # the rows of bodies, to fit their heights
+    if not book.multi:
+        source = book.plans[0].source if book.plans else ""
+        last = _matrix_block(ws, book, role, book.frame, source, 1, groups, firsts,
+                             task_rows, widths, spans, stacked)
+        if last > 2:
+            ws.auto_filter.ref = f"A1:{get_column_letter(ws.max_column)}{last - 1}"
+    else:
+        top = 1
+        for k, plan in enumerate(book.plans, start=1):
+            if k > 1:
+                ws.row_breaks.append(Break(id=top - 1))
+            put(ws.cell(top, 1), f"{k}. {plan_title(plan)}", BODY_BOLD)
+            ws.row_dimensions[top].height = 20
+            frame = book.frame.filter(pl.col("plan") == plan.source)
+            top = _matrix_block(ws, book, role, frame, plan.source, top + 1, groups, firsts,
+                                task_rows, widths, spans, stacked) + 2
+    for i, col in enumerate(names, start=1):  # from the names, not from the titles
+        widest = max((text_width(ws.cell(r, i).value) for first, last in spans
+                      for r in range(first, last + 1)), default=0)
+        ws.column_dimensions[get_column_letter(i)].width = max(
+            6, min(max(widest, text_width(col.header)) + 2, col.cap))
+    for col, width in widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for first, last in spans:
+        fit_heights(ws, names, first, last)
+    freeze = get_column_letter(len(names) + 1)
+    if book.multi:
+        print_setup(ws, freeze=f"{freeze}1", title_rows=None)
+    else:
+        print_setup(ws, freeze=f"{freeze}2")
+
+
+def _matrix_block(ws, book: _Book, role: str, frame: pl.DataFrame, source: str, top: int,
+                  groups: dict[str, bool], firsts, task_rows, widths: dict[int, float],
+                  spans: list[tuple[int, int]], stacked: bool) -> int:
+    """One plan's (or the pooled) matrix from row `top`; returns its 合计 row (or the row
+    saying there is none)."""
+    matrix = engine.build_matrix(frame, role=role, by=book.by, implicit=book.implicit,
+                                 collective=book.collective)
     areas = [c for c in matrix.columns if c not in ("agency", "合计")]
     names = _name_cols(book)
+    cols = names + [Col(a, fmt=ZERO_BLANK) for a in areas] + [Col("合计", cap=8)]
+    header_row(ws, top, [c.header for c in cols])
+    _area_headers(ws, top, areas, len(names) + 1, widths, stacked)
+    widths[len(cols)] = max(widths.get(len(cols), 0), 8)
+    if matrix.is_empty():
+        put(ws.cell(top + 1, 1), f"无{ROLE_LABELS[role]}任务")
+        return top + 1
     shown = book.display()
     label = (lambda a: [a]) if book.by == "function" else (lambda a: [shown.get(a, a), a])
-    rows = [[*label(r["agency"]), *(r[a] for a in areas), r["合计"]]
-            for r in matrix.iter_rows(named=True)]
-    cols = names + [Col(a, fmt=ZERO_BLANK) for a in areas] + [Col("合计", cap=8)]
-    last = write_table(ws, cols, rows, empty=f"无{ROLE_LABELS[role]}任务")
-    _area_headers(ws, areas, first=len(names) + 1)
-    if rows:
-        _total_row(ws, last + 1, len(names), [matrix[c].sum() for c in [*areas, "合计"]])
-        _heat(ws, len(names) + 1, len(names) + len(areas), last)
-        _links(ws, book, role, matrix["agency"].to_list(), areas, len(names), task_rows)
-    print_setup(ws, freeze=f"{get_column_letter(len(names) + 1)}2")
+    bodies = [r for r in matrix.iter_rows(named=True) if not groups.get(r["agency"])]
+    collectives = [r for r in matrix.iter_rows(named=True) if groups.get(r["agency"])]
+    row, heated = top, []
+    for part in (bodies, collectives):
+        if not part:
+            continue
+        if part is collectives:
+            row += 1
+            put(ws.cell(row, 1), GROUPS_ROW, BODY_BOLD)
+            for c in range(1, len(cols) + 1):
+                ws.cell(row, c).fill, ws.cell(row, c).border = TOTAL_FILL, BORDER
+        first = row + 1
+        for r in part:
+            row += 1
+            body_row(ws, row, [*label(r["agency"]), *(r[a] for a in areas), r["合计"]], cols)
+            ws.cell(row, len(cols)).font = BODY_BOLD
+            _links(ws, row, len(names), r["agency"], areas, source, firsts, task_rows)
+        heated.append((first, row))
+    spans.extend(heated)
+    row += 1
+    _total_row(ws, row, len(names), [matrix[c].sum() for c in [*areas, "合计"]])
+    for first, last in heated:
+        _heat(ws, len(names) + 1, len(names) + len(areas), first, last)
+    return row
 
 
 def _total_row(ws, row: int, label_cols: int, sums: list[int]) -> None:
@@ -272,52 +452,52 @@ def _total_row(ws, row: int, label_cols: int, sums: list[int]) -> None:
     for i, value in enumerate(sums, start=label_cols + 1):
         cell = put(ws.cell(row, i), value, BODY_BOLD)
         cell.border, cell.fill, cell.number_format = BORDER, TOTAL_FILL, "0"
-    last_col = label_cols + len(sums)
-    for r in range(2, row):  # the 合计 column in bold
-        ws.cell(r, last_col).font = BODY_BOLD
 
 
-def _area_headers(ws, areas: list[str], first: int) -> None:
-    """Many areas: narrow columns with the names stacked vertically (as on printed
-    Chinese tables); a few: wider columns with wrapped names."""
-    stacked = len(areas) > 8
+def _area_headers(ws, row: int, areas: list[str], first: int, widths: dict[int, float],
+                  stacked: bool) -> None:
+    """Many areas (in the plan that has the most): narrow columns with the names stacked
+    vertically, as on printed Chinese tables; a few: wider columns with wrapped names."""
     for i in range(first, first + len(areas)):
-        ws.column_dimensions[get_column_letter(i)].width = 5.5 if stacked else 12
+        widths[i] = max(widths.get(i, 0), 5.5 if stacked else 12)
         if stacked:
-            ws.cell(1, i).alignment = STACKED
+            ws.cell(row, i).alignment = STACKED
     if stacked:
-        ws.row_dimensions[1].height = min(14.5 * max(map(len, areas)) + 10, 230)
+        height = min(14.5 * max(map(len, areas)) + 10, 230)
+    else:
+        height = LINE_HEIGHT * max((math.ceil(text_width(a) / 10) for a in areas),
+                                   default=1) + 4
+    ws.row_dimensions[row].height = max(height, 20)
 
 
-def _heat(ws, first_col: int, last_col: int, last_row: int) -> None:
+def _heat(ws, first_col: int, last_col: int, first_row: int, last_row: int) -> None:
     """White (0) → red (the largest count) over the area cells, totals left out."""
-    cells = f"{get_column_letter(first_col)}2:{get_column_letter(last_col)}{last_row}"
+    cells = (f"{get_column_letter(first_col)}{first_row}:"
+             f"{get_column_letter(last_col)}{last_row}")
     ws.conditional_formatting.add(cells, ColorScaleRule(
         start_type="num", start_value=0, start_color="FFFFFF",
         end_type="max", end_color="F8696B"))
 
 
-def _first_tasks(book: _Book, role: str) -> dict[tuple[str, str], tuple[str, str]]:
-    """(body, area) → (plan, task id) of the first task where the body has `role`."""
+def _first_tasks(book: _Book, role: str) -> dict[tuple[str, str, str], tuple[str, str]]:
+    """(plan, body, area) → (plan, task id) of the first task where the body has `role`."""
     chosen = engine.select(book.frame, role, book.implicit, book.collective)
-    firsts = chosen.group_by([book.by, "area"], maintain_order=True).agg(
-        pl.col("plan").first(), pl.col("task_id").first())
-    return {(r[book.by], r["area"]): (r["plan"], r["task_id"])
+    firsts = chosen.group_by(["plan", book.by, "area"], maintain_order=True).agg(
+        pl.col("task_id").first())
+    return {(r["plan"], r[book.by], r["area"]): (r["plan"], r["task_id"])
             for r in firsts.iter_rows(named=True)}
 
 
-def _links(ws, book: _Book, role: str, agencies: list[str], areas: list[str], offset: int,
+def _links(ws, row: int, offset: int, agency: str, areas: list[str], source: str, firsts,
            task_rows: dict[tuple[str, str], int]) -> None:
     """Each non-zero count links to the first task it counts on 任务分解表."""
-    firsts = _first_tasks(book, role)
-    for r, agency in enumerate(agencies, start=2):
-        for c, area in enumerate(areas, start=offset + 1):
-            cell = ws.cell(r, c)
-            target = task_rows.get(firsts.get((agency, area), ("", "")))
-            if cell.value and target:
-                cell.hyperlink = Hyperlink(
-                    ref=cell.coordinate, location=f"'{TASKS_SHEET}'!A{target}",
-                    tooltip=f"查看任务分解表第 {target} 行")
+    for c, area in enumerate(areas, start=offset + 1):
+        cell = ws.cell(row, c)
+        target = task_rows.get(firsts.get((source, agency, area), ("", "")))
+        if cell.value and target:
+            cell.hyperlink = Hyperlink(
+                ref=cell.coordinate, location=f"'{TASKS_SHEET}'!A{target}",
+                tooltip=f"查看任务分解表第 {target} 行")
 
 
 # 部门汇总 / 牵头统计图 --------------------------------------------------------------------
@@ -343,8 +523,9 @@ def _chart_labels(book: _Book, agencies: list[str]) -> list[str]:
 
 
 def _chart_sheet(ws, book: _Book) -> None:
-    """The `top` bodies by tasks led: a small table and a bar chart beside it."""
-    leaders = book.summary.filter(pl.col("lead") > 0).head(book.top)
+    """The `top` bodies by tasks led (collectives are groups, not bodies: left out): a small
+    table and a bar chart beside it."""
+    leaders = book.summary.filter((pl.col("lead") > 0) & ~pl.col("collective")).head(book.top)
     labels = _chart_labels(book, leaders["agency"].to_list())
     rows = [[i, name, n] for i, (name, n) in enumerate(
         zip(labels, leaders["lead"], strict=True), start=1)]
@@ -369,8 +550,11 @@ def _bar_chart(ws, n: int) -> BarChart:
     chart.x_axis.delete = chart.y_axis.delete = False
     chart.y_axis.majorGridlines = None
     chart.legend = None
-    chart.dataLabels = DataLabelList()
-    chart.dataLabels.showVal = True
+    # the value alone: a label left without its flags reads 市工信局；牵头任务数；45 in
+    # LibreOffice and WPS, which take a missing flag for true
+    chart.dataLabels = DataLabelList(showVal=True, showSerName=False, showCatName=False,
+                                     showLegendKey=False, showPercent=False,
+                                     showBubbleSize=False, showLeaderLines=False)
     chart.width, chart.height = 20, max(8.0, 0.75 * n + 3)
     return chart
 

@@ -1,0 +1,99 @@
+"""What a diff says of a task, in the words a 修改对照表 uses: the wording compared (the
+task's text and its assignment block), the changes of duty (牵头增加：…), and a short
+account of the change, shared by the Word and the Excel 对照表.
+
+>>> import taskmap
+>>> from taskmap.diff import diff_plans
+>>> a = taskmap.parse_text("1.推进节能。(牵头单位:区发改委,责任单位:区住建局)")
+>>> b = taskmap.parse_text("1.推进节能工作。(牵头单位:区发改委,责任单位:区财政局)")
+>>> duty_lines(diff_plans(a, b).tasks[0])
+['参与增加：区财政局', '参与减少：区住建局']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..diff import ADDED, CHANGED, REMOVED, UNCHANGED, PlanDiff, TaskDiff, wording_changes
+from ..models import LEAD, RESPONSIBLE, Plan, Task
+from .labels import ROLE_LABELS, plan_title
+
+CHANGE_LABELS = {ADDED: "增加", REMOVED: "减少"}
+
+
+def wording(task: Task | None) -> str:
+    """What the 对照表 compares: the task's own wording, then its assignment block as the
+    plan writes it (a change of duty shows in the text too)."""
+    if task is None:
+        return ""
+    text = (task.text or task.title or "").strip()
+    block = (task.block or "").strip()
+    return text + block if block and block not in text else text
+
+
+def segments(t: TaskDiff) -> tuple[tuple[str, str], ...]:
+    """The character diff of the old and the new wording of a task (see wording_changes)."""
+    return wording_changes(wording(t.old), wording(t.new))
+
+
+def duty_lines(t: TaskDiff) -> list[str]:
+    """牵头增加：A、B / 牵头减少：C / 参与增加：… / 参与减少：…, as the files write the names."""
+    out = []
+    for role in (LEAD, RESPONSIBLE):
+        for change in (ADDED, REMOVED):
+            names = list(dict.fromkeys(c.raw for c in t.changes
+                                       if c.role == role and c.change == change))
+            if names:
+                out.append(f"{ROLE_LABELS[role]}{CHANGE_LABELS[change]}：{'、'.join(names)}")
+    return out
+
+
+def account(t: TaskDiff) -> list[str]:
+    """The lines of a task's 修改说明: what happened to it, then its changes of duty."""
+    if t.status == ADDED:
+        return ["新增任务"]
+    if t.status == REMOVED:
+        return ["删除任务"]
+    head = []
+    if t.status == CHANGED:
+        head.append("职责调整")
+    if t.text_changed:
+        head.append("文字修改")
+    if t.moved:
+        head.append(f"移至“{t.new.area or t.new.chapter or '其他部分'}”")
+    if not head and wording(t.old) != wording(t.new):
+        head.append("分工表述调整，职责未变")
+    return ["、".join(head), *duty_lines(t)] if head else duty_lines(t)
+
+
+def is_edited(t: TaskDiff) -> bool:
+    """Whether a task belongs in a 修改对照表: added, removed, duties changed, moved, or its
+    wording written otherwise."""
+    return t.status != UNCHANGED or t.moved or wording(t.old) != wording(t.new)
+
+
+VERSION_LABELS = ("原稿", "修改稿")
+LEGEND = ("说明：原稿栏中红色删除线标示删去的文字，修改稿栏中蓝色下划线标示新增的文字；"
+          "未作修改的任务不列入本表。")
+
+
+def named(plan: Plan) -> str:
+    """《title》（文件：name；文号；日期）: which file a version is."""
+    ctx = plan.context
+    facts = [f"文件：{Path(plan.source).name}"] + [x for x in (ctx.number, ctx.date) if x]
+    return f"《{plan_title(plan)}》（{'；'.join(facts)}）"
+
+
+def edited(d: PlanDiff) -> list[TaskDiff]:
+    """The tasks a 修改对照表 lists, in the diff's order."""
+    return [t for t in d.tasks if is_edited(t)]
+
+
+def counts_line(d: PlanDiff) -> str:
+    """两稿对应任务25项，新增2项、删除1项，职责调整8项、文字修改5项、移动1项。"""
+    paired = sum(t.status in (CHANGED, UNCHANGED) for t in d.tasks)
+    parts = [f"新增{d.count(ADDED)}项", f"删除{d.count(REMOVED)}项",
+             f"职责调整{d.count(CHANGED)}项",
+             f"文字修改{sum(t.text_changed for t in d.tasks)}项",
+             f"移动{sum(t.moved for t in d.tasks)}项"]
+    return f"两稿对应任务{paired}项；{'、'.join(parts)}。"
