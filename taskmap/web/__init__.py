@@ -5,7 +5,7 @@ in one Chinese line what is missing; `taskmap.web.app.create_app()` is the ASGI 
 
 from __future__ import annotations
 
-from importlib.util import find_spec
+from importlib import import_module
 
 from ..errors import TaskmapError
 
@@ -19,7 +19,12 @@ class MissingExtra(TaskmapError):
 
 def require() -> None:
     """Raise MissingExtra, naming the packages, when the `web` extra is not installed."""
-    missing = [package for module, package in PARTS.items() if find_spec(module) is None]
+    missing = []
+    for module, package in PARTS.items():
+        try:
+            import_module(module)
+        except ImportError:
+            missing.append(package)
     if missing:
         raise MissingExtra(f"网页界面需要可选组件 taskmap[web],缺少 {'、'.join(missing)}:"
                            "请运行 pip install 'taskmap[web]'")
