@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import select
 import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -60,10 +62,12 @@ needs_chromium = needs(CHROMIUM.exists() and _playwright_installed(),
 class Server:
     """`taskmap serve` in a subprocess; its stderr collected (to show no server error)."""
 
-    def __init__(self, *args: str):
+    def __init__(self, *args: str, browser: bool = False, env: dict | None = None):
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "taskmap", "serve", "--no-browser", "--port", "0", *args],
-            cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+            [sys.executable, "-m", "taskmap", "serve", "--port", "0", *args,
+             *([] if browser else ["--no-browser"])],
+            cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+            env=env)
         self.log: list[str] = []
         self.url = self._address()
         threading.Thread(target=self._drain, daemon=True).start()
@@ -221,6 +225,29 @@ def test_an_upload_over_the_limit_is_refused_and_the_server_goes_on(small_server
     assert status == 413 and "上传的文件太大:一次最多 1 MB" in body.decode()
     status, _, _ = post(small_server.url + "extract", [upload(QINGLAN)])
     assert status == 200
+
+
+def test_serve_opens_the_browser_on_its_address(tmp_path):
+    opened = tmp_path / "opened.txt"
+    script = tmp_path / "browser.py"  # $BROWSER is the browser Python's webbrowser runs
+    script.write_text(f"import sys; open({str(opened)!r}, 'w').write(sys.argv[1])\n")
+    env = {**os.environ, "BROWSER": f"{sys.executable} {script} %s", "DISPLAY": ""}
+    s = Server(browser=True, env=env)
+    try:
+        for _ in range(100):
+            if opened.exists() and opened.read_text():
+                break
+            time.sleep(0.1)
+        assert opened.read_text() == s.url
+    finally:
+        s.stop()
+
+
+def test_serve_has_help():
+    result = subprocess.run([sys.executable, "-m", "taskmap", "serve", "--help"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert result.returncode == 0
+    assert "--port" in result.stdout and "--no-browser" in result.stdout
 
 
 def test_serve_port_in_use_is_one_chinese_line():
