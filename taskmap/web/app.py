@@ -52,9 +52,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @dataclass(frozen=True)
 class Export:
-    """A download: its file name (plan stem before it when there is one plan), its media
-    type, and how to make its bytes from the plans."""
+    """A download: its button, its file name (the plan's stem before it when there is one
+    plan), its media type, and how to make its bytes from the plans."""
 
+    label: str
     name: str
     media_type: str
     make: Callable[[list[Plan]], bytes]
@@ -78,10 +79,12 @@ def _csv(plans: list[Plan]) -> bytes:
             ).encode("utf-8")
 
 
+# format → download; each is a button on the page and a format of POST /export. A writer
+# f(plans, path) of the library is one line: _written("module:function", suffix).
 EXPORTS = {
-    "xlsx": Export("分工统计.xlsx", XLSX,
+    "xlsx": Export("下载 Excel 工作簿", "分工统计.xlsx", XLSX,
                    partial(_written, "taskmap.present.xlsx.workbook:write_workbook", ".xlsx")),
-    "csv": Export("任务分解表.csv", "text/csv; charset=utf-8", _csv),
+    "csv": Export("下载 CSV", "任务分解表.csv", "text/csv; charset=utf-8", _csv),
 }
 
 
@@ -106,6 +109,7 @@ def create_app(max_upload: int = MAX_UPLOAD, limits: Limits | None = None) -> St
                       trim_blocks=True, lstrip_blocks=True)
     env.globals["max_upload"] = _size(max_upload)
     env.globals["formats"] = views.FORMATS
+    env.globals["exports"] = [(fmt, kind.label) for fmt, kind in EXPORTS.items()]
 
     def page(name: str, status: int = 200, **context) -> HTMLResponse:
         return HTMLResponse(env.get_template(name).render(**context), status_code=status)
