@@ -167,6 +167,16 @@ def test_extract_answers_the_tasks_of_each_plan(server):
     assert f"任务分解表({tasks})" in page
 
 
+def test_plan_text_is_text_on_the_page(server):
+    plan = ("一、重点任务\n(一)<b>领域</b>\n"
+            "1.<script>alert(1)</script>推进工作。(牵头单位:区发改委,责任单位:区财政局)\n")
+    status, _, body = post(server.url + "extract", [("file", "<i>x</i>.txt", plan.encode())])
+    page = body.decode()
+    assert status == 200 and page.count("<tr data-area=") == 1
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>领域" not in page and "<i>x</i>" not in page
+
+
 def test_export_csv_is_the_extract_csv_of_every_plan(server):
     status, headers, body = post(server.url + "export?format=csv", [upload(QINGLAN)])
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
