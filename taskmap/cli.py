@@ -305,6 +305,29 @@ def diff(
         typer.echo(f"wrote {output}", err=True)
 
 
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535,
+                                      help="Port (0: any free port).")] = 8765,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; the default "
+                                                     "keeps the page on this machine.")]
+    = "127.0.0.1",
+    browser: Annotated[bool, typer.Option("--browser/--no-browser",
+                                          help="Open the page in the web browser.")] = True,
+    max_upload: Annotated[int, typer.Option("--max-upload", min=1,
+                                            help="MB one upload may carry.")] = 50,
+) -> None:
+    """The local web page: drop plans, see the 任务分解表 and workload, download the workbook,
+    compare a draft and a final. Needs the web extra: pip install 'taskmap[web]'."""
+    from .web import require
+
+    require()  # one Chinese line naming what is missing
+    from .web.server import serve as run_server
+
+    run_server(host, port, browser, max_upload * 1024 * 1024,
+               announce=lambda text: typer.echo(text, err=True))
+
+
 @aliases_app.command("check")
 def aliases_check(
     tables: Annotated[list[Path] | None, typer.Argument(

@@ -79,7 +79,7 @@ def bodies_table(d: PlanDiff) -> Table:
                            ("变化明细", {"ratio": 1})):
         table.add_column(header, overflow="fold", **kwargs)
     for b in d.bodies:
-        detail = _detail(b)
+        detail = body_detail(b)
         if not detail and b.net == 0:
             continue
         net = Text(f"{b.net:+d}", style="green" if b.net > 0 else "red" if b.net < 0 else "")
@@ -88,7 +88,7 @@ def bodies_table(d: PlanDiff) -> Table:
     return table
 
 
-def _detail(b) -> str:
+def body_detail(b) -> str:
     parts = [(b.gained_lead, "新牵头"), (b.lost_lead, "不再牵头"), (b.gained_responsible, "新参与"),
              (b.lost_responsible, "不再参与"), (b.role_changed, "角色调整")]
     return ";".join(f"{label}:{'、'.join(items)}" for items, label in parts if items)

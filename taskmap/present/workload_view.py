@@ -67,13 +67,20 @@ def ranking_table(summary: pl.DataFrame, top: int) -> Table:
                            ("牵头", {"justify": "right"}), ("参与", {"justify": "right"}),
                            ("涉及领域", {"justify": "right"}), ("", {"no_wrap": True})):
         table.add_column(header, overflow="fold", **kwargs)
+    for n, r in enumerate(ranking_rows(summary, top), start=1):
+        table.add_row(str(n), r["display"], str(r["lead"]), str(r["responsible"]),
+                      str(r["areas"]), Text(r["bar"], style="cyan"))
+    return table
+
+
+def ranking_rows(summary: pl.DataFrame, top: int) -> list[dict]:
+    """The `top` bodies by tasks led (collectives left out), each with `bar`: up to 20
+    blocks for its tasks led against the most any of them leads. The terminal and the web
+    page show these."""
     rows = summary.filter(~pl.col("collective")).head(top)
     most = max(rows["lead"].max() or 1, 1)
-    for n, r in enumerate(rows.iter_rows(named=True), start=1):
-        bar = "█" * max(1, round(r["lead"] / most * 20)) if r["lead"] else ""
-        table.add_row(str(n), r["display"], str(r["lead"]), str(r["responsible"]),
-                      str(r["areas"]), Text(bar, style="cyan"))
-    return table
+    return [{**r, "bar": "█" * max(1, round(r["lead"] / most * 20)) if r["lead"] else ""}
+            for r in rows.iter_rows(named=True)]
 
 
 def matrix_table(matrix: pl.DataFrame, summary: pl.DataFrame, role: str, top: int,
@@ -88,14 +95,13 @@ def matrix_table(matrix: pl.DataFrame, summary: pl.DataFrame, role: str, top: in
     table = Table(title=f"单位 × 行动领域({ROLE_LABELS[role]}任务数)", box=box.SIMPLE_HEAVY)
     table.add_column("单位", overflow="fold")
     for i, _ in enumerate(areas):
-        table.add_column(_NUMERALS[i] if i < len(_NUMERALS) else str(i + 1), justify="right")
+        table.add_column(area_mark(i), justify="right")
     table.add_column("合计", justify="right", style="bold")
     most = max((max(r[a] for a in areas) for r in matrix.iter_rows(named=True)), default=1)
     for r in matrix.head(top).iter_rows(named=True):
         cells = [_heat(r[a], most) for a in areas]
         table.add_row(names.get(r["agency"], r["agency"]), *cells, str(r["合计"]))
-    legend = Text("  ".join(f"{_NUMERALS[i] if i < len(_NUMERALS) else i + 1} {a}"
-                            for i, a in enumerate(areas)), style="dim")
+    legend = Text("  ".join(f"{area_mark(i)} {a}" for i, a in enumerate(areas)), style="dim")
     parts = [table, legend]
     hidden = len(all_areas) - len(areas)
     if hidden:
@@ -104,11 +110,22 @@ def matrix_table(matrix: pl.DataFrame, summary: pl.DataFrame, role: str, top: in
     return Group(*parts)
 
 
+def area_mark(i: int) -> str:
+    """The mark of the i-th area (from 0) in a matrix's header: ① … ⑳, then 21, 22 …"""
+    return _NUMERALS[i] if i < len(_NUMERALS) else str(i + 1)
+
+
+def heat_level(n: int, most: int, levels: int = len(_HEAT)) -> int:
+    """A count's heat, 0 (none) … levels - 1 (the most), relative to the largest count."""
+    if not n:
+        return 0
+    return min(levels - 1, 1 + (n * (levels - 2)) // max(most, 1))
+
+
 def _heat(n: int, most: int) -> Text:
     if not n:
         return Text("·", style="grey50")
-    level = min(len(_HEAT) - 1, 1 + (n * (len(_HEAT) - 2)) // max(most, 1))
-    return Text(str(n), style=f"bold {_HEAT[level]}")
+    return Text(str(n), style=f"bold {_HEAT[heat_level(n, most)]}")
 
 
 def warnings_table(data: Corpus | Sequence[Plan]) -> Table | Text:
