@@ -189,6 +189,29 @@ def test_export_csv_is_the_extract_csv_of_every_plan(server):
     assert {r["source"] for r in rows} == {QINGLAN.name}
 
 
+def test_word_downloads_are_the_libraries_word_files(server):
+    """The 任务分解表 and the 修改对照表 as Word files, read back with python-docx."""
+    import docx
+
+    status, headers, body = post(server.url + "export?format=docx", [upload(QINGLAN)])
+    assert status == 200 and headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml")
+    document = docx.Document(io.BytesIO(body))
+    cells = {c.text for table in document.tables for row in table.rows for c in row.cells}
+    plan = load_plan(QINGLAN)
+    for task in plan.tasks:
+        assert any(c.startswith(task.title) for c in cells), task.title
+    status, _, body = post(server.url + "diff?format=docx", [upload(DRAFT, "old"),
+                                                             upload(FINAL, "new")])
+    assert status == 200
+    changes = docx.Document(io.BytesIO(body))
+    text = "\n".join(p.text for p in changes.paragraphs)
+    assert DRAFT.name in text and FINAL.name in text
+    struck = [r for table in changes.tables for row in table.rows for c in row.cells
+              for p in c.paragraphs for r in p.runs if r.font.strike]
+    assert struck, "deletions are struck through"
+
+
 def test_script_mistakes_get_a_chinese_message(server):
     status, _, body = post(server.url + "export?format=pdf", [upload(QINGLAN)])
     assert status == 400 and "不支持的下载格式" in body.decode()
@@ -385,11 +408,12 @@ def test_browser_upload_read_filter_sort_and_download(page, server, tmp_path):
     book = load_workbook(_saved(download.value, tmp_path))
     sheet = book["任务分解表"]
     header = [c.value for c in sheet[1]]
-    assert header[:8] == ["序号", "章节", "行动领域", "重点任务", "牵头单位", "责任单位",
-                          "完成时限", "原文行号"]
+    assert header[:5] == ["序号", "行动领域", "重点任务", "任务内容", "牵头单位"]
+    assert {"进展情况", "完成状态", "原文行号"} <= set(header)
+    line, title = header.index("原文行号"), header.index("重点任务")
     body = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] is not None]
-    assert [r[7] for r in body] == [t.line for t in plan.tasks]
-    assert [r[3] for r in body] == [t.title for t in plan.tasks]
+    assert [r[line] for r in body] == [t.line for t in plan.tasks]
+    assert [r[title] for r in body] == [t.title for t in plan.tasks]
 
     with page.expect_download() as download:
         page.click("button:has-text('下载 CSV')")
@@ -461,7 +485,7 @@ def test_browser_draft_and_final_show_struck_deletions_and_marked_additions(page
         page.click("button:has-text('下载对照表')")
     assert download.value.suggested_filename == "修改对照表.xlsx"
     book = load_workbook(_saved(download.value, tmp_path))
-    assert book.sheetnames[:3] == ["变更清单", "部门变化", "对照表"]
+    assert book.sheetnames[:3] == ["变更清单", "部门变化", "修改对照表"]
 
 
 @needs_chromium

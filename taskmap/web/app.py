@@ -48,6 +48,7 @@ MAX_FILES = 50
 DRAIN_CAP = 1 << 30  # a refused body is read (and dropped) up to this, so the browser sees
 # the answer instead of a reset connection
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ def _csv(plans: list[Plan]) -> bytes:
 EXPORTS = {
     "xlsx": Export("下载 Excel 工作簿", "分工统计.xlsx", XLSX,
                    partial(_written, "taskmap.present.xlsx.workbook:write_workbook", ".xlsx")),
+    "docx": Export("下载 Word 任务分解表", "任务分解表.docx", DOCX,
+                   partial(_written, "taskmap.present.docx:write_tasks_docx", ".docx")),
     "csv": Export("下载 CSV", "任务分解表.csv", "text/csv; charset=utf-8", _csv),
 }
 
@@ -148,8 +151,8 @@ def create_app(max_upload: int = MAX_UPLOAD, limits: Limits | None = None) -> St
     async def diff(request: Request) -> Response:
         fmt = request.query_params.get("format", "html")
         try:
-            if fmt not in ("html", "xlsx"):
-                raise Refused(400, f"不支持的格式“{fmt}”,可选:html、xlsx。")
+            if fmt not in ("html", "xlsx", "docx"):
+                raise Refused(400, f"不支持的格式“{fmt}”,可选:html、xlsx、docx。")
             fields = await _uploads(request, max_upload, ("old", "new"))
             if len(fields["old"]) != 1 or len(fields["new"]) != 1:
                 raise Refused(400, "请分别选择征求意见稿(原稿)和印发稿(新稿)各一个文件。")
@@ -162,6 +165,9 @@ def create_app(max_upload: int = MAX_UPLOAD, limits: Limits | None = None) -> St
         if fmt == "xlsx":
             data = await run_in_threadpool(_diff_book, result)
             return _download(data, "修改对照表.xlsx", XLSX)
+        if fmt == "docx":
+            data = await run_in_threadpool(_changes_docx, result)
+            return _download(data, "修改对照表.docx", DOCX)
         return page("compare.html", result=views.diff_page(result))
 
     @asynccontextmanager
@@ -185,6 +191,13 @@ def _diff_book(result) -> bytes:
 
     with tempfile.TemporaryDirectory(prefix="taskmap-web-") as tmp:
         return write_diff_workbook(result, Path(tmp) / "diff.xlsx").read_bytes()
+
+
+def _changes_docx(result) -> bytes:
+    from ..present.docx.diff import write_changes_docx
+
+    with tempfile.TemporaryDirectory(prefix="taskmap-web-") as tmp:
+        return write_changes_docx(result, Path(tmp) / "changes.docx").read_bytes()
 
 
 async def _plans(uploads: list[views.Upload], limits: Limits, whole: bool = False):
