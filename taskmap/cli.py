@@ -81,12 +81,17 @@ def extract(
     output: OutputOpt = None,
     aliases: AliasesOpt = None,
     jobs: JobsOpt = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="With -f parquet: read the plans on this Dask cluster "
+                            "(tcp://HOST:8786; extra taskmap[dask]).")] = None,
 ) -> None:
     """Every assignment block of PLAN, with its outline, as a table, JSON or CSV; or many
     plans as one Parquet dataset (-f parquet -o DIR), updated where a plan changed."""
     if format is ExtractFormat.parquet:
-        _dataset(plans, output, aliases, jobs)
+        _dataset(plans, output, aliases, jobs, scheduler)
         return
+    if scheduler is not None:
+        raise typer.BadParameter("--scheduler 只用于 -f parquet(a cluster writes a dataset)")
     if len(plans) != 1:
         raise typer.BadParameter("give one plan (or -f parquet -o DIR for many)")
     plan = plans[0]
@@ -129,12 +134,11 @@ CollectiveOpt = Annotated[bool, typer.Option("--collective/--no-collective",
 
 
 def _dataset(inputs: list[Path], output: Path | None, aliases: list[Path] | None,
-             jobs: int | None) -> None:
-    from .corpus import write_dataset
+             jobs: int | None, scheduler: str | None = None) -> None:
+    from .corpus import is_dataset, open_dataset, write_dataset
 
     if output is None:
         raise typer.BadParameter("-f parquet writes a dataset: give its folder with -o DIR")
-    from .corpus import is_dataset
 
     paths = expand_inputs(inputs)
     refuse_inputs(output, [*paths, *(aliases or [])])
@@ -143,10 +147,14 @@ def _dataset(inputs: list[Path], output: Path | None, aliases: list[Path] | None
         raise TaskmapError(f"{output}: 已存在且不是 taskmap 数据集;请给一个新的或空的文件夹"
                            "(not a taskmap dataset; give a new or empty folder)")
     _table(aliases)  # a broken alias table is one error before any work
-    counts = _progress(len(paths), lambda tick: write_dataset(
-        paths, output, aliases or (), jobs, tick))
-    from .corpus import open_dataset
+    if scheduler is not None:
+        from .dask import extract as on_cluster
 
+        counts = _progress(len(paths), lambda tick: on_cluster(
+            paths, output, scheduler, aliases or (), tick))
+    else:
+        counts = _progress(len(paths), lambda tick: write_dataset(
+            paths, output, aliases or (), jobs, tick))
     _say_failures(open_dataset(output).failures)
     typer.echo(f"wrote {output}: {counts['read']} plan(s) read, {counts['kept']} unchanged, "
                f"{counts['failed']} failed", err=True)

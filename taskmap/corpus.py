@@ -192,15 +192,20 @@ def extract_corpus(inputs: Sequence[str | Path], aliases: Sequence[str | Path] =
 
 # ----------------------------------------------------------------------------- datasets
 
+Runner = Callable[[Sequence[str], tuple[str, ...]], Iterator[tuple[str, object]]]
+
+
 def write_dataset(inputs: Sequence[str | Path], out: str | Path,
                   aliases: Sequence[str | Path] = (), jobs: int | None = None,
-                  progress: Callable[[Path], None] | None = None) -> dict[str, int]:
+                  progress: Callable[[Path], None] | None = None,
+                  runner: Runner | None = None) -> dict[str, int]:
     """Write the plans `inputs` name as a Parquet dataset in folder `out`: one folder a
     table (plans, tasks, assignments, warnings) of part files, and `_manifest.parquet`
     (each plan's content hash and part). A re-run reads again only the plans whose content
     (or the alias tables, or taskmap) changed; the rest keep their rows. Returns counts:
     plans read, plans kept unchanged, plans that cannot be read (this run or, unchanged,
-    an earlier one)."""
+    an earlier one). `runner(paths, aliases)` reads the plans elsewhere (a Dask cluster:
+    taskmap.dask), yielding (path, frames or reason) in the order of `paths`."""
     from .pipeline import expand_inputs
 
     out = Path(out)
@@ -215,7 +220,8 @@ def write_dataset(inputs: Sequence[str | Path], out: str | Path,
     for name in TABLES:
         (out / name).mkdir(parents=True, exist_ok=True)
     rows, failed, batch, k = [], 0, [], 0
-    for path, result in _results(todo, names, jobs):
+    results = runner(todo, names) if runner else _results(todo, names, jobs)
+    for path, result in results:
         if isinstance(result, str):
             rows.append({"plan": path, "sha256": digests[path], "part": "", "error": result})
             failed += 1
