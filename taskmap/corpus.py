@@ -17,17 +17,15 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import signal
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 import polars as pl
 
-from . import __version__, engine
+from . import __version__, engine, workers
 from .errors import TaskmapError
 from .models import Plan
 
@@ -89,60 +87,36 @@ def _concat(parts: list[dict[str, pl.DataFrame]]) -> dict[str, pl.DataFrame]:
 
 # ----------------------------------------------------------------------------- workers
 
-@cache
-def _table(aliases: tuple[str, ...]):
-    from .names.tables import AliasTable
-    from .pipeline import national_table
-
-    return AliasTable.load(aliases) if aliases else national_table()
-
-
 def _work(job: tuple[str, tuple[str, ...]]) -> tuple[str, dict[str, pl.DataFrame] | str]:
-    """Read one plan in a worker: its frames, or why it could not be read."""
-    path, aliases = job
-    from .pipeline import load_plan
-
-    try:
-        return path, plan_frames(load_plan(path, _table(aliases)))
-    except Exception as e:  # one bad file must not stop a corpus
-        reason = str(e) if isinstance(e, TaskmapError) else f"{type(e).__name__}: {e}"
-        return path, reason
+    """Read one plan where polars is at hand (a cluster's worker): its frames, or why it
+    could not be read."""
+    path, result = workers.read(job)
+    return path, result if isinstance(result, str) else plan_frames(result)
 
 
-def _load(job: tuple[str, tuple[str, ...]]) -> tuple[str, Plan | str]:
-    """Read one plan in a worker: the Plan itself (for a workbook), or why it could not be."""
-    path, aliases = job
-    from .pipeline import load_plan
-
-    try:
-        return path, load_plan(path, _table(aliases))
-    except Exception as e:  # one bad file must not stop a corpus
-        return path, str(e) if isinstance(e, TaskmapError) else f"{type(e).__name__}: {e}"
-
-
-def _results(paths: Sequence[str], aliases: tuple[str, ...], jobs: int | None,
-             worker=_work) -> Iterator[tuple[str, object]]:
-    """Each plan's result (or failure), in the order of `paths`, read on `jobs` cores: the
-    same results in the same order whatever the number of cores."""
+def _results(paths: Sequence[str], aliases: tuple[str, ...],
+             jobs: int | None) -> Iterator[tuple[str, Plan | str]]:
+    """Each plan (or why it could not be read), in the order of `paths`, read on `jobs`
+    cores: the same results in the same order whatever the number of cores."""
     jobs = jobs or os.cpu_count() or 1
     work = [(str(p), aliases) for p in paths]
     if jobs <= 1 or len(work) < 2:
-        yield from map(worker, work)
+        yield from map(workers.read, work)
         return
     chunk = max(1, min(32, len(work) // (jobs * 8)))
     # spawned, not forked: a fork of a process whose polars threads hold a lock deadlocks
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_quiet_worker,
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=workers.quiet,
                                mp_context=multiprocessing.get_context("spawn"))
     try:
-        yield from pool.map(worker, work, chunksize=chunk)
+        yield from pool.map(workers.read, work, chunksize=chunk)
     finally:  # on Ctrl-C too: queued plans are dropped, the workers stopped
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _quiet_worker() -> None:
-    """Ctrl-C reaches every process of the terminal's group: the workers leave it to the
-    parent, which stops them and says one line, whatever a worker was doing."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _frames(results: Iterator[tuple[str, object]]) -> Iterator[tuple[str, object]]:
+    """Plans reduced to frames here, as they arrive (frames from a cluster pass as they are)."""
+    for path, result in results:
+        yield path, plan_frames(result) if isinstance(result, Plan) else result
 
 
 def load_many(inputs: Sequence[str | Path], aliases: Sequence[str | Path] = (),
@@ -153,7 +127,7 @@ def load_many(inputs: Sequence[str | Path], aliases: Sequence[str | Path] = (),
     from .pipeline import expand_inputs
 
     plans, failures = [], []
-    for path, result in _results(expand_inputs(inputs), tuple(map(str, aliases)), jobs, _load):
+    for path, result in _results(expand_inputs(inputs), tuple(map(str, aliases)), jobs):
         if isinstance(result, str):
             failures.append((path, result))
         else:
@@ -177,7 +151,7 @@ def extract_corpus(inputs: Sequence[str | Path], aliases: Sequence[str | Path] =
     names = tuple(str(a) for a in aliases)
     if len(paths) <= IN_MEMORY:
         parts, failures = [], []
-        for path, result in _results(paths, names, jobs):
+        for path, result in _frames(_results(paths, names, jobs)):
             if isinstance(result, str):
                 failures.append((path, result))
             else:
@@ -220,7 +194,7 @@ def write_dataset(inputs: Sequence[str | Path], out: str | Path,
     for name in TABLES:
         (out / name).mkdir(parents=True, exist_ok=True)
     rows, failed, batch, k = [], 0, [], 0
-    results = runner(todo, names) if runner else _results(todo, names, jobs)
+    results = _frames(runner(todo, names) if runner else _results(todo, names, jobs))
     for path, result in results:
         if isinstance(result, str):
             rows.append({"plan": path, "sha256": digests[path], "part": "", "error": result})

@@ -1,0 +1,38 @@
+"""What a worker process of a corpus run does: read one plan. Kept apart from `corpus` so
+that a worker imports the reader and the grammar, not polars: the Plan is sent back and
+reduced to frames by the parent, and each worker stays small.
+"""
+
+from __future__ import annotations
+
+import signal
+from functools import cache
+
+from .errors import TaskmapError
+from .models import Plan
+
+
+@cache
+def table(aliases: tuple[str, ...]):
+    """The alias tables, loaded once a process."""
+    from .names.tables import AliasTable
+    from .pipeline import national_table
+
+    return AliasTable.load(aliases) if aliases else national_table()
+
+
+def read(job: tuple[str, tuple[str, ...]]) -> tuple[str, Plan | str]:
+    """One plan, or why it could not be read (one bad file must not stop a corpus)."""
+    path, aliases = job
+    from .pipeline import load_plan
+
+    try:
+        return path, load_plan(path, table(aliases))
+    except Exception as e:
+        return path, str(e) if isinstance(e, TaskmapError) else f"{type(e).__name__}: {e}"
+
+
+def quiet() -> None:
+    """Ctrl-C reaches every process of the terminal's group: the workers leave it to the
+    parent, which stops them and says one line, whatever a worker was doing."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
