@@ -2,7 +2,7 @@
 PY ?= .venv/bin/python
 SHARED ?= ../shared
 
-.PHONY: help install test lint score bench demo
+.PHONY: help install test lint score bench bench-corpus demo
 help:  ## list targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
 install:  ## create .venv and install taskmap with the test extras
@@ -16,5 +16,8 @@ score:  ## score extraction against ../shared/gold
 bench:  ## run the benchmarks (on demand, never in CI)
 	$(PY) benchmarks/bench_extract.py
 	$(PY) benchmarks/bench_big.py
+	$(PY) benchmarks/bench_corpus.py
+bench-corpus:  ## many plans only: cores, memory at 4,200 and 42,000 plans, dataset, Dask
+	$(PY) benchmarks/bench_corpus.py
 demo:  ## extract the demo plans
 	for f in data/*.txt; do .venv/bin/taskmap extract "$$f"; done

@@ -18,6 +18,7 @@ import hashlib
 import multiprocessing
 import os
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ _MANIFEST_SCHEMA = {"plan": pl.String, "sha256": pl.String, "part": pl.String,
                     "error": pl.String}
 IN_MEMORY = 400  # plans held as frames in memory; beyond, frames go to a dataset on disk
 BATCH = 200  # plans a part file of a dataset holds
+AHEAD = 4  # chunks of plans a core may have read before they are taken
 
 
 class DatasetError(TaskmapError):
@@ -44,29 +46,44 @@ class DatasetError(TaskmapError):
 
 @dataclass
 class Corpus:
-    """Plans as lazy frames; `failures`: (path, reason) of plans that could not be read."""
+    """Plans as lazy frames; `failures`: (path, reason) of plans that could not be read.
+
+    `pieces`: the assignments in pieces that no plan straddles (a dataset's part files, in
+    the order of its plans), so that counts can be made piece by piece in flat memory;
+    `names`: canonical → the label shown for it in the whole corpus."""
 
     plans: pl.LazyFrame
     tasks: pl.LazyFrame
     assignments: pl.LazyFrame
     warnings: pl.LazyFrame
     failures: list[tuple[str, str]] = field(default_factory=list)
+    pieces: list[pl.LazyFrame] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
     _keep: object = None  # a temporary folder the frames are read from, alive with them
 
     @classmethod
     def of(cls, frames: dict[str, pl.DataFrame | pl.LazyFrame],
-           failures: Sequence[tuple[str, str]] = (), keep: object = None) -> Corpus:
+           failures: Sequence[tuple[str, str]] = (), keep: object = None,
+           pieces: Sequence[pl.LazyFrame] = ()) -> Corpus:
         """A corpus of frames; its bodies are labelled once for the whole corpus."""
         assignments = frames["assignments"].lazy()
-        names = engine.labels(assignments)
-        assignments = assignments.with_columns(pl.col("canonical").replace_strict(
-            names, default=pl.col("display"), return_dtype=pl.String).alias("display"))
-        return cls(frames["plans"].lazy(), frames["tasks"].lazy(), assignments,
-                   frames["warnings"].lazy(), list(failures), keep)
+        names = engine.labels(list(pieces) or assignments)
+        return cls(frames["plans"].lazy(), frames["tasks"].lazy(), _labelled(assignments, names),
+                   frames["warnings"].lazy(), list(failures),
+                   [_labelled(p, names) for p in pieces], names, keep)
 
     @classmethod
     def from_plans(cls, plans: Sequence[Plan]) -> Corpus:
         return cls.of(_concat([plan_frames(p) for p in plans]))
+
+    def chunks(self) -> list[pl.LazyFrame]:
+        """The assignments in pieces no plan straddles (one piece when held in memory)."""
+        return self.pieces or [self.assignments]
+
+
+def _labelled(assignments: pl.LazyFrame, names: dict[str, str]) -> pl.LazyFrame:
+    return assignments.with_columns(pl.col("canonical").replace_strict(
+        names, default=pl.col("display"), return_dtype=pl.String).alias("display"))
 
 
 def plan_frames(plan: Plan) -> dict[str, pl.DataFrame]:
@@ -107,8 +124,21 @@ def _results(paths: Sequence[str], aliases: tuple[str, ...],
     # spawned, not forked: a fork of a process whose polars threads hold a lock deadlocks
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=workers.quiet,
                                mp_context=multiprocessing.get_context("spawn"))
+    starts = iter(range(0, len(work), chunk))
+    pending: deque = deque()
+
+    def submit() -> None:
+        start = next(starts, None)
+        if start is not None:
+            pending.append(pool.submit(workers.read_many, work[start:start + chunk]))
+
     try:
-        yield from pool.map(workers.read, work, chunksize=chunk)
+        for _ in range(AHEAD * jobs):  # a few chunks a core in flight, not the whole corpus
+            submit()
+        while pending:
+            done = pending.popleft().result()
+            submit()
+            yield from done
     finally:  # on Ctrl-C too: queued plans are dropped, the workers stopped
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -275,14 +305,21 @@ def open_dataset(folder: str | Path, keep: object = None) -> Corpus:
     if not is_dataset(folder):
         raise DatasetError(f"{folder}: not a taskmap dataset (no {MANIFEST})")
     manifest = pl.read_parquet(folder / MANIFEST)
-    current = manifest.filter(pl.col("part") != "").select("plan", "part").lazy()
-    frames = {}
+    current = manifest.filter(pl.col("part") != "").select("plan", "part")
+    order = current["part"].unique(maintain_order=True).to_list()  # parts in plan order
+    frames, pieces = {}, []
     for name in TABLES:
-        files = sorted((folder / name).glob("part-*.parquet"))
+        files = [folder / name / f"part-{part}.parquet" for part in order]
         if files:
-            frame = pl.scan_parquet(files).join(current, on=["plan", "part"], how="semi")
+            frame = pl.scan_parquet(files).join(current.lazy(), on=["plan", "part"],
+                                                how="semi", maintain_order="left")
             frames[name] = frame.drop("part")
         else:
             frames[name] = _concat([])[name].lazy()
+        if name == "assignments":
+            plans_of = current.partition_by("part", as_dict=True, maintain_order=True)
+            pieces = [pl.scan_parquet(f).join(plans_of[(part,)].lazy(), on=["plan", "part"],
+                                              how="semi", maintain_order="left").drop("part")
+                      for part, f in zip(order, files, strict=True)]
     failures = [(r["plan"], r["error"]) for r in manifest.iter_rows(named=True) if r["error"]]
-    return Corpus.of(frames, failures, keep)
+    return Corpus.of(frames, failures, keep, pieces)

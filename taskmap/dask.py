@@ -63,7 +63,7 @@ def _client(scheduler):
 
             return default_client(), False
         except ValueError:  # no client in this process: one worker a core, here
-            cluster = LocalCluster(threads_per_worker=1, processes=True, dashboard_address=None)
+            cluster = LocalCluster(threads_per_worker=1, processes=True, dashboard_address=":0")
             return Client(cluster), True
     try:
         # how long to try: Dask's own setting (distributed.comm.timeouts.connect, 30 s)

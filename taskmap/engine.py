@@ -66,13 +66,16 @@ def raw_assignments(plans: Sequence[Plan]) -> pl.DataFrame:
 _LEVEL_START = ("省", "市", "州", "盟", "县", "旗", "区")
 
 
-def labels(frame: pl.DataFrame | pl.LazyFrame) -> dict[str, str]:
+def labels(frame: pl.DataFrame | pl.LazyFrame | list[pl.LazyFrame]) -> dict[str, str]:
     """canonical → the one label a report shows for it: the name its plans show it by most;
     where two bodies would share a label (two cities' 市工信局 pooled, two districts'
     区政府), each is qualified by its place (六盘水市工信局, 青岚市工信局), else shown by
     its canonical name. No two bodies ever share a label."""
-    counts = _collect(frame.lazy().group_by(["canonical", "display"], maintain_order=True).agg(
+    parts = [_collect(f.lazy().group_by(["canonical", "display"], maintain_order=True).agg(
         pl.len().alias("n"), pl.col("jurisdiction").first()))
+        for f in (frame if isinstance(frame, list) else [frame])]
+    counts = pl.concat(parts).group_by(["canonical", "display"], maintain_order=True).agg(
+        pl.col("n").sum(), pl.col("jurisdiction").first())
     if counts.is_empty():
         return {}
     best: dict[str, tuple[str, str | None]] = {}
@@ -148,6 +151,17 @@ def _frame(data) -> pl.DataFrame | pl.LazyFrame:
     return assignments_frame(data)
 
 
+def _chunks(data) -> list[pl.DataFrame | pl.LazyFrame]:
+    """`data`'s assignments in pieces no plan straddles: a Corpus's pieces (a dataset's part
+    files), else the one frame. Counts are made piece by piece and added up, so memory
+    holds one piece and the running totals, whatever the size of the corpus."""
+    if hasattr(data, "chunks"):
+        return data.chunks()
+    if isinstance(data, list) and data and isinstance(data[0], (pl.DataFrame, pl.LazyFrame)):
+        return data
+    return [_frame(data)]
+
+
 def _collect(frame: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
     """A frame's rows: a lazy frame is run by polars' streaming engine (flat memory)."""
     return frame.collect(engine="streaming") if isinstance(frame, pl.LazyFrame) else frame
@@ -159,28 +173,35 @@ def _key(by: str) -> str:
     return by
 
 
-def areas_in_order(frame: pl.DataFrame | pl.LazyFrame) -> list[str]:
+def areas_in_order(frame) -> list[str]:
     """Areas in the order the plans first name them."""
-    return _collect(frame.lazy().select(pl.col("area").unique(maintain_order=True))
-                    ).to_series().to_list()
+    parts = [_collect(f.lazy().select(pl.col("area").unique(maintain_order=True)))
+             for f in (frame if isinstance(frame, list) else [frame])]
+    return pl.concat(parts).to_series().unique(maintain_order=True).to_list()
 
 
 def build_matrix(data, role: str = LEAD, by: str = "canonical", implicit: bool = True,
                  collective: bool = True, per_plan: bool = False) -> pl.DataFrame:
     """Agency × area counts: how many tasks of each area each body carries in `role`.
 
-    `data` is a list of Plans or an assignments frame. Columns: `agency` (plus `plan` when
-    `per_plan`), one column per area in plan order, `合计`. Rows sorted by 合计, then name.
+    `data` is a list of Plans, an assignments frame or a Corpus. Columns: `agency` (plus
+    `plan` when `per_plan`), one column per area in plan order, `合计`. Rows sorted by
+    合计, then name.
     """
-    frame = _frame(data)
+    chunks = _chunks(data)
     key = _key(by)
-    chosen = select(frame.lazy(), role, implicit, collective)
-    if role == ROLE_ALL:  # a body both leading and sharing a task counts once
-        chosen = chosen.unique(subset=["plan", "task_id", key], maintain_order=True)
-    areas = areas_in_order(frame)
+    areas = areas_in_order(chunks)
     index = (["plan"] if per_plan else []) + ["agency"]
-    counts = _collect((chosen.rename({key: "agency"}) if key != "agency" else chosen).group_by(
-        [*index, "area"], maintain_order=True).agg(pl.len().alias("n")))
+    parts = []
+    for frame in chunks:
+        chosen = select(frame.lazy(), role, implicit, collective)
+        if role == ROLE_ALL:  # a body both leading and sharing a task counts once
+            chosen = chosen.unique(subset=["plan", "task_id", key], maintain_order=True)
+        parts.append(_collect(
+            (chosen.rename({key: "agency"}) if key != "agency" else chosen).group_by(
+                [*index, "area"], maintain_order=True).agg(pl.len().alias("n"))))
+    counts = pl.concat(parts).group_by([*index, "area"], maintain_order=True).agg(
+        pl.col("n").sum())
     if counts.is_empty():
         return pl.DataFrame(schema={**{c: pl.String for c in index},
                                     **{a: pl.UInt32 for a in areas}, "合计": pl.UInt32})
@@ -194,36 +215,49 @@ def build_matrix(data, role: str = LEAD, by: str = "canonical", implicit: bool =
     return wide.sort(["合计", *index], descending=[True] + [False] * len(index))
 
 
+_KEPT = ("display", "level", "function", "collective", "tier")
+
+
 def agency_summary(data, by: str = "canonical", implicit: bool = True,
                    collective: bool = True) -> pl.DataFrame:
     """One row per body: tasks led, tasks shared, tasks in all, areas reached, plans, and
     `share`: its tasks over all tasks of the plans it appears in."""
-    frame = _frame(data).lazy()
     key = _key(by)
-    chosen = select(frame, ROLE_ALL, implicit, collective)
-    plan_tasks = frame.group_by("plan").agg(pl.col("task_id").n_unique().alias("plan_tasks"))
-    reach = chosen.select(key, "plan").unique().join(plan_tasks, on="plan").group_by(key).agg(
-        pl.col("plan_tasks").sum())
-    kept = [c for c in ("display", "level", "function", "collective", "tier") if c != key]
-    first = chosen.group_by(key, maintain_order=True).agg(
+    kept = [c for c in _KEPT if c != key]
+    parts = [_partial_summary(f.lazy(), key, kept, implicit, collective) for f in _chunks(data)]
+    summary = pl.concat(parts).group_by(key, maintain_order=True).agg(
         *(pl.col(c).first() for c in kept),
-        pl.struct("plan", "task_id").filter(pl.col("role") == LEAD).n_unique().alias("lead"),
-        pl.struct("plan", "task_id").filter(pl.col("role") == RESPONSIBLE).n_unique()
-        .alias("responsible"),
-        pl.struct("plan", "task_id").n_unique().alias("tasks"),
-        pl.col("area").n_unique().alias("areas"),
-        pl.col("plan").n_unique().alias("plans"))
-    summary = first.join(reach, on=key, how="left").with_columns(
+        *(pl.col(c).sum() for c in ("lead", "responsible", "tasks", "plans", "plan_tasks")),
+        pl.col("areas").explode().n_unique().cast(pl.UInt32)).with_columns(
         (pl.col("tasks") / pl.col("plan_tasks")).alias("share"))
     if key == "function":
         summary = summary.with_columns(pl.col("function").alias("display"),
                                        pl.col("function").alias("agency"))
     else:
         summary = summary.rename({key: "agency"})
-    return _collect(summary.select(
+    return summary.select(
         "agency", "display", "level", "function", "lead", "responsible", "tasks", "areas",
         "plans", "share", "collective", "tier").sort(
-        ["lead", "tasks", "agency"], descending=[True, True, False], maintain_order=True))
+        ["lead", "tasks", "agency"], descending=[True, True, False], maintain_order=True)
+
+
+def _partial_summary(frame: pl.LazyFrame, key: str, kept: list[str], implicit: bool,
+                     collective: bool) -> pl.DataFrame:
+    """A piece's counts per body, which add up across pieces (no plan is in two): tasks
+    are (plan, task) pairs, so their counts in different pieces are disjoint."""
+    chosen = select(frame, ROLE_ALL, implicit, collective)
+    plan_tasks = frame.group_by("plan").agg(pl.col("task_id").n_unique().alias("plan_tasks"))
+    reach = chosen.select(key, "plan").unique().join(plan_tasks, on="plan").group_by(key).agg(
+        pl.col("plan_tasks").sum())
+    first = chosen.group_by(key, maintain_order=True).agg(
+        *(pl.col(c).first() for c in kept),
+        pl.struct("plan", "task_id").filter(pl.col("role") == LEAD).n_unique().alias("lead"),
+        pl.struct("plan", "task_id").filter(pl.col("role") == RESPONSIBLE).n_unique()
+        .alias("responsible"),
+        pl.struct("plan", "task_id").n_unique().alias("tasks"),
+        pl.col("area").unique().alias("areas"),
+        pl.col("plan").n_unique().alias("plans"))
+    return _collect(first.join(reach, on=key, how="left", maintain_order="left"))
 
 
 def co_assignments(data, by: str = "canonical", implicit: bool = False,

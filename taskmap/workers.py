@@ -32,6 +32,11 @@ def read(job: tuple[str, tuple[str, ...]]) -> tuple[str, Plan | str]:
         return path, str(e) if isinstance(e, TaskmapError) else f"{type(e).__name__}: {e}"
 
 
+def read_many(jobs: list[tuple[str, tuple[str, ...]]]) -> list[tuple[str, Plan | str]]:
+    """A chunk of plans, read one after the other (one message a chunk, not a plan)."""
+    return [read(job) for job in jobs]
+
+
 def quiet() -> None:
     """Ctrl-C reaches every process of the terminal's group: the workers leave it to the
     parent, which stops them and says one line, whatever a worker was doing."""

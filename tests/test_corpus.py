@@ -122,6 +122,27 @@ def test_a_big_corpus_goes_through_a_dataset_on_disk(tmp_path, monkeypatch):
         assert_frame_equal(getattr(spilled, name).collect(), getattr(held, name).collect())
 
 
+def test_counts_made_part_by_part_are_the_counts_of_the_whole(tmp_path, monkeypatch):
+    """A dataset's counts are made a part file at a time and added up (flat memory): they
+    are the counts of the plans held whole, for every switch."""
+    import taskmap.corpus as corpus_module
+
+    folder = _plans_folder(tmp_path, copies=2)
+    monkeypatch.setattr(corpus_module, "BATCH", 3)
+    write_dataset([folder], tmp_path / "ds", jobs=1)
+    parts = open_dataset(tmp_path / "ds")
+    assert len(parts.chunks()) == -(-2 * len(DEMO) // 3)
+    whole = extract_corpus([folder], jobs=1)
+    assert len(whole.chunks()) == 1
+    for switches in ({}, {"by": "function"}, {"implicit": False, "collective": False}):
+        assert_frame_equal(engine.agency_summary(parts, **switches),
+                           engine.agency_summary(whole, **switches))
+        for role in ("lead", "responsible", "all"):
+            assert_frame_equal(engine.build_matrix(parts, role=role, **switches),
+                               engine.build_matrix(whole, role=role, **switches))
+    assert engine.labels(parts.chunks()) == engine.labels(whole.assignments)
+
+
 def test_a_folder_that_is_not_a_dataset_is_said_so(tmp_path):
     with pytest.raises(DatasetError, match="_manifest"):
         open_dataset(tmp_path)

@@ -23,7 +23,7 @@ DEMO = sorted((ROOT / "data").glob("*.txt"))
 @pytest.fixture(scope="module")
 def cluster():
     with (distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                   dashboard_address=None) as local,
+                                   dashboard_address=":0") as local,
           distributed.Client(local) as client):
         yield client
 

@@ -41,8 +41,9 @@ def summary_table(data: Corpus | Sequence[Plan]) -> Table:
         table.add_row(Text(f"……另有 {frame.height - shown.height} 个方案", style="dim"),
                       "", "", "", "", "", "")
     if frame.height > 1:
-        bodies = corpus.assignments.filter(~pl.col("collective")).select(
-            pl.col("canonical").n_unique()).collect().item()
+        bodies = pl.concat([f.filter(~pl.col("collective")).select(
+            pl.col("canonical").unique()).collect() for f in corpus.chunks()]
+        )["canonical"].n_unique()
         table.add_row(Text(f"合计({frame.height}个方案)", style="bold"), "",
                       str(frame["tasks"].sum()), str(bodies), _flag(frame["review"].sum()),
                       _flag(frame["warnings"].sum()),
@@ -154,9 +155,9 @@ def workload_report(plans: Corpus | Sequence[Plan], *, top: int = 15,
     """The whole terminal report: summary, lead ranking, matrix, warnings. `plans` is a
     list of Plans or a Corpus (many plans, counted in flat memory)."""
     plans = _corpus(plans)
-    frame = plans.assignments
+    frame = plans.chunks()  # counted piece by piece: flat memory for a dataset
     if area is not None:
-        frame = frame.filter(pl.col("area") == area)
+        frame = [f.filter(pl.col("area") == area) for f in frame]
     summary = engine.agency_summary(frame, by=by, implicit=implicit, collective=collective)
     matrix = engine.build_matrix(frame, role=role, by=by, implicit=implicit,
                                  collective=collective)
