@@ -166,7 +166,7 @@ DASK = ("import sys, time\n"
         "from taskmap.dask import extract\n"
         "if __name__ == '__main__':\n"
         "    with LocalCluster(n_workers=int(sys.argv[1]), threads_per_worker=1,\n"
-        "                      dashboard_address=":0") as c, Client(c) as client:\n"
+        "                      dashboard_address=':0') as c, Client(c) as client:\n"
         "        t = time.perf_counter()\n"
         "        extract([sys.argv[2]], sys.argv[3], client)\n"
         "        print(time.perf_counter() - t)\n")
