@@ -423,17 +423,16 @@ def diff(
 @app.command()
 def serve(
     port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535,
-                                      help="Port (0: any free port).")] = 8765,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on; the default "
-                                                     "keeps the page on this machine.")]
+                                      help="端口(0:任选一个空闲端口)。")] = 8765,
+    host: Annotated[str, typer.Option("--host", help="监听的地址;默认值只让本机访问。")]
     = "127.0.0.1",
     browser: Annotated[bool, typer.Option("--browser/--no-browser",
-                                          help="Open the page in the web browser.")] = True,
+                                          help="是否在浏览器中打开页面。")] = True,
     max_upload: Annotated[int, typer.Option("--max-upload", min=1,
-                                            help="MB one upload may carry.")] = 50,
+                                            help="单次上传的上限(MB)。")] = 50,
 ) -> None:
-    """The local web page: drop plans, see the 任务分解表 and workload, download the workbook,
-    compare a draft and a final. Needs the web extra: pip install 'taskmap[web]'."""
+    """本机网页:拖入方案,查看任务分解表和任务量,下载工作簿,比对两稿。
+    需要安装网页组件:pip install 'taskmap[web]'。"""
     from .web import require
 
     require()  # one Chinese line naming what is missing

@@ -188,7 +188,7 @@ def test_draft_and_final_look_like_versions(old, new):
     assert aligned_share(a, b) > 0.8 and versions_warning(a, b) is None
 
 
-@pytest.mark.parametrize("other", [*PLANS[:3], "diff/wutong_county_plan_final.txt"])
+@pytest.mark.parametrize("other", [*PLANS[:3], "../examples/diff/wutong_county_plan_final.txt"])
 def test_unrelated_plans_do_not_look_like_versions(other):
     fenghe = _load("fenghe_city_plan_traditional.txt")  # 城市更新, like songlan's title
     songlan = taskmap.load_plan(PAIRS[2][0])

@@ -62,8 +62,10 @@ def test_extract_writes_the_format_its_extension_names(tmp_path):
         assert result.stdout == "" and name in result.stderr
     book = load_workbook(tmp_path / "p.xlsx")
     assert "任务分解表" in book.sheetnames
-    titles = [row[3] for row in book["任务分解表"].iter_rows(min_row=2, values_only=True)
-              if row[0] is not None]
+    rows = list(book["任务分解表"].iter_rows(values_only=True))
+    top = next(i for i, row in enumerate(rows) if "重点任务" in row)
+    column = rows[top].index("重点任务")
+    titles = [row[column] for row in rows[top + 1:] if row[column] is not None]
     assert titles == [t.title for t in plan.tasks]
     rows = _csv(tmp_path / "p.csv")
     assert (tmp_path / "p.csv").read_bytes() == BOM + to_csv(plan).encode("utf-8")

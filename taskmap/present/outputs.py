@@ -7,8 +7,8 @@ parquet) and text are written here per command; documents for people (`BOOKS`: t
 workbook today) are written by their own module from plans (extract, report, export) and
 from a diff. Adding a document format is one line in `BOOKS`:
 
-    "docx": Book("taskmap.present.docx.tasks:write_docx",
-                 "taskmap.present.docx.diff:write_diff_docx"),
+    "docx": Book("taskmap.present.docx.tasks:write_tasks_docx",
+                 "taskmap.present.docx.diff:write_changes_docx"),
 
 after which `-o 分解表.docx` (and `-f docx`) works in extract, report, export and diff, and
 the help and the error messages list it. Every file is written whole or not at all
@@ -18,6 +18,7 @@ Chinese Windows read it as UTF-8.
 
 from __future__ import annotations
 
+import inspect
 import io
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -38,8 +39,9 @@ PIPE_WIDTH = 160  # a file has no terminal width; Chinese tables need room
 @dataclass(frozen=True)
 class Book:
     """A document for people. `plans`: "module:function" called as
-    f(plans: Sequence[Plan], path, *, by, implicit, collective); `diff`: "module:function"
-    called as f(diff: PlanDiff, path), or None when the format has no diff form."""
+    f(plans: Sequence[Plan], path, **those of by, implicit, collective it takes); `diff`:
+    "module:function" called as f(diff: PlanDiff, path), or None when the format has no
+    diff form."""
 
     plans: str
     diff: str | None = None
@@ -131,8 +133,11 @@ def _function(spec: str) -> Callable:
 
 
 def write_book(fmt: str, plans: Sequence, path: Path, **switches) -> Path:
-    """A document for people (`BOOKS`) of `plans`."""
-    return _function(BOOKS[fmt].plans)(plans, path, **switches)
+    """A document for people (`BOOKS`) of `plans`, given those of the `switches` (by,
+    implicit, collective) its writer takes."""
+    writer = _function(BOOKS[fmt].plans)
+    taken = inspect.signature(writer).parameters
+    return writer(plans, path, **{k: v for k, v in switches.items() if k in taken})
 
 
 def write_diff_book(fmt: str, diff, path: Path) -> Path:
