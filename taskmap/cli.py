@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import signal
@@ -19,37 +18,73 @@ from rich.text import Text
 from . import __version__
 from .errors import TaskmapError
 from .names.review import suggestion_rows, surfaces
+from .names.tables import COLUMNS as ALIAS_COLUMNS
 from .names.tables import AliasTable, check_tables, shipped_tables
-from .pipeline import expand_inputs, load_plan
+from .pipeline import duplicate_message, expand_inputs, load_plan
 from .present.extract_view import extract_view, surfaces_table
-from .present.files import (
-    suggestions_to_csv,
-    surfaces_to_csv,
-    surfaces_to_json,
-    to_csv,
-    write_json,
+from .present.files import csv_text, surfaces_to_csv, surfaces_to_json, to_csv, write_json
+from .present.outputs import (
+    BOOKS,
+    COMMANDS,
+    DIFF_COLUMNS,
+    PIPE_WIDTH,
+    STREAMS,
+    TEXT,
+    choose,
+    diff_rows,
+    render_text,
+    report_data,
+    suffix_of,
+    write_book,
+    write_csv,
+    write_diff,
+    write_frame,
+    write_plan,
+    write_report,
+    write_text,
 )
-from .present.safe import refuse_inputs, replacing, write_text
+from .present.safe import refuse_inputs
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Who leads and who shares each task of a Chinese action plan.")
+                  help="读取政府实施方案/行动方案,列出每项任务的牵头单位和责任单位,"
+                       "统计各单位任务量,比对方案前后两稿。")
 _state = {"debug": False}
 
 
-class ExtractFormat(str, Enum):
-    json = "json"
-    csv = "csv"
-    table = "table"
-    parquet = "parquet"
+def _choices(command: str, *extra: str) -> type[Enum]:
+    """The -f choices of `command`: every format it writes (present.outputs.COMMANDS)."""
+    names = dict.fromkeys((*COMMANDS[command], *extra))
+    return Enum(f"{command.title()}Format", {n: n for n in names}, type=str)
 
 
-FormatOpt = Annotated[ExtractFormat, typer.Option("--format", "-f", help="Output format.")]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o",
-                                                help="Write to this file instead of stdout.")]
+ExtractFormat = _choices("extract")
+ReportFormat = _choices("report")
+ExportFormat = _choices("export")
+DiffFormat = _choices("diff")
+ShowFormat = Enum("ShowFormat", {n: n for n in STREAMS}, type=str)
+
+
+def _formats(command: str) -> str:
+    return "、".join(f"{f}({suffix_of(f)})" for f in COMMANDS[command])
+
+
+def _format_opt(command: str, default: str) -> object:
+    return typer.Option("--format", "-f", help=(
+        f"输出格式:{_formats(command)}。写文件时由 -o 的扩展名决定,可省略 -f;"
+        f"给出时须与扩展名一致。默认 {default}。"), show_default=False)
+
+
+def _output_opt(text: str) -> object:
+    return typer.Option("--output", "-o", help=text, show_default=False)
+
+
 AliasesOpt = Annotated[list[Path] | None, typer.Option(
-    "--aliases", "-a", help="A user alias table (CSV, see aliases/README.md); repeatable, "
-                            "later tables override earlier ones and the national table.")]
-aliases_app = typer.Typer(no_args_is_help=True, help="Check alias tables and review names.")
+    "--aliases", "-a", help="用户自己的别名表(CSV,格式见 aliases/README.md);可重复给出,"
+                            "后给的表优先于先给的表和全国表。", show_default=False)]
+JobsOpt = Annotated[int | None, typer.Option(
+    "--jobs", "-j", min=1, help="同时读取的方案数,每核一个(默认:全部核心)。",
+    show_default=False)]
+aliases_app = typer.Typer(no_args_is_help=True, help="检查别名表,核对单位名称。")
 app.add_typer(aliases_app, name="aliases")
 
 
@@ -65,49 +100,61 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="出错时显示完整的调用栈(供开发者排查)。")]
+    = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
+                                          help="显示版本号并退出。")] = False,
 ) -> None:
     _state["debug"] = debug
+
+
+def _wrote(path: Path) -> None:
+    typer.echo(f"已写出 {path}", err=True)
 
 
 @app.command()
 def extract(
     plans: Annotated[list[Path], typer.Argument(
-        help="A plan file: .txt (any Chinese encoding), .docx, .html, .pdf, .doc/.wps, "
-             ".csv/.xlsx task table. With -f parquet: plan files, folders or globs.")],
-    format: FormatOpt = ExtractFormat.table,
-    output: OutputOpt = None,
+        help="方案文件:.txt(任何中文编码)、.docx、.html、.pdf、.doc/.wps、.csv/.xlsx 任务表。"
+             "用 -f parquet -o 文件夹 时可给多个文件、文件夹或通配符。", show_default=False)],
+    format: Annotated[ExtractFormat | None, _format_opt("extract", "table")] = None,
+    output: Annotated[Path | None, _output_opt(
+        "写入文件而不是屏幕;格式由扩展名决定(.txt 表格、.json、.csv、.parquet、.xlsx 工作簿)。"
+        "与 -f parquet 同用且不带扩展名时,写出一个数据集文件夹。")] = None,
     aliases: AliasesOpt = None,
     jobs: JobsOpt = None,
     scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", help="With -f parquet: read the plans on this Dask cluster "
-                            "(tcp://HOST:8786; extra taskmap[dask]).")] = None,
+        "--scheduler", help="与 -f parquet 同用:在这个 Dask 集群上读取方案"
+                            "(tcp://HOST:8786;需安装 taskmap[dask])。",
+        show_default=False)] = None,
 ) -> None:
-    """Every assignment block of PLAN, with its outline, as a table, JSON or CSV; or many
-    plans as one Parquet dataset (-f parquet -o DIR), updated where a plan changed."""
-    if format is ExtractFormat.parquet:
-        _dataset(plans, output, aliases, jobs, scheduler)
+    """列出方案的每个任务分工(牵头单位、责任单位、完成时限)及提纲,输出为表格、JSON、CSV、
+    Parquet 或 Excel;或把多个方案写成一个 Parquet 数据集(-f parquet -o 文件夹),再次运行
+    时只重读有变化的方案。"""
+    target = choose("extract", output, format and format.value)
+    if target.folder:
+        _dataset(plans, target.path, aliases, jobs, scheduler)
         return
     if scheduler is not None:
-        raise typer.BadParameter("--scheduler 只用于 -f parquet(a cluster writes a dataset)")
+        raise typer.BadParameter("--scheduler 只用于 -f parquet -o 文件夹(集群写出的是数据集)")
     if len(plans) != 1:
-        raise typer.BadParameter("give one plan (or -f parquet -o DIR for many)")
+        raise typer.BadParameter("一次只能提取一个方案;多个方案请用 -f parquet -o 文件夹 "
+                                 "写成数据集,或用 taskmap report / export")
     plan = plans[0]
     if output is not None:
         refuse_inputs(output, [plan, *(aliases or [])])
     result = load_plan(plan, _table(aliases))
-    if format is ExtractFormat.table:
-        _render(extract_view(result), output)
-    elif format is ExtractFormat.json:  # streamed: a plan of any size, in linear memory
-        if output is None:
+    if target.path is None:
+        if target.format == TEXT:
+            _console().print(extract_view(result))
+        elif target.format == "json":  # streamed: a plan of any size, in linear memory
             write_json(result, sys.stdout)
         else:
-            with replacing(output) as tmp, tmp.open("w", encoding="utf-8") as fp:
-                write_json(result, fp)
-    else:
-        _write(to_csv(result), output)
+            sys.stdout.write(to_csv(result))
+        return
+    write_plan(result, target.path, target.format,
+               view=extract_view(result) if target.format == TEXT else None)
+    _wrote(target.path)
 
 
 class By(str, Enum):
@@ -122,30 +169,26 @@ class Role(str, Enum):
 
 
 PlansArg = Annotated[list[Path], typer.Argument(
-    help="Plan files, folders of plans, glob patterns, or a dataset folder (-f parquet).")]
-JobsOpt = Annotated[int | None, typer.Option(
-    "--jobs", "-j", min=1, help="Plans read at once, one a core (default: every core).")]
-ByOpt = Annotated[By, typer.Option("--by", help="Count per body, or per kind of body "
-                                                "(function) to compare plans of many places.")]
+    help="方案文件、方案所在的文件夹(含子文件夹)、通配符,或一个数据集文件夹"
+         "(extract -f parquet 写出的)。同一方案的多份文件(如 .txt 和 .docx,或两种编码)只计一次。",
+    show_default=False)]
+ByOpt = Annotated[By, typer.Option("--by", help="按单位统计(canonical),或按单位职能统计"
+                                                "(function,便于比较不同地方的方案)。")]
 ImplicitOpt = Annotated[bool, typer.Option("--implicit/--no-implicit",
-                                           help="Count agencies a standing statement adds.")]
+                                           help="是否计入统一表述加入的隐含落实单位。")]
 CollectiveOpt = Annotated[bool, typer.Option("--collective/--no-collective",
-                                             help="Count collectives (各县区人民政府 …).")]
+                                             help="是否计入集合主体(各县(市、区)人民政府等)。")]
 
 
-def _dataset(inputs: list[Path], output: Path | None, aliases: list[Path] | None,
+def _dataset(inputs: list[Path], output: Path, aliases: list[Path] | None,
              jobs: int | None, scheduler: str | None = None) -> None:
     from .corpus import is_dataset, open_dataset, write_dataset
-
-    if output is None:
-        raise typer.BadParameter("-f parquet writes a dataset: give its folder with -o DIR")
 
     paths = expand_inputs(inputs)
     refuse_inputs(output, [*paths, *(aliases or [])])
     if output.exists() and not (output.is_dir() and (is_dataset(output)
                                                      or not any(output.iterdir()))):
-        raise TaskmapError(f"{output}: 已存在且不是 taskmap 数据集;请给一个新的或空的文件夹"
-                           "(not a taskmap dataset; give a new or empty folder)")
+        raise TaskmapError(f"{output}: 已存在且不是 taskmap 数据集;请给一个新的或空的文件夹")
     _table(aliases)  # a broken alias table is one error before any work
     if scheduler is not None:
         from .dask import extract as on_cluster
@@ -155,9 +198,11 @@ def _dataset(inputs: list[Path], output: Path | None, aliases: list[Path] | None
     else:
         counts = _progress(len(paths), lambda tick: write_dataset(
             paths, output, aliases or (), jobs, tick))
-    _say_failures(open_dataset(output).failures)
-    typer.echo(f"wrote {output}: {counts['read']} plan(s) read, {counts['kept']} unchanged, "
-               f"{counts['failed']} failed", err=True)
+    stored = open_dataset(output)
+    _say_failures(stored.failures)
+    _say_duplicates(stored.duplicates)
+    typer.echo(f"已写出数据集 {output}:新读取 {counts['read']} 个方案,{counts['kept']} 个未变,"
+               f"{counts['failed']} 个未能读取,{counts['duplicates']} 个重复文件已跳过", err=True)
 
 
 def _progress(total: int, work):
@@ -173,7 +218,8 @@ def _progress(total: int, work):
 
 def _corpus(inputs: list[Path], aliases: list[Path] | None, jobs: int | None):
     """The plans `inputs` name as a Corpus (frames): a dataset folder is read as it is;
-    plans are read on `jobs` cores. A plan that cannot be read is a warning."""
+    plans are read on `jobs` cores, each once. A plan that cannot be read, and a second
+    copy of a plan, are warnings."""
     from .corpus import extract_corpus, is_dataset, open_dataset
 
     if len(inputs) == 1 and is_dataset(inputs[0]):
@@ -184,8 +230,9 @@ def _corpus(inputs: list[Path], aliases: list[Path] | None, jobs: int | None):
         corpus = _progress(len(paths), lambda tick: extract_corpus(
             paths, aliases or (), jobs, tick))
     _say_failures(corpus.failures)
+    _say_duplicates(corpus.duplicates)
     if corpus.plans.select(pl_len()).collect().item() == 0:
-        raise TaskmapError("none of the plan file(s) could be read")
+        raise TaskmapError("给出的方案文件都未能读取")
     return corpus
 
 
@@ -195,138 +242,197 @@ def pl_len():
     return pl.len()
 
 
-def _say_failures(failures) -> None:
+def _warn(text: str) -> None:
     err = Console(stderr=True, **_PLAIN)
+    err.print(Text.assemble(("警告:", "bold yellow"), _clean(text)), highlight=False,
+              soft_wrap=True)
+
+
+def _say_failures(failures) -> None:
     for path, reason in failures:
-        err.print(Text.assemble(("警告:", "bold yellow"), f"{path} 未能读取,已跳过:{reason}"),
-                  highlight=False, soft_wrap=True)
+        _warn(f"{path} 未能读取,已跳过:{reason}")
+
+
+def _say_duplicates(duplicates) -> None:
+    for path, first in duplicates:
+        _warn(duplicate_message(path, first))
 
 
 def _plans(inputs: list[Path], aliases: list[Path] | None, jobs: int | None = None):
-    """Plans as objects (for a workbook), read on `jobs` cores. A plan that cannot be read is
-    a warning on stderr and the others are still counted; when none can be read, that is
-    an error."""
+    """Plans as objects (for a workbook), read on `jobs` cores, each once. A plan that
+    cannot be read, or a second copy, is a warning on stderr and the others are still
+    counted; when none can be read, that is an error."""
     from .corpus import load_many
 
     paths = expand_inputs(inputs)
     _table(aliases)  # a broken alias table is one error before any work
+    duplicates: list[tuple[str, str]] = []
     plans, failures = _progress(len(paths), lambda tick: load_many(
-        paths, aliases or (), jobs, tick))
+        paths, aliases or (), jobs, tick, duplicates=duplicates))
     _say_failures(failures)
+    _say_duplicates(duplicates)
     if not plans:
-        raise TaskmapError(f"none of the {len(paths)} plan file(s) could be read")
+        raise TaskmapError(f"给出的 {len(paths)} 个方案文件都未能读取")
     return plans
+
+
+def _refuse_dataset_book(inputs: list[Path], fmt: str) -> bool:
+    """True when `inputs` is one dataset folder; an error when a document is asked of it."""
+    from .corpus import is_dataset
+
+    dataset = len(inputs) == 1 and is_dataset(inputs[0])
+    if dataset and fmt in BOOKS:
+        raise TaskmapError(f"{inputs[0]}: {fmt} 文件要由方案文件生成,不能由数据集生成;"
+                           "请给出方案文件,或改写 csv/json/parquet")
+    return dataset
 
 
 @app.command()
 def report(
     plans: PlansArg,
-    top: Annotated[int, typer.Option("--top", min=1, help="Bodies shown.")] = 15,
-    area: Annotated[str | None, typer.Option("--area", help="Only this action area.")] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="排名和矩阵列出的单位数"
+                                                          "(写入数据文件时列出全部单位)。")] = 15,
+    area: Annotated[str | None, typer.Option(
+        "--area", help="只统计这个行动领域(须与方案中的名称一致;给错时列出全部领域)。",
+        show_default=False)] = None,
     by: ByOpt = By.canonical,
-    role: Annotated[Role, typer.Option("--role", help="Which role the matrix counts.")] = Role.all,
+    role: Annotated[Role, typer.Option(
+        "--role", help="排名和矩阵按哪种角色计数:lead 牵头,responsible 参与,all 两者合计。")]
+    = Role.all,
     implicit: ImplicitOpt = True,
     collective: CollectiveOpt = True,
     aliases: AliasesOpt = None,
     jobs: JobsOpt = None,
+    format: Annotated[ReportFormat | None, _format_opt("report", "table")] = None,
+    output: Annotated[Path | None, _output_opt(
+        "写入文件而不是屏幕:.txt 报告文本;.csv/.parquet 单位排名(全部单位);.json 概况、排名、"
+        "矩阵和警告;.xlsx 领导用工作簿。")] = None,
 ) -> None:
-    """Who carries how much, and where: summary, lead ranking, agency × area matrix, warnings."""
-    from .present.workload_view import workload_report  # polars: loaded when used
+    """谁承担多少任务、在哪些领域:概况、单位排名、单位 × 行动领域矩阵、解析警告。"""
+    from .present.workload_view import check_area, workload_report  # polars: when used
 
+    target = choose("report", output, format and format.value)
+    dataset = _refuse_dataset_book(plans, target.format)
+    if output is not None:
+        refuse_inputs(output, [*([] if dataset else expand_inputs(plans)), *(aliases or [])])
+    switches = {"by": by.value, "implicit": implicit, "collective": collective}
+    if target.format in BOOKS:
+        loaded = _plans(plans, aliases, jobs)
+        if area is not None:
+            check_area(loaded, area)
+        write_book(target.format, loaded, target.path, **switches)
+        _wrote(target.path)
+        return
     loaded = _corpus(plans, aliases, jobs)
-    console = _console()
-    console.print(workload_report(loaded, top=top, area=area, by=by.value, role=role.value,
-                                  implicit=implicit, collective=collective, width=console.width))
+    if target.format == TEXT:
+        console = _console() if target.path is None else None
+        width = console.width if console else PIPE_WIDTH
+        view = workload_report(loaded, top=top, area=area, role=role.value, width=width,
+                               **switches)
+        if console is not None:
+            console.print(view)
+        else:
+            write_text(target.path, render_text(view, width))
+            _wrote(target.path)
+        return
+    if area is not None:
+        check_area(loaded, area)
+    data = report_data(loaded, area=area, role=role.value, **switches)
+    if target.path is None:
+        _write_stream(data, target.format)
+        return
+    write_report(data, target.path, target.format)
+    _wrote(target.path)
 
 
-class ExportFormat(str, Enum):
-    xlsx = "xlsx"
-    csv = "csv"
-    json = "json"
-    parquet = "parquet"
+def _write_stream(data: dict, fmt: str) -> None:
+    """The report's data on stdout: JSON, or the ranking as CSV (no BOM on a stream)."""
+    if fmt == "json":
+        sys.stdout.write(json.dumps({k: f.to_dicts() for k, f in data.items()},
+                                    ensure_ascii=False, indent=2, default=str) + "\n")
+    else:
+        frame = data["agencies"]
+        sys.stdout.write(csv_text(frame.iter_rows(named=True), frame.columns))
 
 
 @app.command()
 def export(
     plans: PlansArg,
-    output: Annotated[Path, typer.Option("--output", "-o", help="FILE.xlsx, or a folder for "
-                                                                "csv/json/parquet.")],
-    format: Annotated[ExportFormat | None, typer.Option(
-        "--format", "-f", help="Default: xlsx when -o ends in .xlsx, else csv.")] = None,
+    output: Annotated[Path, _output_opt(
+        "必填。FILE.xlsx 领导用工作簿;FILE.csv/.json/.parquet 一个数据表(全部任务分工);"
+        "不带扩展名的文件夹:全部数据表和矩阵,每个一个文件(格式由 -f 指定,默认 csv)。")],
+    format: Annotated[ExportFormat | None, _format_opt("export", "由 -o 决定")] = None,
     by: ByOpt = By.canonical,
     implicit: ImplicitOpt = True,
     collective: CollectiveOpt = True,
     aliases: AliasesOpt = None,
     jobs: JobsOpt = None,
 ) -> None:
-    """The workbook for leadership (.xlsx), or the frames and matrices as data files."""
-    from .corpus import is_dataset
+    """领导用的 Excel 工作簿(.xlsx),或把数据表和矩阵写成数据文件(CSV、JSON、Parquet)。"""
     from .present.frames import frame_files, write_frames  # polars, openpyxl: when used
-    from .present.xlsx.workbook import write_workbook
 
-    fmt = format or (ExportFormat.xlsx if output.suffix.lower() == ".xlsx" else ExportFormat.csv)
-    dataset = len(plans) == 1 and is_dataset(plans[0])
-    if dataset and fmt is ExportFormat.xlsx:
-        raise TaskmapError(f"{plans[0]}: a workbook is made from plan files, not a dataset; "
-                           "give the plans, or -f csv|json|parquet")
+    target = choose("export", output, format and format.value)
+    dataset = _refuse_dataset_book(plans, target.format)
     inputs = [*([] if dataset else expand_inputs(plans)), *(aliases or [])]
-    refuse_inputs(output, inputs, [] if fmt is ExportFormat.xlsx else frame_files(fmt.value))
+    refuse_inputs(output, inputs, frame_files(target.format) if target.folder else [])
     switches = {"by": by.value, "implicit": implicit, "collective": collective}
-    if fmt is ExportFormat.xlsx:
-        write_workbook(_plans(plans, aliases, jobs), output, **switches)
-        typer.echo(f"wrote {output}", err=True)
+    if target.format in BOOKS:
+        write_book(target.format, _plans(plans, aliases, jobs), output, **switches)
+        _wrote(output)
+    elif target.folder:
+        written = write_frames(_corpus(plans, aliases, jobs), output, target.format, **switches)
+        typer.echo(f"已写出 {len(written)} 个文件到 {output}", err=True)
     else:
-        written = write_frames(_corpus(plans, aliases, jobs), output, fmt.value, **switches)
-        typer.echo(f"wrote {len(written)} files to {output}", err=True)
-
-
-class DiffFormat(str, Enum):
-    table = "table"
-    json = "json"
+        corpus = _corpus(plans, aliases, jobs)
+        write_frame(corpus.assignments.collect(), output, target.format)
+        _wrote(output)
 
 
 @app.command()
 def diff(
-    old: Annotated[Path, typer.Argument(help="The earlier version (征求意见稿).")],
-    new: Annotated[Path, typer.Argument(help="The later version (印发稿).")],
-    format: Annotated[DiffFormat, typer.Option("--format", "-f")] = DiffFormat.table,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Also write a workbook (.xlsx) with 变更清单, 部门变化, 对照表.")]
-    = None,
+    old: Annotated[Path, typer.Argument(help="前一稿(如征求意见稿)。", show_default=False)],
+    new: Annotated[Path, typer.Argument(help="后一稿(如印发稿)。", show_default=False)],
+    format: Annotated[DiffFormat | None, _format_opt("diff", "table")] = None,
+    output: Annotated[Path | None, _output_opt(
+        "写入文件而不是屏幕:.txt 比对文本;.json;.csv/.parquet 逐项任务变化;"
+        ".xlsx 工作簿(变更清单、部门变化、对照表)。")] = None,
     aliases: AliasesOpt = None,
 ) -> None:
-    """Whose duties changed between two versions of a plan, task by task and body by body."""
+    """比对同一方案的两稿:逐项任务、逐个单位,谁的职责有变化。"""
     from .diff import diff_plans
     from .present.diff_view import diff_view
-    from .present.xlsx.diff_book import write_diff_workbook
 
+    target = choose("diff", output, format and format.value)
     if output is not None:
         refuse_inputs(output, [old, new, *(aliases or [])])
     table = _table(aliases)
     result = diff_plans(load_plan(old, table), load_plan(new, table))
-    if format is DiffFormat.json:
-        _write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", None)
-    else:
-        _console().print(diff_view(result))
-    if output is not None:
-        write_diff_workbook(result, output)
-        typer.echo(f"wrote {output}", err=True)
+    if target.path is None:
+        if target.format == "json":
+            _write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", None)
+        elif target.format == "csv":
+            sys.stdout.write(csv_text(diff_rows(result), DIFF_COLUMNS))
+        else:
+            _console().print(diff_view(result))
+        return
+    write_diff(result, target.path, target.format,
+               view=diff_view(result) if target.format == TEXT else None)
+    _wrote(target.path)
 
 
 @app.command()
 def serve(
     port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535,
-                                      help="Port (0: any free port).")] = 8765,
-    host: Annotated[str, typer.Option("--host", help="Address to listen on; the default "
-                                                     "keeps the page on this machine.")]
+                                      help="端口(0:任选一个空闲端口)。")] = 8765,
+    host: Annotated[str, typer.Option("--host", help="监听的地址;默认值只让本机访问。")]
     = "127.0.0.1",
     browser: Annotated[bool, typer.Option("--browser/--no-browser",
-                                          help="Open the page in the web browser.")] = True,
+                                          help="是否在浏览器中打开页面。")] = True,
     max_upload: Annotated[int, typer.Option("--max-upload", min=1,
-                                            help="MB one upload may carry.")] = 50,
+                                            help="单次上传的上限(MB)。")] = 50,
 ) -> None:
-    """The local web page: drop plans, see the 任务分解表 and workload, download the workbook,
-    compare a draft and a final. Needs the web extra: pip install 'taskmap[web]'."""
+    """本机网页:拖入方案,查看任务分解表和任务量,下载工作簿,比对两稿。
+    需要安装网页组件:pip install 'taskmap[web]'。"""
     from .web import require
 
     require()  # one Chinese line naming what is missing
@@ -339,29 +445,30 @@ def serve(
 @aliases_app.command("check")
 def aliases_check(
     tables: Annotated[list[Path] | None, typer.Argument(
-        help="Tables to check, of names or of places (default: the shipped tables).")] = None,
+        help="要检查的表(单位名称表或地名表;默认:随软件提供的表)。", show_default=False)] = None,
 ) -> None:
-    """Validate alias tables and report every problem (exit 1 if any)."""
+    """检查别名表并列出每个问题(有问题时退出码为 1)。"""
     paths = tables or shipped_tables()
     problems = check_tables(paths)
     for p in problems:
         typer.echo(str(p))
     if problems:
-        raise TaskmapError(f"{len(problems)} problem(s) in {len(paths)} table(s)")
-    typer.echo(f"ok: {len(paths)} table(s), no problems")
+        raise TaskmapError(f"{len(paths)} 个表中有 {len(problems)} 个问题")
+    typer.echo(f"通过:{len(paths)} 个表,没有问题")
 
 
 @aliases_app.command("show")
 def aliases_show(
-    plan: Annotated[Path, typer.Argument(help="A plan file.")],
+    plan: Annotated[Path, typer.Argument(help="一个方案文件。", show_default=False)],
     aliases: AliasesOpt = None,
-    format: Annotated[ExtractFormat, typer.Option("--format", "-f")] = ExtractFormat.table,
+    format: Annotated[ShowFormat, typer.Option(
+        "--format", "-f", help="输出格式:table、json 或 csv。")] = ShowFormat.table,
 ) -> None:
-    """Every name of PLAN with its canonical body, tier and score; unresolved and fuzzy first."""
+    """列出方案中的每个单位名称及其规范名称、匹配方式和分值;未识别和模糊匹配的排在前面。"""
     result = surfaces(load_plan(plan, _table(aliases)))
-    if format is ExtractFormat.table:
+    if format.value == TEXT:
         _render(surfaces_table(result), None)
-    elif format is ExtractFormat.json:
+    elif format.value == "json":
         _write(surfaces_to_json(result), None)
     else:
         _write(surfaces_to_csv(result), None)
@@ -369,17 +476,19 @@ def aliases_show(
 
 @aliases_app.command("suggest")
 def aliases_suggest(
-    plans: Annotated[list[Path], typer.Argument(help="Plan files.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="CSV file to write.")],
+    plans: Annotated[list[Path], typer.Argument(help="方案文件。", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="要写出的 CSV 文件。",
+                                         show_default=False)],
     aliases: AliasesOpt = None,
 ) -> None:
-    """Write candidate alias rows for the unresolved and fuzzy names of PLANS, to review and
-    then pass with --aliases."""
+    """为 PLANS 中未识别和模糊匹配的名称写出候选别名行;核对后用 --aliases 给出。"""
+    if output.suffix.lower() != ".csv":
+        raise typer.BadParameter(f"{output}: 候选别名行写成 CSV,文件名须以 .csv 结尾")
     refuse_inputs(output, [*plans, *(aliases or [])])
     table = _table(aliases)
     rows = suggestion_rows([load_plan(p, table) for p in plans])
-    _write(suggestions_to_csv(rows), output)
-    typer.echo(f"wrote {len(rows)} row(s) to {output}", err=True)
+    write_csv(output, rows, ALIAS_COLUMNS)
+    typer.echo(f"已写出 {len(rows)} 行到 {output}", err=True)
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -387,9 +496,6 @@ def _write(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
     else:
         write_text(output, text)  # whole or not at all
-
-
-PIPE_WIDTH = 160  # a pipe or a file has no terminal width; Chinese tables need room
 
 
 # Text from plans never reaches rich as markup or emoji codes: `[/bold]` in a plan is text.
@@ -411,13 +517,8 @@ def _columns() -> int:
         return PIPE_WIDTH
 
 
-def _render(renderable, output: Path | None) -> None:
-    if output is None:
-        _console().print(renderable)
-        return
-    console = Console(record=True, width=PIPE_WIDTH, file=io.StringIO(), **_PLAIN)
-    console.print(renderable)
-    _write(console.export_text(), output)
+def _render(renderable, output: None = None) -> None:
+    _console().print(renderable)
 
 
 def main() -> None:
@@ -434,16 +535,17 @@ def run(args: list[str]) -> int:
     try:
         code = app(args=args, prog_name="taskmap", standalone_mode=False)
     except (typer.Abort, KeyboardInterrupt):
-        _say("已中断(interrupted); 未写出不完整的文件", label="")
+        _say("已中断;没有写出不完整的文件", label="")
         return 130
     except typer.Exit as e:
         if e.exit_code == 130:  # typer's word for Ctrl-C
-            _say("已中断(interrupted); 未写出不完整的文件", label="")
+            _say("已中断;没有写出不完整的文件", label="")
         return e.exit_code
     except (TaskmapError, OSError) as e:  # OSError: a file system refusal, said in one line
         if _state["debug"]:
             raise
-        _say(str(e) if isinstance(e, TaskmapError) else f"{e.filename or ''}: {e.strerror or e}")
+        _say(str(e) if isinstance(e, TaskmapError) else
+             f"{e.filename or ''}: 文件操作失败:{e.strerror or e}")
         return 1
     except Exception as e:
         if hasattr(e, "format_message") and hasattr(e, "exit_code"):  # typer/click's own
@@ -452,14 +554,14 @@ def run(args: list[str]) -> int:
             return e.exit_code
         if _state["debug"]:
             raise
-        _say(f"内部错误(internal error) {type(e).__name__}: {e}; 用 --debug 查看详情")
+        _say(f"内部错误 {type(e).__name__}: {e};加 --debug 可查看详情")
         return 1
     if code == 130:  # Ctrl-C, which typer turned into a return value
-        _say("已中断(interrupted); 未写出不完整的文件", label="")
+        _say("已中断;没有写出不完整的文件", label="")
     return code if isinstance(code, int) else 0
 
 
-def _say(text: str, usage: str | None = None, label: str = "error: ") -> None:
+def _say(text: str, usage: str | None = None, label: str = "错误:") -> None:
     """One line on stderr, control characters removed (a file name is text, not markup)."""
     err = Console(stderr=True, soft_wrap=True, **_PLAIN)
     if usage:

@@ -29,12 +29,13 @@ import polars as pl
 from . import __version__, engine, workers
 from .errors import TaskmapError
 from .models import Plan
+from .pipeline import duplicate_message
 
 TABLES = ("plans", "tasks", "assignments", "warnings")
 MANIFEST = "_manifest.parquet"
 _WARNING_SCHEMA = {"plan": pl.String, "line": pl.Int64, "text": pl.String, "reason": pl.String}
 _MANIFEST_SCHEMA = {"plan": pl.String, "sha256": pl.String, "part": pl.String,
-                    "error": pl.String}
+                    "error": pl.String, "text": pl.String, "duplicate_of": pl.String}
 IN_MEMORY = 400  # plans held as frames in memory; beyond, frames go to a dataset on disk
 BATCH = 200  # plans a part file of a dataset holds
 AHEAD = 4  # chunks of plans a core may have read before they are taken
@@ -46,7 +47,9 @@ class DatasetError(TaskmapError):
 
 @dataclass
 class Corpus:
-    """Plans as lazy frames; `failures`: (path, reason) of plans that could not be read.
+    """Plans as lazy frames; `failures`: (path, reason) of plans that could not be read;
+    `duplicates`: (path, first path) of files skipped as a second copy of a plan (each is
+    also a row of `warnings`).
 
     `pieces`: the assignments in pieces that no plan straddles (a dataset's part files, in
     the order of its plans), so that counts can be made piece by piece in flat memory;
@@ -60,17 +63,27 @@ class Corpus:
     pieces: list[pl.LazyFrame] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
     _keep: object = None  # a temporary folder the frames are read from, alive with them
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
 
     @classmethod
     def of(cls, frames: dict[str, pl.DataFrame | pl.LazyFrame],
            failures: Sequence[tuple[str, str]] = (), keep: object = None,
-           pieces: Sequence[pl.LazyFrame] = ()) -> Corpus:
-        """A corpus of frames; its bodies are labelled once for the whole corpus."""
+           pieces: Sequence[pl.LazyFrame] = (),
+           duplicates: Sequence[tuple[str, str]] = ()) -> Corpus:
+        """A corpus of frames; its bodies are labelled once for the whole corpus. Each
+        skipped copy in `duplicates` is a row of its warnings."""
         assignments = frames["assignments"].lazy()
         names = engine.labels(list(pieces) or assignments)
+        warnings = frames["warnings"].lazy()
+        if duplicates:
+            skipped = pl.DataFrame([{"plan": path, "line": None, "text": "",
+                                     "reason": duplicate_message(path, first)}
+                                    for path, first in duplicates],
+                                   schema=_WARNING_SCHEMA, orient="row")
+            warnings = pl.concat([warnings, skipped.lazy()], how="vertical")
         return cls(frames["plans"].lazy(), frames["tasks"].lazy(), _labelled(assignments, names),
-                   frames["warnings"].lazy(), list(failures),
-                   [_labelled(p, names) for p in pieces], names, keep)
+                   warnings, list(failures), [_labelled(p, names) for p in pieces], names,
+                   keep, list(duplicates))
 
     @classmethod
     def from_plans(cls, plans: Sequence[Plan]) -> Corpus:
@@ -104,17 +117,19 @@ def _concat(parts: list[dict[str, pl.DataFrame]]) -> dict[str, pl.DataFrame]:
 
 # ----------------------------------------------------------------------------- workers
 
-def _work(job: tuple[str, tuple[str, ...]]) -> tuple[str, dict[str, pl.DataFrame] | str]:
-    """Read one plan where polars is at hand (a cluster's worker): its frames, or why it
-    could not be read."""
-    path, result = workers.read(job)
-    return path, result if isinstance(result, str) else plan_frames(result)
+def _work(job: tuple[str, tuple[str, ...]]
+          ) -> tuple[str, str | None, dict[str, pl.DataFrame] | str]:
+    """Read one plan where polars is at hand (a cluster's worker): (path, text key, its
+    frames), or why it could not be read (path, None, reason)."""
+    path, key, result = workers.read(job)
+    return path, key, result if isinstance(result, str) else plan_frames(result)
 
 
 def _results(paths: Sequence[str], aliases: tuple[str, ...],
-             jobs: int | None) -> Iterator[tuple[str, Plan | str]]:
-    """Each plan (or why it could not be read), in the order of `paths`, read on `jobs`
-    cores: the same results in the same order whatever the number of cores."""
+             jobs: int | None) -> Iterator[tuple[str, str | None, Plan | str]]:
+    """Each plan with the key of its text (or why it could not be read), in the order of
+    `paths`, read on `jobs` cores: the same results in the same order whatever the number
+    of cores."""
     jobs = jobs or os.cpu_count() or 1
     work = [(str(p), aliases) for p in paths]
     if jobs <= 1 or len(work) < 2:
@@ -143,23 +158,29 @@ def _results(paths: Sequence[str], aliases: tuple[str, ...],
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _frames(results: Iterator[tuple[str, object]]) -> Iterator[tuple[str, object]]:
+def _frames(results: Iterator[tuple[str, str | None, object]]
+            ) -> Iterator[tuple[str, str | None, object]]:
     """Plans reduced to frames here, as they arrive (frames from a cluster pass as they are)."""
-    for path, result in results:
-        yield path, plan_frames(result) if isinstance(result, Plan) else result
+    for path, key, result in results:
+        yield path, key, plan_frames(result) if isinstance(result, Plan) else result
 
 
 def load_many(inputs: Sequence[str | Path], aliases: Sequence[str | Path] = (),
               jobs: int | None = None, progress: Callable[[Path], None] | None = None,
+              duplicates: list[tuple[str, str]] | None = None,
               ) -> tuple[list[Plan], list[tuple[str, str]]]:
-    """Every plan `inputs` name as Plan objects, read on `jobs` cores, in input order; and
-    the (path, reason) of those that could not be read."""
-    from .pipeline import expand_inputs
+    """Every plan `inputs` name as Plan objects, read on `jobs` cores, in input order, each
+    once; and the (path, reason) of those that could not be read. A second file of the same
+    text is skipped, the first in input order kept: recorded in `duplicates` as (path,
+    first path), or said as a Python warning when no list is given."""
+    from .pipeline import Firsts, expand_inputs, note_duplicate
 
-    plans, failures = [], []
-    for path, result in _results(expand_inputs(inputs), tuple(map(str, aliases)), jobs):
+    plans, failures, firsts = [], [], Firsts()
+    for path, key, result in _results(expand_inputs(inputs), tuple(map(str, aliases)), jobs):
         if isinstance(result, str):
             failures.append((path, result))
+        elif (first := firsts.duplicate_of(path, key)) is not None:
+            note_duplicate(path, first, duplicates)
         else:
             plans.append(result)
         if progress is not None:
@@ -175,20 +196,22 @@ def extract_corpus(inputs: Sequence[str | Path], aliases: Sequence[str | Path] =
     written batch by batch to a temporary dataset and read from it lazily, so memory stays
     flat whatever the number of plans. Plans that cannot be read are listed in `failures`.
     """
-    from .pipeline import expand_inputs
+    from .pipeline import Firsts, expand_inputs
 
     paths = expand_inputs(inputs)
     names = tuple(str(a) for a in aliases)
     if len(paths) <= IN_MEMORY:
-        parts, failures = [], []
-        for path, result in _frames(_results(paths, names, jobs)):
+        parts, failures, duplicates, firsts = [], [], [], Firsts()
+        for path, key, result in _frames(_results(paths, names, jobs)):
             if isinstance(result, str):
                 failures.append((path, result))
+            elif (first := firsts.duplicate_of(path, key)) is not None:
+                duplicates.append((path, first))
             else:
                 parts.append(result)
             if progress is not None:
                 progress(Path(path))
-        return Corpus.of(_concat(parts), failures)
+        return Corpus.of(_concat(parts), failures, duplicates=duplicates)
     folder = tempfile.TemporaryDirectory(prefix="taskmap-")
     write_dataset(paths, folder.name, names, jobs, progress)
     return open_dataset(folder.name, keep=folder)
@@ -196,7 +219,8 @@ def extract_corpus(inputs: Sequence[str | Path], aliases: Sequence[str | Path] =
 
 # ----------------------------------------------------------------------------- datasets
 
-Runner = Callable[[Sequence[str], tuple[str, ...]], Iterator[tuple[str, object]]]
+Runner = Callable[[Sequence[str], tuple[str, ...]],
+                  Iterator[tuple[str, str | None, object]]]
 
 
 def write_dataset(inputs: Sequence[str | Path], out: str | Path,
@@ -205,11 +229,14 @@ def write_dataset(inputs: Sequence[str | Path], out: str | Path,
                   runner: Runner | None = None) -> dict[str, int]:
     """Write the plans `inputs` name as a Parquet dataset in folder `out`: one folder a
     table (plans, tasks, assignments, warnings) of part files, and `_manifest.parquet`
-    (each plan's content hash and part). A re-run reads again only the plans whose content
-    (or the alias tables, or taskmap) changed; the rest keep their rows. Returns counts:
-    plans read, plans kept unchanged, plans that cannot be read (this run or, unchanged,
-    an earlier one). `runner(paths, aliases)` reads the plans elsewhere (a Dask cluster:
-    taskmap.dask), yielding (path, frames or reason) in the order of `paths`."""
+    (each plan's content hash, part and text key). A re-run reads again only the plans
+    whose content (or the alias tables, or taskmap) changed; the rest keep their rows. Each
+    plan text is kept once, from its first file in input order; a second copy is listed in
+    the manifest (`duplicate_of`) without rows. Returns counts: plans read, plans kept
+    unchanged, plans that cannot be read (this run or, unchanged, an earlier one), copies
+    skipped. `runner(paths, aliases)` reads the plans elsewhere (a Dask cluster:
+    taskmap.dask), yielding (path, text key, frames) or (path, None, reason) in the order
+    of `paths`."""
     from .pipeline import expand_inputs
 
     out = Path(out)
@@ -218,19 +245,30 @@ def write_dataset(inputs: Sequence[str | Path], out: str | Path,
     salt = _salt(names)
     old = _manifest(out)
     digests = {p: _digest(p, salt) for p in paths}
-    keep = {p: old[p] for p in paths if p in old and old[p][0] == digests[p]}
+    # a copy skipped last time is read again: the file it copied may be gone
+    keep = {p: old[p] for p in paths if p in old and old[p]["sha256"] == digests[p]
+            and old[p]["duplicate_of"] is None}
     todo = [p for p in paths if p not in keep]
+    order = {p: i for i, p in enumerate(paths)}
+    firsts: dict[str, str] = {}  # text key → its first file in input order
+    for p in sorted((p for p in keep if keep[p]["text"]), key=order.__getitem__, reverse=True):
+        firsts[keep[p]["text"]] = p
     run = hashlib.sha256("".join(f"{p}{digests[p]}" for p in todo).encode()).hexdigest()[:12]
     for name in TABLES:
         (out / name).mkdir(parents=True, exist_ok=True)
     rows, failed, batch, k = [], 0, [], 0
     results = _frames(runner(todo, names) if runner else _results(todo, names, jobs))
-    for path, result in results:
+    for path, key, result in results:
+        row = {"plan": path, "sha256": digests[path], "part": "", "error": None, "text": key,
+               "duplicate_of": None}
         if isinstance(result, str):
-            rows.append({"plan": path, "sha256": digests[path], "part": "", "error": result})
+            rows.append({**row, "error": result})
             failed += 1
+        elif key in firsts and order[firsts[key]] < order[path]:
+            rows.append({**row, "duplicate_of": firsts[key]})
         else:
-            batch.append((path, result))
+            firsts[key] = path
+            batch.append((path, key, result))
         if len(batch) >= BATCH:
             rows += _write_part(out, f"{run}-{k:05d}", batch, digests)
             batch, k = [], k + 1
@@ -238,9 +276,10 @@ def write_dataset(inputs: Sequence[str | Path], out: str | Path,
             progress(Path(path))
     if batch:
         rows += _write_part(out, f"{run}-{k:05d}", batch, digests)
-    rows += [{"plan": p, "sha256": keep[p][0], "part": keep[p][1], "error": keep[p][2]}
-             for p in paths if p in keep]
-    order = {p: i for i, p in enumerate(paths)}
+    for p in (p for p in paths if p in keep):
+        first = firsts.get(keep[p]["text"] or "", p)
+        rows.append({**keep[p], "plan": p} if first == p else
+                    {**keep[p], "plan": p, "part": "", "duplicate_of": first})
     manifest = pl.DataFrame(sorted(rows, key=lambda r: order[r["plan"]]),
                             schema=_MANIFEST_SCHEMA, orient="row")
     from .present.safe import replacing
@@ -248,17 +287,22 @@ def write_dataset(inputs: Sequence[str | Path], out: str | Path,
     with replacing(out / MANIFEST) as tmp:
         manifest.write_parquet(tmp)
     _prune(out, set(manifest["part"]))
-    still = sum(1 for p in keep.values() if p[2])  # unchanged files that still cannot be read
-    return {"read": len(todo) - failed, "kept": len(keep) - still, "failed": failed + still}
+    fresh = set(todo)
+    return {"read": sum(r["plan"] in fresh and not r["error"] and not r["duplicate_of"]
+                        for r in rows),
+            "kept": sum(r["plan"] not in fresh and not r["error"] and not r["duplicate_of"]
+                        for r in rows),
+            "failed": sum(bool(r["error"]) for r in rows),
+            "duplicates": sum(bool(r["duplicate_of"]) for r in rows)}
 
 
 def _write_part(out: Path, part: str, batch, digests) -> list[dict]:
-    frames = _concat([frames for _, frames in batch])
+    frames = _concat([frames for _, _, frames in batch])
     for name in TABLES:
         frames[name].with_columns(pl.lit(part).alias("part")).write_parquet(
             out / name / f"part-{part}.parquet")
-    return [{"plan": path, "sha256": digests[path], "part": part, "error": None}
-            for path, _ in batch]
+    return [{"plan": path, "sha256": digests[path], "part": part, "error": None, "text": key,
+             "duplicate_of": None} for path, key, _ in batch]
 
 
 def _prune(out: Path, parts: set[str]) -> None:
@@ -285,12 +329,16 @@ def _digest(path: str, salt: str) -> str:
     return h.hexdigest()
 
 
-def _manifest(out: Path) -> dict[str, tuple[str, str, str | None]]:
+def _manifest(out: Path) -> dict[str, dict]:
+    """The manifest's rows by plan; an older manifest (without text keys) counts as none,
+    so that every plan is read again."""
     path = out / MANIFEST
     if not path.is_file():
         return {}
     frame = pl.read_parquet(path)
-    return {r["plan"]: (r["sha256"], r["part"], r["error"]) for r in frame.iter_rows(named=True)}
+    if set(frame.columns) != set(_MANIFEST_SCHEMA):
+        return {}
+    return {r["plan"]: r for r in frame.iter_rows(named=True)}
 
 
 def is_dataset(path: str | Path) -> bool:
@@ -303,7 +351,7 @@ def open_dataset(folder: str | Path, keep: object = None) -> Corpus:
     manifest lists, at their current part."""
     folder = Path(folder)
     if not is_dataset(folder):
-        raise DatasetError(f"{folder}: not a taskmap dataset (no {MANIFEST})")
+        raise DatasetError(f"{folder}: 不是 taskmap 数据集(没有 {MANIFEST})")
     manifest = pl.read_parquet(folder / MANIFEST)
     current = manifest.filter(pl.col("part") != "").select("plan", "part")
     order = current["part"].unique(maintain_order=True).to_list()  # parts in plan order
@@ -322,4 +370,6 @@ def open_dataset(folder: str | Path, keep: object = None) -> Corpus:
                                               how="semi", maintain_order="left").drop("part")
                       for part, f in zip(order, files, strict=True)]
     failures = [(r["plan"], r["error"]) for r in manifest.iter_rows(named=True) if r["error"]]
-    return Corpus.of(frames, failures, keep, pieces)
+    duplicates = [(r["plan"], r["duplicate_of"]) for r in manifest.iter_rows(named=True)
+                  if r.get("duplicate_of")]
+    return Corpus.of(frames, failures, keep, pieces, duplicates)

@@ -25,15 +25,16 @@ class LimitExceeded(TaskmapError):
     """A file that would cost more than a reader's limit (bytes, inflated bytes, XML elements,
     cells, PDF pages…); the message names the file, the limit and the variable that raises it.
 
-    >>> str(LimitExceeded("a.xlsx", "spreadsheet cells", 1000, "TASKMAP_MAX_CELLS"))[:48]
-    'a.xlsx: more than 1,000 spreadsheet cells (limit'
+    >>> str(LimitExceeded("a.xlsx", "表格单元格", 1000, "TASKMAP_MAX_CELLS"))[:24]
+    'a.xlsx: 表格单元格超过 1,000 个(上限 TA'
     """
 
     def __init__(self, source: str, what: str, limit: int, variable: str):
         self.source, self.what, self.limit, self.variable = source, what, limit, variable
         size = "BYTES" in variable
-        super().__init__(f"{source}: more than {_amount(limit, size)} {what} (limit "
-                         f"{variable}); if you trust the file, raise it, e.g. "
+        unit = "字节" if size else "个"
+        super().__init__(f"{source}: {what}超过 {_amount(limit, size)} {unit}(上限 "
+                         f"{variable});如信任该文件,可调高上限,例如设置环境变量 "
                          f"{variable}={_amount(limit * 4, size, plain=True)}")
 
 

@@ -3,6 +3,8 @@ The one entry point of the library."""
 
 from __future__ import annotations
 
+import hashlib
+import warnings
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
@@ -39,6 +41,39 @@ def parse_document(doc: Document, aliases: AliasTable | None = None) -> Plan:
     return resolve_plan(plan, context, table)
 
 
+def text_key(doc: Document) -> str:
+    """What identifies a plan: a hash of its decoded text with every space and line break
+    removed, so that a .txt and the .docx it was saved from, or one text in two encodings,
+    are one plan, while two versions of a plan (any word changed) are two.
+
+    >>> from taskmap.read import document_from_text
+    >>> a = document_from_text("一、总体要求\n　　（一）目标")
+    >>> text_key(a) == text_key(document_from_text("一、总体要求（一）目标\n"))
+    True
+    """
+    h = hashlib.sha256()
+    for line in doc.lines:
+        h.update("".join(line.split()).encode("utf-8"))
+    return h.hexdigest()
+
+
+def duplicate_message(path: str | Path, first: str | Path) -> str:
+    """The warning for a second copy of a plan (said on stderr and in the report)."""
+    return f"{path} 与 {first} 内容相同(同一方案的另一份文件),已跳过,只计一次"
+
+
+class Firsts:
+    """The first file of each plan text, in input order: `duplicate_of(path, key)` is the
+    file that already holds that text, or None when `path` is the first."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, str] = {}
+
+    def duplicate_of(self, path: str | Path, key: str) -> str | None:
+        first = self.seen.setdefault(key, str(path))
+        return None if first == str(path) else first
+
+
 def load_plan(path: str | Path, aliases: AliasTable | None = None) -> Plan:
     """Read and extract one plan file.
 
@@ -54,7 +89,9 @@ PLAN_SUFFIXES = (".txt", ".docx", ".docm", ".doc", ".wps", ".rtf", ".html", ".ht
 
 
 def expand_inputs(inputs: Sequence[str | Path]) -> list[Path]:
-    """Plan files named by paths, folders (their plan files, sorted) or glob patterns.
+    """Plan files named by paths, folders (their plan files, in subfolders too, sorted) or
+    glob patterns. Hidden files and folders (`.x`) and Word's lock files (`~$x.docx`) are
+    left out.
 
     Raises InputNotFound for an input that names nothing.
     """
@@ -63,15 +100,16 @@ def expand_inputs(inputs: Sequence[str | Path]) -> list[Path]:
     for item in inputs:
         p = Path(item)
         if p.is_dir():
-            found = sorted(f for f in p.iterdir() if f.suffix.lower() in PLAN_SUFFIXES)
+            found = sorted(f for f in p.rglob("*") if f.suffix.lower() in PLAN_SUFFIXES
+                           and not _hidden(f.relative_to(p)) and f.is_file())
         elif p.exists():
             found = [p]
         elif any(ch in str(item) for ch in "*?["):
             found = sorted(Path().glob(str(item)))
         else:
-            raise InputNotFound(f"{item}: no such file or folder")
+            raise InputNotFound(f"{item}: 文件或文件夹不存在")
         if not found:
-            raise InputNotFound(f"{item}: no plan files ({', '.join(PLAN_SUFFIXES)}) found")
+            raise InputNotFound(f"{item}: 未找到方案文件({'、'.join(PLAN_SUFFIXES)})")
         for f in found:
             if f not in seen:
                 seen.add(f)
@@ -79,18 +117,32 @@ def expand_inputs(inputs: Sequence[str | Path]) -> list[Path]:
     return out
 
 
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith((".", "~$")) for part in relative.parts)
+
+
 def load_plans(inputs: Sequence[str | Path], aliases: AliasTable | None = None,
                progress: Callable[[Path], None] | None = None,
-               failures: list[tuple[Path, str]] | None = None) -> list[Plan]:
-    """Every plan named by `inputs` (files, folders, globs); `progress(path)` after each.
+               failures: list[tuple[Path, str]] | None = None,
+               duplicates: list[tuple[str, str]] | None = None) -> list[Plan]:
+    """Every plan named by `inputs` (files, folders, globs), each once; `progress(path)`
+    after each.
 
     With a `failures` list, a plan that cannot be read is recorded there as (path, reason)
-    and the others are still read; without one, its error is raised.
+    and the others are still read; without one, its error is raised. A second file of the
+    same text (`text_key`) is skipped: recorded in `duplicates` as (path, first path), or
+    said as a Python warning when no list is given.
     """
     plans = []
+    firsts = Firsts()
     for path in expand_inputs(inputs):
         try:
-            plans.append(load_plan(path, aliases))
+            doc = read_document(path)
+            first = firsts.duplicate_of(path, text_key(doc))
+            if first is not None:
+                note_duplicate(str(path), first, duplicates)
+            else:
+                plans.append(parse_document(doc, aliases))
         except Exception as e:  # one bad file must not stop a corpus
             if failures is None:
                 raise
@@ -99,6 +151,14 @@ def load_plans(inputs: Sequence[str | Path], aliases: AliasTable | None = None,
         if progress is not None:
             progress(path)
     return plans
+
+
+def note_duplicate(path: str, first: str, duplicates: list[tuple[str, str]] | None) -> None:
+    """Record a skipped copy in `duplicates`, or warn when the caller keeps no list."""
+    if duplicates is None:
+        warnings.warn(duplicate_message(path, first), stacklevel=3)
+    else:
+        duplicates.append((path, first))
 
 
 def parse_text(text: str, source: str = "<text>", aliases: AliasTable | None = None) -> Plan:

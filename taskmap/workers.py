@@ -21,18 +21,23 @@ def table(aliases: tuple[str, ...]):
     return AliasTable.load(aliases) if aliases else national_table()
 
 
-def read(job: tuple[str, tuple[str, ...]]) -> tuple[str, Plan | str]:
-    """One plan, or why it could not be read (one bad file must not stop a corpus)."""
+def read(job: tuple[str, tuple[str, ...]]) -> tuple[str, str | None, Plan | str]:
+    """One plan and the key of its text (`pipeline.text_key`, what makes two files one
+    plan), or why it could not be read, with no key (one bad file must not stop a corpus)."""
     path, aliases = job
-    from .pipeline import load_plan
+    from .pipeline import parse_document, text_key
+    from .read import read_document
 
     try:
-        return path, load_plan(path, table(aliases))
+        doc = read_document(path)
+        return path, text_key(doc), parse_document(doc, table(aliases))
     except Exception as e:
-        return path, str(e) if isinstance(e, TaskmapError) else f"{type(e).__name__}: {e}"
+        return path, None, (str(e) if isinstance(e, TaskmapError)
+                            else f"{type(e).__name__}: {e}")
 
 
-def read_many(jobs: list[tuple[str, tuple[str, ...]]]) -> list[tuple[str, Plan | str]]:
+def read_many(jobs: list[tuple[str, tuple[str, ...]]]
+              ) -> list[tuple[str, str | None, Plan | str]]:
     """A chunk of plans, read one after the other (one message a chunk, not a plan)."""
     return [read(job) for job in jobs]
 

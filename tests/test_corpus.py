@@ -4,7 +4,6 @@ Parquet dataset holds what the plans hold, and a re-run reads only what changed.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,17 +26,21 @@ from taskmap.pipeline import load_plans
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
-DEMO = sorted(p for p in DATA.glob("*.txt"))
+# each demo plan once (data/ holds two of them a second time in another encoding)
+DEMO = sorted(p for p in DATA.glob("*.txt") if not p.stem.endswith(("_gb18030", "_utf16")))
 
 
 def _plans_folder(tmp_path: Path, copies: int = 3) -> Path:
-    """The demo plans, each `copies` times under distinct names, plus one file that is not a
-    plan anyone can read."""
+    """The demo plans, each `copies` times under distinct names and with a last line of its
+    own (a file of the same text would be the same plan, counted once), plus one file that
+    is not a plan anyone can read."""
     folder = tmp_path / "plans"
     folder.mkdir()
     for k in range(copies):
         for plan in DEMO:
-            shutil.copy(plan, folder / f"{k}-{plan.name}")
+            text = plan.read_text(encoding="utf-8")
+            (folder / f"{k}-{plan.name}").write_text(f"{text}\n（第{k + 1}份）\n",
+                                                    encoding="utf-8")
     (folder / "5-broken.docx").write_bytes(b"PK\x03\x04 not a zip at all")
     return folder
 
@@ -73,7 +76,7 @@ def test_a_dataset_holds_the_corpus_and_a_rerun_reads_only_what_changed(tmp_path
     folder = _plans_folder(tmp_path)
     out = tmp_path / "dataset"
     first = write_dataset([folder], out, jobs=2)
-    assert first == {"read": 3 * len(DEMO), "kept": 0, "failed": 1}
+    assert first == {"read": 3 * len(DEMO), "kept": 0, "failed": 1, "duplicates": 0}
     assert is_dataset(out)
     memory = extract_corpus([folder], jobs=1)
     stored = open_dataset(out)
@@ -82,13 +85,13 @@ def test_a_dataset_holds_the_corpus_and_a_rerun_reads_only_what_changed(tmp_path
     assert stored.failures == memory.failures
 
     again = write_dataset([folder], out, jobs=2)
-    assert again == {"read": 0, "kept": 3 * len(DEMO), "failed": 1}
+    assert again == {"read": 0, "kept": 3 * len(DEMO), "failed": 1, "duplicates": 0}
 
     changed = folder / f"1-{DEMO[0].name}"
     changed.write_bytes(changed.read_bytes() + "\n".encode(_encoding_of(changed)))
     (folder / f"2-{DEMO[1].name}").unlink()
     third = write_dataset([folder], out, jobs=1)
-    assert third == {"read": 1, "kept": 3 * len(DEMO) - 2, "failed": 1}
+    assert third == {"read": 1, "kept": 3 * len(DEMO) - 2, "failed": 1, "duplicates": 0}
     now = open_dataset(out).plans.collect()["plan"].to_list()
     assert str(folder / f"2-{DEMO[1].name}") not in now and str(changed) in now
     assert len(now) == len(set(now)) == 3 * len(DEMO) - 1
@@ -166,7 +169,7 @@ def test_the_cli_writes_a_dataset_and_reports_from_it(tmp_path):
     assert made.returncode == 0, made.stderr
     assert "5-broken.docx" in made.stderr  # the failure is said, the others still written
     rerun = _taskmap("extract", str(folder), "-f", "parquet", "-o", str(out))
-    assert rerun.returncode == 0 and f"0 plan(s) read, {len(DEMO)} unchanged" in rerun.stderr
+    assert rerun.returncode == 0 and f"新读取 0 个方案,{len(DEMO)} 个未变" in rerun.stderr
     assert "5-broken.docx" in rerun.stderr  # an unchanged file that cannot be read is said again
     from_dataset = _taskmap("report", str(out))
     from_plans = _taskmap("report", "-j", "1", *map(str, sorted(folder.glob("*.txt"))))

@@ -23,7 +23,7 @@ def test_a_role_bearing_bracket_not_read_is_a_warning_with_its_line():
     assert plan.coverage == taskmap.models.Coverage(seen=2, read=1, warned=1)
     [warning] = plan.warnings
     assert warning.line == 3 and "负责" in warning.text
-    assert warning.reason == "role words not read as an assignment"
+    assert warning.reason == "含分工用语,但未读作任务分工"
 
 
 def test_the_warning_and_the_coverage_are_in_every_format(tmp_path):
@@ -36,7 +36,7 @@ def test_the_warning_and_the_coverage_are_in_every_format(tmp_path):
         run_taskmap("extract", str(path), "-f", "csv", check=True).stdout)))
     assert [(r["kind"], r["line"]) for r in rows if r["kind"] == "warning"] == [("warning", "3")]
     table = run_taskmap("extract", str(path), check=True).stdout
-    assert "role words not read" in table and "含分工用语的片段 2 处" in table
+    assert "未读作任务分工" in table and "含分工用语的片段 2 处" in table
 
 
 @pytest.mark.parametrize("path", sorted(DATA.glob("*.txt")), ids=lambda p: p.name)
@@ -72,4 +72,4 @@ def test_a_folder_of_nothing_readable_is_an_error(tmp_path):
     (tmp_path / "a.docx").write_bytes(b"PK\x03\x04 no")
     result = run_taskmap("report", str(tmp_path))
     assert result.returncode == 1
-    assert result.stderr.count("\n") <= 3 and "could be read" in result.stderr
+    assert result.stderr.count("\n") <= 3 and "都未能读取" in result.stderr

@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from conftest import DATA, GOLD, run_scorer, run_taskmap
+from conftest import DATA, GOLD, ROOT, run_scorer, run_taskmap
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -31,8 +31,8 @@ from taskmap.diff import (
 DIFF_THRESHOLDS = ("status_f1=0.95", "change_f1=0.95", "align_acc=0.95")
 PLANS = sorted(p.name for p in DATA.glob("*.txt") if "_gb18030" not in p.name
                and "_utf16" not in p.name)
-DRAFT = DATA / "diff" / "wutong_county_plan_draft.txt"
-FINAL = DATA / "diff" / "wutong_county_plan_final.txt"
+DRAFT = ROOT / "examples" / "diff" / "wutong_county_plan_draft.txt"
+FINAL = ROOT / "examples" / "diff" / "wutong_county_plan_final.txt"
 
 
 def test_reference_pair_meets_thresholds(shared):
@@ -46,7 +46,7 @@ def test_demo_pair_meets_thresholds(shared, tmp_path):
     gold.mkdir()
     name = "wutong_county_plan_draft__wutong_county_plan_final.json"
     (gold / name).write_bytes((GOLD / name).read_bytes())
-    result = run_scorer(shared, "diff", gold, DATA / "diff", "--min", *DIFF_THRESHOLDS)
+    result = run_scorer(shared, "diff", gold, ROOT / "examples" / "diff", "--min", *DIFF_THRESHOLDS)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -160,10 +160,12 @@ def test_cli_json_contract_table_and_workbook(tmp_path):
     assert {"status", "old_line", "new_line", "title", "moved", "text_changed", "changes"} <= \
         set(data["tasks"][0])
     assert {t["status"] for t in data["tasks"]} == {"added", "removed", "changed", "unchanged"}
-    table = run_taskmap("diff", str(DRAFT), str(FINAL), "-o", str(tmp_path / "d.xlsx"),
-                        check=True).stdout
+    table = run_taskmap("diff", str(DRAFT), str(FINAL), check=True).stdout
     for word in ("新增", "删除", "调整", "移动", "部门职责变化"):
         assert word in table
+    written = run_taskmap("diff", str(DRAFT), str(FINAL), "-o", str(tmp_path / "d.xlsx"),
+                          check=True)
+    assert written.stdout == "" and "已写出" in written.stderr  # -o: the file, not the screen
     wb = load_workbook(tmp_path / "d.xlsx")
     assert wb.sheetnames[:3] == ["变更清单", "部门变化", "修改对照表"]
     assert "任务分解表" in wb.sheetnames
@@ -186,7 +188,7 @@ def test_draft_and_final_look_like_versions(old, new):
     assert aligned_share(a, b) > 0.8 and versions_warning(a, b) is None
 
 
-@pytest.mark.parametrize("other", [*PLANS[:3], "diff/wutong_county_plan_final.txt"])
+@pytest.mark.parametrize("other", [*PLANS[:3], "../examples/diff/wutong_county_plan_final.txt"])
 def test_unrelated_plans_do_not_look_like_versions(other):
     fenghe = _load("fenghe_city_plan_traditional.txt")  # 城市更新, like songlan's title
     songlan = taskmap.load_plan(PAIRS[2][0])

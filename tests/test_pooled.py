@@ -82,7 +82,7 @@ def test_places_tables_are_checked_and_a_bad_one_is_one_clear_problem(tmp_path):
     bad = tmp_path / "places.csv"
     bad.write_text("name,short,level\n云桥市,云桥,城\n", encoding="utf-8")
     [problem] = check_tables([bad])
-    assert "level" in problem.message and problem.where.endswith(":2")
+    assert "级别" in problem.message and problem.where.endswith(":2")
     result = run_taskmap("extract", str(POOLED / "xishan_city_2024.txt"), "--aliases", str(bad))
     assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
 

@@ -43,11 +43,11 @@ def test_crlf_and_cr_line_breaks_count_as_editors_count():
 
 
 def test_undecodable_bytes_are_a_clear_error():
-    with pytest.raises(DecodeError, match="re-save it as UTF-8"):
+    with pytest.raises(DecodeError, match="另存为 UTF-8"):
         document_from_bytes(bytes([0x81, 0x20, 0xFF, 0xFE, 0x81, 0x7F] * 20), "bad.txt")
 
 
-@pytest.mark.parametrize("magic, what", [(b"PK\x03\x04rest", "zip"), (b"%PDF-1.7", "PDF"),
+@pytest.mark.parametrize("magic, what", [(b"PK\x03\x04rest", "压缩包"), (b"%PDF-1.7", "PDF"),
                                          (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Word")])
 def test_damaged_files_of_other_formats_are_named_not_misread(tmp_path, magic, what):
     path = tmp_path / "plan.txt"
@@ -57,9 +57,9 @@ def test_damaged_files_of_other_formats_are_named_not_misread(tmp_path, magic, w
 
 
 def test_missing_file_and_folder(tmp_path):
-    with pytest.raises(InputNotFound, match="no such file"):
+    with pytest.raises(InputNotFound, match="文件不存在"):
         read_document(tmp_path / "nope.txt")
-    with pytest.raises(InputNotFound, match="not a file"):
+    with pytest.raises(InputNotFound, match="不是文件"):
         read_document(tmp_path)
 
 

@@ -29,8 +29,8 @@ DEMO_PLANS = (
     "cuiping_province_work_plan.txt",
     "songhe_county_task_breakdown.txt",
     "fenghe_city_plan_traditional.txt",
-    "diff/wutong_county_plan_draft.txt",
-    "diff/wutong_county_plan_final.txt",
+    "../examples/diff/wutong_county_plan_draft.txt",
+    "../examples/diff/wutong_county_plan_final.txt",
 )
 NOTE = "备注：以上事项由县优化营商环境工作领导小组办公室统筹调度。"
 
@@ -385,7 +385,7 @@ def test_a_damaged_docx_is_one_clear_error(tmp_path, make):
     assert str(path) in message and "\n" not in message and ".docx" in message
     with pytest.raises(taskmap.UnsupportedFormat) as direct:
         read_docx(path.read_bytes(), str(path))
-    assert str(direct.value).startswith(f"{path}: not a readable Word file (")
+    assert str(direct.value).startswith(f"{path}: 无法读取的 Word 文件(")
     assert "\n" not in str(direct.value)
     result = run_taskmap("extract", str(path))
     assert result.returncode == 1

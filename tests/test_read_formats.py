@@ -77,7 +77,7 @@ def test_pdf_gives_the_plans_tasks(tmp_path, name):
 def test_pdf_without_text_layer_is_a_one_line_error(tmp_path):
     path = tmp_path / "scan.pdf"
     path.write_bytes(pdf_without_text())
-    with pytest.raises(UnsupportedFormat, match="needs OCR"):
+    with pytest.raises(UnsupportedFormat, match="需要 OCR"):
         taskmap.load_plan(path)
     result = run_taskmap("extract", str(path))
     assert result.returncode == 1 and "scan.pdf" in result.stderr and "OCR" in result.stderr
@@ -131,7 +131,7 @@ def test_old_word_file_without_libreoffice_is_a_one_line_error(tmp_path):
     result = subprocess.run([sys.executable, "-m", "taskmap", "extract", str(path)],
                             capture_output=True, text=True, env=env)
     assert result.returncode == 1 and "plan.doc" in result.stderr
-    assert "LibreOffice" in result.stderr and "save it as .docx" in result.stderr
+    assert "LibreOffice" in result.stderr and "另存为 .docx" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 

@@ -68,7 +68,7 @@ def extract(path: Path, **env: str) -> Run:
 
 def refused(run: Run, variable: str) -> None:
     assert run.code == 1, run.out[:200]
-    assert variable in run.err and "raise it" in run.err, run.err
+    assert variable in run.err and "调高上限" in run.err, run.err
 
 
 def leads(run: Run) -> list[str]:
@@ -107,7 +107,7 @@ def test_xlsx_zip_bomb_is_refused_by_the_bytes_it_inflates_to(tmp_path):
 
 def test_docx_header_saying_less_than_the_member_holds_is_refused_as_damaged(tmp_path):
     run = extract(h.make_docx_lying_header(tmp_path, unpacked=256 * h.MB, declared=100 << 10))
-    assert run.code == 1 and "not a readable Word file" in run.err, run.err
+    assert run.code == 1 and "无法读取的 Word 文件" in run.err, run.err
 
 
 def test_docx_header_saying_more_than_the_limit_allows_is_not_trusted_either_way(tmp_path):
@@ -115,7 +115,7 @@ def test_docx_header_saying_more_than_the_limit_allows_is_not_trusted_either_way
     refused(extract(path, TASKMAP_MAX_MEMBER_BYTES="1M"), "TASKMAP_MAX_MEMBER_BYTES")
     h.lie_about_size(path, "word/document.xml", 1 << 31)  # says 2 GB; holds 64 MB
     run = extract(path)
-    assert run.code == 1 and "not a readable Word file" in run.err, run.err
+    assert run.code == 1 and "无法读取的 Word 文件" in run.err, run.err
 
 
 def test_docx_of_many_empty_paragraphs_is_refused_by_its_xml_elements(tmp_path):
@@ -168,7 +168,7 @@ def test_pdf_page_of_too_many_characters_is_refused(tmp_path):
 
 def test_pdf_characters_drawn_on_top_of_each_other_cost_no_quadratic_time(tmp_path):
     run = extract(h.make_pdf_overlapping_text(tmp_path, chars=19_990))
-    assert "no usable Chinese text layer" in run.err  # Latin letters only: said, quickly
+    assert "没有可用的中文文字层" in run.err  # Latin letters only: said, quickly
 
 
 def test_pdf_with_an_owner_password_only_is_read_not_called_a_scan(tmp_path):
@@ -199,14 +199,14 @@ def test_csv_field_of_200000_characters_is_read(tmp_path):
 
 def test_csv_field_over_the_byte_limit_is_one_clear_message():
     text = "序号,重点任务\n1," + "长" * 5000 + "\n"
-    with pytest.raises(LimitExceeded, match=r"CSV field.*TASKMAP_MAX_BYTES"):
+    with pytest.raises(LimitExceeded, match=r"CSV 单个字段.*TASKMAP_MAX_BYTES"):
         read_csv_text(text, "long.csv", Limits(max_bytes=4096))
 
 
 @pytest.mark.parametrize("byte", [b"\x00", b"\x01", b"\x1b"])
 def test_file_of_control_bytes_is_binary_data_not_an_empty_plan(tmp_path, byte):
     run = extract(h.make_nul_file(tmp_path, byte=byte))
-    assert run.code == 1 and "binary data, not a plan" in run.err, run.err
+    assert run.code == 1 and "是二进制数据,不是方案" in run.err, run.err
 
 
 def test_nul_and_escapes_inside_text_neither_split_a_name_nor_reach_the_output(tmp_path):
@@ -234,7 +234,7 @@ def test_stray_nuls_in_gb18030_text_are_dropped():
 
 def test_file_over_the_byte_limit_is_refused_before_it_is_read(tmp_path):
     path = h.make_text_with_nuls(tmp_path)
-    with pytest.raises(LimitExceeded, match=r"bytes in the file.*TASKMAP_MAX_BYTES=400"):
+    with pytest.raises(LimitExceeded, match=r"文件大小.*TASKMAP_MAX_BYTES=400"):
         read_document(path, Limits(max_bytes=100))
 
 
@@ -252,5 +252,5 @@ def test_a_limit_that_is_not_a_number_is_one_line(tmp_path):
 
 
 def test_damaged_zip_is_still_named_damaged():
-    with pytest.raises(UnsupportedFormat, match="damaged zip"):
+    with pytest.raises(UnsupportedFormat, match="压缩包或 Office 文件已损坏"):
         document_from_bytes(b"PK\x03\x04" + b"\x00" * 100, "x.docx")

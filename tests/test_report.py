@@ -70,12 +70,13 @@ def test_ranking_numbers_right_aligned(plans, width):
 
 
 def test_report_numbers_match_the_engine(plans):
-    text = _render(workload_report(plans, top=5), 160)
+    text = _render(workload_report(plans, top=5, role="lead"), 160)
     summary = engine.agency_summary(engine.assignments_frame(plans))
     first = summary.filter(~summary["collective"]).row(0, named=True)
     line = next(x for x in text.splitlines() if f" {first['display']} " in x and "█" in x)
     assert f" {first['lead']} " in line and f" {first['responsible']} " in line
     assert "概况" in text and "牵头任务排名" in text and "单位 × 行动领域" in text
+    assert "任务总数排名" in _render(workload_report(plans, top=5), 160)  # --role all
 
 
 def test_report_cli_in_a_pipe_is_plain_text():
@@ -83,7 +84,7 @@ def test_report_cli_in_a_pipe_is_plain_text():
                          "data/yunxi_district_carbon_plan.txt", "--top", "5")
     assert result.returncode == 0, result.stderr
     assert "\x1b[" not in result.stdout and "\x1b[" not in result.stderr
-    assert "牵头任务排名(前5位)" in result.stdout
+    assert "任务总数排名(前5位)" in result.stdout  # the default --role all
 
 
 def test_report_options():
@@ -93,4 +94,4 @@ def test_report_options():
                            "推动产业结构优化升级").stdout
     assert "行动领域:推动产业结构优化升级" in one_area
     missing = run_taskmap("report", "no/such/folder")
-    assert missing.returncode == 1 and "no such file or folder" in missing.stderr
+    assert missing.returncode == 1 and "文件或文件夹不存在" in missing.stderr

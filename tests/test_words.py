@@ -137,9 +137,9 @@ def test_a_broken_words_file_is_refused_with_every_problem(tmp_path):
     with pytest.raises(WordsError) as err:
         load_words(bad)
     message = str(err.value)
-    assert "'配合' is in both" in message
-    assert "unknown key 'stray'" in message
-    assert "pair up" in message
+    assert "“配合”同时出现在" in message
+    assert "未知的键“stray”" in message
+    assert "一一对应" in message
     assert message.startswith(str(bad))
 
 
@@ -169,7 +169,7 @@ def test_one_line_of_data_teaches_a_label(tmp_path):
     text = words_path().read_text(encoding="utf-8")
     before = _extract_with_words(tmp_path, text, plan)
     assert "[('responsible', '区发改委'), ('responsible', '区财政局')]" in before
-    assert "warning unlisted label '统筹单位'" in before
+    assert "warning 未收录的标签“统筹单位”" in before
     taught = text.replace('lead_morphemes = ["牵头"', 'lead_morphemes = ["统筹", "牵头"')
     after = _extract_with_words(tmp_path, taught, plan)
     assert "[('lead', '区发改委'), ('responsible', '区财政局')]" in after

@@ -206,11 +206,11 @@ def _broken_bracket(doc: Document, i: int, start: int, blocks, warnings,
         if content.explicit_roles:
             text = lines[i][start:].rstrip()
             blocks.append(Block(i + 1, start, len(lines[i]), text, content, "bracket"))
-            warnings.append(ParseWarning(i + 1, text, "bracket not closed: the text ends "
-                                                      "inside it (read as far as it goes)"))
+            warnings.append(ParseWarning(i + 1, text, "括号未闭合:正文在括号内结束"
+                                                      "(已读到结尾)"))
             return
     if lx.STRONG_MARKER.search(doc.views[i], start):
-        warnings.append(ParseWarning(i + 1, lines[i][start:], "bracket opened but not closed"))
+        warnings.append(ParseWarning(i + 1, lines[i][start:], "括号未闭合"))
 
 
 def _markers(line, v, spans, number, blocks, warnings) -> int:
@@ -296,7 +296,7 @@ def _is_block(c: Content, v: str, s: int, e: int) -> bool:
 def _why_not(c: Content) -> str:
     if c.problems:
         return "; ".join(c.problems)
-    return "role words but no agency list could be read"
+    return "含分工用语,但读不出单位名单"
 
 
 def _warn_problems(c: Content, number: int, text: str, warnings) -> None:

@@ -212,8 +212,8 @@ class _ClauseState:
         named = lx.NAMES_THEN_LABEL.match(v[:e], s)
         if label:
             if label.unlisted:
-                self.problems.append(f"unlisted label '{t.src[s:s + len(label.text)]}': its "
-                                     "list is read as responsible")
+                self.problems.append(f"未收录的标签“{t.src[s:s + len(label.text)]}”:"
+                                     "其名单按一般落实单位读取")
             self._labelled(t, label, e)
         elif named and lx.label_role(named.group("label")) in (LEAD, RESPONSIBLE):
             self._names_then_label(t, named)
@@ -246,9 +246,9 @@ class _ClauseState:
         items = [(src, v) for src, v in items if not lx.is_placeholder(v)]
         said_none = placeholders and all(x.strip() in lx.NONE_MARKS for x in placeholders)
         if not items and not said_none:  # a dash or 无 says "none" on purpose
-            what = f"'{placeholders[0]}'" if placeholders else "nothing"
+            what = f"“{placeholders[0]}”" if placeholders else "空"
             self.problems.append(f"{t.src[label.start:label.start + len(label.text)]}: "
-                                 f"names no agency ({what})")
+                                 f"没有单位({what})")
         self._add_list(role, items)
 
     def _names_then_label(self, t, m):
@@ -262,7 +262,7 @@ class _ClauseState:
             self.add(role, items)
             self.current = RESPONSIBLE
         else:
-            self.problems.append(f"'{t.src[m.start():m.end()]}': no agency before the label")
+            self.problems.append(f"“{t.src[m.start():m.end()]}”:标签前没有单位")
 
     def _together(self, t, s, e):
         """X会同Y(负责): X leads, Y shares."""
@@ -275,7 +275,7 @@ class _ClauseState:
         if not lead and any(m.role == LEAD for m in self.mentions):  # 由X牵头,会同Y负责落实
             lead = []
         elif not lead or not all(lx.looks_like_agency(v) for _, v in lead):
-            self.problems.append("会同 without an agency before it")
+            self.problems.append("“会同”前没有单位")
             return
         self.add(LEAD, lead)
         self.add(RESPONSIBLE, [(src, v) for src, v in rest if lx.looks_like_agency(v)])
@@ -295,7 +295,7 @@ class _ClauseState:
             self.add(role, items, respectively=lx.RESPECTIVELY_VERB in t.v[s:e])
             self.current = RESPONSIBLE
         elif role == LEAD or lx.STRONG_MARKER.search(t.v, s, e):
-            self.problems.append(f"'{t.src[s:e]}': no agency before {verb.group()}")
+            self.problems.append(f"“{t.src[s:e]}”:“{verb.group()}”前没有单位")
         else:
             self.prose = True
 

@@ -74,7 +74,7 @@ def account(doc: Document, blocks, rules, warnings: list[ParseWarning], tables: 
         else:
             warned += 1
             text = doc.lines[seg.line - 1][seg.start:seg.end]
-            warnings.append(ParseWarning(seg.line, text, "role words not read as an assignment"))
+            warnings.append(ParseWarning(seg.line, text, "含分工用语,但未读作任务分工"))
     return Coverage(seen=seen, read=read, warned=warned)
 
 

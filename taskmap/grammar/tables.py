@@ -135,7 +135,7 @@ def read_table(table: Table, header: Header, lines: tuple[str, ...],
             out.append(block)
         elif any(cells):
             warnings.append(ParseWarning(row.line, lines[row.line - 1],
-                                         "table row names no agency"))
+                                         "表格行中没有单位"))
     return out
 
 

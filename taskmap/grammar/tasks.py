@@ -12,6 +12,10 @@ from .blocks import Block, Found, Rule
 from .clauses import Mention
 from .outline import Outline, detect_heading
 
+# the genre's own word for a lead body, from the words data (牵头单位)
+NO_LEAD = (f"未写明{lx.W.marks['lead'][1]}(也没有“列第一位的为{lx.W.marks['lead'][1]}”"
+           "之类的规定)")
+
 _SENTENCE = re.compile(r"[。;!?]")
 _TARGET_START = re.compile(r"^(?:到|至|力争到|力争|预计到)?\s*(?:20\d\d|“?十[四五六]五”?|本世纪)")
 _ENUMERATION = re.compile(r"^[一二三四五六七八九十]是|^\d+(?:\.\d+)+|^其[一二三四五六七八九十]")
@@ -60,7 +64,7 @@ def build_tasks(doc: Document, outline: Outline,
         task = _task(len(tasks) + 1, doc, outline, block, tuple(assignments), ends_by_line)
         if not any(a.role == LEAD for a in assignments):
             warnings.append(ParseWarning(block.line, block.text,
-                                         "no lead named (and no first-listed rule in force)"))
+                                         NO_LEAD))
         tasks.append(task)
     return tuple(tasks), tuple(warnings), rule_from is not None
 

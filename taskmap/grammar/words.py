@@ -110,12 +110,12 @@ def load_words(path: str | Path | None = None) -> Words:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as e:
-        raise WordsError(f"{path}: cannot read the words file: {e.strerror}") from None
+        raise WordsError(f"{path}: 无法读取词表文件:{e.strerror}") from None
     except tomllib.TOMLDecodeError as e:
-        raise WordsError(f"{path}: not valid TOML: {e}") from None
+        raise WordsError(f"{path}: 不是有效的 TOML:{e}") from None
     problems = check_words(data)
     if problems:
-        raise WordsError(f"{path}: {len(problems)} problem(s): " + "; ".join(problems))
+        raise WordsError(f"{path}: 有 {len(problems)} 个问题:" + ";".join(problems))
     return Words(str(path), **{section: data[section] for section in SCHEMA})
 
 
@@ -123,13 +123,13 @@ def check_words(data: dict[str, Any]) -> list[str]:
     """Every problem of a parsed words file against SCHEMA, not just the first."""
     problems = []
     if data.get("schema") != 1:
-        problems.append("schema must be 1")
+        problems.append("schema 须为 1")
     for section, keys in SCHEMA.items():
         values = data.get(section)
         if not isinstance(values, dict):
-            problems.append(f"missing section [{section}]")
+            problems.append(f"缺少 [{section}] 节")
             continue
-        problems += [f"[{section}] unknown key '{k}'" for k in values if k not in keys]
+        problems += [f"[{section}] 未知的键“{k}”" for k in values if k not in keys]
         for key, kind in keys.items():
             problems += _check_value(f"[{section}] {key}", values.get(key), kind,
                                      data.get("rules", {}))
@@ -138,31 +138,31 @@ def check_words(data: dict[str, Any]) -> list[str]:
         for key in keys:
             for word in data.get(section, {}).get(key, []) or []:
                 if word in seen and seen[word] != key:
-                    problems.append(f"[{section}] '{word}' is in both {seen[word]} and {key}")
+                    problems.append(f"[{section}]“{word}”同时出现在 {seen[word]} 和 {key} 中")
                 seen.setdefault(word, key)
     opens, closes = (data.get("brackets", {}).get(k, "") for k in ("open", "close"))
     if isinstance(opens, str) and isinstance(closes, str) and len(opens) != len(closes):
-        problems.append("[brackets] open and close must pair up one to one")
+        problems.append("[brackets] open 与 close 须一一对应")
     return problems
 
 
 def _check_value(where: str, value: Any, kind: str, rules: dict[str, Any]) -> list[str]:
     if value is None:
-        return [f"{where}: missing ({kind})"]
+        return [f"{where}: 缺少({kind})"]
     if kind == LIST:
         if not isinstance(value, list) or not all(isinstance(w, str) for w in value):
-            return [f"{where}: must be a {kind}"]
-        out = [f"{where}: empty word" for w in value if not w.strip()]
-        out += [f"{where}: '{w}' is listed twice" for w in sorted(set(value))
+            return [f"{where}: 须为 {kind}"]
+        out = [f"{where}: 有空词" for w in value if not w.strip()]
+        out += [f"{where}:“{w}”重复列出" for w in sorted(set(value))
                 if value.count(w) > 1]
         if "standing" in where:
             out += [p for w in value for p in _compiles(where, w, rules)]
         return out
     if kind == MAPPING:
         ok = isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
-        return [] if ok else [f"{where}: must be a {kind} of text to text"]
+        return [] if ok else [f"{where}: 须为文本到文本的 {kind}"]
     if not isinstance(value, str) or not value.strip():
-        return [f"{where}: must be non-empty {kind}"]
+        return [f"{where}: 须为非空的 {kind}"]
     return _compiles(where, value, rules) if kind == PATTERN else []
 
 
@@ -171,5 +171,5 @@ def _compiles(where: str, pattern: str, rules: dict[str, Any]) -> list[str]:
         re.compile(expand(pattern, rules) if isinstance(rules, dict) and all(
             isinstance(rules.get(k), str) for k in ("not_listed", "subject")) else pattern)
     except re.error as e:
-        return [f"{where}: pattern does not compile: {e}"]
+        return [f"{where}: 正则表达式无法编译:{e}"]
     return []

@@ -149,19 +149,19 @@ def read_table(path: str | Path) -> tuple[list[AliasRow], list[Problem]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        return [], [Problem(str(path), "no such file")]
+        return [], [Problem(str(path), "文件不存在")]
     except (OSError, UnicodeDecodeError) as e:
-        return [], [Problem(str(path), f"cannot read as UTF-8 text: {e}")]
+        return [], [Problem(str(path), f"无法按 UTF-8 文本读取:{e}")]
     reader = csv.DictReader(text.splitlines())
     header = reader.fieldnames or []
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c not in COLUMNS]
     problems = []
     if missing:
-        problems.append(Problem(f"{path}:1", f"missing column(s): {', '.join(missing)}"))
+        problems.append(Problem(f"{path}:1", f"缺少列:{'、'.join(missing)}"))
     if unknown:
-        problems.append(Problem(f"{path}:1", f"unknown column(s): {', '.join(unknown)}; "
-                                             f"columns are {', '.join(COLUMNS)}"))
+        problems.append(Problem(f"{path}:1", f"未知的列:{'、'.join(unknown)};"
+                                             f"应有的列为 {','.join(COLUMNS)}"))
     if missing:
         return [], problems
     rows = []
@@ -176,24 +176,24 @@ def read_table(path: str | Path) -> tuple[list[AliasRow], list[Problem]]:
 
 def _row(raw: dict, where: str) -> tuple[AliasRow | None, list[Problem]]:
     get = {c: (raw.get(c) or "").strip() for c in COLUMNS}
-    problems = [Problem(where, f"empty '{c}'") for c in REQUIRED if not get[c]]
+    problems = [Problem(where, f"“{c}”为空") for c in REQUIRED if not get[c]]
     if None in raw:
-        problems.append(Problem(where, "more cells than columns (an unquoted comma?)"))
+        problems.append(Problem(where, "单元格比列多(有未加引号的逗号?)"))
     if get["scope"] and get["scope"] not in SCOPES:
-        problems.append(Problem(where, f"scope '{get['scope']}' is not one of {', '.join(SCOPES)}"))
+        problems.append(Problem(where, f"scope“{get['scope']}”不是 {'、'.join(SCOPES)} 之一"))
     if get["level"] not in LEVELS:
-        problems.append(Problem(where, f"level '{get['level']}' is not one of "
-                                       f"{', '.join(x or '(empty)' for x in LEVELS)}"))
+        problems.append(Problem(where, f"level“{get['level']}”不是 "
+                                       f"{'、'.join(x or '(空)' for x in LEVELS)} 之一"))
     if get["collective"].lower() not in ("", "true", "false"):
-        problems.append(Problem(where, "collective must be true, false or empty"))
+        problems.append(Problem(where, "collective 须为 true、false 或空"))
     renamed = None
     if get["renamed"]:
         if re.fullmatch(r"(19|20)\d\d", get["renamed"]):
             renamed = int(get["renamed"])
         else:
-            problems.append(Problem(where, f"renamed '{get['renamed']}' is not a year"))
+            problems.append(Problem(where, f"renamed“{get['renamed']}”不是年份"))
     if get["former"] and not get["renamed"]:
-        problems.append(Problem(where, "former is given without the year it was renamed"))
+        problems.append(Problem(where, "给出了 former,却没有给出更名年份(renamed)"))
     if problems:
         return None, problems
     return AliasRow(alias=get["alias"], canonical=get["canonical"],
@@ -213,12 +213,12 @@ def _conflicts(rows: list[AliasRow]) -> list[Problem]:
             seen[key] = row
         elif (first.canonical, first.function, first.level) == (
                 row.canonical, row.function, row.level):
-            problems.append(Problem(row.where, f"duplicate row: '{row.alias}' as at {first.where}"))
+            problems.append(Problem(row.where, f"重复的行:“{row.alias}”与 {first.where} 相同"))
         else:
-            problems.append(Problem(row.where, f"alias '{row.alias}' points at "
-                                               f"'{row.canonical}' ({row.function}) here and at "
-                                               f"'{first.canonical}' ({first.function}) at "
-                                               f"{first.where}"))
+            problems.append(Problem(row.where, f"别名“{row.alias}”在此指向"
+                                               f"“{row.canonical}”({row.function}),在 "
+                                               f"{first.where} 却指向“{first.canonical}”"
+                                               f"({first.function})"))
     return problems + _cycles(rows)
 
 
@@ -235,8 +235,8 @@ def _cycles(rows: list[AliasRow]) -> list[Problem]:
             seen.add(step)
             step = target.get(step)
         if step == start:
-            problems.append(Problem(row.where, f"alias '{row.alias}' leads back to itself "
-                                               f"through its canonical names (a cycle)"))
+            problems.append(Problem(row.where, f"别名“{row.alias}”经由规范名称又"
+                                               f"指回自身(循环)"))
     return problems
 
 
@@ -246,9 +246,9 @@ PLACE_COLUMNS = ("name", "short", "level")
 def _refuse(path: Path, problems: list[Problem]) -> None:
     if problems:
         shown = "; ".join(str(p) for p in problems[:3])
-        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
-        raise AliasTableError(f"{path}: {len(problems)} problem(s): {shown}{more}; "
-                              "run `taskmap aliases check` for all")
+        more = f"(另有 {len(problems) - 3} 个)" if len(problems) > 3 else ""
+        raise AliasTableError(f"{path}: 有 {len(problems)} 个问题:{shown}{more};"
+                              "运行 taskmap aliases check 查看全部")
 
 
 def is_places_table(path: Path) -> bool:
@@ -267,26 +267,26 @@ def read_places(path: str | Path) -> tuple[dict[str, tuple[str, str]], list[Prob
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        return {}, [Problem(str(path), "no such file")]
+        return {}, [Problem(str(path), "文件不存在")]
     except (OSError, UnicodeDecodeError) as e:
-        return {}, [Problem(str(path), f"cannot read as UTF-8 text: {e}")]
+        return {}, [Problem(str(path), f"无法按 UTF-8 文本读取:{e}")]
     reader = csv.DictReader(text.splitlines())
     missing = [c for c in PLACE_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        return {}, [Problem(f"{path}:1", f"missing column(s): {', '.join(missing)}; "
-                                         f"columns are {', '.join(PLACE_COLUMNS)}")]
+        return {}, [Problem(f"{path}:1", f"缺少列:{'、'.join(missing)};"
+                                         f"应有的列为 {','.join(PLACE_COLUMNS)}")]
     places: dict[str, tuple[str, str]] = {}
     problems = []
     for n, row in enumerate(reader, start=2):
         full, short, level = ((row.get(c) or "").strip() for c in PLACE_COLUMNS)
         where = f"{path}:{n}"
         if not full or level not in LEVELS or not level:
-            problems.append(Problem(where, f"a place needs a name and a level among "
-                                           f"{', '.join(x for x in LEVELS if x)}"))
+            problems.append(Problem(where, f"地名须有名称和级别,级别为 "
+                                           f"{'、'.join(x for x in LEVELS if x)} 之一"))
             continue
         for name in (full, short):
             if name and name in places and places[name] != (full, level):
-                problems.append(Problem(where, f"'{name}' is also {places[name][0]} "
+                problems.append(Problem(where, f"“{name}”也是 {places[name][0]}"
                                                f"({places[name][1]})"))
             elif name:
                 places[name] = (full, level)

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..models import LEAD, RESPONSIBLE, Plan
-from .labels import TIER_LABELS
+from .labels import IMPLICIT_LEGEND, IMPLICIT_MARK, TIER_LABELS
 
 
 def _names(task, role: str) -> Text:
@@ -16,21 +16,21 @@ def _names(task, role: str) -> Text:
     for i, a in enumerate(a for a in task.assignments if a.role == role):
         if i:
             text.append("、")
-        text.append(a.raw, style="dim italic" if a.implicit else "")
+        text.append(a.raw + (IMPLICIT_MARK if a.implicit else ""),
+                    style="dim italic" if a.implicit else "")
     return text
 
 
 def tasks_table(plan: Plan) -> Table:
-    """The 任务分解表 of one plan: one row per task; implicit agencies in dim italics."""
+    """The 任务分解表 of one plan: one row per task; implicit agencies marked ＊ (and in dim
+    italics on a terminal), with a legend below when there are any."""
     table = Table(title=f"任务分解表:{plan.source}", box=box.SIMPLE_HEAVY, show_lines=False,
                   expand=True)
     for header, kwargs in (("序号", {"justify": "right", "no_wrap": True}),
                            ("行号", {"justify": "right", "no_wrap": True}),
-                           ("行动领域", {"ratio": 2, "min_width": 8}),
-                           ("重点任务", {"ratio": 3, "min_width": 10}),
-                           ("牵头单位", {"ratio": 2, "min_width": 10}),
-                           ("责任单位", {"ratio": 4, "min_width": 12}),
-                           ("完成时限", {"ratio": 1, "min_width": 10})):
+                           ("行动领域", {"min_width": 8}), ("重点任务", {"min_width": 10}),
+                           ("牵头单位", {"min_width": 8}), ("责任单位", {"min_width": 10}),
+                           ("完成时限", {"min_width": 8})):
         table.add_column(header, overflow="fold", **kwargs)
     for n, t in enumerate(plan.tasks, start=1):
         table.add_row(str(n), str(t.line), t.area or "", t.title or "", _names(t, LEAD),
@@ -52,6 +52,8 @@ def warnings_table(plan: Plan) -> Table:
 def extract_view(plan: Plan) -> Group:
     """Tasks, then warnings (or a line saying there are none), then the coverage line."""
     parts = [tasks_table(plan) if plan.tasks else Text(f"{plan.source}:未发现任务分工。")]
+    if any(a.implicit for t in plan.tasks for a in t.assignments):
+        parts.append(Text(IMPLICIT_LEGEND, style="dim"))
     if plan.warnings:
         parts.append(warnings_table(plan))
     else:

@@ -12,6 +12,7 @@ from ..corpus import Corpus
 from ..errors import TaskmapError
 from ..models import Plan
 from .files import csv_text
+from .outputs import CSV_ENCODING
 from .safe import replacing_folder
 
 FORMATS = ("csv", "json", "parquet")
@@ -35,18 +36,19 @@ def frames(plans: Sequence[Plan] | Corpus, by: str = "canonical", implicit: bool
     }
 
 
-def write_frames(plans: Sequence[Plan], folder: str | Path, fmt: str, **switches) -> list[Path]:
+def write_frames(plans: Sequence[Plan] | Corpus, folder: str | Path, fmt: str,
+                 **switches) -> list[Path]:
     """Write every frame to `folder` as `<name>.<fmt>`; returns the paths written."""
     if fmt not in FORMATS:
-        raise TaskmapError(f"format '{fmt}' is not one of {', '.join(FORMATS)}")
+        raise TaskmapError(f"不支持的格式 {fmt};可用:{'、'.join(FORMATS)}")
     folder = Path(folder)
     written = []
     with replacing_folder(folder) as tmp:  # every file, or none
         for name, frame in frames(plans, **switches).items():
             path = tmp / f"{name}.{fmt}"
-            if fmt == "csv":  # for people: formulas neutralised, like every CSV
+            if fmt == "csv":  # for people: formulas neutralised and a BOM, like every CSV
                 path.write_text(csv_text(frame.iter_rows(named=True), frame.columns),
-                                encoding="utf-8")
+                                encoding=CSV_ENCODING)
             elif fmt == "json":
                 path.write_text(frame.write_json() + "\n", encoding="utf-8")
             else:

@@ -29,3 +29,10 @@ def issued(plan: Plan) -> str:
         parts.append("".join(f"{int(p)}{u}" for p, u in zip(pieces, "年月日", strict=False))
                      + "印发")
     return "，".join(parts)
+
+
+# An agency a standing statement adds (以下任务均需各县区政府落实…), marked in plain text too
+# (a pipe or a printout loses the dim italics of a terminal), and the legend that says so.
+IMPLICIT_MARK = "＊"
+IMPLICIT_LEGEND = (f"{IMPLICIT_MARK} 隐含落实单位:方案以统一表述(如“以下任务均需各县(市、区)"
+                   "人民政府落实”)加入,该任务原文未逐一列出。")

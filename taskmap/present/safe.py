@@ -29,8 +29,8 @@ def refuse_inputs(output: Path, inputs: Iterable[Path], files: Iterable[str] = (
     for path in inputs:
         for target in targets:
             if _same(path, target):
-                raise OutputIsInput(f"{target}: 输出文件与输入文件相同，已拒绝写入"
-                                    f"(the output would overwrite the input {path})")
+                raise OutputIsInput(f"{target}: 输出文件与输入文件相同,已拒绝写入"
+                                    f"(会覆盖输入文件 {path})")
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -59,7 +59,7 @@ def replacing(path: str | Path) -> Iterator[Path]:
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     except OSError as e:
-        raise TaskmapError(f"{path}: cannot write: {e.strerror or e}") from None
+        raise TaskmapError(f"{path}: 无法写入:{e.strerror or e}") from None
     os.close(fd)
     tmp = Path(name)
     try:
@@ -70,8 +70,8 @@ def replacing(path: str | Path) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             tmp.unlink()
         if isinstance(e, OSError):
-            raise TaskmapError(f"{path}: cannot write: {e.strerror or e}; "
-                               "nothing was changed") from None
+            raise TaskmapError(f"{path}: 无法写入:{e.strerror or e};"
+                               "原有文件未作改动") from None
         raise
 
 
@@ -92,7 +92,7 @@ def replacing_folder(folder: str | Path) -> Iterator[Path]:
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".part", dir=parent))
     except OSError as e:
-        raise TaskmapError(f"{folder}: cannot create folder: {e.strerror or e}") from None
+        raise TaskmapError(f"{folder}: 无法创建文件夹:{e.strerror or e}") from None
     try:
         yield tmp
         folder.mkdir(exist_ok=True)
@@ -101,7 +101,7 @@ def replacing_folder(folder: str | Path) -> Iterator[Path]:
             os.replace(item, folder / item.name)
     except BaseException as e:
         if isinstance(e, OSError):
-            raise TaskmapError(f"{folder}: cannot write: {e.strerror or e}") from None
+            raise TaskmapError(f"{folder}: 无法写入:{e.strerror or e}") from None
         raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from .. import engine
 from ..corpus import Corpus
+from ..errors import TaskmapError
 from ..models import Plan
 from .labels import ROLE_LABELS
 
@@ -24,15 +25,18 @@ SHOWN_WARNINGS = 200
 
 
 def summary_table(data: Corpus | Sequence[Plan]) -> Table:
-    """One row per plan (the first SHOWN_PLANS), and a pooled row when there are several."""
+    """One row per plan (the first SHOWN_PLANS), and a pooled row when there are several.
+    Its number columns never wrap, so that 80 columns fit (the file name folds)."""
     corpus = _corpus(data)
     frame = corpus.plans.collect()
     shown = frame.head(SHOWN_PLANS)
-    table = Table(title="概况", box=box.SIMPLE_HEAVY)
-    for header, justify in (("方案", "left"), ("辖区", "left"), ("任务数", "right"),
-                            ("责任主体数", "right"), ("待核实名称", "right"),
-                            ("解析警告", "right"), ("分工片段 已读/警告", "right")):
-        table.add_column(header, justify=justify, overflow="fold")
+    table = Table(title="概况", box=box.SIMPLE_HEAVY,
+                  caption="分工片段 = 读作任务分工 + 列入解析警告(含分工用语的片段数)",
+                  caption_justify="left")
+    table.add_column("方案", overflow="fold", min_width=12, ratio=1)
+    table.add_column("辖区", overflow="fold", min_width=4)
+    for header in ("任务", "主体", "待核实", "警告", "分工片段"):
+        table.add_column(header, justify="right", no_wrap=True)
     for r in shown.iter_rows(named=True):
         table.add_row(r["plan"], r["jurisdiction"] or "—", str(r["tasks"]), str(r["bodies"]),
                       _flag(r["review"]), _flag(r["warnings"]),
@@ -53,34 +57,53 @@ def summary_table(data: Corpus | Sequence[Plan]) -> Table:
 
 
 def coverage_text(seen: int, read: int, warned: int) -> Text:
-    """`12 = 11 + 1`: role-bearing segments, read as assignments, reported as warnings."""
-    return Text(f"{seen} = {read} + {warned}", style="bold yellow" if warned else "")
+    """`12=11+1`: role-bearing segments, read as assignments, reported as warnings."""
+    return Text(f"{seen}={read}+{warned}", style="bold yellow" if warned else "")
 
 
 def _flag(n: int) -> Text:
     return Text(str(n), style="bold yellow" if n else "")
 
 
-def ranking_table(summary: pl.DataFrame, top: int) -> Table:
-    """Bodies by tasks led, with a bar."""
-    table = Table(title=f"牵头任务排名(前{top}位)", box=box.SIMPLE_HEAVY)
-    for header, kwargs in (("序号", {"justify": "right"}), ("单位", {}),
-                           ("牵头", {"justify": "right"}), ("参与", {"justify": "right"}),
-                           ("涉及领域", {"justify": "right"}), ("", {"no_wrap": True})):
-        table.add_column(header, overflow="fold", **kwargs)
-    for n, r in enumerate(ranking_rows(summary, top), start=1):
+# the summary column each --role ranks by, and its title
+RANK_COLUMNS = {"lead": "lead", "responsible": "responsible", "all": "tasks"}
+RANK_TITLES = {"lead": "牵头任务排名", "responsible": "参与任务排名", "all": "任务总数排名"}
+
+
+def rank(summary: pl.DataFrame, role: str = "lead") -> pl.DataFrame:
+    """The bodies of `engine.agency_summary` by the tasks they carry in `role` (lead,
+    responsible or all), most first; ties by tasks in all, then by name."""
+    column = RANK_COLUMNS[role]
+    return summary.sort([column, "tasks", "agency"], descending=[True, True, False],
+                        maintain_order=True)
+
+
+def ranking_table(summary: pl.DataFrame, top: int, role: str = "lead") -> Table:
+    """The `top` bodies (collectives apart) ranked by `role`, with a bar of that count."""
+    table = Table(title=f"{RANK_TITLES[role]}(前{top}位)", box=box.SIMPLE_HEAVY)
+    for header, kwargs in (("序号", {"justify": "right", "no_wrap": True}),
+                           ("单位", {"overflow": "fold"}),
+                           ("牵头", {"justify": "right", "no_wrap": True}),
+                           ("参与", {"justify": "right", "no_wrap": True}),
+                           ("合计", {"justify": "right", "no_wrap": True}),
+                           ("涉及领域", {"justify": "right", "no_wrap": True}),
+                           ("", {"no_wrap": True, "overflow": "crop"})):
+        table.add_column(header, **kwargs)
+    for n, r in enumerate(ranking_rows(summary, top, role, bar=16), start=1):
         table.add_row(str(n), r["display"], str(r["lead"]), str(r["responsible"]),
-                      str(r["areas"]), Text(r["bar"], style="cyan"))
+                      str(r["tasks"]), str(r["areas"]), Text(r["bar"], style="cyan"))
     return table
 
 
-def ranking_rows(summary: pl.DataFrame, top: int) -> list[dict]:
-    """The `top` bodies by tasks led (collectives left out), each with `bar`: up to 20
-    blocks for its tasks led against the most any of them leads. The terminal and the web
-    page show these."""
-    rows = summary.filter(~pl.col("collective")).head(top)
-    most = max(rows["lead"].max() or 1, 1)
-    return [{**r, "bar": "█" * max(1, round(r["lead"] / most * 20)) if r["lead"] else ""}
+def ranking_rows(summary: pl.DataFrame, top: int, role: str = "lead", bar: int = 20
+                 ) -> list[dict]:
+    """The `top` bodies ranked by `role` (collectives left out), each with `bar`: up to
+    `bar` blocks for its tasks in that role against the most any of them has. The terminal
+    and the web page show these."""
+    column = RANK_COLUMNS[role]
+    rows = rank(summary, role).filter(~pl.col("collective")).head(top)
+    most = max(rows[column].max() or 1, 1)
+    return [{**r, "bar": "█" * max(1, round(r[column] / most * bar)) if r[column] else ""}
             for r in rows.iter_rows(named=True)]
 
 
@@ -94,7 +117,7 @@ def matrix_table(matrix: pl.DataFrame, summary: pl.DataFrame, role: str, top: in
     areas = [a for a in all_areas if a in busiest]
     names = dict(zip(summary["agency"], summary["display"], strict=True))
     table = Table(title=f"单位 × 行动领域({ROLE_LABELS[role]}任务数)", box=box.SIMPLE_HEAVY)
-    table.add_column("单位", overflow="fold")
+    table.add_column("单位", overflow="fold", min_width=8)
     for i, _ in enumerate(areas):
         table.add_column(area_mark(i), justify="right")
     table.add_column("合计", justify="right", style="bold")
@@ -137,12 +160,32 @@ def warnings_table(data: Corpus | Sequence[Plan]) -> Table | Text:
         return Text("无解析警告。", style="green")
     title = "解析警告" if total <= SHOWN_WARNINGS else f"解析警告(前{SHOWN_WARNINGS}条,共{total}条)"
     table = Table(title=title, box=box.SIMPLE_HEAVY, title_style="bold yellow")
-    for header, kwargs in (("方案", {}), ("行号", {"justify": "right"}), ("原文", {}),
-                           ("原因", {})):
+    for header, kwargs in (("方案", {"ratio": 2, "min_width": 10}),
+                           ("行号", {"justify": "right", "no_wrap": True}),
+                           ("原文", {"ratio": 3, "min_width": 10}),
+                           ("原因", {"ratio": 3, "min_width": 10})):
         table.add_column(header, overflow="fold", **kwargs)
     for w in warnings.head(SHOWN_WARNINGS).collect().iter_rows(named=True):
-        table.add_row(w["plan"], str(w["line"]), w["text"], w["reason"])
+        table.add_row(w["plan"], "—" if w["line"] is None else str(w["line"]), w["text"],
+                      w["reason"])
     return table
+
+
+def areas_of(data: Corpus | Sequence[Plan]) -> list[str]:
+    """The action areas of the plans, in the order they first appear."""
+    return engine.areas_in_order(_corpus(data).chunks())
+
+
+class UnknownArea(TaskmapError):
+    """--area names no action area of the plans."""
+
+
+def check_area(data: Corpus | Sequence[Plan], area: str) -> None:
+    """Raise UnknownArea, listing the areas there are, when no plan has `area`."""
+    areas = areas_of(data)
+    if area not in areas:
+        raise UnknownArea(f"--area {area}: 方案中没有这个行动领域;现有行动领域:"
+                          + "、".join(areas))
 
 
 def _corpus(data: Corpus | Sequence[Plan]) -> Corpus:
@@ -152,16 +195,18 @@ def _corpus(data: Corpus | Sequence[Plan]) -> Corpus:
 def workload_report(plans: Corpus | Sequence[Plan], *, top: int = 15,
                     area: str | None = None, by: str = "canonical", role: str = "all",
                     implicit: bool = True, collective: bool = True, width: int = 160) -> Group:
-    """The whole terminal report: summary, lead ranking, matrix, warnings. `plans` is a
-    list of Plans or a Corpus (many plans, counted in flat memory)."""
+    """The whole terminal report: summary, ranking by `role`, matrix, warnings. `plans` is
+    a list of Plans or a Corpus (many plans, counted in flat memory). An `area` the plans
+    do not have raises UnknownArea."""
     plans = _corpus(plans)
     frame = plans.chunks()  # counted piece by piece: flat memory for a dataset
     if area is not None:
+        check_area(plans, area)
         frame = [f.filter(pl.col("area") == area) for f in frame]
     summary = engine.agency_summary(frame, by=by, implicit=implicit, collective=collective)
     matrix = engine.build_matrix(frame, role=role, by=by, implicit=implicit,
                                  collective=collective)
-    parts = [summary_table(plans), ranking_table(summary, top),
+    parts = [summary_table(plans), ranking_table(summary, top, role),
              matrix_table(matrix, summary, role, top, max_areas=max(3, (width - 30) // 5)),
              warnings_table(plans)]
     if area is not None:

@@ -35,16 +35,16 @@ def read_document(path: str | Path, limits: Limits | None = None) -> Document:
     """
     p = Path(path)
     if not p.exists():
-        raise InputNotFound(f"{p}: no such file")
+        raise InputNotFound(f"{p}: 文件不存在")
     if not p.is_file():
-        raise InputNotFound(f"{p}: not a file")
+        raise InputNotFound(f"{p}: 不是文件")
     limits = limits or Limits.from_env()
     try:
-        limits.check("max_bytes", p.stat().st_size, str(p), "bytes in the file")
+        limits.check("max_bytes", p.stat().st_size, str(p), "文件大小")
         with p.open("rb") as f:
             data = f.read(limits.max_bytes + 1)  # a file may grow while it is read
     except OSError as e:
-        raise InputNotFound(f"{p}: cannot read: {e.strerror}") from None
+        raise InputNotFound(f"{p}: 无法读取:{e.strerror}") from None
     return document_from_bytes(data, str(p), limits)
 
 
@@ -100,14 +100,14 @@ def _zip_kind(data: bytes, source: str, limits: Limits) -> str:
     try:
         names = Package(data, source, limits).names
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise UnsupportedFormat(f"{source}: a damaged zip/Office file; open it in Word or WPS "
-                                "and save it again as .docx") from None
+        raise UnsupportedFormat(f"{source}: 压缩包或 Office 文件已损坏;请用 Word 或 WPS 打开后"
+                                "另存为 .docx") from None
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
         return "xlsx"
-    raise UnsupportedFormat(f"{source}: a zip archive that is neither a Word (.docx) nor an "
-                            "Excel (.xlsx) file; unpack it and give the plan inside")
+    raise UnsupportedFormat(f"{source}: 是压缩包,但不是 Word(.docx)或 Excel(.xlsx)文件;"
+                            "请解压后给出其中的方案文件")
 
 
 def _text(data: bytes, source: str) -> tuple[str, str]:

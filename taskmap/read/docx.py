@@ -76,8 +76,8 @@ def read_docx_tables(data: bytes, source: str,
     except LimitExceeded:
         raise
     except Exception as e:  # any failure inside a damaged package is the file's, not ours
-        raise UnsupportedFormat(f"{source}: not a readable Word file ({_reason(e)}); open it "
-                                "in Word or WPS and save it again as .docx") from e
+        raise UnsupportedFormat(f"{source}: 无法读取的 Word 文件({_reason(e)});请用 Word "
+                                "或 WPS 打开后另存为 .docx") from e
 
 
 def _reason(error: Exception) -> str:
@@ -103,7 +103,7 @@ def _load(z: Package) -> _Package:
     body = next((c for c in root if isinstance(c.tag, str)
                  and etree.QName(c).localname == "body"), None)
     if body is None:
-        raise ValueError("the document has no body")
+        raise ValueError("文档没有正文")
     parts = {}
     for kind in ("numbering", "styles"):
         name = _related(z, main, kind)

@@ -82,6 +82,6 @@ def variable(field: str) -> str:
 def _parse(name: str, text: str) -> int:
     m = _NUMBER.match(text)
     if not m or int(m.group(1).replace("_", "")) <= 0:
-        raise TaskmapError(f"{name}={text!r}: not a positive whole number (K, M or G may "
-                           "follow it, as in 500M)")
+        raise TaskmapError(f"{name}={text!r}: 不是正整数(可带 K、M 或 G,"
+                           "如 500M)")
     return int(m.group(1).replace("_", "")) * {"": 1, "K": K, "M": M, "G": G}[m.group(2).upper()]

@@ -22,8 +22,8 @@ def convert_to_docx(data: bytes, source: str, limits: Limits | None = None) -> b
     limits = limits or Limits.from_env()
     command = soffice()
     if command is None:
-        raise UnsupportedFormat(f"{source}: an old Word/WPS file; install LibreOffice (soffice) "
-                                "so taskmap can convert it, or save it as .docx in Word or WPS")
+        raise UnsupportedFormat(f"{source}: 旧版 Word/WPS 文件;请安装 LibreOffice(soffice)"
+                                "以便 taskmap 转换,或在 Word、WPS 中另存为 .docx")
     suffix = Path(source).suffix.lower() if Path(source).suffix else ".doc"
     with tempfile.TemporaryDirectory(prefix="taskmap-") as tmp:
         src = Path(tmp) / f"plan{suffix}"
@@ -34,11 +34,11 @@ def convert_to_docx(data: bytes, source: str, limits: Limits | None = None) -> b
                             "--norestore", "--convert-to", "docx", "--outdir", tmp, str(src)],
                            capture_output=True, timeout=limits.max_convert_seconds, check=False)
         except subprocess.TimeoutExpired:
-            raise LimitExceeded(source, "seconds for LibreOffice to convert it",
+            raise LimitExceeded(source, "LibreOffice 转换所用秒数",
                                 limits.max_convert_seconds,
                                 variable("max_convert_seconds")) from None
         out = Path(tmp) / "plan.docx"
         if not out.is_file():
-            raise UnsupportedFormat(f"{source}: LibreOffice could not convert it to .docx (is it a "
-                                    "Word/WPS document?); save it as .docx in Word or WPS")
+            raise UnsupportedFormat(f"{source}: LibreOffice 无法把它转换为 .docx(是 Word/WPS "
+                                    "文档吗?);请在 Word 或 WPS 中另存为 .docx")
         return out.read_bytes()

@@ -56,11 +56,11 @@ def _read(data: bytes, source: str, limits: Limits,
     except LimitExceeded:
         raise
     except PDFPasswordIncorrect:
-        raise UnsupportedFormat(f"{source}: the PDF needs a password to open; open it with "
-                                "the password and save it as a PDF without one") from None
+        raise UnsupportedFormat(f"{source}: 该 PDF 需要密码才能打开;请用密码打开后"
+                                "另存为不带密码的 PDF") from None
     except Exception as e:  # pdfminer raises many types for broken files
-        raise UnsupportedFormat(f"{source}: not a readable PDF ({type(e).__name__}); "
-                                "open it and export it again as PDF, or save it as .docx") from None
+        raise UnsupportedFormat(f"{source}: 无法读取的 PDF({type(e).__name__});"
+                                "请打开后重新导出为 PDF,或另存为 .docx") from None
     return [page for page in pages if page], encrypted
 
 
@@ -116,12 +116,12 @@ def _check_text_layer(text: str, source: str) -> None:
     cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
     visible = len(re.sub(r"\s", "", _CID.sub("", text)))
     if cids > 20 or cids > visible * 0.05:
-        raise UnsupportedFormat(f"{source}: the PDF's text layer is unreadable ({cids} unmapped "
-                                "glyphs such as (cid:123)); it needs OCR, or the original "
+        raise UnsupportedFormat(f"{source}: PDF 的文字层无法识读({cids} 个"
+                                "无法映射的字形,如 (cid:123));需要 OCR 识别,或提供原始的 "
                                 ".docx/.txt")
     if cjk < 20:
-        raise UnsupportedFormat(f"{source}: the PDF has no usable Chinese text layer (a scan?); "
-                                "it needs OCR, or the original .docx/.txt")
+        raise UnsupportedFormat(f"{source}: PDF 没有可用的中文文字层(扫描件?);"
+                                "需要 OCR 识别,或提供原始的 .docx/.txt")
 
 
 TABLE_GAP = 1.5  # a gap this many characters wide between two glyphs separates table cells

@@ -50,7 +50,7 @@ class Budget:
         self.used += len(data)
         if self.used > self.limits.max_pdf_stream_bytes:
             name = "max_pdf_stream_bytes"
-            self.tripped = LimitExceeded(self.source, "bytes inflated from the PDF's streams",
+            self.tripped = LimitExceeded(self.source, "PDF 数据流解压后的大小",
                                          getattr(self.limits, name), variable(name))
             raise self.tripped
         return data
@@ -153,7 +153,7 @@ def layout_pages(data: bytes, source: str, limits: Limits, convert: Callable[[ob
         device = _device(resources, LAParams(), limits, source)
         interpreter = _interpreter(resources, device, limits, source)
         for number, page in enumerate(PDFPage.create_pages(doc), 1):
-            limits.check("max_pdf_pages", number, source, "pages in the PDF")
+            limits.check("max_pdf_pages", number, source, "PDF 页数")
             interpreter.process_page(page)
             if budget.tripped:
                 raise budget.tripped
@@ -183,7 +183,7 @@ def _device(resources, laparams, limits: Limits, source: str):
         def render_char(self, *args, **kwargs) -> float:
             self.chars += 1
             limits.check("max_pdf_page_chars", self.chars, source,
-                         f"characters drawn on page {self.pageno}")
+                         f"第 {self.pageno} 页的字符数")
             advance = super().render_char(*args, **kwargs)
             char = self.cur_item._objs[-1]
             spot = (int(char.x0 // SPOT), int(char.y0 // SPOT))
@@ -212,7 +212,7 @@ def _interpreter(resources, device, limits: Limits, source: str):
                 if isinstance(stream, PDFStream):
                     counted[0] += len(stream.get_data())
             limits.check("max_pdf_content_bytes", counted[0], source,
-                         "bytes of page content in the PDF")
+                         "PDF 页面内容的大小")
             super().execute(streams)
 
     return Interpreter(resources, device)

@@ -49,10 +49,10 @@ def read_csv_text(text: str, source: str = "<csv>",
         rows = [[_cell(c) for c in row] for row in csv.reader(text.splitlines(), dialect)]
     except csv.Error as e:
         if "field larger than field limit" in str(e):
-            raise LimitExceeded(source, "characters in one CSV field", limits.max_bytes,
+            raise LimitExceeded(source, "CSV 单个字段的字符数", limits.max_bytes,
                                 "TASKMAP_MAX_BYTES") from None
-        raise UnsupportedFormat(f"{source}: not a readable CSV ({e}); open it in Excel or WPS "
-                                "and save it again as CSV UTF-8") from None
+        raise UnsupportedFormat(f"{source}: 无法读取的 CSV({e});请用 Excel 或 WPS "
+                                "打开后另存为 CSV UTF-8") from None
     finally:
         csv.field_size_limit(before)
     table = make_table((k, {j: (c, False) for j, c in enumerate(row)})
@@ -95,8 +95,8 @@ def read_xlsx(data: bytes, source: str,
 
 
 def _unreadable(source: str, error: Exception) -> UnsupportedFormat:
-    return UnsupportedFormat(f"{source}: not a readable Excel file ({type(error).__name__}); "
-                             "open it in Excel or WPS and save it again as .xlsx")
+    return UnsupportedFormat(f"{source}: 无法读取的 Excel 文件({type(error).__name__});"
+                             "请用 Excel 或 WPS 打开后另存为 .xlsx")
 
 
 def _values(ws) -> dict[int, dict[int, str]]:

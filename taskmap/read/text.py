@@ -42,8 +42,8 @@ def decode_text(data: bytes, source: str) -> tuple[str, str]:
     """
     text, encoding = _decode(data, source)
     if only_controls(text):
-        raise UnsupportedFormat(f"{source}: binary data, not a plan (nothing but control "
-                                "characters such as NUL); give the plan as .txt, .docx or .pdf")
+        raise UnsupportedFormat(f"{source}: 是二进制数据,不是方案(只有 NUL 等控制字符);"
+                                "请以 .txt、.docx 或 .pdf 给出方案")
     return text, encoding
 
 
@@ -53,8 +53,8 @@ def _decode(data: bytes, source: str) -> tuple[str, str]:
             try:
                 return data.decode(name), name.replace("-sig", "")
             except UnicodeDecodeError as e:
-                raise DecodeError(f"{source}: starts with a {name} byte-order mark but is not "
-                                  f"valid {name} (byte {e.start})") from None
+                raise DecodeError(f"{source}: 以 {name} 字节顺序标记开头,但不是有效的 "
+                                  f"{name} 文本(第 {e.start} 字节)") from None
     if not data.strip():
         return "", "utf-8"
     try:
@@ -65,8 +65,8 @@ def _decode(data: bytes, source: str) -> tuple[str, str]:
     if utf16:
         return utf16
     if data.count(0) > len(data) * NUL_SHARE:
-        raise UnsupportedFormat(f"{source}: binary data, not a text plan "
-                                "(convert it to .txt, or see the README for the formats read)")
+        raise UnsupportedFormat(f"{source}: 是二进制数据,不是文本方案"
+                                "(请转换为 .txt,可读格式见 README)")
     data = data.replace(b"\x00", b"")  # GB18030 and Big5 never use a NUL in a character
     candidates = []
     for name in ("gb18030", "big5"):
@@ -76,16 +76,16 @@ def _decode(data: bytes, source: str) -> tuple[str, str]:
             continue
         candidates.append((_plausibility(text), name, text))
     if not candidates:
-        raise DecodeError(f"{source}: not UTF-8, UTF-16, GB18030 or Big5 text; "
-                          "re-save it as UTF-8 and try again")
+        raise DecodeError(f"{source}: 不是 UTF-8、UTF-16、GB18030 或 Big5 文本;"
+                          "请另存为 UTF-8 后重试")
     # Prefer GB18030 (first) unless Big5 reads clearly better.
     best = candidates[0]
     for cand in candidates[1:]:
         if cand[0] > best[0] + 0.15:
             best = cand
     if best[0] < 0.2:
-        raise DecodeError(f"{source}: decodes only as unreadable text in {best[1]}; "
-                          "re-save it as UTF-8 and try again")
+        raise DecodeError(f"{source}: 按 {best[1]} 解码也只得到乱码;"
+                          "请另存为 UTF-8 后重试")
     return best[2], best[1]
 
 

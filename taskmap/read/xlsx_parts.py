@@ -34,7 +34,7 @@ class CellCount:
 
     def check(self, n: int) -> None:
         """Refuse the sheet when `n` cells are over the limit."""
-        self.limits.check("max_cells", n, self.source, f"cells in sheet '{self.title}'")
+        self.limits.check("max_cells", n, self.source, f"工作表“{self.title}”的单元格数")
 
 
 def check_workbook(package: Package) -> dict[str, list[Merge]]:

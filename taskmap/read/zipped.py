@@ -31,10 +31,10 @@ class Package:
     def __init__(self, data: bytes, source: str, limits: Limits):
         count = member_count(data)
         if count not in (None, 0xFFFF):  # 0xFFFF: see the zip64 record; zipfile counts those
-            limits.check("max_zip_members", count, source, "members in the zip package")
+            limits.check("max_zip_members", count, source, "压缩包中的文件数")
         self.zip = zipfile.ZipFile(BytesIO(data))
         limits.check("max_zip_members", len(self.zip.infolist()), source,
-                     "members in the zip package")
+                     "压缩包中的文件数")
         self.source, self.limits, self.inflated = source, limits, 0
         self.names = set(self.zip.namelist())
 
@@ -46,9 +46,9 @@ class Package:
                 size += len(chunk)
                 self.inflated += len(chunk)
                 self.limits.check("max_member_bytes", size, self.source,
-                                  f"bytes inflated from {name}")
+                                  f"{name} 解压后的大小")
                 self.limits.check("max_unzipped_bytes", self.inflated, self.source,
-                                  "bytes inflated from the zip package")
+                                  "压缩包解压后的总大小")
                 yield chunk
 
     def xml(self, name: str) -> etree._Element:
@@ -60,7 +60,7 @@ class Package:
         try:
             return parser.close()
         except etree.XMLSyntaxError as e:
-            raise ValueError(f"{name} is damaged: {e.msg}") from None
+            raise ValueError(f"{name} 已损坏:{e.msg}") from None
 
     def count_elements(self, name: str) -> None:
         """Check the member's XML element count without keeping its tree (a part another
@@ -80,6 +80,6 @@ class Package:
                         while el.getprevious() is not None:
                             del el.getparent()[0]
                 self.limits.check("max_xml_elements", elements, self.source,
-                                  f"XML elements in {name}")
+                                  f"{name} 中的 XML 元素")
         except etree.XMLSyntaxError as e:
             raise ValueError(f"{name} is damaged: {e.msg}") from None
