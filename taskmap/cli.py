@@ -233,7 +233,17 @@ def _corpus(inputs: list[Path], aliases: list[Path] | None, jobs: int | None):
     _say_duplicates(corpus.duplicates)
     if corpus.plans.select(pl_len()).collect().item() == 0:
         raise TaskmapError("给出的方案文件都未能读取")
+    _say_versions(corpus.plans.select("plan", "jurisdiction", "title").collect().iter_rows())
     return corpus
+
+
+def _say_versions(rows) -> None:
+    from .pipeline import versions, versions_message
+
+    err = Console(stderr=True, **_PLAIN)
+    for paths in versions(rows):
+        err.print(Text.assemble(("警告:", "bold yellow"), versions_message(paths)),
+                  highlight=False, soft_wrap=True)
 
 
 def pl_len():
@@ -273,6 +283,8 @@ def _plans(inputs: list[Path], aliases: list[Path] | None, jobs: int | None = No
     _say_duplicates(duplicates)
     if not plans:
         raise TaskmapError(f"给出的 {len(paths)} 个方案文件都未能读取")
+    _say_versions((p.source, p.context.place if p.context else None,
+                   p.context.title if p.context else None) for p in plans)
     return plans
 
 

@@ -62,6 +62,22 @@ def duplicate_message(path: str | Path, first: str | Path) -> str:
     return f"{path} 与 {first} 内容相同(同一方案的另一份文件),已跳过,只计一次"
 
 
+def versions(rows) -> list[list[str]]:
+    """Files that look like versions of one plan (a draft and the plan as issued): the same
+    place and the same title. `rows`: (path, jurisdiction, title) of each plan, in order."""
+    groups: dict[tuple, list[str]] = {}
+    for path, place, title in rows:
+        if title:
+            groups.setdefault((place or "", title), []).append(str(path))
+    return [paths for paths in groups.values() if len(paths) > 1]
+
+
+def versions_message(paths: list[str]) -> str:
+    """The warning for files that look like versions of one plan (both are counted)."""
+    return (f"{'、'.join(paths)} 标题与辖区相同,疑似同一方案的不同版本(如征求意见稿与印发稿),"
+            "均已计入统计;比较两稿请用 taskmap diff")
+
+
 class Firsts:
     """The first file of each plan text, in input order: `duplicate_of(path, key)` is the
     file that already holds that text, or None when `path` is the first."""

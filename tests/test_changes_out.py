@@ -20,8 +20,8 @@ from taskmap.present.docx.gongwen import east_asia_font
 from taskmap.present.xlsx.changes_book import SHEET, write_changes_xlsx
 from taskmap.present.xlsx.diff_book import write_diff_workbook
 
-DRAFT = DATA.parent / "examples" / "diff" / "wutong_county_plan_draft.txt"
-FINAL = DATA.parent / "examples" / "diff" / "wutong_county_plan_final.txt"
+DRAFT = DATA / "diff" / "wutong_county_plan_draft.txt"
+FINAL = DATA / "diff" / "wutong_county_plan_final.txt"
 OTHER = DATA / "qinglan_city_industry_plan.txt"
 RED = "C00000"
 

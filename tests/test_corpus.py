@@ -188,3 +188,17 @@ def test_a_dataset_is_never_written_over_an_input(tmp_path):
     result = _taskmap("extract", str(folder), "-f", "parquet", "-o", str(folder))
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert not (folder / "_manifest.parquet").exists()
+
+
+def test_two_versions_of_one_plan_in_a_folder_are_said_so(tmp_path):
+    """data/ holds the diff demo's draft and final in a subfolder: a report of the folder
+    counts both and says they look like versions of one plan; the demo plans alone do not."""
+    folder = _taskmap("report", "data")
+    assert folder.returncode == 0, folder.stderr
+    said = [line for line in folder.stderr.splitlines() if "疑似同一方案的不同版本" in line]
+    assert len(said) == 1 and "wutong_county_plan_draft.txt" in said[0]
+    assert "wutong_county_plan_final.txt" in said[0]
+    alone = _taskmap("report", *map(str, DEMO))
+    assert alone.returncode == 0 and "疑似同一方案的不同版本" not in alone.stderr
+    book = _taskmap("export", "data", "-o", str(tmp_path / "分工统计.xlsx"))
+    assert book.returncode == 0 and "疑似同一方案的不同版本" in book.stderr

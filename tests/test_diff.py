@@ -31,8 +31,8 @@ from taskmap.diff import (
 DIFF_THRESHOLDS = ("status_f1=0.95", "change_f1=0.95", "align_acc=0.95")
 PLANS = sorted(p.name for p in DATA.glob("*.txt") if "_gb18030" not in p.name
                and "_utf16" not in p.name)
-DRAFT = ROOT / "examples" / "diff" / "wutong_county_plan_draft.txt"
-FINAL = ROOT / "examples" / "diff" / "wutong_county_plan_final.txt"
+DRAFT = ROOT / "data" / "diff" / "wutong_county_plan_draft.txt"
+FINAL = ROOT / "data" / "diff" / "wutong_county_plan_final.txt"
 
 
 def test_reference_pair_meets_thresholds(shared):
@@ -46,7 +46,7 @@ def test_demo_pair_meets_thresholds(shared, tmp_path):
     gold.mkdir()
     name = "wutong_county_plan_draft__wutong_county_plan_final.json"
     (gold / name).write_bytes((GOLD / name).read_bytes())
-    result = run_scorer(shared, "diff", gold, ROOT / "examples" / "diff", "--min", *DIFF_THRESHOLDS)
+    result = run_scorer(shared, "diff", gold, ROOT / "data" / "diff", "--min", *DIFF_THRESHOLDS)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -188,7 +188,7 @@ def test_draft_and_final_look_like_versions(old, new):
     assert aligned_share(a, b) > 0.8 and versions_warning(a, b) is None
 
 
-@pytest.mark.parametrize("other", [*PLANS[:3], "../examples/diff/wutong_county_plan_final.txt"])
+@pytest.mark.parametrize("other", [*PLANS[:3], "diff/wutong_county_plan_final.txt"])
 def test_unrelated_plans_do_not_look_like_versions(other):
     fenghe = _load("fenghe_city_plan_traditional.txt")  # 城市更新, like songlan's title
     songlan = taskmap.load_plan(PAIRS[2][0])

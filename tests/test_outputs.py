@@ -25,8 +25,8 @@ from taskmap.present.outputs import OutputError, choose
 
 QINGLAN = DATA / "qinglan_city_industry_plan.txt"
 CUIPING = DATA / "cuiping_province_work_plan.txt"
-DRAFT = ROOT / "examples" / "diff" / "wutong_county_plan_draft.txt"
-FINAL = ROOT / "examples" / "diff" / "wutong_county_plan_final.txt"
+DRAFT = ROOT / "data" / "diff" / "wutong_county_plan_draft.txt"
+FINAL = ROOT / "data" / "diff" / "wutong_county_plan_final.txt"
 BOM = b"\xef\xbb\xbf"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -451,3 +451,32 @@ def test_readme_has_a_chinese_guide_with_an_offline_windows_install():
                   "pip download --platform win_amd64 --python-version 3.11 --only-binary=:all:",
                   "pip install --no-index --find-links wheels taskmap"):
         assert words in readme, words
+
+
+@pytest.mark.parametrize("command", ["extract", "report", "export"])
+def test_docx_by_extension_is_the_word_task_table(tmp_path, command):
+    """`-o 分解表.docx` writes the Word 任务分解表 from every command that reads plans."""
+    from docx import Document
+
+    from taskmap.pipeline import load_plan
+
+    out = tmp_path / "分解表.docx"
+    plan = ROOT / "data" / "qinglan_city_industry_plan.txt"
+    result = run_taskmap(command, str(plan), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    cells = [c.text for t in Document(str(out)).tables for r in t.rows for c in r.cells]
+    for task in load_plan(plan).tasks:
+        assert any(c.startswith(task.title) for c in cells), task.title
+
+
+def test_diff_docx_by_extension_is_the_change_table(tmp_path):
+    from docx import Document
+
+    out = tmp_path / "修改对照表.docx"
+    result = run_taskmap("diff", str(DRAFT), str(FINAL), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    document = Document(str(out))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert DRAFT.name in text and FINAL.name in text
+    assert any(r.font.strike for t in document.tables for row in t.rows for c in row.cells
+               for p in c.paragraphs for r in p.runs)

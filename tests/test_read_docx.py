@@ -29,8 +29,8 @@ DEMO_PLANS = (
     "cuiping_province_work_plan.txt",
     "songhe_county_task_breakdown.txt",
     "fenghe_city_plan_traditional.txt",
-    "../examples/diff/wutong_county_plan_draft.txt",
-    "../examples/diff/wutong_county_plan_final.txt",
+    "diff/wutong_county_plan_draft.txt",
+    "diff/wutong_county_plan_final.txt",
 )
 NOTE = "备注：以上事项由县优化营商环境工作领导小组办公室统筹调度。"
 

@@ -21,8 +21,8 @@ from taskmap.present.xlsx.workbook import write_workbook
 
 QINGLAN = DATA / "qinglan_city_industry_plan.txt"
 DEMO = sorted(p for p in DATA.glob("*.txt") if not p.stem.endswith(("_gb18030", "_utf16")))
-DRAFT = DATA.parent / "examples" / "diff" / "wutong_county_plan_draft.txt"
-FINAL = DATA.parent / "examples" / "diff" / "wutong_county_plan_final.txt"
+DRAFT = DATA / "diff" / "wutong_county_plan_draft.txt"
+FINAL = DATA / "diff" / "wutong_county_plan_final.txt"
 A4_LANDSCAPE = (841.89, 595.3)
 
 

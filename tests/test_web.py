@@ -37,8 +37,8 @@ from taskmap.web.views import wording_diff
 CHROMIUM = Path("/usr/bin/chromium")
 QINGLAN = DATA / "qinglan_city_industry_plan.txt"
 YUNXI = DATA / "yunxi_district_carbon_plan.txt"
-DRAFT = DATA.parent / "examples" / "diff" / "wutong_county_plan_draft.txt"
-FINAL = DATA.parent / "examples" / "diff" / "wutong_county_plan_final.txt"
+DRAFT = DATA / "diff" / "wutong_county_plan_draft.txt"
+FINAL = DATA / "diff" / "wutong_county_plan_final.txt"
 SCREENSHOT = ROOT / "docs" / "web.png"
 MAX_UPLOAD_MB = 1
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

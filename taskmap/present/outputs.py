@@ -4,8 +4,8 @@ name means, which commands can write it, and which writer makes it.
 A format is named by its extension without the dot (`xlsx`, `csv`, `json`, `parquet`);
 `table` is the text people read on a terminal (`.txt` as a file). Data formats (csv, json,
 parquet) and text are written here per command; documents for people (`BOOKS`: the
-workbook today) are written by their own module from plans (extract, report, export) and
-from a diff. Adding a document format is one line in `BOOKS`:
+workbook, the Word 任务分解表 and 修改对照表) are written by their own module from plans
+(extract, report, export) and from a diff. Adding a document format is one line in `BOOKS`:
 
     "docx": Book("taskmap.present.docx.tasks:write_tasks_docx",
                  "taskmap.present.docx.diff:write_changes_docx"),
@@ -50,6 +50,8 @@ class Book:
 BOOKS: dict[str, Book] = {
     "xlsx": Book("taskmap.present.xlsx.workbook:write_workbook",
                  "taskmap.present.xlsx.diff_book:write_diff_workbook"),
+    "docx": Book("taskmap.present.docx.tasks:write_tasks_docx",
+                 "taskmap.present.docx.diff:write_changes_docx"),
 }
 
 # The formats each command writes, in the order its help lists them; and the format a
