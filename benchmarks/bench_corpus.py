@@ -84,7 +84,8 @@ def measure(args: list[str], env: dict | None = None) -> dict[str, float]:
     its process tree, sampled every 50 ms from /proc."""
     start = time.perf_counter()
     before = os.times()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    errors = tempfile.TemporaryFile()  # noqa: SIM115 (a pipe read at the end would fill up)
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=errors,
                             env={**os.environ, **(env or {})}, cwd=ROOT)
     peak = 0
     while proc.poll() is None:
@@ -93,7 +94,8 @@ def measure(args: list[str], env: dict | None = None) -> dict[str, float]:
     wall = time.perf_counter() - start
     after = os.times()
     if proc.returncode:
-        raise SystemExit(f"{' '.join(args)} failed: {proc.stderr.read().decode()[-500:]}")
+        errors.seek(0)
+        raise SystemExit(f"{' '.join(args)} failed: {errors.read().decode()[-500:]}")
     cpu = (after.children_user - before.children_user) + (after.children_system
                                                           - before.children_system)
     return {"wall": wall, "cpu": cpu, "rss": peak / 1024}

@@ -238,12 +238,11 @@ def _corpus(inputs: list[Path], aliases: list[Path] | None, jobs: int | None):
 
 
 def _say_versions(rows) -> None:
-    from .pipeline import versions, versions_message
+    from .pipeline import versions, versions_messages
 
     err = Console(stderr=True, **_PLAIN)
-    for paths in versions(rows):
-        err.print(Text.assemble(("警告:", "bold yellow"), versions_message(paths)),
-                  highlight=False, soft_wrap=True)
+    for line in versions_messages(versions(rows)):
+        err.print(Text.assemble(("警告:", "bold yellow"), line), highlight=False, soft_wrap=True)
 
 
 def pl_len():

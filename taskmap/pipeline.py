@@ -67,15 +67,26 @@ def versions(rows) -> list[list[str]]:
     place and the same title. `rows`: (path, jurisdiction, title) of each plan, in order."""
     groups: dict[tuple, list[str]] = {}
     for path, place, title in rows:
-        if title:
-            groups.setdefault((place or "", title), []).append(str(path))
+        if title and place:
+            groups.setdefault((place, title), []).append(str(path))
     return [paths for paths in groups.values() if len(paths) > 1]
 
 
-def versions_message(paths: list[str]) -> str:
-    """The warning for files that look like versions of one plan (both are counted)."""
-    return (f"{'、'.join(paths)} 标题与辖区相同,疑似同一方案的不同版本(如征求意见稿与印发稿),"
-            "均已计入统计;比较两稿请用 taskmap diff")
+SHOWN_VERSIONS = 10  # groups of versions named one by one; beyond, counted
+
+
+def versions_messages(groups: list[list[str]]) -> list[str]:
+    """The warnings for files that look like versions of one plan (all are counted): a line
+    a group, the first SHOWN_VERSIONS groups, then how many more."""
+    lines = []
+    for paths in groups[:SHOWN_VERSIONS]:
+        named = "、".join(paths[:3]) + (f" 等 {len(paths)} 个文件" if len(paths) > 3 else "")
+        lines.append(f"{named} 标题与辖区相同,疑似同一方案的不同版本(如征求意见稿与印发稿),"
+                     "均已计入统计;比较两稿请用 taskmap diff")
+    if len(groups) > SHOWN_VERSIONS:
+        lines.append(f"另有 {len(groups) - SHOWN_VERSIONS} 组文件标题与辖区相同,"
+                     "疑似同一方案的不同版本")
+    return lines
 
 
 class Firsts:

@@ -202,3 +202,13 @@ def test_two_versions_of_one_plan_in_a_folder_are_said_so(tmp_path):
     assert alone.returncode == 0 and "疑似同一方案的不同版本" not in alone.stderr
     book = _taskmap("export", "data", "-o", str(tmp_path / "分工统计.xlsx"))
     assert book.returncode == 0 and "疑似同一方案的不同版本" in book.stderr
+
+
+def test_many_groups_of_versions_are_said_in_a_few_lines():
+    from taskmap.pipeline import SHOWN_VERSIONS, versions, versions_messages
+
+    rows = [(f"p{k}-{v}.txt", "青岚市", f"方案{k}") for k in range(SHOWN_VERSIONS + 5)
+            for v in range(4)] + [("x.txt", None, "方案0"), ("y.txt", "", "方案0")]
+    lines = versions_messages(versions(rows))
+    assert len(lines) == SHOWN_VERSIONS + 1 and "另有 5 组" in lines[-1]
+    assert "等 4 个文件" in lines[0] and "x.txt" not in "".join(lines)
