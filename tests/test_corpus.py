@@ -10,6 +10,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from conftest import DEMO_PLANS, plan_copies
 from polars.testing import assert_frame_equal
 
 from taskmap import engine
@@ -27,22 +28,11 @@ from taskmap.pipeline import load_plans
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 # each demo plan once (data/ holds two of them a second time in another encoding)
-DEMO = sorted(p for p in DATA.glob("*.txt") if not p.stem.endswith(("_gb18030", "_utf16")))
+DEMO = DEMO_PLANS
 
 
 def _plans_folder(tmp_path: Path, copies: int = 3) -> Path:
-    """The demo plans, each `copies` times under distinct names and with a last line of its
-    own (a file of the same text would be the same plan, counted once), plus one file that
-    is not a plan anyone can read."""
-    folder = tmp_path / "plans"
-    folder.mkdir()
-    for k in range(copies):
-        for plan in DEMO:
-            text = plan.read_text(encoding="utf-8")
-            (folder / f"{k}-{plan.name}").write_text(f"{text}\n（第{k + 1}份）\n",
-                                                    encoding="utf-8")
-    (folder / "5-broken.docx").write_bytes(b"PK\x03\x04 not a zip at all")
-    return folder
+    return plan_copies(tmp_path / "plans", copies)
 
 
 def _sorted(frame: pl.DataFrame) -> pl.DataFrame:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import DEMO_PLANS, plan_copies
 from polars.testing import assert_frame_equal
 
 from taskmap.corpus import TABLES, open_dataset, write_dataset
@@ -17,8 +18,7 @@ distributed = pytest.importorskip("distributed", reason="the dask extra is not i
 
 ROOT = Path(__file__).resolve().parents[1]
 # each demo plan once (data/ holds two of them a second time in another encoding)
-DEMO = sorted(p for p in (ROOT / "data").glob("*.txt")
-              if not p.stem.endswith(("_gb18030", "_utf16")))
+DEMO = DEMO_PLANS
 
 
 @pytest.fixture(scope="module")
@@ -31,15 +31,7 @@ def cluster():
 
 @pytest.fixture
 def plans(tmp_path: Path) -> Path:
-    folder = tmp_path / "plans"
-    folder.mkdir()
-    for k in range(3):  # a last line of its own: the same text would be one plan
-        for plan in DEMO:
-            text = plan.read_text(encoding="utf-8")
-            (folder / f"{k}-{plan.name}").write_text(f"{text}\n（第{k + 1}份）\n",
-                                                    encoding="utf-8")
-    (folder / "9-broken.docx").write_bytes(b"PK\x03\x04 not a zip at all")
-    return folder
+    return plan_copies(tmp_path / "plans", 3, broken="9-broken.docx")
 
 
 def test_a_cluster_writes_the_dataset_one_machine_writes(cluster, plans, tmp_path):

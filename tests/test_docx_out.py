@@ -9,7 +9,7 @@ import zipfile
 from collections import Counter
 
 import pytest
-from conftest import DATA
+from conftest import DATA, DEMO_PLANS, LEADERS_PLAN
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
@@ -23,17 +23,7 @@ from taskmap.present.docx.gongwen import east_asia_font
 from taskmap.present.docx.tasks import IMPLICIT_MARK, plan_counts
 
 QINGLAN = DATA / "qinglan_city_industry_plan.txt"
-DEMO = sorted(p for p in DATA.glob("*.txt") if not p.stem.endswith(("_gb18030", "_utf16")))
-LEADERS_PLAN = """松河县优化营商环境工作方案
-一、重点任务
-（一）提升政务服务效能
-1.深化一件事一次办改革。推出集成办理套餐。
-牵头单位:县行政审批服务局
-责任单位:县市场监管局
-责任领导:张某某
-完成时限:2024年6月底前
-2.推进数据共享。打通部门系统。（牵头单位:县大数据中心；责任单位:县政务服务中心）
-"""
+DEMO = DEMO_PLANS
 
 
 @pytest.fixture(scope="module")

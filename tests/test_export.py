@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import datetime
 
 import pytest
-from conftest import DATA, ROOT, run_taskmap
+from conftest import DATA, DEMO_PLANS, LEADERS_PLAN, ROOT, run_taskmap
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -25,7 +25,7 @@ from taskmap.models import LEAD, RESPONSIBLE, ROLES, Assignment, ParseWarning, P
 from taskmap.present.labels import plan_title
 from taskmap.present.xlsx.workbook import SHEETS, STATUSES, task_content, write_workbook
 
-DEMO = sorted(p for p in DATA.glob("*.txt") if not p.stem.endswith(("_gb18030", "_utf16")))
+DEMO = DEMO_PLANS
 QINGLAN = DATA / "qinglan_city_industry_plan.txt"
 MATRICES = {"牵头矩阵": LEAD, "参与矩阵": RESPONSIBLE}
 TABLE_SHEETS = [s for s in SHEETS if s != "说明"]
@@ -345,16 +345,6 @@ def test_cli_writes_the_workbook_and_refuses_unwritable_paths(tmp_path):
 
 # Workbook v2: the cover, the 督办台账, clean chart labels -----------------------------------
 
-LEADERS_PLAN = """松河县优化营商环境工作方案
-一、重点任务
-（一）提升政务服务效能
-1.深化一件事一次办改革。推出集成办理套餐。
-牵头单位:县行政审批服务局
-责任单位:县市场监管局
-责任领导:张某某
-完成时限:2024年6月底前
-2.推进数据共享。打通部门系统。（牵头单位:县大数据中心；责任单位:县政务服务中心）
-"""
 
 
 def test_cover_names_each_plan_by_title_issuer_number_and_date(demo_book, demo_plans):
