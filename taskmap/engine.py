@@ -45,10 +45,14 @@ def assignments_frame(plans: Sequence[Plan]) -> pl.DataFrame:
 
 def raw_assignments(plans: Sequence[Plan]) -> pl.DataFrame:
     """The assignment rows of `plans`, each body shown by its own plan's name for it."""
-    rows = []
+    rows, seen = [], set()
     for plan in plans:
         for t in plan.tasks:
             for a in t.assignments:
+                # a body named twice in one role of one task is one row (the first)
+                if (key := (plan.source, t.id, a.role, a.agency)) in seen:
+                    continue
+                seen.add(key)
                 rows.append({
                     "plan": plan.source, "jurisdiction": plan.jurisdiction, "task_id": t.id,
                     "line": t.line, "chapter": t.chapter, "area": t.area or "(未分领域)",
@@ -58,9 +62,7 @@ def raw_assignments(plans: Sequence[Plan]) -> pl.DataFrame:
                     "function": a.agency if a.collective or not a.function else a.function,
                     "implicit": a.implicit,
                     "collective": a.collective, "tier": a.tier, "score": a.score})
-    frame = pl.DataFrame(rows, schema=_ASSIGNMENT_SCHEMA, orient="row")
-    return frame.unique(subset=["plan", "task_id", "role", "canonical"], keep="first",
-                        maintain_order=True)
+    return pl.DataFrame(rows, schema=_ASSIGNMENT_SCHEMA, orient="row")
 
 
 _LEVEL_START = ("省", "市", "州", "盟", "县", "旗", "区")
