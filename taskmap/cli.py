@@ -182,13 +182,10 @@ CollectiveOpt = Annotated[bool, typer.Option("--collective/--no-collective",
 
 def _dataset(inputs: list[Path], output: Path, aliases: list[Path] | None,
              jobs: int | None, scheduler: str | None = None) -> None:
-    from .corpus import is_dataset, open_dataset, write_dataset
+    from .corpus import open_dataset, write_dataset
 
     paths = expand_inputs(inputs)
     refuse_inputs(output, [*paths, *(aliases or [])])
-    if output.exists() and not (output.is_dir() and (is_dataset(output)
-                                                     or not any(output.iterdir()))):
-        raise TaskmapError(f"{output}: 已存在且不是 taskmap 数据集;请给一个新的或空的文件夹")
     _table(aliases)  # a broken alias table is one error before any work
     if scheduler is not None:
         from .dask import extract as on_cluster

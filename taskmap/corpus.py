@@ -173,19 +173,29 @@ def load_many(inputs: Sequence[str | Path], aliases: Sequence[str | Path] = (),
     once; and the (path, reason) of those that could not be read. A second file of the same
     text is skipped, the first in input order kept: recorded in `duplicates` as (path,
     first path), or said as a Python warning when no list is given."""
-    from .pipeline import Firsts, expand_inputs, note_duplicate
+    from .pipeline import expand_inputs
 
-    plans, failures, firsts = [], [], Firsts()
-    for path, key, result in _results(expand_inputs(inputs), tuple(map(str, aliases)), jobs):
+    failures: list[tuple[str, str]] = []
+    results = _results(expand_inputs(inputs), tuple(map(str, aliases)), jobs)
+    plans = list(_firsts(results, failures, duplicates, progress))
+    return plans, failures
+
+
+def _firsts(results, failures: list, duplicates: list | None, progress) -> Iterator:
+    """The results of plans read, each plan text once (its first file in input order);
+    files that could not be read go to `failures`, second copies to `duplicates`."""
+    from .pipeline import Firsts, note_duplicate
+
+    firsts = Firsts()
+    for path, key, result in results:
         if isinstance(result, str):
             failures.append((path, result))
         elif (first := firsts.duplicate_of(path, key)) is not None:
             note_duplicate(path, first, duplicates)
         else:
-            plans.append(result)
+            yield result
         if progress is not None:
             progress(Path(path))
-    return plans, failures
 
 
 def extract_corpus(inputs: Sequence[str | Path], aliases: Sequence[str | Path] = (),
@@ -196,21 +206,15 @@ def extract_corpus(inputs: Sequence[str | Path], aliases: Sequence[str | Path] =
     written batch by batch to a temporary dataset and read from it lazily, so memory stays
     flat whatever the number of plans. Plans that cannot be read are listed in `failures`.
     """
-    from .pipeline import Firsts, expand_inputs
+    from .pipeline import expand_inputs
 
     paths = expand_inputs(inputs)
     names = tuple(str(a) for a in aliases)
     if len(paths) <= IN_MEMORY:
-        parts, failures, duplicates, firsts = [], [], [], Firsts()
-        for path, key, result in _frames(_results(paths, names, jobs)):
-            if isinstance(result, str):
-                failures.append((path, result))
-            elif (first := firsts.duplicate_of(path, key)) is not None:
-                duplicates.append((path, first))
-            else:
-                parts.append(result)
-            if progress is not None:
-                progress(Path(path))
+        failures: list[tuple[str, str]] = []
+        duplicates: list[tuple[str, str]] = []
+        parts = list(_firsts(_frames(_results(paths, names, jobs)), failures, duplicates,
+                             progress))
         return Corpus.of(_concat(parts), failures, duplicates=duplicates)
     folder = tempfile.TemporaryDirectory(prefix="taskmap-")
     write_dataset(paths, folder.name, names, jobs, progress)
@@ -240,6 +244,8 @@ def write_dataset(inputs: Sequence[str | Path], out: str | Path,
     from .pipeline import expand_inputs
 
     out = Path(out)
+    if out.exists() and not (out.is_dir() and (is_dataset(out) or not any(out.iterdir()))):
+        raise DatasetError(f"{out}: 已存在且不是 taskmap 数据集;请给一个新的或空的文件夹")
     paths = [str(p) for p in expand_inputs(inputs)]
     names = tuple(str(a) for a in aliases)
     salt = _salt(names)

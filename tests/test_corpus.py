@@ -136,6 +136,16 @@ def test_counts_made_part_by_part_are_the_counts_of_the_whole(tmp_path, monkeypa
     assert engine.labels(parts.chunks()) == engine.labels(whole.assignments)
 
 
+def test_a_dataset_is_written_only_into_a_new_empty_or_dataset_folder(tmp_path):
+    folder = _plans_folder(tmp_path, copies=1)
+    before = sorted(p.name for p in folder.iterdir())
+    with pytest.raises(DatasetError, match="不是 taskmap 数据集"):
+        write_dataset([folder], folder, jobs=1)  # the plans' own folder
+    assert sorted(p.name for p in folder.iterdir()) == before
+    (tmp_path / "empty").mkdir()
+    assert write_dataset([folder], tmp_path / "empty", jobs=1)["read"] == len(DEMO)
+
+
 def test_a_folder_that_is_not_a_dataset_is_said_so(tmp_path):
     with pytest.raises(DatasetError, match="_manifest"):
         open_dataset(tmp_path)
