@@ -39,6 +39,7 @@ from starlette.staticfiles import StaticFiles
 from ..diff import diff_plans
 from ..models import Plan
 from ..present.files import CSV_COLUMNS, csv_rows, csv_text
+from ..present.outputs import BOOKS
 from ..read.limits import Limits
 from . import views
 
@@ -62,14 +63,14 @@ class Export:
     make: Callable[[list[Plan]], bytes]
 
 
-def _written(writer: str, suffix: str, plans: list[Plan]) -> bytes:
-    """The bytes a library writer (`module:function`, called as f(plans, path)) writes, via
-    a private temporary folder removed at once."""
+def _written(writer: str, suffix: str, subject) -> bytes:
+    """The bytes a library writer (`module:function`, called as f(subject, path): plans or
+    a diff) writes, via a private temporary folder removed at once."""
     module, function = writer.split(":")
     write = getattr(import_module(module), function)
     with tempfile.TemporaryDirectory(prefix="taskmap-web-") as tmp:
         path = Path(tmp) / f"out{suffix}"
-        write(plans, path)
+        write(subject, path)
         return path.read_bytes()
 
 
@@ -84,9 +85,9 @@ def _csv(plans: list[Plan]) -> bytes:
 # f(plans, path) of the library is one line: _written("module:function", suffix).
 EXPORTS = {
     "xlsx": Export("下载 Excel 工作簿", "分工统计.xlsx", XLSX,
-                   partial(_written, "taskmap.present.xlsx.workbook:write_workbook", ".xlsx")),
+                   partial(_written, BOOKS["xlsx"].plans, ".xlsx")),
     "docx": Export("下载 Word 任务分解表", "任务分解表.docx", DOCX,
-                   partial(_written, "taskmap.present.docx:write_tasks_docx", ".docx")),
+                   partial(_written, BOOKS["docx"].plans, ".docx")),
     "csv": Export("下载 CSV", "任务分解表.csv", "text/csv; charset=utf-8", _csv),
 }
 
@@ -162,12 +163,9 @@ def create_app(max_upload: int = MAX_UPLOAD, limits: Limits | None = None) -> St
         if problems:
             return page("compare.html", 400, errors=problems)
         result = await run_in_threadpool(diff_plans, plans[0], plans[1])
-        if fmt == "xlsx":
-            data = await run_in_threadpool(_diff_book, result)
-            return _download(data, "修改对照表.xlsx", XLSX)
-        if fmt == "docx":
-            data = await run_in_threadpool(_changes_docx, result)
-            return _download(data, "修改对照表.docx", DOCX)
+        if fmt != "html":  # the documents `taskmap diff -o 修改对照表.xlsx|.docx` writes
+            data = await run_in_threadpool(_written, BOOKS[fmt].diff, f".{fmt}", result)
+            return _download(data, f"修改对照表.{fmt}", XLSX if fmt == "xlsx" else DOCX)
         return page("compare.html", result=views.diff_page(result))
 
     @asynccontextmanager
@@ -184,20 +182,6 @@ def create_app(max_upload: int = MAX_UPLOAD, limits: Limits | None = None) -> St
                 Route("/diff", diff, methods=["POST"]),
                 Mount("/static", StaticFiles(directory=HERE / "static"), name="static")],
         middleware=[Middleware(_Headers)], lifespan=lifespan)
-
-
-def _diff_book(result) -> bytes:
-    from ..present.xlsx.diff_book import write_diff_workbook
-
-    with tempfile.TemporaryDirectory(prefix="taskmap-web-") as tmp:
-        return write_diff_workbook(result, Path(tmp) / "diff.xlsx").read_bytes()
-
-
-def _changes_docx(result) -> bytes:
-    from ..present.docx.diff import write_changes_docx
-
-    with tempfile.TemporaryDirectory(prefix="taskmap-web-") as tmp:
-        return write_changes_docx(result, Path(tmp) / "changes.docx").read_bytes()
 
 
 async def _plans(uploads: list[views.Upload], limits: Limits, whole: bool = False):
