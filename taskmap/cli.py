@@ -279,8 +279,8 @@ def _plans(inputs: list[Path], aliases: list[Path] | None, jobs: int | None = No
     _say_duplicates(duplicates)
     if not plans:
         raise TaskmapError(f"给出的 {len(paths)} 个方案文件都未能读取")
-    _say_versions((p.source, p.context.place if p.context else None,
-                   p.context.title if p.context else None) for p in plans)
+    # the same place and title the corpus's plans frame holds (engine.plan_summary)
+    _say_versions((p.source, p.jurisdiction, p.context.title) for p in plans)
     return plans
 
 
