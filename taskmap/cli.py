@@ -213,6 +213,18 @@ def _progress(total: int, work):
         return work(lambda p: bar.update(task, advance=1, description=p.name))
 
 
+def _start_workers(inputs: list[Path], aliases: list[Path] | None, jobs: int | None) -> None:
+    """Workers of a run over many plans start on the first plans now, while this process
+    imports what it needs and hashes the files (the run takes them; see workers.start)."""
+    from . import workers
+
+    try:
+        paths = expand_inputs(inputs)
+    except TaskmapError:
+        return  # said by the command itself
+    workers.start(jobs, tuple(str(a) for a in aliases or ()), paths)
+
+
 def _corpus(inputs: list[Path], aliases: list[Path] | None, jobs: int | None):
     """The plans `inputs` name as a Corpus (frames): a dataset folder is read as it is;
     plans are read on `jobs` cores, each once. A plan that cannot be read, and a second
@@ -317,6 +329,7 @@ def report(
         "矩阵和警告;.xlsx 领导用工作簿。")] = None,
 ) -> None:
     """谁承担多少任务、在哪些领域:概况、单位排名、单位 × 行动领域矩阵、解析警告。"""
+    _start_workers(plans, aliases, jobs)
     from .present.workload_view import check_area, workload_report  # polars: when used
 
     target = choose("report", output, format and format.value)
@@ -377,6 +390,7 @@ def export(
     jobs: JobsOpt = None,
 ) -> None:
     """领导用的 Excel 工作簿(.xlsx),或把数据表和矩阵写成数据文件(CSV、JSON、Parquet)。"""
+    _start_workers(plans, aliases, jobs)
     from .present.frames import frame_files, write_frames  # polars, openpyxl: when used
 
     target = choose("export", output, format and format.value)

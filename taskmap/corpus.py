@@ -15,13 +15,12 @@ report take a Corpus wherever they take a list of Plans.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import polars as pl
@@ -30,15 +29,14 @@ from . import __version__, engine, workers
 from .errors import TaskmapError
 from .models import Plan
 from .pipeline import duplicate_message
+from .rows import Rows, plan_rows
 
 TABLES = ("plans", "tasks", "assignments", "warnings")
 MANIFEST = "_manifest.parquet"
-_WARNING_SCHEMA = {"plan": pl.String, "line": pl.Int64, "text": pl.String, "reason": pl.String}
 _MANIFEST_SCHEMA = {"plan": pl.String, "sha256": pl.String, "part": pl.String,
                     "error": pl.String, "text": pl.String, "duplicate_of": pl.String}
 IN_MEMORY = 400  # plans held as frames in memory; beyond, frames go to a dataset on disk
-BATCH = 200  # plans a part file of a dataset holds
-AHEAD = 4  # chunks of plans a core may have read before they are taken
+BATCH = 1000  # plans a part file of a dataset holds
 
 
 class DatasetError(TaskmapError):
@@ -79,7 +77,7 @@ class Corpus:
             skipped = pl.DataFrame([{"plan": path, "line": None, "text": "",
                                      "reason": duplicate_message(path, first)}
                                     for path, first in duplicates],
-                                   schema=_WARNING_SCHEMA, orient="row")
+                                   schema=engine.SCHEMAS["warnings"], orient="row")
             warnings = pl.concat([warnings, skipped.lazy()], how="vertical")
         return cls(frames["plans"].lazy(), frames["tasks"].lazy(), _labelled(assignments, names),
                    warnings, list(failures), [_labelled(p, names) for p in pieces], names,
@@ -87,7 +85,7 @@ class Corpus:
 
     @classmethod
     def from_plans(cls, plans: Sequence[Plan]) -> Corpus:
-        return cls.of(_concat([plan_frames(p) for p in plans]))
+        return cls.of(engine.frames_of([plan_rows(p) for p in plans]))
 
     def chunks(self) -> list[pl.LazyFrame]:
         """The assignments in pieces no plan straddles (one piece when held in memory)."""
@@ -99,70 +97,67 @@ def _labelled(assignments: pl.LazyFrame, names: dict[str, str]) -> pl.LazyFrame:
         names, default=pl.col("display"), return_dtype=pl.String).alias("display"))
 
 
-def plan_frames(plan: Plan) -> dict[str, pl.DataFrame]:
-    """One plan as compact frames (what a worker sends back instead of the Plan)."""
-    warnings = pl.DataFrame([{"plan": plan.source, "line": w.line, "text": w.text,
-                              "reason": w.reason} for w in plan.warnings],
-                            schema=_WARNING_SCHEMA, orient="row")
-    return {"plans": engine.plan_summary([plan]), "tasks": engine.tasks_frame([plan]),
-            "assignments": engine.raw_assignments([plan]), "warnings": warnings}
-
-
-def _concat(parts: list[dict[str, pl.DataFrame]]) -> dict[str, pl.DataFrame]:
-    if not parts:
-        empty = plan_frames(Plan(source="", tasks=()))
-        return {name: frame.clear() for name, frame in empty.items()}
-    return {name: pl.concat([p[name] for p in parts], how="vertical") for name in TABLES}
-
-
 # ----------------------------------------------------------------------------- workers
 
-def _work(job: tuple[str, tuple[str, ...]]
-          ) -> tuple[str, str | None, dict[str, pl.DataFrame] | str]:
-    """Read one plan where polars is at hand (a cluster's worker): (path, text key, its
-    frames), or why it could not be read (path, None, reason)."""
-    path, key, result = workers.read(job)
-    return path, key, result if isinstance(result, str) else plan_frames(result)
-
-
-def _results(paths: Sequence[str], aliases: tuple[str, ...],
-             jobs: int | None) -> Iterator[tuple[str, str | None, Plan | str]]:
-    """Each plan with the key of its text (or why it could not be read), in the order of
-    `paths`, read on `jobs` cores: the same results in the same order whatever the number
-    of cores."""
+def _results(paths: Sequence[str], aliases: tuple[str, ...], jobs: int | None,
+             plans: bool = False) -> Iterator[tuple[str, str | None, Rows | Plan | str]]:
+    """Each plan's rows (its Plan, with `plans`) with the key of its text, or why it could
+    not be read, in the order of `paths`, read on `jobs` cores: the same results in the
+    same order whatever the number of cores."""
     jobs = jobs or os.cpu_count() or 1
     work = [(str(p), aliases) for p in paths]
+    one, many = (workers.read, workers.read_many) if plans else (workers.rows, workers.rows_many)
     if jobs <= 1 or len(work) < 2:
-        yield from map(workers.read, work)
+        workers.stop(jobs, aliases)  # started for more plans than there are
+        yield from map(one, work)
         return
-    chunk = max(1, min(32, len(work) // (jobs * 8)))
-    # spawned, not forked: a fork of a process whose polars threads hold a lock deadlocks
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=workers.quiet,
-                               mp_context=multiprocessing.get_context("spawn"))
-    starts = iter(range(0, len(work), chunk))
-    pending: deque = deque()
+    # This process is one of the `jobs`: it reads chunks too while the next result is still
+    # with a worker, so `jobs` cores run `jobs` processes (one worker fewer to start, nothing
+    # to send back for the chunks read here).
+    pool, ahead = workers.take(jobs, aliases)
+    todo = workers.chunked(work, jobs)
+    slots: deque = deque()  # in input order: (chunk, a worker's Future), or a chunk's results
+    for k, (chunk, future) in enumerate(ahead):  # chunks started ahead, where they match
+        mine = next(todo, None)
+        if plans or mine != chunk:
+            for _, other in ahead[k:]:
+                other.cancel()
+            todo = chain([] if mine is None else [mine], todo)
+            break
+        slots.append((chunk, future))
 
     def submit() -> None:
-        start = next(starts, None)
-        if start is not None:
-            pending.append(pool.submit(workers.read_many, work[start:start + chunk]))
+        if (chunk := next(todo, None)) is not None:
+            slots.append((chunk, pool.submit(many, chunk)))
 
     try:
-        for _ in range(AHEAD * jobs):  # a few chunks a core in flight, not the whole corpus
-            submit()
-        while pending:
-            done = pending.popleft().result()
-            submit()
-            yield from done
+        while len(slots) < workers.AHEAD * (jobs - 1):  # a few chunks a worker in flight
+            if (chunk := next(todo, None)) is None:
+                break
+            slots.append((chunk, pool.submit(many, chunk)))
+        while slots:
+            first = slots[0]
+            if isinstance(first, list) or first[1].done() or _here(slots) >= 2 * workers.AHEAD:
+                slots.popleft()
+                if isinstance(first, list):
+                    yield from first
+                else:
+                    results = first[1].result()
+                    submit()  # the workers keep their window
+                    yield from results
+            elif (chunk := next(todo, None)) is not None:
+                slots.append(list(map(one, chunk)))  # read here while a worker reads the first
+            elif isinstance(slots[-1], tuple) and slots[-1][1].cancel():
+                slots[-1] = list(map(one, slots[-1][0]))  # the last, not started by a worker
+            else:
+                first[1].result()  # nothing left to read here: wait for the first
     finally:  # on Ctrl-C too: queued plans are dropped, the workers stopped
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _frames(results: Iterator[tuple[str, str | None, object]]
-            ) -> Iterator[tuple[str, str | None, object]]:
-    """Plans reduced to frames here, as they arrive (frames from a cluster pass as they are)."""
-    for path, key, result in results:
-        yield path, key, plan_frames(result) if isinstance(result, Plan) else result
+def _here(slots: deque) -> int:
+    """Chunks read here and not yet taken (at most 2 × AHEAD: flat memory)."""
+    return sum(isinstance(s, list) for s in slots)
 
 
 def load_many(inputs: Sequence[str | Path], aliases: Sequence[str | Path] = (),
@@ -176,7 +171,7 @@ def load_many(inputs: Sequence[str | Path], aliases: Sequence[str | Path] = (),
     from .pipeline import expand_inputs
 
     failures: list[tuple[str, str]] = []
-    results = _results(expand_inputs(inputs), tuple(map(str, aliases)), jobs)
+    results = _results(expand_inputs(inputs), tuple(map(str, aliases)), jobs, plans=True)
     plans = list(_firsts(results, failures, duplicates, progress))
     return plans, failures
 
@@ -213,9 +208,8 @@ def extract_corpus(inputs: Sequence[str | Path], aliases: Sequence[str | Path] =
     if len(paths) <= IN_MEMORY:
         failures: list[tuple[str, str]] = []
         duplicates: list[tuple[str, str]] = []
-        parts = list(_firsts(_frames(_results(paths, names, jobs)), failures, duplicates,
-                             progress))
-        return Corpus.of(_concat(parts), failures, duplicates=duplicates)
+        parts = list(_firsts(_results(paths, names, jobs), failures, duplicates, progress))
+        return Corpus.of(engine.frames_of(parts), failures, duplicates=duplicates)
     folder = tempfile.TemporaryDirectory(prefix="taskmap-")
     write_dataset(paths, folder.name, names, jobs, progress)
     return open_dataset(folder.name, keep=folder)
@@ -239,7 +233,7 @@ def write_dataset(inputs: Sequence[str | Path], out: str | Path,
     the manifest (`duplicate_of`) without rows. Returns counts: plans read, plans kept
     unchanged, plans that cannot be read (this run or, unchanged, an earlier one), copies
     skipped. `runner(paths, aliases)` reads the plans elsewhere (a Dask cluster:
-    taskmap.dask), yielding (path, text key, frames) or (path, None, reason) in the order
+    taskmap.dask), yielding (path, text key, rows) or (path, None, reason) in the order
     of `paths`."""
     from .pipeline import expand_inputs
 
@@ -263,7 +257,7 @@ def write_dataset(inputs: Sequence[str | Path], out: str | Path,
     for name in TABLES:
         (out / name).mkdir(parents=True, exist_ok=True)
     rows, failed, batch, k = [], 0, [], 0
-    results = _frames(runner(todo, names) if runner else _results(todo, names, jobs))
+    results = runner(todo, names) if runner else _results(todo, names, jobs)
     for path, key, result in results:
         row = {"plan": path, "sha256": digests[path], "part": "", "error": None, "text": key,
                "duplicate_of": None}
@@ -303,7 +297,7 @@ def write_dataset(inputs: Sequence[str | Path], out: str | Path,
 
 
 def _write_part(out: Path, part: str, batch, digests) -> list[dict]:
-    frames = _concat([frames for _, _, frames in batch])
+    frames = engine.frames_of([rows for _, _, rows in batch])
     for name in TABLES:
         frames[name].with_columns(pl.lit(part).alias("part")).write_parquet(
             out / name / f"part-{part}.parquet")
@@ -369,7 +363,7 @@ def open_dataset(folder: str | Path, keep: object = None) -> Corpus:
                                                 how="semi", maintain_order="left")
             frames[name] = frame.drop("part")
         else:
-            frames[name] = _concat([])[name].lazy()
+            frames[name] = engine.frames_of([])[name].lazy()
         if name == "assignments":
             plans_of = current.partition_by("part", as_dict=True, maintain_order=True)
             pieces = [pl.scan_parquet(f).join(plans_of[(part,)].lazy(), on=["plan", "part"],

@@ -5,7 +5,7 @@ dataset `taskmap extract -f parquet` writes on one machine (extra `taskmap[dask]
 >>> extract(["plans/"], "dataset/", scheduler="tcp://10.0.0.5:8786")  # doctest: +SKIP
 {'read': 41980, 'kept': 0, 'failed': 20}
 
-The workers read batches of plans and send back their compact frames; this process writes
+The workers read batches of plans and send back their rows (`taskmap.rows`); this process writes
 the part files and the manifest as the batches arrive, in input order, so the dataset is the
 one a single machine writes — byte for byte the same rows — and a re-run reads only the plans
 that changed. The workers need taskmap installed and the plan files at the same paths (a
@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 
-from .corpus import _work, write_dataset
+from . import workers
+from .corpus import write_dataset
 from .errors import TaskmapError
 
 PER_TASK = 50  # plans a cluster task reads: big enough to hide the scheduler's overhead
@@ -74,8 +75,8 @@ def _client(scheduler):
 
 
 def _read_batch(paths: list[str], aliases: tuple[str, ...]) -> list[tuple[str, object]]:
-    """On a worker: each plan's frames, or why it could not be read."""
-    return [_work((path, aliases)) for path in paths]
+    """On a worker: each plan's rows, or why it could not be read."""
+    return [workers.rows((path, aliases)) for path in paths]
 
 
 def _on_cluster(client, paths: Sequence[str], aliases: tuple[str, ...],

@@ -17,22 +17,30 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from . import rows
 from .models import LEAD, RESPONSIBLE, Plan
 
 ROLE_ALL = "all"
 BY = ("canonical", "function")
-_ASSIGNMENT_SCHEMA = {
-    "plan": pl.String, "jurisdiction": pl.String, "task_id": pl.String, "line": pl.Int64,
-    "chapter": pl.String, "area": pl.String, "title": pl.String, "deadline": pl.String,
-    "role": pl.String, "raw": pl.String, "canonical": pl.String, "display": pl.String,
-    "level": pl.String, "function": pl.String, "implicit": pl.Boolean,
-    "collective": pl.Boolean, "tier": pl.String, "score": pl.Float64,
-}
-_TASK_SCHEMA = {
-    "plan": pl.String, "task_id": pl.String, "line": pl.Int64, "chapter": pl.String,
-    "area": pl.String, "title": pl.String, "deadline": pl.String, "block": pl.String,
-    "lead": pl.String, "responsible": pl.String, "implicit": pl.String,
-}
+_TYPES = {"plans": {c: pl.Int64 for c in rows.PLANS[6:]},  # the counts
+          "tasks": {"line": pl.Int64},
+          "assignments": {"line": pl.Int64, "implicit": pl.Boolean, "collective": pl.Boolean,
+                          "score": pl.Float64},
+          "warnings": {"line": pl.Int64}}
+SCHEMAS = {name: {c: _TYPES[name].get(c, pl.String) for c in columns}
+           for name, columns in (("plans", rows.PLANS), ("tasks", rows.TASKS),
+                                 ("assignments", rows.ASSIGNMENTS),
+                                 ("warnings", rows.WARNINGS))}
+
+
+def frame_of(table: str, data: list[tuple]) -> pl.DataFrame:
+    """Rows of one table (`taskmap.rows`) as a frame with its schema."""
+    return pl.DataFrame(data, schema=SCHEMAS[table], orient="row")
+
+
+def frames_of(parts: Sequence[rows.Rows]) -> dict[str, pl.DataFrame]:
+    """The rows of many plans (`rows.plan_rows` each) as one frame a table."""
+    return {name: frame_of(name, [r for part in parts for r in part[name]]) for name in SCHEMAS}
 
 
 def assignments_frame(plans: Sequence[Plan]) -> pl.DataFrame:
@@ -45,24 +53,7 @@ def assignments_frame(plans: Sequence[Plan]) -> pl.DataFrame:
 
 def raw_assignments(plans: Sequence[Plan]) -> pl.DataFrame:
     """The assignment rows of `plans`, each body shown by its own plan's name for it."""
-    rows, seen = [], set()
-    for plan in plans:
-        for t in plan.tasks:
-            for a in t.assignments:
-                # a body named twice in one role of one task is one row (the first)
-                if (key := (plan.source, t.id, a.role, a.agency)) in seen:
-                    continue
-                seen.add(key)
-                rows.append({
-                    "plan": plan.source, "jurisdiction": plan.jurisdiction, "task_id": t.id,
-                    "line": t.line, "chapter": t.chapter, "area": t.area or "(未分领域)",
-                    "title": t.title, "deadline": t.deadline, "role": a.role, "raw": a.raw,
-                    "canonical": a.agency, "display": a.display or a.raw, "level": a.level,
-                    # a collective is never one kind of bureau: it keeps its own name
-                    "function": a.agency if a.collective or not a.function else a.function,
-                    "implicit": a.implicit,
-                    "collective": a.collective, "tier": a.tier, "score": a.score})
-    return pl.DataFrame(rows, schema=_ASSIGNMENT_SCHEMA, orient="row")
+    return frame_of("assignments", [r for plan in plans for r in rows.assignment_rows(plan)])
 
 
 _LEVEL_START = ("省", "市", "州", "盟", "县", "旗", "区")
@@ -105,26 +96,7 @@ def _clashes(label: dict[str, str]) -> list[list[str]]:
 
 def tasks_frame(plans: Sequence[Plan]) -> pl.DataFrame:
     """One row per task: where it stands and who carries it (display names joined by 、)."""
-    rows = []
-    for plan in plans:
-        for t in plan.tasks:
-            rows.append({
-                "plan": plan.source, "task_id": t.id, "line": t.line, "chapter": t.chapter,
-                "area": t.area or "(未分领域)", "title": t.title, "deadline": t.deadline,
-                "block": t.block,
-                "lead": _join(a for a in t.assignments if a.role == LEAD and not a.implicit),
-                "responsible": _join(a for a in t.assignments
-                                     if a.role == RESPONSIBLE and not a.implicit),
-                "implicit": _join(a for a in t.assignments if a.implicit)})
-    return pl.DataFrame(rows, schema=_TASK_SCHEMA, orient="row")
-
-
-def _join(assignments) -> str:
-    names: list[str] = []
-    for a in assignments:
-        if a.raw not in names:
-            names.append(a.raw)
-    return "、".join(names)
+    return frame_of("tasks", [r for plan in plans for r in rows.task_rows(plan)])
 
 
 def select(frame: pl.DataFrame, role: str = ROLE_ALL, implicit: bool = True,
@@ -288,20 +260,4 @@ def co_assignments(data, by: str = "canonical", implicit: bool = False,
 def plan_summary(plans: Sequence[Plan]) -> pl.DataFrame:
     """One row per plan: tasks, bodies, names to review, warnings, and its coverage
     (role-bearing segments seen, read as assignments, warned about)."""
-    rows = []
-    for plan in plans:
-        bodies = {a.agency for t in plan.tasks for a in t.assignments if not a.collective}
-        review = {a.raw for t in plan.tasks for a in t.assignments
-                  if a.tier in ("fuzzy", "unresolved")}
-        c = plan.context
-        rows.append({"plan": plan.source, "jurisdiction": plan.jurisdiction,
-                     "title": c.title, "issuer": c.issuer, "date": c.date, "number": c.number,
-                     "tasks": len(plan.tasks), "bodies": len(bodies), "review": len(review),
-                     "warnings": len(plan.warnings), "segments": plan.coverage.seen,
-                     "segments_read": plan.coverage.read,
-                     "segments_warned": plan.coverage.warned})
-    counts = ("tasks", "bodies", "review", "warnings", "segments", "segments_read",
-              "segments_warned")
-    texts = ("plan", "jurisdiction", "title", "issuer", "date", "number")
-    return pl.DataFrame(rows, schema={**{c: pl.String for c in texts},
-                                      **{c: pl.Int64 for c in counts}}, orient="row")
+    return frame_of("plans", [rows.summary_row(plan) for plan in plans])

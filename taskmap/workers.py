@@ -1,15 +1,24 @@
 """What a worker process of a corpus run does: read one plan. Kept apart from `corpus` so
-that a worker imports the reader and the grammar, not polars: the Plan is sent back and
-reduced to frames by the parent, and each worker stays small.
+that a worker imports the reader and the grammar, not polars: it sends back the Plan, or
+the plan's rows (`taskmap.rows`), which the parent turns into frames a batch at a time, and
+each worker stays small.
 """
 
 from __future__ import annotations
 
+import atexit
+import multiprocessing
+import os
 import signal
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from functools import cache
+from itertools import islice
+from pathlib import Path
 
 from .errors import TaskmapError
 from .models import Plan
+from .rows import Rows, plan_rows
 
 
 @cache
@@ -42,7 +51,68 @@ def read_many(jobs: list[tuple[str, tuple[str, ...]]]
     return [read(job) for job in jobs]
 
 
+def rows(job: tuple[str, tuple[str, ...]]) -> tuple[str, str | None, Rows | str]:
+    """One plan as its rows (`taskmap.rows.plan_rows`), with the key of its text; or why it
+    could not be read."""
+    path, key, plan = read(job)
+    return path, key, plan if isinstance(plan, str) else plan_rows(plan)
+
+
+def rows_many(jobs: list[tuple[str, tuple[str, ...]]]
+              ) -> list[tuple[str, str | None, Rows | str]]:
+    """A chunk of plans as rows."""
+    return [rows(job) for job in jobs]
+
+
 def quiet() -> None:
     """Ctrl-C reaches every process of the terminal's group: the workers leave it to the
     parent, which stops them and says one line, whatever a worker was doing."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+AHEAD = 4  # chunks of plans a worker may have in hand before they are taken
+_started: dict[tuple[int, tuple[str, ...]], tuple[ProcessPoolExecutor, list]] = {}
+
+
+def chunked(work: list, jobs: int) -> Iterator[list]:
+    """Chunks of plans to read, smaller towards the end (so that no core is left with much
+    to do when the others are done): a sixteenth of what is left for two cores, at most 32
+    plans (one message a chunk, not a plan), at least 2."""
+    start = 0
+    while start < len(work):
+        size = max(2, min(32, (len(work) - start) // (jobs * 8)))
+        yield work[start:start + size]
+        start += size
+
+
+def take(jobs: int, aliases: tuple[str, ...]) -> tuple[ProcessPoolExecutor, list]:
+    """The worker processes of a corpus run on `jobs` cores — `jobs - 1` of them (the calling
+    process reads too) — and the (chunk, Future) of the chunks they were given ahead: those
+    `start` started, else new ones and none. The caller shuts them down. Spawned, not
+    forked: a fork of a process whose polars threads hold a lock deadlocks."""
+    started = _started.pop((jobs, aliases), None)
+    if started is not None:
+        return started
+    return ProcessPoolExecutor(max_workers=jobs - 1, initializer=quiet,
+                               mp_context=multiprocessing.get_context("spawn")), []
+
+
+def start(jobs: int | None, aliases: tuple[str, ...], paths: Sequence[str | Path]) -> None:
+    """Start the workers of a coming corpus run over `paths` now, on their first chunks
+    (as rows), while this process does its own preparing (imports, file hashes); the next
+    run on the same `jobs` and `aliases` takes them, and those chunks where its own first
+    chunks are the same. Nothing to start for one core or one plan."""
+    jobs = jobs or os.cpu_count() or 1
+    if jobs < 2 or len(paths) < 2 or (jobs, aliases) in _started:
+        return
+    pool, _ = take(jobs, aliases)
+    chunks = islice(chunked([(str(p), aliases) for p in paths], jobs), AHEAD * (jobs - 1))
+    if not _started:
+        atexit.register(stop)  # started and never taken (the command failed first)
+    _started[(jobs, aliases)] = (pool, [(c, pool.submit(rows_many, c)) for c in chunks])
+
+
+def stop(jobs: int | None = None, aliases: tuple[str, ...] | None = None) -> None:
+    """Stop the workers `start` started for `jobs` and `aliases` (default: all of them)."""
+    for key in [k for k in _started if jobs is None or k == (jobs, aliases)]:
+        _started.pop(key)[0].shutdown(wait=True, cancel_futures=True)

@@ -13,7 +13,7 @@ import pytest
 from conftest import DEMO_PLANS, plan_copies
 from polars.testing import assert_frame_equal
 
-from taskmap import engine
+from taskmap import engine, workers
 from taskmap.corpus import (
     Corpus,
     DatasetError,
@@ -49,6 +49,32 @@ def test_all_cores_give_what_one_core_gives_in_the_same_order(tmp_path):
     assert one.failures[0][0].endswith("5-broken.docx")
     plans = one.plans.collect()["plan"].to_list()
     assert plans == [str(p) for p in sorted(folder.glob("*.txt"))]
+
+
+def test_workers_started_ahead_give_what_one_core_gives(tmp_path):
+    folder = _plans_folder(tmp_path, copies=6)
+    paths = sorted(str(p) for p in folder.iterdir())
+    one = extract_corpus(paths, jobs=1)
+    workers.start(2, (), paths)  # the run takes the workers and their first chunks
+    taken = extract_corpus(paths, jobs=2)
+    assert not workers._started
+    workers.start(2, (), paths[::-1])  # other plans first: their chunks are not taken
+    other = extract_corpus(paths, jobs=2)
+    workers.start(3, (), paths)  # as Plans, not rows: the workers only
+    plans, _ = load_many(paths, jobs=3)
+    for name in ("plans", "tasks", "assignments", "warnings"):
+        for run in (taken, other):
+            assert_frame_equal(getattr(one, name).collect(), getattr(run, name).collect())
+    assert [p.source for p in plans] == one.plans.collect()["plan"].to_list()
+
+
+def test_chunks_cover_every_plan_once_in_order_and_shrink_towards_the_end():
+    work = list(range(1000))
+    chunks = list(workers.chunked(work, 2))
+    assert [x for c in chunks for x in c] == work
+    sizes = [len(c) for c in chunks]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] == 32 and sizes[-1] <= 2
+    assert [len(c) for c in workers.chunked([1, 2, 3], 8)] == [2, 1]
 
 
 def test_a_corpus_counts_what_the_plans_count(tmp_path):
