@@ -17,6 +17,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from taskmap.grammar import lexicon as lx
 from taskmap.grammar.words import WordsError, check_words, load_words, tomllib, words_path
@@ -195,3 +197,19 @@ def test_one_line_of_data_teaches_a_verb(tmp_path):
 ])
 def test_label_roles_by_shape(label, role):
     assert lx.label_role(label) == role
+
+
+_LABEL_WORDS = sorted({w for key in ("lead_morphemes", "helper_morphemes", "heads",
+                                     "responsible_morphemes", "person_heads", "deadline_heads",
+                                     "other", "bare") for w in lx._L[key]})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_LABEL_WORDS),
+                          st.sampled_from(["：", ":", "为", "是", " ", "。", "市发改委", "、", "(",
+                                           "负", "牵", "完成", "x", "\u3000"])), max_size=14),
+       st.integers(0, 6))
+def test_labels_are_found_where_a_scan_of_the_label_pattern_finds_them(pieces, start):
+    v = "".join(pieces)
+    assert ([m.span() for m in lx.labels_in(v, start)]
+            == [m.span() for m in lx.LABEL.finditer(v, start)])

@@ -244,7 +244,7 @@ def _inline_labels(line, v, inside, end, number, blocks, warnings) -> int:
         return end
     first, at = end, 0
     while at < end:
-        m = next((m for m in lx.LABEL.finditer(v, at, end) if m.group("colon") == ":"
+        m = next((m for m in lx.labels_in(v, at, end) if m.group("colon") == ":"
                   and not inside[m.start()] and _after_sentence(v, m.start())), None)
         if m is None:
             break
@@ -275,8 +275,11 @@ def _inline_close(v: str, at: int, end: int) -> int:
 
 
 def _after_sentence(v: str, i: int) -> bool:
-    before = v[:i].rstrip()
-    return not before or before[-1] in lx.SENTENCE_END
+    """Does position `i` of `v` open a sentence (only white space since the last end)?"""
+    k = i - 1
+    while k >= 0 and v[k].isspace():  # what rstrip would strip, without copying the line
+        k -= 1
+    return k < 0 or v[k] in lx.SENTENCE_END
 
 
 def _is_block(c: Content, v: str, s: int, e: int) -> bool:
@@ -314,7 +317,7 @@ def _prose_rules(line: str, v: str, inside: list[bool], number: int, rules) -> N
     for m in lx.RESPECTIVELY.finditer(v):
         if not inside[m.start()]:
             rules.append(Rule(number, m.start(), respectively=True))
-    if lx.NOT_LISTED_HINT not in v:
+    if not lx.NOT_LISTED.search(v):
         return
     for m in lx.STANDING.finditer(v):
         if not inside[m.start()]:

@@ -94,7 +94,7 @@ def parse_content(src: str, v: str | None = None) -> Content:
     t = SourceText(src, v)
     work = list(t.v)
     statement: tuple[str, ...] = ()
-    m = lx.STANDING.search(t.v) if lx.NOT_LISTED_HINT in t.v else None
+    m = lx.STANDING.search(t.v) if lx.NOT_LISTED.search(t.v) else None
     if m:
         who = next(g for g in lx.STANDING_WHO if m.group(g) is not None)
         statement = tuple(s for s, v in split_items(t, *_strip_by(t, *m.span(who)))
@@ -155,7 +155,7 @@ def _clauses(v: str) -> list[tuple[int, int]]:
     on with or without a space (`牵头领导:张某责任部门:区政务服务中心`)."""
     out = []
     for s, e in split_top(v, CLAUSE_SEPS, 0, len(v)):
-        cuts = [m.start() for m in lx.LABEL.finditer(v, s, e)
+        cuts = [m.start() for m in lx.labels_in(v, s, e)
                 if m.group("colon") == ":" and m.start() > s and _depth(v, s, m.start()) == 0]
         for a, b in zip([s, *cuts], [*cuts, e], strict=False):
             out.append((a, b))

@@ -8,6 +8,7 @@ set or an agency ending: they ask this one.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -48,6 +49,22 @@ BARE_HEAD = re.compile(_alt(_L["bare"]))
 GLOSS = re.compile(W.pattern("text", "gloss"))
 # A label at the start of a clause, then a colon (or 为/是: 牵头单位为市发改委).
 LABEL = re.compile(rf"(?P<label>{_ANY_LABEL})\s*(?P<colon>[:]|为|是)?\s*")
+# Every character a label can open with (a scan of LABEL itself tries each position of a
+# line through all its shapes; this class finds the few worth trying).
+_LABEL_FIRST = re.compile("[" + re.escape("".join(sorted({w[0] for key in (
+    "lead_morphemes", "helper_morphemes", "responsible_morphemes", "inert_morphemes", "heads",
+    "person_morphemes", "person_heads", "deadline_morphemes", "deadline_heads", "other",
+    "bare") for w in _L[key]}))) + "]")
+
+
+def labels_in(v: str, start: int = 0, end: int | None = None) -> Iterator[re.Match]:
+    """The matches of LABEL.finditer(v, start, end), tried only where a label can open."""
+    end = len(v) if end is None else end
+    at = start
+    for c in _LABEL_FIRST.finditer(v, start, end):
+        if c.start() >= at and (m := LABEL.match(v, c.start(), end)) is not None:
+            yield m
+            at = m.end()
 # A phrase shaped like a label before a colon, whatever its words: checked by label_role.
 LABEL_LIKE = re.compile(
     rf"(?P<label>[\u4e00-\u9fff]{{1,8}}?(?:{_alt(_L['heads'])}))\s*(?P<colon>:)\s*")
@@ -200,7 +217,9 @@ ROLE_HINT = re.compile(W.pattern("rules", "coverage"))
 # A person's label and what follows it up to the next separator: (牵头领导:张三;…).
 PERSON_LABEL_SPAN = re.compile(rf"(?:{_PERSON_SHAPE})\s*:[^;,。)]*")
 FIRST_LISTED_HINTS = tuple(_R["first_listed_hints"])
-NOT_LISTED_HINT = _R["not_listed_hint"]
+# every standing statement closes with it: a line without it holds none (and costs no
+# search of STANDING, whose wordings open with a free span of text)
+NOT_LISTED = re.compile(W.pattern("rules", "not_listed"))
 RESPECTIVELY = re.compile(W.pattern("rules", "respectively"))
 RESPECTIVELY_VERB = _R["respectively_verb"]
 STANDING_WHO = tuple("who" if k == 0 else f"who{k + 1}" for k in range(len(_R["standing"])))

@@ -83,11 +83,13 @@ def _header(doc: Document, i: int) -> _Head | None:
         kind = "box" if any(c in v for c in _BOX) else "sep"
         return _two_row_header(doc, i, kind) or _head_of(split_sep(line, v), split_sep(v, v),
                                                          kind, i, i)
-    for kind, cells, vcells in (("space", _split(line, _SPACES), _split(v, _SPACES)),
-                                ("single", *_single_cells(line, v))):
-        head = _head_of(cells, vcells, kind, i, i)
-        if head is not None:
-            return head
+    if _SPACE.search(line.strip(" \t\u3000")) or _SPACE.search(v.strip(" \t\u3000")):
+        # cells side by side (a line with no space inside is one cell, never a header)
+        for kind, cells, vcells in (("space", _split(line, _SPACES), _split(v, _SPACES)),
+                                    ("single", *_single_cells(line, v))):
+            head = _head_of(cells, vcells, kind, i, i)
+            if head is not None:
+                return head
     return _lines_header(doc, i)
 
 

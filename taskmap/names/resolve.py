@@ -97,7 +97,7 @@ class Resolver:
 
     def __init__(self, table: AliasTable, context: PlanContext, surfaces: Sequence[str] = ()):
         self.table = table
-        self._places = sorted(table.places.items())
+        self._places = table.derived("places by first character", lambda: _by_first(table))
         self._prefixes: dict[str, list[_Prefix]] = {}
         self._set_jurisdiction(Jurisdiction(context.place, context.level))
         if self.j.level is None:  # no place named: the level most of its names carry
@@ -118,10 +118,7 @@ class Resolver:
     def _evidence_year(self, keys: list[str]) -> int | None:
         """A plan with no date that names a body a reform created (市生态环境局) was issued
         after that reform: the year after it (local rounds followed the national one)."""
-        reformed: dict[str, int] = {}
-        for row in self.table.functions.values():
-            if row.renamed:
-                reformed[row.function] = max(reformed.get(row.function, 0), row.renamed)
+        reformed = self.table.derived("reformed", lambda: _reformed(self.table))
         years = []
         for key in keys:  # a name of the new body as such, not one matched by its kind
             found = self._function(key)
@@ -165,7 +162,7 @@ class Resolver:
         places = []
         if self.j.place:
             places += [(self.j.place, self.j.level), (self.j.short, self.j.level)]
-        for name, (_, level) in self._places:
+        for name, level in self._places.get(key[:1], ()):
             if key.startswith(name):
                 places.append((name, level))
         m = PLACE.match(key)
@@ -428,12 +425,14 @@ class Resolver:
             return {}
         known = {name_key(raw): r for raw, r in first.items()
                  if r.tier not in ("unresolved", "fuzzy")}
-        for r in self.table.functions.values():
-            if r.collective or r.level or not self.j.level:
-                continue
-            bare, prefixed = name_key(r.alias), name_key(self.j.level + r.alias)
-            if not any(len(w) == len(k) and Levenshtein.distance(w, k) == 1
-                       for w in wrong for k in (bare, prefixed)):
+        by_length: dict[int, list[str]] = {}
+        for w in wrong:
+            by_length.setdefault(len(w), []).append(w)
+        level = self.j.level or ""
+        rows = self.table.derived(("typo rows", level), lambda: _typo_rows(self.table, level))
+        for r, bare, prefixed in rows if level else ():
+            if not any(Levenshtein.distance(w, k, score_cutoff=1) == 1
+                       for k in (bare, prefixed) for w in by_length.get(len(k), ())):
                 continue  # a typo is one character away: no need to name this one
             res = self._qualified(r.function, self.j.level, _Prefix(
                 None, self.j.level, False, bare, self.j.level), r, "alias")
@@ -459,6 +458,31 @@ class Resolver:
             if score > best_score:
                 best, best_score = res, score
         return replace(best, tier="fuzzy", score=round(best_score, 1)) if best else None
+
+
+def _by_first(table: AliasTable) -> dict[str, list[tuple[str, str]]]:
+    """The places of `table` (name or short name, level) by their first character, each
+    list in name order."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for name, (_, level) in sorted(table.places.items()):
+        out.setdefault(name[:1], []).append((name, level))
+    return out
+
+
+def _reformed(table: AliasTable) -> dict[str, int]:
+    """function → the year of the latest reform that renamed it."""
+    reformed: dict[str, int] = {}
+    for row in table.functions.values():
+        if row.renamed:
+            reformed[row.function] = max(reformed.get(row.function, 0), row.renamed)
+    return reformed
+
+
+def _typo_rows(table: AliasTable, level: str) -> list[tuple[AliasRow, str, str]]:
+    """The function rows a typo at `level` may be weighed against (no collective, no fixed
+    level), with their bare and level-prefixed keys."""
+    return [(r, name_key(r.alias), name_key(level + r.alias)) for r in table.functions.values()
+            if not r.collective and not r.level]
 
 
 def _agency_like(s: str) -> bool:

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 from ..errors import AliasTableError
 from ..grammar import lexicon as lx
 from ..normalize import name_key
+
+T = TypeVar("T")
 
 COLUMNS = ("alias", "canonical", "function", "scope", "level", "short", "collective",
            "renamed", "former", "note")
@@ -63,6 +66,15 @@ class AliasTable:
     places: dict[str, tuple[str, str]] = field(default_factory=dict)  # name/short → (full, level)
     _canon: dict[tuple[str, str], AliasRow] = field(default_factory=dict)
     user_rows: set[int] = field(default_factory=set)  # rows a user's table gave (by id)
+    _derived: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def derived(self, name: object, make: Callable[[], T]) -> T:
+        """What `make` computes from the table, once (again when rows or places are added):
+        indexes every plan's resolution would otherwise build anew."""
+        key = (name, len(self.rows), len(self.places))
+        if key not in self._derived:
+            self._derived[key] = make()
+        return self._derived[key]
 
     def from_user(self, row: AliasRow) -> bool:
         """Did a user's table give this row (its short form is then the name to show)?"""
