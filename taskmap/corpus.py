@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
+from typing import NamedTuple
 
 import polars as pl
 
@@ -36,7 +37,7 @@ MANIFEST = "_manifest.parquet"
 _MANIFEST_SCHEMA = {"plan": pl.String, "sha256": pl.String, "part": pl.String,
                     "error": pl.String, "text": pl.String, "duplicate_of": pl.String}
 IN_MEMORY = 400  # plans held as frames in memory; beyond, frames go to a dataset on disk
-BATCH = 1000  # plans a part file of a dataset holds
+BATCH = 500  # plans a part file of a dataset holds
 
 
 class DatasetError(TaskmapError):
@@ -244,28 +245,29 @@ def write_dataset(inputs: Sequence[str | Path], out: str | Path,
     names = tuple(str(a) for a in aliases)
     salt = _salt(names)
     old = _manifest(out)
+    # what is kept a plan is small (a tuple, its digest and text key), not a dict: a
+    # national corpus holds millions of plans
     digests = {p: _digest(p, salt) for p in paths}
     # a copy skipped last time is read again: the file it copied may be gone
-    keep = {p: old[p] for p in paths if p in old and old[p]["sha256"] == digests[p]
-            and old[p]["duplicate_of"] is None}
+    keep = {p: old[p] for p in paths if p in old and old[p].sha256 == digests[p]
+            and old[p].duplicate_of is None}
+    del old
     todo = [p for p in paths if p not in keep]
     order = {p: i for i, p in enumerate(paths)}
     firsts: dict[str, str] = {}  # text key → its first file in input order
-    for p in sorted((p for p in keep if keep[p]["text"]), key=order.__getitem__, reverse=True):
-        firsts[keep[p]["text"]] = p
+    for p in sorted((p for p in keep if keep[p].text), key=order.__getitem__, reverse=True):
+        firsts[keep[p].text] = p
     run = hashlib.sha256("".join(f"{p}{digests[p]}" for p in todo).encode()).hexdigest()[:12]
     for name in TABLES:
         (out / name).mkdir(parents=True, exist_ok=True)
-    rows, failed, batch, k = [], 0, [], 0
+    rows: list[_Entry] = []
+    batch, k = [], 0
     results = runner(todo, names) if runner else _results(todo, names, jobs)
     for path, key, result in results:
-        row = {"plan": path, "sha256": digests[path], "part": "", "error": None, "text": key,
-               "duplicate_of": None}
         if isinstance(result, str):
-            rows.append({**row, "error": result})
-            failed += 1
+            rows.append(_Entry(path, digests[path], "", result, key, None))
         elif key in firsts and order[firsts[key]] < order[path]:
-            rows.append({**row, "duplicate_of": firsts[key]})
+            rows.append(_Entry(path, digests[path], "", None, key, firsts[key]))
         else:
             firsts[key] = path
             batch.append((path, key, result))
@@ -277,32 +279,40 @@ def write_dataset(inputs: Sequence[str | Path], out: str | Path,
     if batch:
         rows += _write_part(out, f"{run}-{k:05d}", batch, digests)
     for p in (p for p in paths if p in keep):
-        first = firsts.get(keep[p]["text"] or "", p)
-        rows.append({**keep[p], "plan": p} if first == p else
-                    {**keep[p], "plan": p, "part": "", "duplicate_of": first})
-    manifest = pl.DataFrame(sorted(rows, key=lambda r: order[r["plan"]]),
-                            schema=_MANIFEST_SCHEMA, orient="row")
+        first = firsts.get(keep[p].text or "", p)
+        rows.append(keep[p] if first == p else keep[p]._replace(part="", duplicate_of=first))
+    rows.sort(key=lambda r: order[r.plan])
+    manifest = pl.DataFrame(rows, schema=_MANIFEST_SCHEMA, orient="row")
     from .present.safe import replacing
 
     with replacing(out / MANIFEST) as tmp:
         manifest.write_parquet(tmp)
     _prune(out, set(manifest["part"]))
     fresh = set(todo)
-    return {"read": sum(r["plan"] in fresh and not r["error"] and not r["duplicate_of"]
+    return {"read": sum(r.plan in fresh and not r.error and not r.duplicate_of for r in rows),
+            "kept": sum(r.plan not in fresh and not r.error and not r.duplicate_of
                         for r in rows),
-            "kept": sum(r["plan"] not in fresh and not r["error"] and not r["duplicate_of"]
-                        for r in rows),
-            "failed": sum(bool(r["error"]) for r in rows),
-            "duplicates": sum(bool(r["duplicate_of"]) for r in rows)}
+            "failed": sum(bool(r.error) for r in rows),
+            "duplicates": sum(bool(r.duplicate_of) for r in rows)}
 
 
-def _write_part(out: Path, part: str, batch, digests) -> list[dict]:
+class _Entry(NamedTuple):
+    """A row of the manifest (the columns of _MANIFEST_SCHEMA, in order)."""
+
+    plan: str
+    sha256: str
+    part: str
+    error: str | None
+    text: str | None
+    duplicate_of: str | None
+
+
+def _write_part(out: Path, part: str, batch, digests) -> list[_Entry]:
     frames = engine.frames_of([rows for _, _, rows in batch])
     for name in TABLES:
         frames[name].with_columns(pl.lit(part).alias("part")).write_parquet(
             out / name / f"part-{part}.parquet")
-    return [{"plan": path, "sha256": digests[path], "part": part, "error": None, "text": key,
-             "duplicate_of": None} for path, key, _ in batch]
+    return [_Entry(path, digests[path], part, None, key, None) for path, key, _ in batch]
 
 
 def _prune(out: Path, parts: set[str]) -> None:
@@ -329,7 +339,7 @@ def _digest(path: str, salt: str) -> str:
     return h.hexdigest()
 
 
-def _manifest(out: Path) -> dict[str, dict]:
+def _manifest(out: Path) -> dict[str, _Entry]:
     """The manifest's rows by plan; an older manifest (without text keys) counts as none,
     so that every plan is read again."""
     path = out / MANIFEST
@@ -338,7 +348,7 @@ def _manifest(out: Path) -> dict[str, dict]:
     frame = pl.read_parquet(path)
     if set(frame.columns) != set(_MANIFEST_SCHEMA):
         return {}
-    return {r["plan"]: r for r in frame.iter_rows(named=True)}
+    return {r[0]: _Entry(*r) for r in frame.select(list(_MANIFEST_SCHEMA)).iter_rows()}
 
 
 def is_dataset(path: str | Path) -> bool:

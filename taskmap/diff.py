@@ -17,7 +17,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .grammar import lexicon as lx
 from .models import LEAD, RESPONSIBLE, Plan, Task
-from .normalize import name_key, view
+from .normalize import line_view, name_key
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
 MATCH_THRESHOLD = 0.45
@@ -102,7 +102,7 @@ class PlanDiff:
 
 
 def _norm_text(text: str | None) -> str:
-    return _PUNCT.sub("", view(text or ""))
+    return _PUNCT.sub("", line_view(text or ""))
 
 
 def local_name(plan: Plan, agency: str) -> str:

@@ -71,9 +71,9 @@ class Document:
     @cached_property
     def views(self) -> tuple[str, ...]:
         """`normalize.view` of every line, computed once and shared by every stage."""
-        from .normalize import view
+        from .normalize import line_view
 
-        return tuple(view(line) for line in self.lines)
+        return tuple(map(line_view, self.lines))
 
 
 @dataclass(frozen=True)

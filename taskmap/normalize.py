@@ -42,14 +42,19 @@ def _fold_char(ch: str) -> str:
     return simplified if len(simplified) == 1 else ch
 
 
-@lru_cache(maxsize=1 << 16)
-def view(text: str) -> str:
+def line_view(text: str) -> str:
     """Width-folded, Simplified view of `text`, exactly as long as `text`.
 
-    >>> view("（牽頭單位：市發展改革委）")
+    >>> line_view("（牽頭單位：市發展改革委）")
     '(牵头单位:市发展改革委)'
     """
     return "".join(map(_fold_char, text))
+
+
+# The short texts the grammar views again and again (names, bracket contents) are kept;
+# a document's lines are viewed once each, by `line_view` (kept, they would fill this cache
+# with lines never seen again, tens of MB a process).
+view = lru_cache(maxsize=1 << 16)(line_view)
 
 
 # Every bracket to ( ), on the view.

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..models import LEAD, RESPONSIBLE, Assignment, Document, ParseWarning, Task
-from ..normalize import body_key, view
+from ..normalize import body_key, line_view
 from . import lexicon as lx
 from .blocks import Block, Found, Rule
 from .clauses import Mention
@@ -149,7 +149,7 @@ def _title(doc: Document, outline: Outline, block: Block,
     run_in = detect_heading(text.lstrip("。;；，, "), line)  # `…)。2.推进Z(…)` on one line
     if s > 0 and run_in is not None:
         return run_in.heading.title
-    if _NUMBER_ONLY.fullmatch(view(text)) and block.line == line:  # the block opens it
+    if _NUMBER_ONLY.fullmatch(line_view(text)) and block.line == line:  # the block opens it
         after = _after(doc, block)
         return _title_sentence(after) or _fallback_title(outline, line)
     return _title_sentence(text) or _fallback_title(outline, line)
@@ -208,7 +208,7 @@ def _previous_paragraph(doc: Document, line: int) -> int | None:
 def _title_sentence(text: str) -> str | None:
     """The paragraph's own title: a first sentence without commas, at most 30 characters,
     that is not a target (`到2025年…`) or an enumeration (`一是…`)."""
-    v = view(text)
+    v = line_view(text)  # a paragraph, viewed once: not kept
     offset = len(v) - len(v.lstrip())
     v = v.strip()
     if not v or _TARGET_START.match(v) or _ENUMERATION.match(v):

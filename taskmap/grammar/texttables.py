@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from ..models import LEAD, RESPONSIBLE, Document, Row, Table
-from ..normalize import view
+from ..normalize import line_view, view
 from . import lexicon as lx
 from .clauses import without_tail
 from .outline import detect_heading
@@ -417,7 +417,7 @@ def _score(role: str, pieces: list[_Piece]) -> float:
     if len(pieces) == 1 and not pieces[0].text:
         return 0.0  # a cell the text marks as empty (` |`)
     text = _join(role, pieces)
-    v = view(text)
+    v = line_view(text)
     merged = -0.3 * (len(pieces) - 1)  # surplus pieces continue the cell before them:
     if role == NUMBER:
         return (3.0 if _NUMBER.match(v.strip()) else -3.0) + merged
