@@ -82,7 +82,7 @@ AliasesOpt = Annotated[list[Path] | None, typer.Option(
     "--aliases", "-a", help="用户自己的别名表(CSV,格式见 aliases/README.md);可重复给出,"
                             "后给的表优先于先给的表和全国表。", show_default=False)]
 JobsOpt = Annotated[int | None, typer.Option(
-    "--jobs", "-j", min=1, help="同时读取的方案数,每核一个(默认:全部核心)。",
+    "--jobs", "-j", min=1, help="用几个 CPU 核心读取方案(默认:全部核心;1 为不另起进程)。",
     show_default=False)]
 aliases_app = typer.Typer(no_args_is_help=True, help="检查别名表,核对单位名称。")
 app.add_typer(aliases_app, name="aliases")

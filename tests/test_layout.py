@@ -7,7 +7,7 @@ import sys
 
 from conftest import DATA
 
-import taskmap
+import taskmap.pipeline  # every stage that views text, imported before views are counted
 from taskmap import normalize
 
 
@@ -15,17 +15,23 @@ def test_each_line_enters_normalize_once(monkeypatch):
     """The view of a line is computed once (Document.views) and handed to every stage:
     outline, blocks, tables and tasks never recompute it."""
     calls: collections.Counter[str] = collections.Counter()
-    real = normalize.view
+    real, real_line = normalize.view, normalize.line_view
 
     def counting(text: str) -> str:
         calls[text] += 1
         return real(text)
 
-    patched = [m for name, m in list(sys.modules.items())
-               if name.startswith("taskmap") and getattr(m, "view", None) is real]
-    assert len(patched) >= 5  # normalize itself and the stages that import view
-    for module in patched:
-        monkeypatch.setattr(module, "view", counting)
+    def counting_line(text: str) -> str:
+        calls[text] += 1
+        return real_line(text)
+
+    patched = [(m, name) for module_name, m in list(sys.modules.items())
+               if module_name.startswith("taskmap")
+               for name, f in (("view", real), ("line_view", real_line))
+               if getattr(m, name, None) is f]
+    assert len(patched) >= 6  # normalize itself and the stages that import view
+    for module, name in patched:
+        monkeypatch.setattr(module, name, counting if name == "view" else counting_line)
     real.cache_clear()
     doc = taskmap.read_document(DATA / "qinglan_city_industry_plan.txt")
     plan = taskmap.parse_document(doc)
