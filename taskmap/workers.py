@@ -10,8 +10,10 @@ import atexit
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import cache
 from itertools import islice
 from pathlib import Path
@@ -93,8 +95,26 @@ def take(jobs: int, aliases: tuple[str, ...]) -> tuple[ProcessPoolExecutor, list
     started = _started.pop((jobs, aliases), None)
     if started is not None:
         return started
-    return ProcessPoolExecutor(max_workers=jobs - 1, initializer=quiet,
-                               mp_context=multiprocessing.get_context("spawn")), []
+    pool = ProcessPoolExecutor(max_workers=jobs - 1, initializer=quiet,
+                               mp_context=multiprocessing.get_context("spawn"))
+    with _interrupts_ignored():  # a worker born now ignores Ctrl-C from its first instant
+        for _ in range(jobs - 1):
+            pool.submit(int)  # each submit while none is idle starts a process
+    return pool, []
+
+
+@contextmanager
+def _interrupts_ignored() -> Iterator[None]:
+    """SIGINT ignored in this process for a moment (a process started meanwhile keeps it
+    ignored through its whole start, before `quiet` could run); from the main thread only."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def start(jobs: int | None, aliases: tuple[str, ...], paths: Sequence[str | Path]) -> None:

@@ -238,3 +238,23 @@ def test_many_groups_of_versions_are_said_in_a_few_lines():
     lines = versions_messages(versions(rows))
     assert len(lines) == SHOWN_VERSIONS + 1 and "另有 5 组" in lines[-1]
     assert "等 4 个文件" in lines[0] and "x.txt" not in "".join(lines)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="reads /proc (Linux)")
+def test_a_worker_ignores_ctrl_c_from_its_first_instant():
+    """Ctrl-C reaches every process of the terminal's group; a worker still starting (before
+    its initializer could run) must not print a traceback of its own."""
+    import multiprocessing
+    import signal
+
+    pool, _ = workers.take(2, ())
+    try:
+        for child in multiprocessing.active_children():
+            status = Path(f"/proc/{child.pid}/status").read_text()
+            ignored = int(next(line.split()[1] for line in status.splitlines()
+                               if line.startswith("SigIgn:")), 16)
+            assert ignored & (1 << (signal.SIGINT - 1)), child.pid
+        assert multiprocessing.active_children()
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        pool.shutdown()
