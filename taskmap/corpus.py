@@ -127,15 +127,14 @@ def _results(paths: Sequence[str], aliases: tuple[str, ...], jobs: int | None,
             break
         slots.append((chunk, future))
 
-    def submit() -> None:
+    def submit() -> bool:
         if (chunk := next(todo, None)) is not None:
             slots.append((chunk, pool.submit(many, chunk)))
+        return chunk is not None
 
     try:
-        while len(slots) < workers.AHEAD * (jobs - 1):  # a few chunks a worker in flight
-            if (chunk := next(todo, None)) is None:
-                break
-            slots.append((chunk, pool.submit(many, chunk)))
+        while len(slots) < workers.AHEAD * (jobs - 1) and submit():
+            pass  # a few chunks a worker in flight, not the whole corpus
         while slots:
             first = slots[0]
             if isinstance(first, list) or first[1].done() or _here(slots) >= 2 * workers.AHEAD:

@@ -127,8 +127,6 @@ def start(jobs: int | None, aliases: tuple[str, ...], paths: Sequence[str | Path
         return
     pool, _ = take(jobs, aliases)
     chunks = islice(chunked([(str(p), aliases) for p in paths], jobs), AHEAD * (jobs - 1))
-    if not _started:
-        atexit.register(stop)  # started and never taken (the command failed first)
     _started[(jobs, aliases)] = (pool, [(c, pool.submit(rows_many, c)) for c in chunks])
 
 
@@ -136,3 +134,6 @@ def stop(jobs: int | None = None, aliases: tuple[str, ...] | None = None) -> Non
     """Stop the workers `start` started for `jobs` and `aliases` (default: all of them)."""
     for key in [k for k in _started if jobs is None or k == (jobs, aliases)]:
         _started.pop(key)[0].shutdown(wait=True, cancel_futures=True)
+
+
+atexit.register(stop)  # workers started and never taken (a command that failed first)
