@@ -139,7 +139,7 @@ def cold() -> None:
           f"ratio {ours / floor:.1f}x (goal <= 3x)")
 
 
-def report(folder: Path, plans: int, runs: int = 3) -> None:
+def report(folder: Path, plans: int, runs: int = 5) -> None:
     """Medians of `runs` rounds, each round -j 1, -j 2, the yardstick and the machine's own
     ceiling one after the other (so that a slower spell of a shared machine weighs on all
     alike). The ceiling: two `-j 1` reports at once against one alone (1.00 when the two
@@ -223,7 +223,7 @@ def main() -> None:
     parser.add_argument("--huge", type=int, default=42000,
                         help="10x the big corpus: memory and the dataset re-run (0: skip)")
     parser.add_argument("--only", choices=("cold", "report", "memory", "dataset", "dask"))
-    parser.add_argument("--runs", type=int, default=3, help="rounds of the report figures")
+    parser.add_argument("--runs", type=int, default=5, help="rounds of the report figures")
     args = parser.parse_args()
     print(f"{len(sources())} distinct plan texts; {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory(prefix="taskmap-bench-") as tmp:

@@ -213,16 +213,18 @@ def _progress(total: int, work):
         return work(lambda p: bar.update(task, advance=1, description=p.name))
 
 
-def _start_workers(inputs: list[Path], aliases: list[Path] | None, jobs: int | None) -> None:
+def _start_workers(inputs: list[Path], aliases: list[Path] | None, jobs: int | None,
+                   fmt: str) -> None:
     """Workers of a run over many plans start on the first plans now, while this process
-    imports what it needs and hashes the files (the run takes them; see workers.start)."""
+    imports what it needs and hashes the files (the run takes them; see workers.start): as
+    Plans for a document (`fmt` in BOOKS), else as rows."""
     from . import workers
 
     try:
         paths = expand_inputs(inputs)
     except TaskmapError:
         return  # said by the command itself
-    workers.start(jobs, tuple(str(a) for a in aliases or ()), paths)
+    workers.start(jobs, tuple(str(a) for a in aliases or ()), paths, plans=fmt in BOOKS)
 
 
 def _corpus(inputs: list[Path], aliases: list[Path] | None, jobs: int | None):
@@ -329,10 +331,10 @@ def report(
         "矩阵和警告;.xlsx 领导用工作簿。")] = None,
 ) -> None:
     """谁承担多少任务、在哪些领域:概况、单位排名、单位 × 行动领域矩阵、解析警告。"""
-    _start_workers(plans, aliases, jobs)
+    target = choose("report", output, format and format.value)
+    _start_workers(plans, aliases, jobs, target.format)
     from .present.workload_view import check_area, workload_report  # polars: when used
 
-    target = choose("report", output, format and format.value)
     dataset = _refuse_dataset_book(plans, target.format)
     if output is not None:
         refuse_inputs(output, [*([] if dataset else expand_inputs(plans)), *(aliases or [])])
@@ -390,10 +392,10 @@ def export(
     jobs: JobsOpt = None,
 ) -> None:
     """领导用的 Excel 工作簿(.xlsx),或把数据表和矩阵写成数据文件(CSV、JSON、Parquet)。"""
-    _start_workers(plans, aliases, jobs)
+    target = choose("export", output, format and format.value)
+    _start_workers(plans, aliases, jobs, target.format)
     from .present.frames import frame_files, write_frames  # polars, openpyxl: when used
 
-    target = choose("export", output, format and format.value)
     dataset = _refuse_dataset_book(plans, target.format)
     inputs = [*([] if dataset else expand_inputs(plans)), *(aliases or [])]
     refuse_inputs(output, inputs, frame_files(target.format) if target.folder else [])

@@ -32,7 +32,7 @@ from .models import Plan
 from .pipeline import duplicate_message
 from .rows import Rows, plan_rows
 
-TABLES = ("plans", "tasks", "assignments", "warnings")
+TABLES = tuple(engine.SCHEMAS)  # plans, tasks, assignments, warnings
 MANIFEST = "_manifest.parquet"
 _MANIFEST_SCHEMA = {"plan": pl.String, "sha256": pl.String, "part": pl.String,
                     "error": pl.String, "text": pl.String, "duplicate_of": pl.String}
@@ -115,12 +115,12 @@ def _results(paths: Sequence[str], aliases: tuple[str, ...], jobs: int | None,
     # This process is one of the `jobs`: it reads chunks too while the next result is still
     # with a worker, so `jobs` cores run `jobs` processes (one worker fewer to start, nothing
     # to send back for the chunks read here).
-    pool, ahead = workers.take(jobs, aliases)
+    pool, ahead = workers.take(jobs, aliases, plans)
     todo = workers.chunked(work, jobs)
     slots: deque = deque()  # in input order: (chunk, a worker's Future), or a chunk's results
     for k, (chunk, future) in enumerate(ahead):  # chunks started ahead, where they match
         mine = next(todo, None)
-        if plans or mine != chunk:
+        if mine != chunk:
             for _, other in ahead[k:]:
                 other.cancel()
             todo = chain([] if mine is None else [mine], todo)

@@ -73,7 +73,8 @@ def quiet() -> None:
 
 
 AHEAD = 4  # chunks of plans a worker may have in hand before they are taken
-_started: dict[tuple[int, tuple[str, ...]], tuple[ProcessPoolExecutor, list]] = {}
+# (jobs, aliases) → the workers `start` started, their chunks given ahead, and whether as Plans
+_started: dict[tuple[int, tuple[str, ...]], tuple[ProcessPoolExecutor, list, bool]] = {}
 
 
 def chunked(work: list, jobs: int) -> Iterator[list]:
@@ -87,14 +88,21 @@ def chunked(work: list, jobs: int) -> Iterator[list]:
         start += size
 
 
-def take(jobs: int, aliases: tuple[str, ...]) -> tuple[ProcessPoolExecutor, list]:
+def take(jobs: int, aliases: tuple[str, ...],
+         plans: bool = False) -> tuple[ProcessPoolExecutor, list]:
     """The worker processes of a corpus run on `jobs` cores — `jobs - 1` of them (the calling
-    process reads too) — and the (chunk, Future) of the chunks they were given ahead: those
-    `start` started, else new ones and none. The caller shuts them down. Spawned, not
+    process reads too) — and the (chunk, Future) of the chunks they were given ahead, read
+    as Plans with `plans`, else as rows: those `start` started (their chunks dropped if read
+    the other way), else new ones and none. The caller shuts them down. Spawned, not
     forked: a fork of a process whose polars threads hold a lock deadlocks."""
     started = _started.pop((jobs, aliases), None)
     if started is not None:
-        return started
+        pool, ahead, as_plans = started
+        if as_plans != plans:
+            for _, future in ahead:
+                future.cancel()
+            ahead = []
+        return pool, ahead
     pool = ProcessPoolExecutor(max_workers=jobs - 1, initializer=quiet,
                                mp_context=multiprocessing.get_context("spawn"))
     with _interrupts_ignored():  # a worker born now ignores Ctrl-C from its first instant
@@ -117,17 +125,20 @@ def _interrupts_ignored() -> Iterator[None]:
         signal.signal(signal.SIGINT, before)
 
 
-def start(jobs: int | None, aliases: tuple[str, ...], paths: Sequence[str | Path]) -> None:
+def start(jobs: int | None, aliases: tuple[str, ...], paths: Sequence[str | Path],
+          plans: bool = False) -> None:
     """Start the workers of a coming corpus run over `paths` now, on their first chunks
-    (as rows), while this process does its own preparing (imports, file hashes); the next
-    run on the same `jobs` and `aliases` takes them, and those chunks where its own first
-    chunks are the same. Nothing to start for one core or one plan."""
+    (read as Plans with `plans`, else as rows), while this process does its own preparing
+    (imports, file hashes); the next run on the same `jobs` and `aliases` takes them, and
+    those chunks where its own first chunks are the same and read the same way. Nothing to
+    start for one core or one plan."""
     jobs = jobs or os.cpu_count() or 1
     if jobs < 2 or len(paths) < 2 or (jobs, aliases) in _started:
         return
     pool, _ = take(jobs, aliases)
     chunks = islice(chunked([(str(p), aliases) for p in paths], jobs), AHEAD * (jobs - 1))
-    _started[(jobs, aliases)] = (pool, [(c, pool.submit(rows_many, c)) for c in chunks])
+    many = read_many if plans else rows_many
+    _started[(jobs, aliases)] = (pool, [(c, pool.submit(many, c)) for c in chunks], plans)
 
 
 def stop(jobs: int | None = None, aliases: tuple[str, ...] | None = None) -> None:

@@ -60,12 +60,17 @@ def test_workers_started_ahead_give_what_one_core_gives(tmp_path):
     assert not workers._started
     workers.start(2, (), paths[::-1])  # other plans first: their chunks are not taken
     other = extract_corpus(paths, jobs=2)
-    workers.start(3, (), paths)  # as Plans, not rows: the workers only
+    workers.start(3, (), paths)  # rows started, Plans wanted: the workers only
     plans, _ = load_many(paths, jobs=3)
+    workers.start(2, (), paths, plans=True)  # Plans started and wanted: taken
+    as_plans, _ = load_many(paths, jobs=2)
+    assert not workers._started
     for name in ("plans", "tasks", "assignments", "warnings"):
         for run in (taken, other):
             assert_frame_equal(getattr(one, name).collect(), getattr(run, name).collect())
-    assert [p.source for p in plans] == one.plans.collect()["plan"].to_list()
+    assert ([p.source for p in plans] == [p.source for p in as_plans]
+            == one.plans.collect()["plan"].to_list())
+    assert engine.plan_summary(as_plans).equals(one.plans.collect())
 
 
 def test_chunks_cover_every_plan_once_in_order_and_shrink_towards_the_end():
