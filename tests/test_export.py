@@ -416,3 +416,16 @@ def test_chart_labels_show_the_value_alone_and_no_collectives(demo_book, tmp_pat
         xml = z.read("xl/charts/chart1.xml").decode()
     for flag in ("showSerName", "showCatName", "showLegendKey"):
         assert f'<{flag} val="0"/>' in xml
+
+
+def test_a_plan_without_tasks_beside_one_with_many_areas(tmp_path):
+    """Pooled with a plan of more than STACK_AREAS areas (stacked headers), a plan that
+    assigns nothing (a notice, a plan in prose) still gets its matrix block."""
+    numerals = "一二三四五六七八九十"
+    many = taskmap.parse_text("\n".join(
+        f"{numerals[k]}、领域{numerals[k]}\n1.推进第{k + 1}项工作。(牵头单位:市发展改革委)"
+        for k in range(10)), source="many.txt")
+    none = taskmap.parse_text("一、总体要求\n坚持统筹推进,确保取得实效。", source="none.txt")
+    assert len({t.area for t in many.tasks}) == 10 and not none.tasks
+    book = load_workbook(write_workbook([many, none], tmp_path / "pooled.xlsx"))
+    assert book.sheetnames == list(SHEETS)

@@ -463,7 +463,7 @@ def _area_headers(ws, row: int, areas: list[str], first: int, widths: dict[int, 
         if stacked:
             ws.cell(row, i).alignment = STACKED
     if stacked:
-        height = min(14.5 * max(map(len, areas)) + 10, 230)
+        height = min(14.5 * max(map(len, areas), default=0) + 10, 230)
     else:
         height = LINE_HEIGHT * max((math.ceil(text_width(a) / 10) for a in areas),
                                    default=1) + 4
