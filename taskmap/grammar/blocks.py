@@ -11,16 +11,11 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import LEAD, RESPONSIBLE, Coverage, Document, ParseWarning
-from ..normalize import view
+from ..text import Text, view
 from . import coverage, tables, texttables
 from . import lexicon as lx
-from .clauses import OPEN, Content, SourceText, parse_content, split_items
+from .clauses import OPEN, Content, parse_content, split_items
 from .outline import detect_heading
-
-_TABLE_SEP = re.compile(r"\t+|\s*\|\s*")
-# A Word table pasted as text: columns aligned by runs of spaces, or by full-width spaces
-# (matched on the source, where U+3000 is still itself).
-_SPACE_SEP = re.compile(r"[ \t]{2,}|[ \t]*\u3000+[ \t]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,7 +316,7 @@ def _prose_rules(line: str, v: str, inside: list[bool], number: int, rules) -> N
         return
     for m in lx.STANDING.finditer(v):
         if not inside[m.start()]:
-            t = SourceText(line)
+            t = Text.of(line, v)
             group = next(g for g in lx.STANDING_WHO if m.group(g) is not None)
             who = tuple(src for src, sv in split_items(t, *m.span(group))
                         if lx.looks_like_agency(sv))

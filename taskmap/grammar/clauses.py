@@ -12,14 +12,15 @@ import re
 from dataclasses import dataclass
 
 from ..models import LEAD, RESPONSIBLE
-from ..normalize import clean_surface, view
+from ..normalize import clean_surface
+from ..text import Text
 from . import lexicon as lx
 
 OPEN, CLOSE = lx.OPEN, lx.CLOSE
 CLAUSE_SEPS = ";,。"
 ITEM_SEPS = "、,;/"
 CONJUNCTIONS = "".join(j for j in lx.JOINERS if len(j) == 1)
-_EDGE = " \t、,;:。."
+_EDGE = " \t\u3000、,;:。."
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,22 +53,6 @@ class Content:
         return any(m.role is not None for m in self.mentions)
 
 
-class SourceText:
-    """A source string and its view, sliced together."""
-
-    def __init__(self, src: str, v: str | None = None):
-        self.src = src
-        self.v = view(src) if v is None else v  # a view computed once may be handed in
-
-    def cut(self, s: int, e: int) -> tuple[int, int]:
-        """Trim edge whitespace and list punctuation off the span [s, e)."""
-        while s < e and self.v[s] in _EDGE:
-            s += 1
-        while e > s and self.v[e - 1] in _EDGE:
-            e -= 1
-        return s, e
-
-
 def split_top(v: str, seps: str, s: int, e: int) -> list[tuple[int, int]]:
     """Split [s, e) of `v` at separators outside brackets."""
     parts, depth, start = [], 0, s
@@ -91,7 +76,7 @@ def parse_content(src: str, v: str | None = None) -> Content:
     >>> [(m.role, m.surface) for m in c.mentions]
     [('lead', '区发改委'), ('responsible', '区工信局'), ('responsible', '住建局')]
     """
-    t = SourceText(src, v)
+    t = Text.of(src, v)
     work = list(t.v)
     statement: tuple[str, ...] = ()
     m = lx.STANDING.search(t.v) if lx.NOT_LISTED.search(t.v) else None
@@ -114,7 +99,7 @@ def parse_content(src: str, v: str | None = None) -> Content:
     for s, e in _clauses(masked):
         if s > 0 and masked[s - 1] == "。":
             state.current = None  # a new sentence does not continue the last list
-        s, e = t.cut(s, e)
+        s, e = t.trim(s, e, _EDGE)
         if s < e:
             state.read(t, s, e)
     return Content(mentions=tuple(state.finish()), deadline=state.deadline,
@@ -206,7 +191,7 @@ class _ClauseState:
                     self.plain_responsible.append(len(self.mentions))
                 self.mentions.append(Mention(role, surface, respectively))
 
-    def read(self, t: SourceText, s: int, e: int) -> None:
+    def read(self, t: Text, s: int, e: int) -> None:
         v = t.v
         label = lx.clause_label(v, s, e, colon_needed=False)
         named = lx.NAMES_THEN_LABEL.match(v[:e], s)
@@ -332,7 +317,7 @@ class _ClauseState:
             self.add(own, [part])
 
     def _set_deadline(self, t, s, e):
-        s, e = t.cut(s, e)
+        s, e = t.trim(s, e, _EDGE)
         if s < e and self.deadline is None:
             self.deadline = t.src[s:e]
 
@@ -367,7 +352,7 @@ def _agency_parts(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [_agency_part(src, v) or (src, v) for src, v in items]
 
 
-def _find_verb(t: SourceText, s: int, e: int):
+def _find_verb(t: Text, s: int, e: int):
     """The first role verb in [s, e) with text before it that is not part of a body's name
     (the 协办 in 市政协办公室参与)."""
     matches = [m for m in lx.VERB.finditer(t.v, s, e) if m.start() > s]
@@ -379,19 +364,19 @@ def _find_verb(t: SourceText, s: int, e: int):
     return None
 
 
-def _strip_by(t: SourceText, s: int, e: int) -> tuple[int, int]:
+def _strip_by(t: Text, s: int, e: int) -> tuple[int, int]:
     """Drop a leading 由/请 (由市发改委牵头)."""
-    s, e = t.cut(s, e)
+    s, e = t.trim(s, e, _EDGE)
     while s < e and t.v[s] in lx.CLAUSE_OPENERS:
         s += 1
     return s, e
 
 
-def _any_agency(t: SourceText, s: int, e: int) -> bool:
+def _any_agency(t: Text, s: int, e: int) -> bool:
     return any(lx.looks_like_agency(v) for _, v in split_items(t, s, e))
 
 
-def split_items(t: SourceText, s: int, e: int) -> list[tuple[str, str]]:
+def split_items(t: Text, s: int, e: int) -> list[tuple[str, str]]:
     """Agency surfaces (source, view) in [s, e): split at 、,;/ outside brackets, at 和/及/与
     between two bodies, with `各市、县〔市、区〕人民政府` kept whole and a trailing 等 dropped.
     """
@@ -410,7 +395,7 @@ def split_items(t: SourceText, s: int, e: int) -> list[tuple[str, str]]:
     return out
 
 
-def _split_conjunctions(t: SourceText, s: int, e: int) -> list[tuple[int, int]]:
+def _split_conjunctions(t: Text, s: int, e: int) -> list[tuple[int, int]]:
     """Split at 和/及/以及/与 or white space where both sides are bodies (市财政局和市税务局,
     市级各有关部门以及各区人民政府, 各县(市、区)党委和人民政府: the guideline's rule), and
     between two names run together, where a body's ending meets a level word
@@ -453,7 +438,7 @@ def _depth(v: str, s: int, i: int) -> int:
     return depth
 
 
-def _merge_level_stubs(t: SourceText, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _merge_level_stubs(t: Text, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """A collective that lists levels is one item: `各市、县〔市、区〕人民政府`, `各有关区、县级市`,
     `相关市、县政府`. It opens with 各/有关/相关 and levels, takes further levels, and ends
     with levels and the organ they share; any other item is not part of it (各街道、区直各部门)."""
@@ -470,15 +455,15 @@ def _merge_level_stubs(t: SourceText, spans: list[tuple[int, int]]) -> list[tupl
     return out
 
 
-def _trim_item(t: SourceText, s: int, e: int) -> tuple[int, int]:
-    s, e = t.cut(s, e)
+def _trim_item(t: Text, s: int, e: int) -> tuple[int, int]:
+    s, e = t.trim(s, e, _EDGE)
     while s < e and t.v[s] in lx.CLAUSE_OPENERS:
         s += 1
     lead = lx.LEADING_WORDS.match(t.v, s, e)
     if lead and lx.looks_like_agency(t.v[lead.end():e]):
         s = lead.end()
     e = s + without_tail(t.v[s:e])
-    return t.cut(s, e)
+    return t.trim(s, e, _EDGE)
 
 
 def without_tail(v: str) -> int:

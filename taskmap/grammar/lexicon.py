@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..models import LEAD, RESPONSIBLE
+from ..text import squeeze
 from .words import expand, load_words
 
 W = load_words()
@@ -102,7 +103,7 @@ def label_role(label: str) -> str | None:
     >>> label_role("牵头组织实施单位"), label_role("统筹单位")
     ('lead', None)
     """
-    label = label.replace(" ", "")
+    label = squeeze(label)
     if _PERSON.fullmatch(label):
         return PERSON
     if _DEADLINE_LABEL.fullmatch(label):
@@ -190,7 +191,7 @@ NEXT_BRACKET = re.compile(OPEN_CLASS)
 INLINE_STOP = re.compile(rf"。|{OPEN_CLASS}\s*[一二三四五六七八九十]{{1,3}}\s*{CLOSE_CLASS}")
 # A bracket without brackets inside; and what edges a table's cell in text (│, |, space).
 BRACKETED = re.compile(rf"{OPEN_CLASS}[^{re.escape(OPEN + CLOSE)}]*{CLOSE_CLASS}")
-CELL_EDGE = " \t|│┃║"
+CELL_EDGE = " \t\u3000|│┃║"
 
 # ----------------------------------------------------------------------------- verbs
 _V = W.verbs

@@ -11,7 +11,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..models import Document, Heading
-from ..normalize import view
+from ..text import view
 from . import lexicon as lx
 
 _CN = "一二三四五六七八九十百零〇"

@@ -123,11 +123,16 @@ def _walk(node: Tag, lines: list[str], buffer: list[str], tables: list[Table]) -
     _flush(lines, buffer)
 
 
+_SEPARATOR = re.compile("[\u2028\u2029\x85]")  # Unicode's line separators end a line in a
+# page too (HTML's own white space, newlines included, is one space)
+
+
 def _flush(lines: list[str], buffer: list[str]) -> None:
-    text = _clean("".join(buffer))
+    for part in _SEPARATOR.split("".join(buffer)):
+        text = _clean(part)
+        if text:
+            lines.append(text)
     buffer.clear()
-    if text:
-        lines.append(text)
 
 
 def _table(table: Tag, lines: list[str], tables: list[Table]) -> None:
