@@ -146,6 +146,21 @@ def squeeze(v: str) -> str:
 # ----------------------------------------------------------------------------- Text
 
 @dataclass(frozen=True, slots=True)
+class Squeezed:
+    """A view without white space (`v`), and for each of its characters the offset it has
+    in the text it was squeezed from (`at`)."""
+
+    v: str
+    at: tuple[int, ...] | range
+    length: int  # of the text squeezed
+
+    def span(self, s: int, e: int) -> tuple[int, int]:
+        """The span [s, e) of `v` as a span of the text."""
+        start = self.at[s] if s < len(self.at) else self.length
+        return start, (self.at[e - 1] + 1 if e > s else start)
+
+
+@dataclass(frozen=True, slots=True)
 class Text:
     """A stretch of source text and its view, of equal length, and where it starts in the
     line it was cut from (`start`). Every operation matches on `v` and cuts `src` at the
@@ -220,6 +235,14 @@ class Text:
     def finditer(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
         """Matches on the view (offsets in this text)."""
         return pattern.finditer(self.v)
+
+    def squeezed(self) -> Squeezed:
+        """The view without its white space, for patterns that a space between two words
+        must not break (`不再列出`, `列第一位的为牵头单位`), with the way back to offsets."""
+        if _ANY_WS.search(self.v) is None:
+            return Squeezed(self.v, range(len(self.v)), len(self.v))
+        at = tuple(k for k, ch in enumerate(self.v) if not ch.isspace())
+        return Squeezed("".join(self.v[k] for k in at), at, len(self.v))
 
     def join(self, other: Text, sep: str = "") -> Text:
         """This text, `sep`, then `other` (a cell whose pieces a wrap cut apart)."""

@@ -70,7 +70,8 @@ def test_a_document_holds_no_invisible_character_and_no_line_break(s):
 
 @pytest.mark.parametrize("brk", BREAKS, ids=[hex(ord(b[-1])) for b in BREAKS])
 def test_every_line_separator_breaks_a_line(brk, tmp_path):
-    plan = "一、重点任务\n1.推进甲项工作。(牵头单位:区发改委)\n2.推进乙项工作。(牵头单位:区财政局)\n"
+    plan = ("一、重点任务\n1.推进甲项工作。(牵头单位:区发改委)\n"
+            "2.推进乙项工作。(牵头单位:区财政局)\n")
     path = tmp_path / "plan.txt"
     path.write_text(plan.replace("\n", brk), encoding="utf-8", newline="")
     got = taskmap.load_plan(path)
@@ -239,3 +240,24 @@ def test_no_stage_splits_a_source_and_its_view_apart():
              if p.name != "text.py"
              and (names := separate_splits(p.read_text(encoding="utf-8")))}
     assert found == {}
+
+
+# ----------------------------------------------------------------------------- spaces
+
+def test_a_space_after_a_comma_keeps_a_standing_statement_whole():
+    """A pattern built from words.toml parts keeps each part's alternatives to itself: with
+    `{not_listed}` unbracketed, `不逐一列出` alone matched a standing statement with no
+    bodies (StopIteration), and a space after a comma lost the rule."""
+    for gap in ("", " ", "\u3000", "\u00a0"):
+        text = (f"1.推进甲项工作。(区发改委牵头。明确牵头部门的,{gap}其他有关部门配合,{gap}"
+                f"不逐一列出,{gap}下同)\n2.推进乙项工作。(区财政局牵头)\n")
+        plan = taskmap.parse_text(text)
+        assert [t.agencies("lead") for t in plan.tasks] == [["区发改委"], ["区财政局"]], gap
+        assert plan.tasks[0].agencies("responsible") == ["其他有关部门"], gap
+
+
+@pytest.mark.parametrize("gap", [" ", "\u3000", "\u2002"])
+def test_a_space_inside_a_bracketed_level_list_is_part_of_the_name(gap):
+    text = f"1.推进甲项工作。(市发改委牵头,各县、{gap}区人民政府{gap}({gap}管委会{gap})负责)\n"
+    plan = taskmap.parse_text(text)
+    assert len(plan.tasks[0].agencies("responsible")) == 1

@@ -252,9 +252,21 @@ def _original(source: Source, kind: str, request) -> Original:
     return o
 
 
+# Where the plan as published is not read whole, and its table written again is: the
+# original misses a row of a one-cell-a-line table whose header the excerpt cut (issue
+# #21 reads such tables); strict, so the day it reads them this entry must go.
+ORIGINAL_MISREAD = {
+    ("realplans2/50_nantong_chongchuan_minshengshishi_2023", "tables"):
+        "the original reads 1 of the table's 2 rows (one cell a line, no header): issue #21",
+}
+
+
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("source", SOURCES, ids=lambda s: s.id)
 def test_variants_give_the_same_tasks(source, kind, request):
+    reason = ORIGINAL_MISREAD.get((source.id, kind))
+    if reason:
+        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
     o = _original(source, kind, request)
     base = signature(o.plan, kind in KEEPS_LINES)
     found = outcomes(source, kind)

@@ -305,23 +305,24 @@ def _warn_problems(c: Content, number: int, text: str, warnings) -> None:
 def _prose_rules(line: str, v: str, inside: list[bool], number: int, rules) -> None:
     """First-listed declarations, the 分别负责 convention and standing statements written
     as prose."""
-    if any(h in v for h in lx.FIRST_LISTED_HINTS):
-        for m in lx.FIRST_LISTED_LEADS.finditer(v):
-            if not inside[m.start()]:
-                rules.append(Rule(number, m.start(), first_lead=True))
-    for m in lx.RESPECTIVELY.finditer(v):
-        if not inside[m.start()]:
-            rules.append(Rule(number, m.start(), respectively=True))
-    if not lx.NOT_LISTED.search(v):
+    t = Text.of(line, v)
+    sq = t.squeezed()  # read whatever spaces stand between the words of a rule
+    if any(h in sq.v for h in lx.FIRST_LISTED_HINTS):
+        for m in lx.FIRST_LISTED_LEADS.finditer(sq.v):
+            if not inside[sq.at[m.start()]]:
+                rules.append(Rule(number, sq.at[m.start()], first_lead=True))
+    for m in lx.RESPECTIVELY.finditer(sq.v):
+        if not inside[sq.at[m.start()]]:
+            rules.append(Rule(number, sq.at[m.start()], respectively=True))
+    if not lx.NOT_LISTED.search(sq.v):
         return
-    for m in lx.STANDING.finditer(v):
-        if not inside[m.start()]:
-            t = Text.of(line, v)
+    for m in lx.STANDING.finditer(sq.v):
+        if not inside[sq.at[m.start()]]:
             group = next(g for g in lx.STANDING_WHO if m.group(g) is not None)
-            who = tuple(src for src, sv in split_items(t, *m.span(group))
+            who = tuple(src for src, sv in split_items(t, *sq.span(*m.span(group)))
                         if lx.looks_like_agency(sv))
             if who:
-                rules.append(Rule(number, m.start(), statement=who))
+                rules.append(Rule(number, sq.at[m.start()], statement=who))
 
 
 # ---------------------------------------------------------------- labelled lines

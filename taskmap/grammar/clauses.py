@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..models import LEAD, RESPONSIBLE
 from ..normalize import clean_surface
-from ..text import Text
+from ..text import Text, squeeze
 from . import lexicon as lx
 
 OPEN, CLOSE = lx.OPEN, lx.CLOSE
@@ -79,21 +79,22 @@ def parse_content(src: str, v: str | None = None) -> Content:
     t = Text.of(src, v)
     work = list(t.v)
     statement: tuple[str, ...] = ()
-    m = lx.STANDING.search(t.v) if lx.NOT_LISTED.search(t.v) else None
+    sq = t.squeezed()  # the plan's rules, read whatever spaces stand between their words
+    m = lx.STANDING.search(sq.v) if lx.NOT_LISTED.search(sq.v) else None
     if m:
         who = next(g for g in lx.STANDING_WHO if m.group(g) is not None)
-        statement = tuple(s for s, v in split_items(t, *_strip_by(t, *m.span(who)))
+        statement = tuple(s for s, v in split_items(t, *_strip_by(t, *sq.span(*m.span(who))))
                           if lx.looks_like_agency(v))
-        _mask(t.v, work, m.start(), m.end())
+        _mask(t.v, work, *sq.span(m.start(), m.end()))
     declares = False
-    hints = any(h in t.v for h in lx.FIRST_LISTED_HINTS)
-    for m in lx.FIRST_LISTED_LEADS.finditer(t.v) if hints else ():
+    hints = any(h in sq.v for h in lx.FIRST_LISTED_HINTS)
+    for m in lx.FIRST_LISTED_LEADS.finditer(sq.v) if hints else ():
         declares = True
-        _mask(t.v, work, m.start(), m.end())
+        _mask(t.v, work, *sq.span(m.start(), m.end()))
     respectively = False
-    for m in lx.RESPECTIVELY.finditer(t.v):
+    for m in lx.RESPECTIVELY.finditer(sq.v):
         respectively = True
-        _mask(t.v, work, m.start(), m.end())
+        _mask(t.v, work, *sq.span(m.start(), m.end()))
     masked = "".join(work)
     state = _ClauseState()
     for s, e in _clauses(masked):
@@ -400,19 +401,40 @@ def _split_conjunctions(t: Text, s: int, e: int) -> list[tuple[int, int]]:
     市级各有关部门以及各区人民政府, 各县(市、区)党委和人民政府: the guideline's rule), and
     between two names run together, where a body's ending meets a level word
     (区发改局区财政局)."""
-    pieces = [(m.start(), m.end()) for m in re.finditer(r"\S+", t.v[s:e])]
-    if len(pieces) > 2 and _depth(t.v, s, e) == 0 and all(
-            lx.looks_like_agency(t.v[s + a:s + b]) for a, b in pieces):
-        return [(s + a, s + b) for a, b in pieces]  # 县发改局 县财政局 县自然资源局 …
+    pieces = _between_gaps(t.v, s, e)
+    if len(pieces) > 2 and all(lx.looks_like_agency(t.v[a:b]) for a, b in pieces):
+        return pieces  # 县发改局 县财政局 县自然资源局 …
     for m in lx.JOINER.finditer(t.v, s + 2, e - 1):
         i, width = m.start(), m.end() - m.start()
-        if _depth(t.v, s, i) != 0:
+        if _depth(t.v, s, i) != 0 or (t.v[i].isspace() and not _gap(t.v, s, i, m.end())):
             continue
         left, right = t.v[s:i].strip(), t.v[i + width:e].strip()
         if lx.looks_like_agency(left) and lx.looks_like_agency(right):
             return [(s, i), *_split_conjunctions(t, i + width, e)]
     run = _run_together(t.v, s, e)
     return [(s, run), *_split_conjunctions(t, run, e)] if run else [(s, e)]
+
+
+def _gap(v: str, s: int, i: int, j: int) -> bool:
+    """Can white space [i, j) part two bodies? Not inside a bracket, and not beside one: a
+    space after `(` or before `)`, or between a name and its bracketed second name, is part
+    of one name (`各县( 区)人民政府`, `市住建局 (市执法局)`)."""
+    return (_depth(v, s, i) == 0 and (i == 0 or v[i - 1] not in CLOSE + OPEN)
+            and (j >= len(v) or v[j] not in OPEN + CLOSE))
+
+
+def _between_gaps(v: str, s: int, e: int) -> list[tuple[int, int]]:
+    """The stretches of [s, e) between white space that can part two bodies."""
+    out, at = [], s
+    for m in re.finditer(r"\s+", v[s:e]):
+        i, j = s + m.start(), s + m.end()
+        if _gap(v, s, i, j):
+            if at < i:
+                out.append((at, i))
+            at = j
+    if at < e:
+        out.append((at, e))
+    return out
 
 
 def _run_together(v: str, s: int, e: int) -> int | None:
@@ -445,7 +467,7 @@ def _merge_level_stubs(t: Text, spans: list[tuple[int, int]]) -> list[tuple[int,
     out: list[tuple[int, int]] = []
     open_stub = False
     for a, b in spans:
-        piece = t.v[a:b].strip()
+        piece = squeeze(t.v[a:b])  # white space inside a name is no part of it
         if open_stub and (lx.is_level_stub(piece) or lx.LEVELS_THEN_NOUN.match(piece)):
             out[-1] = (out[-1][0], b)
             open_stub = lx.is_level_stub(piece)

@@ -19,7 +19,8 @@ surplus pieces continue the cell before them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from ..models import LEAD, RESPONSIBLE, Document, Row, Table
@@ -64,6 +65,7 @@ class _Head:
     first: int  # line index of the header's first line
     last: int  # line index of its last line
     rest: tuple[Text, ...] = ()  # cells after the header on its own line (a flattened table)
+    starts: tuple[int, ...] = ()  # where each header cell starts, in display columns
 
 
 def text_tables(doc: Document, skip: set[int]) -> list[Table]:
@@ -98,7 +100,8 @@ def _header(doc: Document, i: int) -> _Head | None:
                             ("single", _single_cells(t))):
             head = _head_of(cells, kind, i, i)
             if head is not None:
-                return head
+                return replace(head, starts=tuple(
+                    _column(t.src, c.start) for c in cells[:len(head.roles)]))
     return _lines_header(doc, i)
 
 
@@ -108,7 +111,9 @@ def _head_of(cells: list[Text], kind: str, first: int, last: int) -> _Head | Non
     width = len(cells)
     if kind in ("space", "single"):  # the header ends where its column words end
         width = next((k for k, r in enumerate(roles) if not r), len(roles))
-        if width < len(roles) and not _NUMBER.match(cells[width].v.strip()):
+        if _more_columns(roles, cells, width):
+            width = len(cells)  # 序号 … 一季度目标 …: columns the words do not name
+        elif width < len(roles) and not _NUMBER.match(cells[width].v.strip()):
             return None
     head = roles[:width]
     named = [r for r in head if r]
@@ -119,6 +124,15 @@ def _head_of(cells: list[Text], kind: str, first: int, last: int) -> _Head | Non
     if kind == "sep" and len(head) < 3 and len(named) < 2:
         return None
     return _Head(tuple(head), kind, first, last, tuple(cells[width:]))
+
+
+def _more_columns(roles: list[str], cells: list[Text], width: int) -> bool:
+    """Does a header that opens with 序号 go on past its column words with more names of
+    columns (short, no sentence, no number): a row of a flattened table starts at a number,
+    never at a word."""
+    rest = cells[width:]
+    return bool(rest) and width >= 2 and roles[0] == NUMBER and all(
+        len(c.v) <= 16 and not re.search(r"[。;,:\d]", c.v) for c in rest)
 
 
 def _two_row_header(doc: Document, i: int, kind: str) -> _Head | None:
@@ -282,8 +296,34 @@ def _pieces(doc: Document, head: _Head, i: int) -> list[_Piece]:
         return [_Piece(c, i, k == 0) for k, c in enumerate(split_sep(t, len(head.roles)))]
     cells = [c for c in _split(t, _SPACES if head.kind == "space" else _SPACE) if c.v]
     if head.kind == "space" and 1 < len(cells) < len(head.roles):
-        cells = _with_gaps(cells, len(head.roles))
+        cells = _under_header(t.src, cells, head) or _with_gaps(cells, len(head.roles))
     return [_Piece(c, i, k == 0) for k, c in enumerate(cells)]
+
+
+def _column(line: str, offset: int) -> int:
+    """The display column where `offset` of `line` stands (a wide character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line[:offset])
+
+
+def _under_header(line: str, cells: list[Text], head: _Head) -> list[Text] | None:
+    """A row's cells in a table aligned by spaces, each in the column whose header starts
+    where it starts, and an empty cell in every column that has none; None when the row
+    opens in no header column or a cell starts under none (not an aligned row)."""
+    if not head.starts:
+        return None
+    columns = []
+    for c in cells:
+        at = _column(line, c.start)
+        k = next((k for k, s in enumerate(head.starts) if abs(s - at) <= 1), None)
+        if k is None or (columns and k <= columns[-1]):
+            return None
+        columns.append(k)
+    if columns[0] != 0:
+        return None  # a continuation line of a wrapped row: its cells as they come
+    out = [Text("", "", len(line)) for _ in head.starts]
+    for k, c in zip(columns, cells, strict=True):
+        out[k] = c
+    return out
 
 
 def _with_gaps(cells: list[Text], width: int) -> list[Text]:

@@ -89,7 +89,7 @@ class Words:
 def expand(pattern: str, rules: dict[str, Any]) -> str:
     flat = re.sub(r"\n\s*", "", pattern).strip()
     for name in ("not_listed", "subject"):
-        flat = flat.replace("{" + name + "}", re.sub(r"\n\s*", "", rules[name]))
+        flat = flat.replace("{" + name + "}", "(?:" + re.sub(r"\n\s*", "", rules[name]) + ")")
     return flat
 
 

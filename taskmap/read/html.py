@@ -95,7 +95,13 @@ def _article(soup: BeautifulSoup) -> Tag | None:
                 scores[id(parent)] = (score, parent)
     if not scores:
         return soup.body or soup
-    return max(scores.values(), key=lambda x: x[0])[1]
+    best = max(scores.values(), key=lambda x: x[0])[1]
+    while best.name in _TABLE_PARTS and isinstance(best.parent, Tag):  # the text is in a
+        best = best.parent  # table's cells: the article is what holds the whole table
+    return best
+
+
+_TABLE_PARTS = ("tr", "tbody", "thead", "tfoot", "table")
 
 
 def _walk(node: Tag, lines: list[str], buffer: list[str], tables: list[Table]) -> None:
