@@ -96,8 +96,13 @@ def _article(soup: BeautifulSoup) -> Tag | None:
     if not scores:
         return soup.body or soup
     best = max(scores.values(), key=lambda x: x[0])[1]
-    while best.name in _TABLE_PARTS and isinstance(best.parent, Tag):  # the text is in a
-        best = best.parent  # table's cells: the article is what holds the whole table
+    if best.name not in _TABLE_PARTS:
+        return best
+    cells = [td for td in best.find_all(["td", "th"], recursive=False) if _cjk(td.get_text())]
+    if best.name == "tr" and len(cells) <= 1:  # a layout table: the article is its one
+        return cells[0] if cells else best  # cell of text
+    while best.name in _TABLE_PARTS and isinstance(best.parent, Tag):  # a task table's row:
+        best = best.parent  # the article is what holds the whole table
     return best
 
 
