@@ -19,7 +19,7 @@ from functools import cache, lru_cache
 
 import opencc
 
-from .grammar.words import load_words
+from .words import load_words
 
 _T2S = opencc.OpenCC("t2s")
 _SPACES = "\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff"

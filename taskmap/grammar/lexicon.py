@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..models import LEAD, RESPONSIBLE
-from .words import expand, load_words
+from ..words import expand, load_words
 
 W = load_words()
 PERSON, DEADLINE_ROLE, OTHER, INERT = "person", "deadline", "other", "inert"
@@ -28,8 +28,6 @@ def _alt(words) -> str:
 OPEN, CLOSE = W.brackets["open"], W.brackets["close"]
 OPEN_CLASS, CLOSE_CLASS = f"[{re.escape(OPEN)}]", f"[{re.escape(CLOSE)}]"
 ANY_BRACKET = re.compile(f"[{re.escape(OPEN + CLOSE)}]")
-BRACKET_FOLD = str.maketrans(OPEN[1:] + CLOSE[1:], OPEN[0] * (len(OPEN) - 1)
-                             + CLOSE[0] * (len(CLOSE) - 1))
 SENTENCE_END = W.text["sentence_end"]
 
 # ----------------------------------------------------------------------------- labels
@@ -203,7 +201,6 @@ VERB_ROLE = {**{w: LEAD for w in LEAD_VERBS}, **{w: RESPONSIBLE for w in RESPONS
 TRAILING_VERB = re.compile(rf"(?P<adverb>{_alt(_V['adverbs'])})?"
                            rf"(?P<verb>{_alt(LEAD_VERBS + RESPONSIBLE_VERBS)})$")
 TOGETHER_WITH = _V["together"][0]
-TOGETHER = re.compile(_alt(_V["together"]))
 CLAUSE_OPENERS = "".join(_V["clause_openers"])
 
 # Markers strong enough that a bracket carrying them and not parsed is reported.
@@ -248,7 +245,6 @@ GENERIC_PARK = re.compile(rf"^(?:{_alt(_N['generic_parks'])})(?:{_COMMITTEE})?$"
 OFFICE_KINDS = tuple(sorted(_N["office_kinds"], key=len, reverse=True))
 JOINERS = tuple(sorted(_N["joiners"], key=len, reverse=True))
 JOINER = re.compile(f"{_alt(JOINERS)}| ")  # a joiner, or a space, between two bodies
-TAILS = tuple(sorted(_N["tails"], key=len, reverse=True))
 TAIL_SHAPE = re.compile(W.pattern("names", "tail_shape"))
 PLACEHOLDERS = tuple(_N["placeholders"])
 NONE_MARKS = frozenset(_N["none_marks"])
@@ -267,7 +263,6 @@ STUB_OPENER = re.compile(rf"^(?:{_STUB_OPENER})")
 # A body ending in the organ a list of places shares (绥芬河市政府), and a bare place name.
 COLLECTIVE_NOUN_END = re.compile(rf"(?:{_alt(LEVEL_WORDS)})(?:{_alt(_N['collective_nouns'])})$")
 PLACE_STUB = re.compile(r"[\u4e00-\u9fff]{2,4}")
-COLLECTIVE_NOUNS = tuple(_N["collective_nouns"])
 # The first characters of a level word (省, 市, 县, 区 …) opening a name.
 LEVEL_STARTS = frozenset(w[0] for w in ("省", "市", "县", "区", "州", "盟", "旗"))
 # Words that come before a body's name in a sentence: 积极争取财政部、海关总署支持.

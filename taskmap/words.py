@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import TaskmapError
+from .errors import TaskmapError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -47,7 +47,7 @@ SCHEMA: dict[str, dict[str, str]] = {
               "collective_openers": LIST, "collective_nouns": LIST,
               "second_name_endings": LIST, "office_kinds": LIST, "collective": PATTERN,
               "parks": LIST, "generic_parks": LIST, "park_committee": LIST, "joiners": LIST,
-              "tails": LIST, "tail_shape": PATTERN, "placeholders": LIST, "vague": LIST,
+              "tail_shape": PATTERN, "placeholders": LIST, "vague": LIST,
               "none_marks": LIST, "generic": LIST,
               "leading_words": PATTERN, "trailing_words": LIST, "not_blocks": PATTERN,
               "page_chrome": PATTERN},
