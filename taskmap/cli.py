@@ -43,7 +43,7 @@ from .present.outputs import (
     write_report,
     write_text,
 )
-from .present.safe import refuse_inputs
+from .safe import refuse_inputs
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="读取政府实施方案/行动方案,列出每项任务的牵头单位和责任单位,"

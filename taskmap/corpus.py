@@ -31,6 +31,7 @@ from .errors import TaskmapError
 from .models import Plan
 from .pipeline import duplicate_message
 from .rows import Rows, plan_rows
+from .safe import replacing
 
 TABLES = tuple(engine.SCHEMAS)  # plans, tasks, assignments, warnings
 MANIFEST = "_manifest.parquet"
@@ -282,8 +283,6 @@ def write_dataset(inputs: Sequence[str | Path], out: str | Path,
         rows.append(keep[p] if first == p else keep[p]._replace(part="", duplicate_of=first))
     rows.sort(key=lambda r: order[r.plan])
     manifest = pl.DataFrame(rows, schema=_MANIFEST_SCHEMA, orient="row")
-    from .present.safe import replacing
-
     with replacing(out / MANIFEST) as tmp:
         manifest.write_parquet(tmp)
     _prune(out, set(manifest["part"]))

@@ -21,6 +21,14 @@ class AliasTableError(TaskmapError):
     """An alias table that does not validate (run `taskmap aliases check` for every problem)."""
 
 
+class OutputIsInput(TaskmapError):
+    """The output path names a file the command reads."""
+
+
+class WordsError(TaskmapError):
+    """The words file does not follow its schema."""
+
+
 class LimitExceeded(TaskmapError):
     """A file that would cost more than a reader's limit (bytes, inflated bytes, XML elements,
     cells, PDF pages…); the message names the file, the limit and the variable that raises it.

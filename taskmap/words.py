@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .errors import TaskmapError
+from .errors import WordsError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -60,10 +60,6 @@ SCHEMA: dict[str, dict[str, str]] = {
 DISJOINT = (("labels", ("lead_morphemes", "helper_morphemes", "responsible_morphemes",
                         "inert_morphemes")),
             ("verbs", ("lead", "responsible")))
-
-
-class WordsError(TaskmapError):
-    """The words file does not follow its schema."""
 
 
 @dataclass(frozen=True)

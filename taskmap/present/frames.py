@@ -11,9 +11,9 @@ from .. import engine
 from ..corpus import Corpus
 from ..errors import TaskmapError
 from ..models import Plan
+from ..safe import replacing_folder
 from .files import csv_text
 from .outputs import CSV_ENCODING
-from .safe import replacing_folder
 
 FORMATS = ("csv", "json", "parquet")
 

@@ -12,7 +12,7 @@ workbook, the Word 任务分解表 and 修改对照表) are written by their own
 
 after which `-o 分解表.docx` (and `-f docx`) works in extract, report, export and diff, and
 the help and the error messages list it. Every file is written whole or not at all
-(`present.safe`); every CSV file starts with a byte-order mark so that Excel and WPS on
+(`taskmap.safe`); every CSV file starts with a byte-order mark so that Excel and WPS on
 Chinese Windows read it as UTF-8.
 """
 
@@ -27,7 +27,7 @@ from importlib import import_module
 from pathlib import Path
 
 from ..errors import TaskmapError
-from .safe import replacing
+from ..safe import replacing
 
 CSV_ENCODING = "utf-8-sig"  # a BOM: Excel and WPS read the file as UTF-8, not as GBK
 TEXT = "table"

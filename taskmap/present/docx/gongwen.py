@@ -32,7 +32,7 @@ from docx.table import Table, _Cell
 from lxml import etree
 
 from ...errors import TaskmapError
-from ..safe import replacing
+from ...safe import replacing
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
