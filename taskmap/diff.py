@@ -11,18 +11,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from .grammar import lexicon as lx
+from . import lexicon as lx
 from .models import LEAD, RESPONSIBLE, Plan, Task
 from .normalize import line_view, name_key
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
 MATCH_THRESHOLD = 0.45
 WEIGHTS = {"text": 0.4, "title": 0.2, "bodies": 0.2, "area": 0.1, "position": 0.1}
-_PUNCT = re.compile(rf"[\s,.;:!?、。“”‘’\"'《》—\-{re.escape(lx.OPEN + lx.CLOSE)}]")
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,13 @@ class PlanDiff:
 
 
 def _norm_text(text: str | None) -> str:
-    return _PUNCT.sub("", line_view(text or ""))
+    return _punct(lx.OPEN + lx.CLOSE).sub("", line_view(text or ""))
+
+
+@cache
+def _punct(brackets: str) -> re.Pattern[str]:
+    """Punctuation and brackets, which a change of wording leaves out."""
+    return re.compile(rf"[\s,.;:!?、。“”‘’\"'《》—\-{re.escape(brackets)}]")
 
 
 def local_name(plan: Plan, agency: str) -> str:

@@ -20,14 +20,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from taskmap.grammar import lexicon as lx
+from taskmap import lexicon as lx
 from taskmap.words import WordsError, check_words, load_words, tomllib, words_path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "taskmap"
 # Modules allowed to spell the genre's words: the loader, the lexicon that compiles them,
 # and the presentation layer whose Chinese labels are output for people (牵头单位 as a
 # column header), not words the grammar reads.
-ALLOWED = {"words.py", "grammar/lexicon.py", "cli.py"}
+ALLOWED = {"words.py", "lexicon.py", "cli.py"}
 ALLOWED_DIRS = ("present/",)
 ROLE_WORDS = ("牵头", "主办", "主责", "配合", "协办", "协同", "参与", "负责", "负总责", "责任单位",
               "责任部门")
@@ -185,6 +185,32 @@ def test_one_line_of_data_teaches_a_verb(tmp_path):
     assert "('lead', '区发改委')" in _extract_with_words(tmp_path, taught, plan)
 
 
+def test_the_lexicon_compiles_nothing_at_import():
+    """Importing the lexicon compiles no words; the first read builds the default lexicon,
+    after which its names are plain globals (no module __getattr__ left to slow them)."""
+    code = textwrap.dedent("""
+        import taskmap.lexicon as lx
+        print(lx._current is None, "LABEL" in vars(lx), "__getattr__" in vars(lx))
+        lx.LABEL
+        print(lx._current is not None, "LABEL" in vars(lx), "__getattr__" in vars(lx))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split("\n")
+    assert out[:2] == ["True False True", "True True False"]
+
+
+def test_every_name_of_the_lexicon_is_installed_and_read():
+    """A lexicon gives a value to every name declared in the module, and every public name
+    is read somewhere as lx.NAME (no unused copies of a pattern)."""
+    lexicon = lx.Lexicon(load_words())
+    assert set(lexicon.values) == set(lx.NAMES)
+    source = "\n".join(p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py")
+                       if p.name != "lexicon.py")
+    unread = [n for n in lx.NAMES if not n.startswith("_")
+              and not re.search(rf"\blx\.{n}\b", source)]
+    assert unread == []
+
+
 @pytest.mark.parametrize(("label", "role"), [
     ("牵头单位", "lead"), ("牵头责任单位", "lead"), ("主要牵头单位", "lead"), ("主办单位", "lead"),
     ("牵头督查单位", "lead"), ("牽頭單位", None),  # labels are read on the view: 牵头单位
@@ -201,7 +227,7 @@ def test_label_roles_by_shape(label, role):
 
 _LABEL_WORDS = sorted({w for key in ("lead_morphemes", "helper_morphemes", "heads",
                                      "responsible_morphemes", "person_heads", "deadline_heads",
-                                     "other", "bare") for w in lx._L[key]})
+                                     "other", "bare") for w in load_words().labels[key]})
 
 
 @settings(max_examples=300, deadline=None)

@@ -11,14 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import lexicon as lx
 from ..models import LEAD, RESPONSIBLE
 from ..normalize import clean_surface, view
-from . import lexicon as lx
 
-OPEN, CLOSE = lx.OPEN, lx.CLOSE
 CLAUSE_SEPS = ";,。"
 ITEM_SEPS = "、,;/"
-CONJUNCTIONS = "".join(j for j in lx.JOINERS if len(j) == 1)
 _EDGE = " \t、,;:。."
 
 
@@ -71,11 +69,12 @@ class SourceText:
 def split_top(v: str, seps: str, s: int, e: int) -> list[tuple[int, int]]:
     """Split [s, e) of `v` at separators outside brackets."""
     parts, depth, start = [], 0, s
+    opens, closes = lx.OPEN, lx.CLOSE
     for i in range(s, e):
         ch = v[i]
-        if ch in OPEN:
+        if ch in opens:
             depth += 1
-        elif ch in CLOSE:
+        elif ch in closes:
             depth = max(0, depth - 1)
         elif depth == 0 and ch in seps:
             parts.append((start, i))
@@ -131,10 +130,11 @@ def _mask(v: str, work: list[str], s: int, e: int) -> None:
     reads it as names; where it stands in a bracket of its own inside the block
     (`市卫生健康委(除标注…外,列第一位为牵头单位,下同)`), the whole bracket goes."""
     depth, opener = 0, None
+    opens, closes = lx.OPEN, lx.CLOSE
     for i in range(s - 1, -1, -1):
-        if v[i] in CLOSE:
+        if v[i] in closes:
             depth += 1
-        elif v[i] in OPEN:
+        elif v[i] in opens:
             if depth == 0:
                 opener = i
                 break
@@ -142,8 +142,8 @@ def _mask(v: str, work: list[str], s: int, e: int) -> None:
     if opener is not None:
         depth = 0
         for i in range(opener, len(v)):
-            depth += v[i] in OPEN
-            depth -= v[i] in CLOSE
+            depth += v[i] in opens
+            depth -= v[i] in closes
             if depth == 0:
                 s, e = opener, i + 1
                 break
@@ -445,10 +445,11 @@ def _run_together(v: str, s: int, e: int) -> int | None:
 
 def _depth(v: str, s: int, i: int) -> int:
     depth = 0
+    opens, closes = lx.OPEN, lx.CLOSE
     for ch in v[s:i]:
-        if ch in OPEN:
+        if ch in opens:
             depth += 1
-        elif ch in CLOSE:
+        elif ch in closes:
             depth = max(0, depth - 1)
     return depth
 

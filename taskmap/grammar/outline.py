@@ -10,9 +10,9 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from .. import lexicon as lx
 from ..models import Document, Heading
 from ..normalize import view
-from . import lexicon as lx
 
 _CN = "一二三四五六七八九十百零〇"
 _HEADING_PATTERNS = (

@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import lexicon as lx
 from ..models import LEAD, RESPONSIBLE, ParseWarning, Row, Table
 from ..normalize import view
-from . import lexicon as lx
 from .clauses import Content, Mention, SourceText, split_items
 
 TASK, NUMBER = "task", "number"

@@ -21,9 +21,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import lexicon as lx
 from ..models import LEAD, RESPONSIBLE, Document, Row, Table
 from ..normalize import line_view, view
-from . import lexicon as lx
 from .clauses import without_tail
 from .outline import detect_heading
 from .tables import NUMBER, TASK, column_role

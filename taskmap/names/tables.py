@@ -16,8 +16,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
+from .. import lexicon as lx
 from ..errors import AliasTableError
-from ..grammar import lexicon as lx
 from ..normalize import name_key
 
 T = TypeVar("T")
