@@ -31,6 +31,7 @@ _LAZY = {
     "parse_text": ".pipeline",
     "read_document": ".read",
     "plan_context": ".names.context",
+    "Words": ".words", "load_words": ".words",
 }
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
@@ -43,6 +44,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from .present.xlsx.changes_book import write_changes_xlsx
     from .present.xlsx.workbook import write_workbook
     from .read import read_document
+    from .words import Words, load_words
 
 
 def __getattr__(name: str):
@@ -60,9 +62,9 @@ def __dir__() -> list[str]:
 __all__ = [
     "AliasTable", "AliasTableError", "Assignment", "DecodeError", "Document", "Heading",
     "InputNotFound", "ParseWarning", "Plan", "PlanContext", "PlanDiff", "Row", "Table", "Task",
-    "TaskmapError", "UnsupportedFormat", "agency_summary", "assignments_frame", "build_matrix",
-    "co_assignments", "diff_plans", "load_plan", "load_plans", "parse_document", "parse_text",
-    "plan_context", "read_document", "tasks_frame", "write_changes_docx", "write_changes_xlsx",
-    "write_tasks_docx", "write_workbook",
+    "TaskmapError", "UnsupportedFormat", "Words", "agency_summary", "assignments_frame",
+    "build_matrix", "co_assignments", "diff_plans", "load_plan", "load_plans", "load_words",
+    "parse_document", "parse_text", "plan_context", "read_document", "tasks_frame",
+    "write_changes_docx", "write_changes_xlsx", "write_tasks_docx", "write_workbook",
 ]
 __version__ = "0.1.0"

@@ -14,14 +14,19 @@ import re
 import subprocess
 import sys
 import textwrap
+import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import taskmap
 from taskmap import lexicon as lx
-from taskmap.words import WordsError, check_words, load_words, tomllib, words_path
+from taskmap.words import Words, WordsError, check_words, load_words, tomllib, words_path
+
+DATA = Path(__file__).resolve().parent.parent / "data"
 
 PACKAGE = Path(__file__).resolve().parent.parent / "taskmap"
 # Modules allowed to spell the genre's words: the loader, the lexicon that compiles them,
@@ -183,6 +188,59 @@ def test_one_line_of_data_teaches_a_verb(tmp_path):
     assert "('lead', '区发改委')" not in _extract_with_words(tmp_path, text, plan)
     taught = text.replace('lead = ["牵头负责"', 'lead = ["挂帅", "牵头负责"')
     assert "('lead', '区发改委')" in _extract_with_words(tmp_path, taught, plan)
+
+
+def _without_lead_morpheme(words: Words, morpheme: str = "牵头") -> Words:
+    labels = {**words.labels,
+              "lead_morphemes": [w for w in words.labels["lead_morphemes"] if w != morpheme]}
+    return replace(words, labels=labels)
+
+
+_PLAN = "1.推进某项工作。(牵头单位:区发改委,责任单位:区财政局)"
+_LEADS = [("lead", "区发改委"), ("responsible", "区财政局")]
+_NO_LEAD = [("responsible", "区发改委"), ("responsible", "区财政局")]  # 牵头单位: unlisted
+
+
+def _roles(plan, **kw) -> list[tuple[str, str]]:
+    return [(a.role, a.raw) for t in taskmap.parse_text(plan, **kw).tasks for a in t.assignments]
+
+
+def test_words_given_to_one_parse_serve_that_parse_alone():
+    """Words passed to a parse (one label morpheme less) change that parse, in the same
+    process as parses with the shipped words, alternating; the default is back after."""
+    shipped = load_words()
+    other = _without_lead_morpheme(shipped)
+    for _ in range(3):
+        assert _roles(_PLAN) == _LEADS
+        assert _roles(_PLAN, words=other) == _NO_LEAD
+        assert _roles(_PLAN, words=shipped) == _LEADS
+    plan = taskmap.parse_text(_PLAN, words=other)
+    assert any("未收录的标签“牵头单位”" in w.reason for w in plan.warnings)
+    assert taskmap.load_plan(DATA / "qinglan_city_industry_plan.txt", words=other).tasks[
+        0].agencies("lead") != taskmap.load_plan(DATA / "qinglan_city_industry_plan.txt").tasks[
+        0].agencies("lead")
+    assert _roles(_PLAN) == _LEADS
+    assert lx.label_role("牵头单位") == "lead" and lx.WORDS is shipped
+
+
+def test_parses_with_other_words_in_threads_keep_to_their_words():
+    """The lexicon in force is module state: two threads parsing at once, one with other
+    words, each get what their words say (a parse holds the lexicon's lock)."""
+    plan = "\n".join([_PLAN.replace("1.", f"{k}.") for k in range(1, 200)])
+    other = _without_lead_morpheme(load_words())
+    seen: dict[str, set] = {"shipped": set(), "other": set()}
+
+    def run(name, words):
+        for _ in range(4):
+            seen[name].add(frozenset(_roles(plan, words=words)))
+
+    threads = [threading.Thread(target=run, args=("shipped", None)),
+               threading.Thread(target=run, args=("other", other))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == {"shipped": {frozenset(_LEADS)}, "other": {frozenset(_NO_LEAD)}}
 
 
 def test_the_lexicon_compiles_nothing_at_import():
