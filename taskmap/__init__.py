@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from .errors import AliasTableError, DecodeError, InputNotFound, TaskmapError, UnsupportedFormat
 from .models import Assignment, Document, Heading, ParseWarning, Plan, PlanContext, Row, Table, Task
+from .version import __version__ as __version__
 
 # name → module that defines it, imported on first use
 _LAZY = {
@@ -67,4 +68,3 @@ __all__ = [
     "parse_document", "parse_text", "plan_context", "read_document", "tasks_frame",
     "write_changes_docx", "write_changes_xlsx", "write_tasks_docx", "write_workbook",
 ]
-__version__ = "0.1.0"

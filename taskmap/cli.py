@@ -15,7 +15,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
-from . import __version__
 from .errors import TaskmapError
 from .names.review import suggestion_rows, surfaces
 from .names.tables import COLUMNS as ALIAS_COLUMNS
@@ -44,6 +43,7 @@ from .present.outputs import (
     write_text,
 )
 from .safe import refuse_inputs
+from .version import __version__
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="读取政府实施方案/行动方案,列出每项任务的牵头单位和责任单位,"

@@ -26,12 +26,13 @@ from typing import NamedTuple
 
 import polars as pl
 
-from . import __version__, engine, workers
+from . import engine, workers
 from .errors import TaskmapError
 from .models import Plan
 from .pipeline import duplicate_message
 from .rows import Rows, plan_rows
 from .safe import replacing
+from .version import __version__
 
 TABLES = tuple(engine.SCHEMAS)  # plans, tasks, assignments, warnings
 MANIFEST = "_manifest.parquet"
