@@ -18,7 +18,7 @@ import hashlib
 import os
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -67,7 +67,7 @@ class Corpus:
     duplicates: list[tuple[str, str]] = field(default_factory=list)
 
     @classmethod
-    def of(cls, frames: dict[str, pl.DataFrame | pl.LazyFrame],
+    def of(cls, frames: Mapping[str, pl.DataFrame | pl.LazyFrame],
            failures: Sequence[tuple[str, str]] = (), keep: object = None,
            pieces: Sequence[pl.LazyFrame] = (),
            duplicates: Sequence[tuple[str, str]] = ()) -> Corpus:
@@ -102,7 +102,7 @@ def _labelled(assignments: pl.LazyFrame, names: dict[str, str]) -> pl.LazyFrame:
 
 # ----------------------------------------------------------------------------- workers
 
-def _results(paths: Sequence[str], aliases: tuple[str, ...], jobs: int | None,
+def _results(paths: Sequence[str | Path], aliases: tuple[str, ...], jobs: int | None,
              plans: bool = False) -> Iterator[tuple[str, str | None, Rows | Plan | str]]:
     """Each plan's rows (its Plan, with `plans`) with the key of its text, or why it could
     not be read, in the order of `paths`, read on `jobs` cores: the same results in the
@@ -255,7 +255,7 @@ def write_dataset(inputs: Sequence[str | Path], out: str | Path,
     del old
     todo = [p for p in paths if p not in keep]
     order = {p: i for i, p in enumerate(paths)}
-    firsts: dict[str, str] = {}  # text key → its first file in input order
+    firsts: dict[str | None, str] = {}  # text key → its first file in input order
     for p in sorted((p for p in keep if keep[p].text), key=order.__getitem__, reverse=True):
         firsts[keep[p].text] = p
     run = hashlib.sha256("".join(f"{p}{digests[p]}" for p in todo).encode()).hexdigest()[:12]

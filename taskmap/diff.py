@@ -44,12 +44,19 @@ class TaskDiff:
     score: float | None = None  # alignment score of the pair
 
     @property
+    def task(self) -> Task:
+        """The new version of the task, else the old (a pair has one at least)."""
+        task = self.new or self.old
+        assert task is not None
+        return task
+
+    @property
     def title(self) -> str | None:
-        return (self.new or self.old).title
+        return self.task.title
 
     @property
     def area(self) -> str | None:
-        return (self.new or self.old).area
+        return self.task.area
 
 
 @dataclass(frozen=True)

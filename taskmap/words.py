@@ -128,9 +128,9 @@ def check_words(data: dict[str, Any]) -> list[str]:
         for key, kind in keys.items():
             problems += _check_value(f"[{section}] {key}", values.get(key), kind,
                                      data.get("rules", {}))
-    for section, keys in DISJOINT:
+    for section, lists in DISJOINT:
         seen: dict[str, str] = {}
-        for key in keys:
+        for key in lists:
             for word in data.get(section, {}).get(key, []) or []:
                 if word in seen and seen[word] != key:
                     problems.append(f"[{section}]“{word}”同时出现在 {seen[word]} 和 {key} 中")

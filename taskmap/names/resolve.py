@@ -129,7 +129,7 @@ class Resolver:
             p = self.prefixes(name_key(raw))[0]
             if p.level:
                 counts[p.level] = counts.get(p.level, 0) + 1
-        return max(sorted(counts), key=counts.get) if counts else None
+        return max(sorted(counts), key=counts.__getitem__) if counts else None
 
     def _parent_places(self, keys: list[str], named_in_text: dict[str, str]) -> dict[str, str]:
         """level → place, for levels above the plan's own that it names one place for: the
@@ -155,12 +155,12 @@ class Resolver:
 
     def _read_prefixes(self, key: str) -> list[_Prefix]:
         out = []
-        places = []
+        places: list[tuple[str | None, str | None]] = []
         if self.j.place:
             places += [(self.j.place, self.j.level), (self.j.short, self.j.level)]
-        for name, level in self._places.get(key[:1], ()):
+        for name, known_level in self._places.get(key[:1], ()):
             if key.startswith(name):
-                places.append((name, level))
+                places.append((name, known_level))
         m = PLACE.match(key)
         if m and m.group("place") not in LEVEL_NAMES:  # 自治区 is a level, not a place
             places.append((m.group("place"), place_level(m.group("place"))))
@@ -243,8 +243,10 @@ class Resolver:
                 or self._vertical(key, False)):
             return name
         found = self._function(key)
-        bare = found is not None and found[0].level is None and found[0].place is None
-        return carried.written + name if bare and not found[1].level else name
+        if (found is None or found[0].level is not None or found[0].place is not None
+                or found[1].level):
+            return name
+        return carried.written + name  # a bare function: the list's prefix
 
     def _function(self, key: str) -> tuple[_Prefix, AliasRow, str] | None:
         candidates = self.prefixes(key)
@@ -344,9 +346,9 @@ class Resolver:
                 return self._placed(function, m.group("place"), None, normalized)
         m = _BRANCH.match(key)
         if m:
-            function = self.table.stems.get(stem(m.group("function")))
-            if function and not function.startswith("党委"):
-                return self._placed(function, m.group("place"), "区", normalized)
+            stemmed = self.table.stems.get(stem(m.group("function")))
+            if stemmed and not stemmed.startswith("党委"):
+                return self._placed(stemmed, m.group("place"), "区", normalized)
         return None
 
     def _placed(self, function: str, place: str, level: str | None,
@@ -432,7 +434,7 @@ class Resolver:
                        for k in (bare, prefixed) for w in by_length.get(len(k), ())):
                 continue  # a typo is one character away: no need to name this one
             res = self._qualified(r.function, self.j.level, _Prefix(
-                None, self.j.level, False, bare, self.j.level), r, "alias")
+                None, self.j.level, False, bare, level), r, "alias")
             known.setdefault(prefixed, res)
             known.setdefault(bare, res)  # a bare surface meets a bare alias
         return {raw: fixed for raw, r in first.items() if r.tier == "unresolved"
