@@ -27,7 +27,7 @@ from typing import NamedTuple
 import polars as pl
 
 from . import engine, workers
-from .errors import TaskmapError
+from .errors import DatasetError
 from .models import Plan
 from .pipeline import duplicate_message
 from .rows import Rows, plan_rows
@@ -40,10 +40,6 @@ _MANIFEST_SCHEMA = {"plan": pl.String, "sha256": pl.String, "part": pl.String,
                     "error": pl.String, "text": pl.String, "duplicate_of": pl.String}
 IN_MEMORY = 400  # plans held as frames in memory; beyond, frames go to a dataset on disk
 BATCH = 500  # plans a part file of a dataset holds
-
-
-class DatasetError(TaskmapError):
-    """A folder that should hold a taskmap dataset does not."""
 
 
 @dataclass

@@ -21,14 +21,10 @@ from pathlib import Path
 
 from . import workers
 from .corpus import write_dataset
-from .errors import TaskmapError
+from .errors import ClusterError
 
 PER_TASK = 50  # plans a cluster task reads: big enough to hide the scheduler's overhead
 AHEAD = 4  # batches a worker may have finished before this process takes them
-
-
-class ClusterError(TaskmapError):
-    """Dask is missing, or the cluster cannot be reached."""
 
 
 def extract(inputs: Sequence[str | Path], out: str | Path, scheduler=None,

@@ -29,6 +29,26 @@ class WordsError(TaskmapError):
     """The words file does not follow its schema."""
 
 
+class OutputError(TaskmapError):
+    """An output name or format taskmap cannot write, or that disagrees with -f."""
+
+
+class DatasetError(TaskmapError):
+    """A folder that should hold a taskmap dataset does not."""
+
+
+class UnknownArea(TaskmapError):
+    """--area names no action area of the plans."""
+
+
+class ClusterError(TaskmapError):
+    """Dask is missing, or the cluster cannot be reached."""
+
+
+class MissingExtra(TaskmapError):
+    """The web page's packages are not installed."""
+
+
 class LimitExceeded(TaskmapError):
     """A file that would cost more than a reader's limit (bytes, inflated bytes, XML elements,
     cells, PDF pages…); the message names the file, the limit and the variable that raises it.

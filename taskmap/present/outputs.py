@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 
-from ..errors import TaskmapError
+from ..errors import OutputError
 from ..safe import replacing
 
 CSV_ENCODING = "utf-8-sig"  # a BOM: Excel and WPS read the file as UTF-8, not as GBK
@@ -64,10 +64,6 @@ COMMANDS: dict[str, tuple[str, ...]] = {
 }
 FOLDERS: dict[str, tuple[str, ...]] = {"extract": ("parquet",), "export": DATA}
 FOLDER_DEFAULT: dict[str, str] = {"export": "csv"}
-
-
-class OutputError(TaskmapError):
-    """An output name or format taskmap cannot write, or that disagrees with -f."""
 
 
 def suffix_of(fmt: str) -> str:

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from .. import engine
 from ..corpus import Corpus
-from ..errors import TaskmapError
+from ..errors import UnknownArea
 from ..models import Plan
 from .labels import ROLE_LABELS
 
@@ -174,10 +174,6 @@ def warnings_table(data: Corpus | Sequence[Plan]) -> Table | Text:
 def areas_of(data: Corpus | Sequence[Plan]) -> list[str]:
     """The action areas of the plans, in the order they first appear."""
     return engine.areas_in_order(_corpus(data).chunks())
-
-
-class UnknownArea(TaskmapError):
-    """--area names no action area of the plans."""
 
 
 def check_area(data: Corpus | Sequence[Plan], area: str) -> None:
