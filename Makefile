@@ -2,7 +2,7 @@
 PY ?= .venv/bin/python
 SHARED ?= ../shared
 
-.PHONY: help install test lint score bench bench-corpus demo
+.PHONY: help install test lint types score bench bench-corpus demo
 help:  ## list targets
 	@grep -E '^[a-z]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
 install:  ## create .venv and install taskmap with the test extras
@@ -11,6 +11,8 @@ test:  ## run the tests (as CI does)
 	$(PY) -m pytest -q
 lint:  ## ruff
 	.venv/bin/ruff check .
+types:  ## mypy on the package (as CI does)
+	.venv/bin/mypy taskmap
 score:  ## score extraction against ../shared/gold
 	$(PY) $(SHARED)/eval/score.py extract --gold $(SHARED)/gold --cmd "$(PY) -m taskmap extract {file} --format json"
 bench:  ## run the benchmarks (on demand, never in CI)

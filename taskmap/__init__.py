@@ -15,8 +15,23 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-from .errors import AliasTableError, DecodeError, InputNotFound, TaskmapError, UnsupportedFormat
+from .errors import (
+    AliasTableError,
+    ClusterError,
+    DatasetError,
+    DecodeError,
+    InputNotFound,
+    LimitExceeded,
+    MissingExtra,
+    OutputError,
+    OutputIsInput,
+    TaskmapError,
+    UnknownArea,
+    UnsupportedFormat,
+    WordsError,
+)
 from .models import Assignment, Document, Heading, ParseWarning, Plan, PlanContext, Row, Table, Task
+from .version import __version__ as __version__
 
 # name → module that defines it, imported on first use
 _LAZY = {
@@ -31,9 +46,13 @@ _LAZY = {
     "parse_text": ".pipeline",
     "read_document": ".read",
     "plan_context": ".names.context",
+    "Words": ".words", "load_words": ".words",
+    "Corpus": ".corpus", "extract_corpus": ".corpus", "open_dataset": ".corpus",
+    "write_dataset": ".corpus",
 }
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
+    from .corpus import Corpus, extract_corpus, open_dataset, write_dataset
     from .diff import PlanDiff, diff_plans
     from .engine import agency_summary, assignments_frame, build_matrix, co_assignments, tasks_frame
     from .names.context import plan_context
@@ -43,6 +62,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from .present.xlsx.changes_book import write_changes_xlsx
     from .present.xlsx.workbook import write_workbook
     from .read import read_document
+    from .words import Words, load_words
 
 
 def __getattr__(name: str):
@@ -58,11 +78,12 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
-    "AliasTable", "AliasTableError", "Assignment", "DecodeError", "Document", "Heading",
-    "InputNotFound", "ParseWarning", "Plan", "PlanContext", "PlanDiff", "Row", "Table", "Task",
-    "TaskmapError", "UnsupportedFormat", "agency_summary", "assignments_frame", "build_matrix",
-    "co_assignments", "diff_plans", "load_plan", "load_plans", "parse_document", "parse_text",
-    "plan_context", "read_document", "tasks_frame", "write_changes_docx", "write_changes_xlsx",
-    "write_tasks_docx", "write_workbook",
+    "AliasTable", "AliasTableError", "Assignment", "ClusterError", "Corpus", "DatasetError",
+    "DecodeError", "Document", "Heading", "InputNotFound", "LimitExceeded", "MissingExtra",
+    "OutputError", "OutputIsInput", "ParseWarning", "Plan", "PlanContext", "PlanDiff", "Row",
+    "Table", "Task", "TaskmapError", "UnknownArea", "UnsupportedFormat", "Words", "WordsError",
+    "agency_summary", "assignments_frame", "build_matrix", "co_assignments", "diff_plans",
+    "extract_corpus", "load_plan", "load_plans", "load_words", "open_dataset", "parse_document",
+    "parse_text", "plan_context", "read_document", "tasks_frame", "write_changes_docx",
+    "write_changes_xlsx", "write_dataset", "write_tasks_docx", "write_workbook",
 ]
-__version__ = "0.1.0"

@@ -8,14 +8,13 @@ import signal
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
-from . import __version__
 from .errors import TaskmapError
 from .names.review import suggestion_rows, surfaces
 from .names.tables import COLUMNS as ALIAS_COLUMNS
@@ -43,7 +42,8 @@ from .present.outputs import (
     write_report,
     write_text,
 )
-from .present.safe import refuse_inputs
+from .safe import refuse_inputs
+from .version import __version__
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="读取政府实施方案/行动方案,列出每项任务的牵头单位和责任单位,"
@@ -54,14 +54,22 @@ _state = {"debug": False}
 def _choices(command: str, *extra: str) -> type[Enum]:
     """The -f choices of `command`: every format it writes (present.outputs.COMMANDS)."""
     names = dict.fromkeys((*COMMANDS[command], *extra))
-    return Enum(f"{command.title()}Format", {n: n for n in names}, type=str)
+    return cast(type[Enum], Enum(f"{command.title()}Format", {n: n for n in names}, type=str))
 
 
-ExtractFormat = _choices("extract")
-ReportFormat = _choices("report")
-ExportFormat = _choices("export")
-DiffFormat = _choices("diff")
-ShowFormat = Enum("ShowFormat", {n: n for n in STREAMS}, type=str)
+if TYPE_CHECKING:  # made at run time from present.outputs: to a type checker, Enums
+    ExtractFormat = Enum
+    ReportFormat = Enum
+    ExportFormat = Enum
+    DiffFormat = Enum
+    ShowFormat = Enum
+else:
+    ExtractFormat = _choices("extract")
+    ReportFormat = _choices("report")
+    ExportFormat = _choices("export")
+    DiffFormat = _choices("diff")
+    ShowFormat = Enum("ShowFormat", {n: n for n in STREAMS}, type=str)
+_SHOW_DEFAULT = ShowFormat(TEXT)
 
 
 def _formats(command: str) -> str:
@@ -133,7 +141,7 @@ def extract(
     时只重读有变化的方案。"""
     target = choose("extract", output, format and format.value)
     if target.folder:
-        _dataset(plans, target.path, aliases, jobs, scheduler)
+        _dataset(plans, target.file, aliases, jobs, scheduler)
         return
     if scheduler is not None:
         raise typer.BadParameter("--scheduler 只用于 -f parquet -o 文件夹(集群写出的是数据集)")
@@ -338,13 +346,13 @@ def report(
     dataset = _refuse_dataset_book(plans, target.format)
     if output is not None:
         refuse_inputs(output, [*([] if dataset else expand_inputs(plans)), *(aliases or [])])
-    switches = {"by": by.value, "implicit": implicit, "collective": collective}
+    switches: dict[str, Any] = {"by": by.value, "implicit": implicit, "collective": collective}
     if target.format in BOOKS:
         loaded = _plans(plans, aliases, jobs)
         if area is not None:
             check_area(loaded, area)
-        write_book(target.format, loaded, target.path, **switches)
-        _wrote(target.path)
+        write_book(target.format, loaded, target.file, **switches)
+        _wrote(target.file)
         return
     loaded = _corpus(plans, aliases, jobs)
     if target.format == TEXT:
@@ -355,8 +363,8 @@ def report(
         if console is not None:
             console.print(view)
         else:
-            write_text(target.path, render_text(view, width))
-            _wrote(target.path)
+            write_text(target.file, render_text(view, width))
+            _wrote(target.file)
         return
     if area is not None:
         check_area(loaded, area)
@@ -399,7 +407,7 @@ def export(
     dataset = _refuse_dataset_book(plans, target.format)
     inputs = [*([] if dataset else expand_inputs(plans)), *(aliases or [])]
     refuse_inputs(output, inputs, frame_files(target.format) if target.folder else [])
-    switches = {"by": by.value, "implicit": implicit, "collective": collective}
+    switches: dict[str, Any] = {"by": by.value, "implicit": implicit, "collective": collective}
     if target.format in BOOKS:
         write_book(target.format, _plans(plans, aliases, jobs), output, **switches)
         _wrote(output)
@@ -486,7 +494,7 @@ def aliases_show(
     plan: Annotated[Path, typer.Argument(help="一个方案文件。", show_default=False)],
     aliases: AliasesOpt = None,
     format: Annotated[ShowFormat, typer.Option(
-        "--format", "-f", help="输出格式:table、json 或 csv。")] = ShowFormat.table,
+        "--format", "-f", help="输出格式:table、json 或 csv。")] = _SHOW_DEFAULT,
 ) -> None:
     """列出方案中的每个单位名称及其规范名称、匹配方式和分值;未识别和模糊匹配的排在前面。"""
     result = surfaces(load_plan(plan, _table(aliases)))
@@ -523,7 +531,7 @@ def _write(text: str, output: Path | None) -> None:
 
 
 # Text from plans never reaches rich as markup or emoji codes: `[/bold]` in a plan is text.
-_PLAIN = {"markup": False, "emoji": False, "highlight": False}
+_PLAIN: dict[str, Any] = {"markup": False, "emoji": False, "highlight": False}
 
 
 def _console() -> Console:

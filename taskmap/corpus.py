@@ -18,7 +18,7 @@ import hashlib
 import os
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -26,11 +26,13 @@ from typing import NamedTuple
 
 import polars as pl
 
-from . import __version__, engine, workers
-from .errors import TaskmapError
+from . import engine, workers
+from .errors import DatasetError
 from .models import Plan
 from .pipeline import duplicate_message
 from .rows import Rows, plan_rows
+from .safe import replacing
+from .version import __version__
 
 TABLES = tuple(engine.SCHEMAS)  # plans, tasks, assignments, warnings
 MANIFEST = "_manifest.parquet"
@@ -38,10 +40,6 @@ _MANIFEST_SCHEMA = {"plan": pl.String, "sha256": pl.String, "part": pl.String,
                     "error": pl.String, "text": pl.String, "duplicate_of": pl.String}
 IN_MEMORY = 400  # plans held as frames in memory; beyond, frames go to a dataset on disk
 BATCH = 500  # plans a part file of a dataset holds
-
-
-class DatasetError(TaskmapError):
-    """A folder that should hold a taskmap dataset does not."""
 
 
 @dataclass
@@ -65,7 +63,7 @@ class Corpus:
     duplicates: list[tuple[str, str]] = field(default_factory=list)
 
     @classmethod
-    def of(cls, frames: dict[str, pl.DataFrame | pl.LazyFrame],
+    def of(cls, frames: Mapping[str, pl.DataFrame | pl.LazyFrame],
            failures: Sequence[tuple[str, str]] = (), keep: object = None,
            pieces: Sequence[pl.LazyFrame] = (),
            duplicates: Sequence[tuple[str, str]] = ()) -> Corpus:
@@ -100,7 +98,7 @@ def _labelled(assignments: pl.LazyFrame, names: dict[str, str]) -> pl.LazyFrame:
 
 # ----------------------------------------------------------------------------- workers
 
-def _results(paths: Sequence[str], aliases: tuple[str, ...], jobs: int | None,
+def _results(paths: Sequence[str | Path], aliases: tuple[str, ...], jobs: int | None,
              plans: bool = False) -> Iterator[tuple[str, str | None, Rows | Plan | str]]:
     """Each plan's rows (its Plan, with `plans`) with the key of its text, or why it could
     not be read, in the order of `paths`, read on `jobs` cores: the same results in the
@@ -253,7 +251,7 @@ def write_dataset(inputs: Sequence[str | Path], out: str | Path,
     del old
     todo = [p for p in paths if p not in keep]
     order = {p: i for i, p in enumerate(paths)}
-    firsts: dict[str, str] = {}  # text key → its first file in input order
+    firsts: dict[str | None, str] = {}  # text key → its first file in input order
     for p in sorted((p for p in keep if keep[p].text), key=order.__getitem__, reverse=True):
         firsts[keep[p].text] = p
     run = hashlib.sha256("".join(f"{p}{digests[p]}" for p in todo).encode()).hexdigest()[:12]
@@ -282,8 +280,6 @@ def write_dataset(inputs: Sequence[str | Path], out: str | Path,
         rows.append(keep[p] if first == p else keep[p]._replace(part="", duplicate_of=first))
     rows.sort(key=lambda r: order[r.plan])
     manifest = pl.DataFrame(rows, schema=_MANIFEST_SCHEMA, orient="row")
-    from .present.safe import replacing
-
     with replacing(out / MANIFEST) as tmp:
         manifest.write_parquet(tmp)
     _prune(out, set(manifest["part"]))

@@ -21,14 +21,10 @@ from pathlib import Path
 
 from . import workers
 from .corpus import write_dataset
-from .errors import TaskmapError
+from .errors import ClusterError
 
 PER_TASK = 50  # plans a cluster task reads: big enough to hide the scheduler's overhead
 AHEAD = 4  # batches a worker may have finished before this process takes them
-
-
-class ClusterError(TaskmapError):
-    """Dask is missing, or the cluster cannot be reached."""
 
 
 def extract(inputs: Sequence[str | Path], out: str | Path, scheduler=None,
@@ -74,13 +70,14 @@ def _client(scheduler):
                            f"{e}") from None
 
 
-def _read_batch(paths: list[str], aliases: tuple[str, ...]) -> list[tuple[str, object]]:
+def _read_batch(paths: list[str], aliases: tuple[str, ...]
+                ) -> list[tuple[str, str | None, object]]:
     """On a worker: each plan's rows, or why it could not be read."""
     return [workers.rows((path, aliases)) for path in paths]
 
 
 def _on_cluster(client, paths: Sequence[str], aliases: tuple[str, ...],
-                per_task: int = PER_TASK) -> Iterator[tuple[str, object]]:
+                per_task: int = PER_TASK) -> Iterator[tuple[str, str | None, object]]:
     """Each plan's result in the order of `paths`, read in batches on the cluster; at most
     AHEAD batches a worker are in flight, so neither side holds the whole corpus."""
     batches = [list(paths[i:i + per_task]) for i in range(0, len(paths), per_task)]

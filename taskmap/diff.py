@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from .grammar import lexicon as lx
+from . import lexicon as lx
 from .models import LEAD, RESPONSIBLE, Plan, Task
 from .normalize import name_key
 from .text import fold_line as line_view
@@ -23,7 +24,6 @@ from .text import fold_line as line_view
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
 MATCH_THRESHOLD = 0.45
 WEIGHTS = {"text": 0.4, "title": 0.2, "bodies": 0.2, "area": 0.1, "position": 0.1}
-_PUNCT = re.compile(rf"[\s,.;:!?、。“”‘’\"'《》—\-{re.escape(lx.OPEN + lx.CLOSE)}]")
 
 
 @dataclass(frozen=True)
@@ -45,12 +45,19 @@ class TaskDiff:
     score: float | None = None  # alignment score of the pair
 
     @property
+    def task(self) -> Task:
+        """The new version of the task, else the old (a pair has one at least)."""
+        task = self.new or self.old
+        assert task is not None
+        return task
+
+    @property
     def title(self) -> str | None:
-        return (self.new or self.old).title
+        return self.task.title
 
     @property
     def area(self) -> str | None:
-        return (self.new or self.old).area
+        return self.task.area
 
 
 @dataclass(frozen=True)
@@ -103,7 +110,13 @@ class PlanDiff:
 
 
 def _norm_text(text: str | None) -> str:
-    return _PUNCT.sub("", line_view(text or ""))
+    return _punct(lx.OPEN + lx.CLOSE).sub("", line_view(text or ""))
+
+
+@cache
+def _punct(brackets: str) -> re.Pattern[str]:
+    """Punctuation and brackets, which a change of wording leaves out."""
+    return re.compile(rf"[\s,.;:!?、。“”‘’\"'《》—\-{re.escape(brackets)}]")
 
 
 def local_name(plan: Plan, agency: str) -> str:

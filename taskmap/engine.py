@@ -14,6 +14,7 @@ plans of different places can be compared.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -22,7 +23,7 @@ from .models import LEAD, RESPONSIBLE, Plan
 
 ROLE_ALL = "all"
 BY = ("canonical", "function")
-_TYPES = {"plans": {c: pl.Int64 for c in rows.PLANS[6:]},  # the counts
+_TYPES: dict[str, dict[str, Any]] = {"plans": {c: pl.Int64 for c in rows.PLANS[6:]},  # the counts
           "tasks": {"line": pl.Int64},
           "assignments": {"line": pl.Int64, "implicit": pl.Boolean, "collective": pl.Boolean,
                           "score": pl.Float64},
@@ -99,8 +100,11 @@ def tasks_frame(plans: Sequence[Plan]) -> pl.DataFrame:
     return frame_of("tasks", [r for plan in plans for r in rows.task_rows(plan)])
 
 
-def select(frame: pl.DataFrame, role: str = ROLE_ALL, implicit: bool = True,
-           collective: bool = True, area: str | None = None) -> pl.DataFrame:
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
+
+
+def select(frame: Frame, role: str = ROLE_ALL, implicit: bool = True,
+           collective: bool = True, area: str | None = None) -> Frame:
     """The assignments a count is made of."""
     if role not in (LEAD, RESPONSIBLE, ROLE_ALL):
         raise ValueError(f"role must be lead, responsible or all, not {role!r}")

@@ -21,6 +21,34 @@ class AliasTableError(TaskmapError):
     """An alias table that does not validate (run `taskmap aliases check` for every problem)."""
 
 
+class OutputIsInput(TaskmapError):
+    """The output path names a file the command reads."""
+
+
+class WordsError(TaskmapError):
+    """The words file does not follow its schema."""
+
+
+class OutputError(TaskmapError):
+    """An output name or format taskmap cannot write, or that disagrees with -f."""
+
+
+class DatasetError(TaskmapError):
+    """A folder that should hold a taskmap dataset does not."""
+
+
+class UnknownArea(TaskmapError):
+    """--area names no action area of the plans."""
+
+
+class ClusterError(TaskmapError):
+    """Dask is missing, or the cluster cannot be reached."""
+
+
+class MissingExtra(TaskmapError):
+    """The web page's packages are not installed."""
+
+
 class LimitExceeded(TaskmapError):
     """A file that would cost more than a reader's limit (bytes, inflated bytes, XML elements,
     cells, PDF pages…); the message names the file, the limit and the variable that raises it.

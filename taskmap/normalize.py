@@ -18,8 +18,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .grammar.words import load_words
 from .text import FOLDED_SPACES, WS, fold_line, squeeze, view
+from .words import load_words
 
 __all__ = ["body_key", "clean_surface", "collective_key", "line_view", "name_key", "view"]
 

@@ -1,5 +1,10 @@
 """`load_plan(path)`: read → context → outline → blocks → tasks → names.
-The one entry point of the library."""
+The one entry point of the library.
+
+Every entry takes `words` (a `Words`, `words.load_words(path)`): the genre's words that
+parse, in place of the process's (TASKMAP_WORDS, else the shipped file). Parses in one
+process run one at a time (see `lexicon.using`).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 
+from . import lexicon as lx
 from .errors import InputNotFound, TaskmapError
 from .grammar.blocks import find_blocks
 from .grammar.outline import parse_outline
@@ -18,27 +24,32 @@ from .names.context import plan_context
 from .names.resolve import resolve_plan
 from .names.tables import AliasTable
 from .read import document_from_text, read_document
+from .words import Words, load_words
 
 
 @cache
 def national_table() -> AliasTable:
-    """The shipped national alias table, loaded once."""
-    return AliasTable.load()
+    """The shipped national alias table, loaded once (under the process's words)."""
+    with lx.using(load_words()):
+        return AliasTable.load()
 
 
-def parse_document(doc: Document, aliases: AliasTable | None = None) -> Plan:
+def parse_document(doc: Document, aliases: AliasTable | None = None,
+                   words: Words | None = None) -> Plan:
     """Extract the plan in a Document already read, names resolved with `aliases`
-    (default: the national table)."""
+    (default: the national table), read with `words` (default: the process's)."""
     table = aliases or national_table()
-    context = plan_context(doc, table)
-    outline = parse_outline(doc, start=context.body_start)
-    found = find_blocks(doc)
-    tasks, task_warnings, first_lead = build_tasks(doc, outline, found)
-    warnings = sorted(found.warnings + task_warnings, key=lambda w: (w.line, w.text, w.reason))
-    plan = Plan(source=doc.source, tasks=tasks, warnings=tuple(warnings),
-                outline=outline.headings, first_listed_is_lead=first_lead,
-                encoding=doc.encoding, coverage=found.coverage, context=context)
-    return resolve_plan(plan, context, table)
+    with lx.using(words):
+        context = plan_context(doc, table)
+        outline = parse_outline(doc, start=context.body_start)
+        found = find_blocks(doc)
+        tasks, task_warnings, first_lead = build_tasks(doc, outline, found)
+        warnings = sorted(found.warnings + task_warnings,
+                          key=lambda w: (w.line, w.text, w.reason))
+        plan = Plan(source=doc.source, tasks=tasks, warnings=tuple(warnings),
+                    outline=outline.headings, first_listed_is_lead=first_lead,
+                    encoding=doc.encoding, coverage=found.coverage, context=context)
+        return resolve_plan(plan, context, table)
 
 
 def text_key(doc: Document) -> str:
@@ -101,14 +112,17 @@ class Firsts:
         return None if first == str(path) else first
 
 
-def load_plan(path: str | Path, aliases: AliasTable | None = None) -> Plan:
-    """Read and extract one plan file.
+def load_plan(path: str | Path, aliases: AliasTable | None = None,
+              words: Words | None = None) -> Plan:
+    """Read and extract one plan file (with `words`, a PDF's paragraphs are rebuilt with
+    them too).
 
     >>> plan = load_plan("data/yunxi_district_carbon_plan.txt")  # doctest: +SKIP
     >>> plan.tasks[0].agencies("lead")  # doctest: +SKIP
     ['区发改委']
     """
-    return parse_document(read_document(path), aliases)
+    with lx.using(words):
+        return parse_document(read_document(path), aliases, words)
 
 
 PLAN_SUFFIXES = (".txt", ".docx", ".docm", ".doc", ".wps", ".rtf", ".html", ".htm", ".pdf",
@@ -151,7 +165,8 @@ def _hidden(relative: Path) -> bool:
 def load_plans(inputs: Sequence[str | Path], aliases: AliasTable | None = None,
                progress: Callable[[Path], None] | None = None,
                failures: list[tuple[Path, str]] | None = None,
-               duplicates: list[tuple[str, str]] | None = None) -> list[Plan]:
+               duplicates: list[tuple[str, str]] | None = None,
+               words: Words | None = None) -> list[Plan]:
     """Every plan named by `inputs` (files, folders, globs), each once; `progress(path)`
     after each.
 
@@ -164,12 +179,13 @@ def load_plans(inputs: Sequence[str | Path], aliases: AliasTable | None = None,
     firsts = Firsts()
     for path in expand_inputs(inputs):
         try:
-            doc = read_document(path)
+            with lx.using(words):
+                doc = read_document(path)
             first = firsts.duplicate_of(path, text_key(doc))
             if first is not None:
                 note_duplicate(str(path), first, duplicates)
             else:
-                plans.append(parse_document(doc, aliases))
+                plans.append(parse_document(doc, aliases, words))
         except Exception as e:  # one bad file must not stop a corpus
             if failures is None:
                 raise
@@ -188,6 +204,7 @@ def note_duplicate(path: str, first: str, duplicates: list[tuple[str, str]] | No
         duplicates.append((path, first))
 
 
-def parse_text(text: str, source: str = "<text>", aliases: AliasTable | None = None) -> Plan:
+def parse_text(text: str, source: str = "<text>", aliases: AliasTable | None = None,
+               words: Words | None = None) -> Plan:
     """Extract a plan given as a string (notebooks, tests)."""
-    return parse_document(document_from_text(text, source), aliases)
+    return parse_document(document_from_text(text, source), aliases, words)

@@ -98,7 +98,7 @@ _T2S = opencc.OpenCC("t2s")
 def _quotes() -> dict[str, str]:
     """The quote marks the view folds ([text] quotes of the words file, which its loader
     checks to map one character to one)."""
-    from .grammar.words import load_words
+    from .words import load_words
 
     return load_words().text["quotes"]
 

@@ -14,7 +14,7 @@ from sheets import matrix_blocks
 
 import taskmap
 from taskmap import engine
-from taskmap.grammar import lexicon as lx
+from taskmap import lexicon as lx
 from taskmap.names.tables import AliasTable, check_tables, shipped_tables
 
 POOLED = ROOT / "tests" / "pooled"

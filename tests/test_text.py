@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 
 import taskmap
 from taskmap import text as tx
-from taskmap.grammar.words import check_words, load_words
 from taskmap.read import document_from_text
+from taskmap.words import check_words, load_words
 
 ALL_SPACES = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Zs"]
 FORMAT = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]

@@ -14,20 +14,25 @@ import re
 import subprocess
 import sys
 import textwrap
+import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from taskmap.grammar import lexicon as lx
-from taskmap.grammar.words import WordsError, check_words, load_words, tomllib, words_path
+import taskmap
+from taskmap import lexicon as lx
+from taskmap.words import Words, WordsError, check_words, load_words, tomllib, words_path
+
+DATA = Path(__file__).resolve().parent.parent / "data"
 
 PACKAGE = Path(__file__).resolve().parent.parent / "taskmap"
 # Modules allowed to spell the genre's words: the loader, the lexicon that compiles them,
 # and the presentation layer whose Chinese labels are output for people (牵头单位 as a
 # column header), not words the grammar reads.
-ALLOWED = {"grammar/words.py", "grammar/lexicon.py", "cli.py"}
+ALLOWED = {"words.py", "lexicon.py", "cli.py"}
 ALLOWED_DIRS = ("present/",)
 ROLE_WORDS = ("牵头", "主办", "主责", "配合", "协办", "协同", "参与", "负责", "负总责", "责任单位",
               "责任部门")
@@ -185,6 +190,85 @@ def test_one_line_of_data_teaches_a_verb(tmp_path):
     assert "('lead', '区发改委')" in _extract_with_words(tmp_path, taught, plan)
 
 
+def _without_lead_morpheme(words: Words, morpheme: str = "牵头") -> Words:
+    labels = {**words.labels,
+              "lead_morphemes": [w for w in words.labels["lead_morphemes"] if w != morpheme]}
+    return replace(words, labels=labels)
+
+
+_PLAN = "1.推进某项工作。(牵头单位:区发改委,责任单位:区财政局)"
+_LEADS = [("lead", "区发改委"), ("responsible", "区财政局")]
+_NO_LEAD = [("responsible", "区发改委"), ("responsible", "区财政局")]  # 牵头单位: unlisted
+
+
+def _roles(plan, **kw) -> list[tuple[str, str]]:
+    return [(a.role, a.raw) for t in taskmap.parse_text(plan, **kw).tasks for a in t.assignments]
+
+
+def test_words_given_to_one_parse_serve_that_parse_alone():
+    """Words passed to a parse (one label morpheme less) change that parse, in the same
+    process as parses with the shipped words, alternating; the default is back after."""
+    shipped = load_words()
+    other = _without_lead_morpheme(shipped)
+    for _ in range(3):
+        assert _roles(_PLAN) == _LEADS
+        assert _roles(_PLAN, words=other) == _NO_LEAD
+        assert _roles(_PLAN, words=shipped) == _LEADS
+    plan = taskmap.parse_text(_PLAN, words=other)
+    assert any("未收录的标签“牵头单位”" in w.reason for w in plan.warnings)
+    assert taskmap.load_plan(DATA / "qinglan_city_industry_plan.txt", words=other).tasks[
+        0].agencies("lead") != taskmap.load_plan(DATA / "qinglan_city_industry_plan.txt").tasks[
+        0].agencies("lead")
+    assert _roles(_PLAN) == _LEADS
+    assert lx.label_role("牵头单位") == "lead" and lx.WORDS is shipped
+
+
+def test_parses_with_other_words_in_threads_keep_to_their_words():
+    """The lexicon in force is module state: two threads parsing at once, one with other
+    words, each get what their words say (a parse holds the lexicon's lock)."""
+    plan = "\n".join([_PLAN.replace("1.", f"{k}.") for k in range(1, 200)])
+    other = _without_lead_morpheme(load_words())
+    seen: dict[str, set] = {"shipped": set(), "other": set()}
+
+    def run(name, words):
+        for _ in range(4):
+            seen[name].add(frozenset(_roles(plan, words=words)))
+
+    threads = [threading.Thread(target=run, args=("shipped", None)),
+               threading.Thread(target=run, args=("other", other))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == {"shipped": {frozenset(_LEADS)}, "other": {frozenset(_NO_LEAD)}}
+
+
+def test_the_lexicon_compiles_nothing_at_import():
+    """Importing the lexicon compiles no words; the first read builds the default lexicon,
+    after which its names are plain globals (no module __getattr__ left to slow them)."""
+    code = textwrap.dedent("""
+        import taskmap.lexicon as lx
+        print(lx._current is None, "LABEL" in vars(lx), "__getattr__" in vars(lx))
+        lx.LABEL
+        print(lx._current is not None, "LABEL" in vars(lx), "__getattr__" in vars(lx))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split("\n")
+    assert out[:2] == ["True False True", "True True False"]
+
+
+def test_every_name_of_the_lexicon_is_installed_and_read():
+    """A lexicon gives a value to every name declared in the module, and every public name
+    is read somewhere as lx.NAME (no unused copies of a pattern)."""
+    lexicon = lx.Lexicon(load_words())
+    assert set(lexicon.values) == set(lx.NAMES)
+    source = "\n".join(p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py")
+                       if p.name != "lexicon.py")
+    unread = [n for n in lx.NAMES if not n.startswith("_")
+              and not re.search(rf"\blx\.{n}\b", source)]
+    assert unread == []
+
+
 @pytest.mark.parametrize(("label", "role"), [
     ("牵头单位", "lead"), ("牵头责任单位", "lead"), ("主要牵头单位", "lead"), ("主办单位", "lead"),
     ("牵头督查单位", "lead"), ("牽頭單位", None),  # labels are read on the view: 牵头单位
@@ -201,7 +285,7 @@ def test_label_roles_by_shape(label, role):
 
 _LABEL_WORDS = sorted({w for key in ("lead_morphemes", "helper_morphemes", "heads",
                                      "responsible_morphemes", "person_heads", "deadline_heads",
-                                     "other", "bare") for w in lx._L[key]})
+                                     "other", "bare") for w in load_words().labels[key]})
 
 
 @settings(max_examples=300, deadline=None)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .. import lexicon as lx
 from ..models import LEAD, RESPONSIBLE, Coverage, Document, ParseWarning
 from ..text import Text, view
 from . import coverage, tables, texttables
-from . import lexicon as lx
-from .clauses import OPEN, Content, parse_content, split_items
+from .clauses import Content, parse_content, split_items
 from .outline import detect_heading
 
 
@@ -114,28 +114,12 @@ def _continues(doc: Document, table, header, width: int, last: int) -> bool:
 
 # ---------------------------------------------------------------- brackets
 
-def bracket_spans(v: str) -> tuple[list[tuple[int, int]], int | None]:
-    """Top-level bracket spans [open, close] of a line view, and an unclosed opener if any."""
-    spans, depth, start = [], 0, None
-    for m in lx.ANY_BRACKET.finditer(v):  # only the brackets, not every character
-        i = m.start()
-        if v[i] in OPEN:
-            if depth == 0:
-                start = i
-            depth += 1
-        elif depth > 0:
-            depth -= 1
-            if depth == 0:
-                spans.append((start, i + 1))
-    return spans, (start if depth > 0 else None)
-
-
 def _brackets(doc: Document, i: int, blocks, rules, warnings,
               consumed: dict[int, int]) -> None:
     line, number = doc.lines[i], i + 1
     skip = consumed.get(i, 0)  # the start of the line closes a block opened above
     v = " " * skip + doc.views[i][skip:]
-    spans, unclosed = bracket_spans(v)
+    spans, unclosed = lx.bracket_spans(v)
     inside = [False] * len(v)
     for s, e in spans:
         for k in range(s, e):
@@ -180,7 +164,7 @@ def _broken_bracket(doc: Document, i: int, start: int, blocks, warnings,
         pieces.append(stripped.rstrip())
         parts.append((k, len(lines[k]) - len(stripped)))
         joined = "".join(pieces)
-        spans, _ = bracket_spans(view(joined))
+        spans, _ = lx.bracket_spans(view(joined))
         if not spans or spans[0][0] != 0:
             continue
         close = spans[0][1]

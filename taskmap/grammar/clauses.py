@@ -11,15 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import lexicon as lx
 from ..models import LEAD, RESPONSIBLE
 from ..normalize import clean_surface
 from ..text import Text, squeeze
-from . import lexicon as lx
 
-OPEN, CLOSE = lx.OPEN, lx.CLOSE
 CLAUSE_SEPS = ";,。"
 ITEM_SEPS = "、,;/"
-CONJUNCTIONS = "".join(j for j in lx.JOINERS if len(j) == 1)
 _EDGE = " \t\u3000、,;:。."
 
 
@@ -56,11 +54,12 @@ class Content:
 def split_top(v: str, seps: str, s: int, e: int) -> list[tuple[int, int]]:
     """Split [s, e) of `v` at separators outside brackets."""
     parts, depth, start = [], 0, s
+    opens, closes = lx.OPEN, lx.CLOSE
     for i in range(s, e):
         ch = v[i]
-        if ch in OPEN:
+        if ch in opens:
             depth += 1
-        elif ch in CLOSE:
+        elif ch in closes:
             depth = max(0, depth - 1)
         elif depth == 0 and ch in seps:
             parts.append((start, i))
@@ -117,10 +116,11 @@ def _mask(v: str, work: list[str], s: int, e: int) -> None:
     reads it as names; where it stands in a bracket of its own inside the block
     (`市卫生健康委(除标注…外,列第一位为牵头单位,下同)`), the whole bracket goes."""
     depth, opener = 0, None
+    opens, closes = lx.OPEN, lx.CLOSE
     for i in range(s - 1, -1, -1):
-        if v[i] in CLOSE:
+        if v[i] in closes:
             depth += 1
-        elif v[i] in OPEN:
+        elif v[i] in opens:
             if depth == 0:
                 opener = i
                 break
@@ -128,8 +128,8 @@ def _mask(v: str, work: list[str], s: int, e: int) -> None:
     if opener is not None:
         depth = 0
         for i in range(opener, len(v)):
-            depth += v[i] in OPEN
-            depth -= v[i] in CLOSE
+            depth += v[i] in opens
+            depth -= v[i] in closes
             if depth == 0:
                 s, e = opener, i + 1
                 break
@@ -419,8 +419,8 @@ def _gap(v: str, s: int, i: int, j: int) -> bool:
     """Can white space [i, j) part two bodies? Not inside a bracket, and not beside one: a
     space after `(` or before `)`, or between a name and its bracketed second name, is part
     of one name (`各县( 区)人民政府`, `市住建局 (市执法局)`)."""
-    return (_depth(v, s, i) == 0 and (i == 0 or v[i - 1] not in CLOSE + OPEN)
-            and (j >= len(v) or v[j] not in OPEN + CLOSE))
+    return (_depth(v, s, i) == 0 and (i == 0 or v[i - 1] not in lx.CLOSE + lx.OPEN)
+            and (j >= len(v) or v[j] not in lx.OPEN + lx.CLOSE))
 
 
 def _between_gaps(v: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -452,10 +452,11 @@ def _run_together(v: str, s: int, e: int) -> int | None:
 
 def _depth(v: str, s: int, i: int) -> int:
     depth = 0
+    opens, closes = lx.OPEN, lx.CLOSE
     for ch in v[s:i]:
-        if ch in OPEN:
+        if ch in opens:
             depth += 1
-        elif ch in CLOSE:
+        elif ch in closes:
             depth = max(0, depth - 1)
     return depth
 

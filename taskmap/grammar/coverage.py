@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import lexicon as lx
 from ..models import LEAD, RESPONSIBLE, Coverage, Document, ParseWarning
-from . import lexicon as lx
 
 
 @dataclass(frozen=True)
@@ -26,8 +26,6 @@ def segments(doc: Document, tables: set[int], rows: set[int]) -> list[Segment]:
     """Role-bearing segments: brackets and labelled lines outside task tables (`tables`:
     the lines they cover), and the rows of task tables (`rows`: their data rows' lines;
     a header is the table's, not a segment)."""
-    from .blocks import bracket_spans  # blocks imports this module
-
     out = []
     for i, v in enumerate(doc.views):
         number = i + 1
@@ -41,7 +39,7 @@ def segments(doc: Document, tables: set[int], rows: set[int]) -> list[Segment]:
         if label is not None and label.role in (LEAD, RESPONSIBLE):
             out.append(Segment(number, 0, len(v), "line"))
             continue
-        spans, _ = bracket_spans(v)
+        spans, _ = lx.bracket_spans(v)
         for s, e in spans:
             inner = lx.PERSON_LABEL_SPAN.sub("", v[s:e])  # a person is no role
             if lx.ROLE_HINT.search(inner):

@@ -10,9 +10,9 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from .. import lexicon as lx
 from ..models import Document, Heading
 from ..text import view
-from . import lexicon as lx
 
 _CN = "一二三四五六七八九十百零〇"
 _HEADING_PATTERNS = (
@@ -115,6 +115,7 @@ class Outline:
     by_line: dict[int, LineHeading]
     top_level: int | None
     _stacks: tuple[dict[int, Heading], ...] = field(default=(), repr=False)
+    _lines: tuple[int, ...] = field(default=(), repr=False)  # line of each heading
 
     def __post_init__(self):
         stacks, stack = [], {}
@@ -123,7 +124,7 @@ class Outline:
             stack[h.level] = h
             stacks.append(stack)
         object.__setattr__(self, "_stacks", tuple(stacks))
-        object.__setattr__(self, "_lines", [h.line for h in self.headings])
+        object.__setattr__(self, "_lines", tuple(h.line for h in self.headings))
 
     def enclosing(self, line: int) -> dict[int, Heading]:
         """level → innermost heading of that level enclosing `line` (its own heading too)."""

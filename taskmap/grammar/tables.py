@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import lexicon as lx
 from ..models import LEAD, RESPONSIBLE, ParseWarning, Row, Table
 from ..text import Text, squeeze, view
-from . import lexicon as lx
 from .clauses import Content, Mention, split_items
 
 TASK, NUMBER = "task", "number"

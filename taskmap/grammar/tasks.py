@@ -5,17 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import lexicon as lx
 from ..models import LEAD, RESPONSIBLE, Assignment, Document, ParseWarning, Task
 from ..normalize import body_key
 from ..text import WS, Text
-from . import lexicon as lx
 from .blocks import Block, Found, Rule
 from .clauses import Mention
 from .outline import Outline, detect_heading
-
-# the genre's own word for a lead body, from the words data (牵头单位)
-NO_LEAD = (f"未写明{lx.W.marks['lead'][1]}(也没有“列第一位的为{lx.W.marks['lead'][1]}”"
-           "之类的规定)")
 
 _SENTENCE = re.compile(r"[。;!?]")
 _TARGET_START = re.compile(r"^(?:到|至|力争到|力争|预计到)?\s*(?:20\d\d|“?十[四五六]五”?|本世纪)")
@@ -64,10 +60,14 @@ def build_tasks(doc: Document, outline: Outline,
             statement = _Statement(chapter, block.content.statement)
         task = _task(len(tasks) + 1, doc, outline, block, tuple(assignments), ends_by_line)
         if not any(a.role == LEAD for a in assignments):
-            warnings.append(ParseWarning(block.line, block.text,
-                                         NO_LEAD))
+            warnings.append(ParseWarning(block.line, block.text, _no_lead()))
         tasks.append(task)
     return tuple(tasks), tuple(warnings), rule_from is not None
+
+
+def _no_lead() -> str:
+    lead = lx.WORDS.marks["lead"][1]  # the genre's own word for a lead body (牵头单位)
+    return f"未写明{lead}(也没有“列第一位的为{lead}”之类的规定)"
 
 
 def _rule_start(events, rule_field: str, content_field: str) -> tuple[int, int] | None:

@@ -23,11 +23,11 @@ import unicodedata
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
+from .. import lexicon as lx
 from ..models import LEAD, RESPONSIBLE, Document, Row, Table
 from ..text import CELL_GAP as _SPACES
 from ..text import WS, Text
 from ..text import WS_RUN as _SPACE
-from . import lexicon as lx
 from .clauses import without_tail
 from .outline import detect_heading
 from .tables import NUMBER, TASK, column_role

@@ -15,8 +15,9 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
-from ..grammar import lexicon as lx
+from .. import lexicon as lx
 from ..models import Document, PlanContext
 from .places import (
     PLACE,
@@ -36,8 +37,6 @@ _DATE_LINE = re.compile(rf"^\s*(?:(?:19|20)\d\d|[{_CN_NUM}]{{4}})\s*年\s*[\d{_C
                         rf"\s*[\d{_CN_NUM}]{{1,3}}\s*日\s*$")
 _FIELD_DATE = re.compile(r"(?:发布|发文|成文|印发|公开|生成)(?:时间|日期)\s*[:]?\s*"
                          r"((?:19|20)\d\d\s*[-年./]\s*\d{1,2}\s*[-月./]\s*\d{1,2})")
-_OWN_NUMBER = re.compile(rf"^\s*\S{{1,14}}{lx.OPEN_CLASS}((?:19|20)\d\d){lx.CLOSE_CLASS}"
-                         r"\s*\d+\s*号\s*$")
 _PERIOD = re.compile(r"\(\s*((?:19|20)\d\d)\s*[—\-–~至到]+\s*(?:19|20)?\d\d\s*年?\s*\)")
 _CITED = re.compile(r"(?:根据|按照|依据|贯彻|落实|对照|参照|结合|执行|依照)[^《]{0,12}$")
 _OWN_PLACE = re.compile(r"结合(?P<place>[\u4e00-\u9fff]{2,8}?"
@@ -72,15 +71,20 @@ def plan_context(doc: Document, table: AliasTable) -> PlanContext:
                        parents=tuple(sorted(parents.items())))
 
 
-_NUMBER = re.compile(rf"(?P<n>[\u4e00-\u9fff]{{1,10}}{lx.OPEN_CLASS}(?:19|20)\d\d{lx.CLOSE_CLASS}"
-                     r"\s*\d{1,4}\s*号)")
+@cache
+def _numbers(open_class: str, close_class: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A document number (文号: 黔党发〔2022〕24号) in the brackets of the words in force: a
+    line that is one (its year a group), and one inside a line (the number the group n)."""
+    year = rf"{open_class}((?:19|20)\d\d){close_class}"
+    return (re.compile(rf"^\s*\S{{1,14}}{year}\s*\d+\s*号\s*$"),
+            re.compile(rf"(?P<n>[\u4e00-\u9fff]{{1,10}}{year}\s*\d{{1,4}}\s*号)"))
 
 
 def _number(doc: Document) -> str | None:
     """The plan's own document number (文号), on a line of its own near the top or in a
     metadata field (文号 …); a number cited in a sentence is another document's."""
     for line, v in zip(doc.lines[:_TOP], doc.views[:_TOP], strict=False):
-        m = _NUMBER.search(v)
+        m = _numbers(lx.OPEN_CLASS, lx.CLOSE_CLASS)[1].search(v)
         if m and (len(v.strip()) <= 24 or re.search(r"文\s*号", v[:m.start()])):
             return line[m.start("n"):m.end("n")].strip()
     return None
@@ -239,7 +243,7 @@ def _date(views: tuple[str, ...]) -> tuple[str | None, int | None]:
         if _DATE_LINE.match(v):
             return _iso_line(v)
     for v in near:
-        m = _OWN_NUMBER.match(v)
+        m = _numbers(lx.OPEN_CLASS, lx.CLOSE_CLASS)[0].match(v)
         if m:
             return None, int(m.group(1))
     for v in views[:_TOP]:

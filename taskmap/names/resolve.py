@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from ..grammar import lexicon as lx
+from .. import lexicon as lx
 from ..models import Assignment, Plan, PlanContext
 from ..normalize import collective_key, name_key
 from .places import (
@@ -37,11 +37,7 @@ _RANK = {t: i for i, t in enumerate(TIERS)}
 _LEVEL_PREFIX = re.compile(
     r"^(?:国家|中央|自治区|自治州|自治县|省|市|州|盟|县|旗|特区|区|乡镇|乡|镇|街道)")
 # A body with its second name in brackets: 市住房城乡建设局(市城市综合执法局).
-_SECOND_NAME = lx.SECOND_NAME
-_COLLECTIVE = lx.COLLECTIVE_NAME
-_PARK = lx.PARK
 _PARK_KIND = re.compile(r"高新技术产业|经济技术|工业园|产业园")
-_GENERIC_PARK = lx.GENERIC_PARK
 # Vertically managed bodies named around their place: (pattern, function).
 _VERTICAL = (
     (re.compile(r"^(?:中国人民银行|人民银行|人行)(?P<place>.+?)"
@@ -106,7 +102,7 @@ class Resolver:
         # for names renamed by reforms: the date of issue, else what the names tell
         self.year = context.year or self._evidence_year(keys)
         self.parks = {self._park(k, False).canonical for k in keys
-                      if _PARK.search(k) and not _GENERIC_PARK.match(_LEVEL_PREFIX.sub("", k))}
+                      if lx.PARK.search(k) and not lx.GENERIC_PARK.match(_LEVEL_PREFIX.sub("", k))}
         self.parents = self._parent_places(keys, dict(context.parents))
         self.second_names = _second_names(keys)  # second name → the body's main name
 
@@ -133,7 +129,7 @@ class Resolver:
             p = self.prefixes(name_key(raw))[0]
             if p.level:
                 counts[p.level] = counts.get(p.level, 0) + 1
-        return max(sorted(counts), key=counts.get) if counts else None
+        return max(sorted(counts), key=counts.__getitem__) if counts else None
 
     def _parent_places(self, keys: list[str], named_in_text: dict[str, str]) -> dict[str, str]:
         """level → place, for levels above the plan's own that it names one place for: the
@@ -159,12 +155,12 @@ class Resolver:
 
     def _read_prefixes(self, key: str) -> list[_Prefix]:
         out = []
-        places = []
+        places: list[tuple[str | None, str | None]] = []
         if self.j.place:
             places += [(self.j.place, self.j.level), (self.j.short, self.j.level)]
-        for name, level in self._places.get(key[:1], ()):
+        for name, known_level in self._places.get(key[:1], ()):
             if key.startswith(name):
-                places.append((name, level))
+                places.append((name, known_level))
         m = PLACE.match(key)
         if m and m.group("place") not in LEVEL_NAMES:  # 自治区 is a level, not a place
             places.append((m.group("place"), place_level(m.group("place"))))
@@ -203,7 +199,7 @@ class Resolver:
         normalized = key != re.sub(r"\s+", "", raw)
         if key in self.second_names:  # 县林业局 where the plan writes 县自然资源局(县林业局)
             key, normalized = self.second_names[key], True
-        main = _SECOND_NAME.match(key)
+        main = lx.SECOND_NAME.match(key)
         if main and _agency_like(main.group("second")):
             key, normalized = main.group("main"), True
         if key.startswith(("中共", "中国共产党")) and "委" in key:
@@ -211,13 +207,13 @@ class Resolver:
         body = self.table.bodies.get(key)
         if body is not None:
             return self._body(body), None
-        if _COLLECTIVE.search(key) or (key in self.table.functions
+        if lx.COLLECTIVE_NAME.search(key) or (key in self.table.functions
                                        and self.table.functions[key].collective):
             return self._collective(raw), None
         vertical = self._vertical(key, normalized)
         if vertical is not None:
             return vertical, None
-        if _PARK.search(key):
+        if lx.PARK.search(key):
             return self._park(key, normalized), None
         found = self._function(key)
         if found is None:
@@ -243,11 +239,14 @@ class Resolver:
         it writes none itself (住建局 after 区工信局 → 区住建局)."""
         name, key = raw.strip(), name_key(raw)
         if carried is None or not carried.written or key in self.table.bodies or (
-                _COLLECTIVE.search(key) or _PARK.search(key) or self._vertical(key, False)):
+                lx.COLLECTIVE_NAME.search(key) or lx.PARK.search(key)
+                or self._vertical(key, False)):
             return name
         found = self._function(key)
-        bare = found is not None and found[0].level is None and found[0].place is None
-        return carried.written + name if bare and not found[1].level else name
+        if (found is None or found[0].level is not None or found[0].place is not None
+                or found[1].level):
+            return name
+        return carried.written + name  # a bare function: the list's prefix
 
     def _function(self, key: str) -> tuple[_Prefix, AliasRow, str] | None:
         candidates = self.prefixes(key)
@@ -347,9 +346,9 @@ class Resolver:
                 return self._placed(function, m.group("place"), None, normalized)
         m = _BRANCH.match(key)
         if m:
-            function = self.table.stems.get(stem(m.group("function")))
-            if function and not function.startswith("党委"):
-                return self._placed(function, m.group("place"), "区", normalized)
+            stemmed = self.table.stems.get(stem(m.group("function")))
+            if stemmed and not stemmed.startswith("党委"):
+                return self._placed(stemmed, m.group("place"), "区", normalized)
         return None
 
     def _placed(self, function: str, place: str, level: str | None,
@@ -383,7 +382,7 @@ class Resolver:
         if not name.endswith("管理委员会"):
             name += "管理委员会"
         tier = "normalized" if normalized or name != key else "exact"
-        generic = _GENERIC_PARK.match(re.sub(_LEVEL_PREFIX, "", key))
+        generic = lx.GENERIC_PARK.match(re.sub(_LEVEL_PREFIX, "", key))
         if generic:
             named = sorted(self.parks)
             kind = _PARK_KIND.search(name)
@@ -435,7 +434,7 @@ class Resolver:
                        for k in (bare, prefixed) for w in by_length.get(len(k), ())):
                 continue  # a typo is one character away: no need to name this one
             res = self._qualified(r.function, self.j.level, _Prefix(
-                None, self.j.level, False, bare, self.j.level), r, "alias")
+                None, self.j.level, False, bare, level), r, "alias")
             known.setdefault(prefixed, res)
             known.setdefault(bare, res)  # a bare surface meets a bare alias
         return {raw: fixed for raw, r in first.items() if r.tier == "unresolved"
@@ -536,7 +535,7 @@ def _second_names(keys: list[str]) -> dict[str, str]:
     县自然资源局(县林业局) makes 县林业局 the 县自然资源局 wherever the plan writes it."""
     out: dict[str, str] = {}
     for key in keys:
-        m = _SECOND_NAME.match(key)
+        m = lx.SECOND_NAME.match(key)
         if m and _agency_like(m.group("second")):
             out.setdefault(m.group("second"), m.group("main"))
     return out

@@ -43,16 +43,6 @@ def surfaces(plan: Plan) -> list[Surface]:
                                                 s.first_line, s.raw))
 
 
-def tier_shares(plans: list[Plan]) -> dict[str, float]:
-    """Share of distinct surfaces (per plan) in each tier."""
-    counts: dict[str, int] = {}
-    for plan in plans:
-        for s in surfaces(plan):
-            counts[s.tier] = counts.get(s.tier, 0) + 1
-    total = sum(counts.values()) or 1
-    return {tier: n / total for tier, n in sorted(counts.items(), key=lambda x: -x[1])}
-
-
 def suggestion_rows(plans: list[Plan]) -> list[dict[str, str]]:
     """Candidate rows (alias table schema, scope=body) for fuzzy and unresolved surfaces,
     ready for a person to check and add with `--aliases`."""

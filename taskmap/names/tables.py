@@ -16,8 +16,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
+from .. import lexicon as lx
 from ..errors import AliasTableError
-from ..grammar import lexicon as lx
 from ..normalize import name_key
 
 T = TypeVar("T")
@@ -217,7 +217,8 @@ def _row(raw: dict, where: str) -> tuple[AliasRow | None, list[Problem]]:
 
 def _conflicts(rows: list[AliasRow]) -> list[Problem]:
     """Duplicate rows, and an alias that points at two bodies or two functions."""
-    problems, seen = [], {}
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], AliasRow] = {}
     for row in rows:
         key = (row.scope, name_key(row.alias))
         first = seen.get(key)

@@ -59,7 +59,7 @@ def account(t: TaskDiff) -> list[str]:
         head.append("职责调整")
     if t.text_changed:
         head.append("文字修改")
-    if t.moved:
+    if t.moved and t.new is not None:  # a task moved is in both versions
         head.append(f"移至“{t.new.area or t.new.chapter or '其他部分'}”")
     if not head and wording(t.old) != wording(t.new):
         head.append("分工表述调整，职责未变")

@@ -77,10 +77,10 @@ def surfaces_table(items) -> Table:
     caption = "匹配方式:" + ",".join(f"{TIER_LABELS.get(t, t)} {n}" for t, n in sorted(
         counts.items(), key=lambda x: -x[1]))
     table = Table(title="名称核对", caption=caption, box=box.SIMPLE_HEAVY)
-    for header, kwargs in (("原文名称", {}), ("规范名称", {}), ("简称", {}), ("级别", {}),
-                           ("职能", {}), ("匹配方式", {}), ("分值", {"justify": "right"}),
-                           ("次数", {"justify": "right"}), ("首现行号", {"justify": "right"})):
-        table.add_column(header, overflow="fold", **kwargs)
+    for header in ("原文名称", "规范名称", "简称", "级别", "职能", "匹配方式"):
+        table.add_column(header, overflow="fold")
+    for header in ("分值", "次数", "首现行号"):
+        table.add_column(header, overflow="fold", justify="right")
     styles = {"unresolved": "bold red", "fuzzy": "yellow", "collective": "cyan"}
     for s in items:
         table.add_row(s.raw, s.canonical, s.display, s.level, s.function,

@@ -15,7 +15,6 @@ from typing import TextIO
 
 from ..models import Plan
 from ..names.review import Surface
-from ..names.tables import COLUMNS as ALIAS_COLUMNS
 
 CSV_COLUMNS = ("kind", "source", "task_id", "line", "chapter", "area", "title", "deadline",
                "role", "raw", "agency", "implicit", "block", "reason")
@@ -95,11 +94,6 @@ def safe_cell(value):
     if isinstance(value, str) and value.lstrip("\t\r")[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return "" if value is None else value
-
-
-def suggestions_to_csv(rows: list[dict[str, str]]) -> str:
-    """Candidate alias rows (`taskmap aliases suggest`) in the alias table's schema."""
-    return csv_text(rows, ALIAS_COLUMNS)
 
 
 def surfaces_to_json(items: list[Surface]) -> str:

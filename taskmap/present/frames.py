@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -11,9 +12,9 @@ from .. import engine
 from ..corpus import Corpus
 from ..errors import TaskmapError
 from ..models import Plan
+from ..safe import replacing_folder
 from .files import csv_text
 from .outputs import CSV_ENCODING
-from .safe import replacing_folder
 
 FORMATS = ("csv", "json", "parquet")
 
@@ -23,7 +24,7 @@ def frames(plans: Sequence[Plan] | Corpus, by: str = "canonical", implicit: bool
     """Every frame the workbook is built from, by file stem (from Plans, or a Corpus)."""
     corpus = plans if isinstance(plans, Corpus) else Corpus.from_plans(plans)
     data = corpus.assignments.collect()
-    switches = {"by": by, "implicit": implicit, "collective": collective}
+    switches: dict[str, Any] = {"by": by, "implicit": implicit, "collective": collective}
     return {
         "plans": corpus.plans.collect(),
         "tasks": corpus.tasks.collect(),

@@ -12,7 +12,7 @@ workbook, the Word 任务分解表 and 修改对照表) are written by their own
 
 after which `-o 分解表.docx` (and `-f docx`) works in extract, report, export and diff, and
 the help and the error messages list it. Every file is written whole or not at all
-(`present.safe`); every CSV file starts with a byte-order mark so that Excel and WPS on
+(`taskmap.safe`); every CSV file starts with a byte-order mark so that Excel and WPS on
 Chinese Windows read it as UTF-8.
 """
 
@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 
-from ..errors import TaskmapError
-from .safe import replacing
+from ..errors import OutputError
+from ..safe import replacing
 
 CSV_ENCODING = "utf-8-sig"  # a BOM: Excel and WPS read the file as UTF-8, not as GBK
 TEXT = "table"
@@ -66,10 +66,6 @@ FOLDERS: dict[str, tuple[str, ...]] = {"extract": ("parquet",), "export": DATA}
 FOLDER_DEFAULT: dict[str, str] = {"export": "csv"}
 
 
-class OutputError(TaskmapError):
-    """An output name or format taskmap cannot write, or that disagrees with -f."""
-
-
 def suffix_of(fmt: str) -> str:
     return ".txt" if fmt == TEXT else f".{fmt}"
 
@@ -88,6 +84,13 @@ class Target:
     format: str
     path: Path | None = None
     folder: bool = False
+
+    @property
+    def file(self) -> Path:
+        """The path of an output that has one (a document, a folder, a file named by -o)."""
+        if self.path is None:
+            raise ValueError(f"{self.format} to stdout has no path")
+        return self.path
 
 
 def choose(command: str, output: Path | None, fmt: str | None, default: str = TEXT) -> Target:
@@ -110,13 +113,13 @@ def choose(command: str, output: Path | None, fmt: str | None, default: str = TE
         return Target(chosen)
     folders = FOLDERS.get(command, ())
     if output.is_dir() or not output.suffix:
-        chosen = fmt or FOLDER_DEFAULT.get(command)
-        if chosen in folders:
-            return Target(chosen, output, folder=True)
+        named = fmt or FOLDER_DEFAULT.get(command)
+        if named in folders:
+            return Target(named, output, folder=True)
         if output.is_dir():
             raise OutputError(f"{output}: 是一个文件夹;请给出文件名,扩展名可用 {extensions}")
-        if chosen is not None:
-            return Target(chosen, output)
+        if named is not None:
+            return Target(named, output)
         raise OutputError(f"{output}: 没有扩展名,无法判断输出格式;请用 {extensions} 之一"
                           "结尾,或用 -f 指定格式")
     by_name = format_of(output)
@@ -142,9 +145,17 @@ def write_book(fmt: str, plans: Sequence, path: Path, **switches) -> Path:
     return writer(plans, path, **{k: v for k, v in switches.items() if k in taken})
 
 
+def diff_writer(fmt: str) -> str:
+    """The "module:function" that writes a PlanDiff as `fmt` (a format of BOOKS)."""
+    spec = BOOKS[fmt].diff
+    if spec is None:
+        raise ValueError(f"{fmt} has no diff document")
+    return spec
+
+
 def write_diff_book(fmt: str, diff, path: Path) -> Path:
     """A document for people (`BOOKS`) of a PlanDiff."""
-    return _function(BOOKS[fmt].diff)(diff, path)
+    return _function(diff_writer(fmt))(diff, path)
 
 
 # ----------------------------------------------------------------------------- writers

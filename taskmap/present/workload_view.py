@@ -6,13 +6,13 @@ from collections.abc import Sequence
 
 import polars as pl
 from rich import box
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from .. import engine
 from ..corpus import Corpus
-from ..errors import TaskmapError
+from ..errors import UnknownArea
 from ..models import Plan
 from .labels import ROLE_LABELS
 
@@ -49,9 +49,9 @@ def summary_table(data: Corpus | Sequence[Plan]) -> Table:
             pl.col("canonical").unique()).collect() for f in corpus.chunks()]
         )["canonical"].n_unique()
         table.add_row(Text(f"合计({frame.height}个方案)", style="bold"), "",
-                      str(frame["tasks"].sum()), str(bodies), _flag(frame["review"].sum()),
-                      _flag(frame["warnings"].sum()),
-                      coverage_text(*(frame[c].sum() for c in (
+                      str(frame["tasks"].sum()), str(bodies), _flag(int(frame["review"].sum())),
+                      _flag(int(frame["warnings"].sum())),
+                      coverage_text(*(int(frame[c].sum()) for c in (
                           "segments", "segments_read", "segments_warned"))), style="bold")
     return table
 
@@ -126,7 +126,7 @@ def matrix_table(matrix: pl.DataFrame, summary: pl.DataFrame, role: str, top: in
         cells = [_heat(r[a], most) for a in areas]
         table.add_row(names.get(r["agency"], r["agency"]), *cells, str(r["合计"]))
     legend = Text("  ".join(f"{area_mark(i)} {a}" for i, a in enumerate(areas)), style="dim")
-    parts = [table, legend]
+    parts: list[RenderableType] = [table, legend]
     hidden = len(all_areas) - len(areas)
     if hidden:
         parts.append(Text(f"另有{hidden}个行动领域未列出(终端宽度所限):用 --area 查看单个领域,"
@@ -176,10 +176,6 @@ def areas_of(data: Corpus | Sequence[Plan]) -> list[str]:
     return engine.areas_in_order(_corpus(data).chunks())
 
 
-class UnknownArea(TaskmapError):
-    """--area names no action area of the plans."""
-
-
 def check_area(data: Corpus | Sequence[Plan], area: str) -> None:
     """Raise UnknownArea, listing the areas there are, when no plan has `area`."""
     areas = areas_of(data)
@@ -206,7 +202,7 @@ def workload_report(plans: Corpus | Sequence[Plan], *, top: int = 15,
     summary = engine.agency_summary(frame, by=by, implicit=implicit, collective=collective)
     matrix = engine.build_matrix(frame, role=role, by=by, implicit=implicit,
                                  collective=collective)
-    parts = [summary_table(plans), ranking_table(summary, top, role),
+    parts: list[RenderableType] = [summary_table(plans), ranking_table(summary, top, role),
              matrix_table(matrix, summary, role, top, max_areas=max(3, (width - 30) // 5)),
              warnings_table(plans)]
     if area is not None:

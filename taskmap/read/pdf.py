@@ -15,8 +15,8 @@ import itertools
 import re
 from dataclasses import dataclass, replace
 
+from .. import lexicon as lx
 from ..errors import LimitExceeded, UnsupportedFormat
-from ..grammar import lexicon as lx
 from ..text import view
 from .limits import Limits
 from .pdf_pages import layout_pages

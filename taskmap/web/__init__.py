@@ -7,14 +7,10 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from ..errors import TaskmapError
+from ..errors import MissingExtra
 
 PARTS = {"starlette": "starlette", "jinja2": "jinja2", "uvicorn": "uvicorn",
          "multipart": "python-multipart"}
-
-
-class MissingExtra(TaskmapError):
-    """The web page's packages are not installed."""
 
 
 def require() -> None:

@@ -39,7 +39,7 @@ from starlette.staticfiles import StaticFiles
 from ..diff import diff_plans
 from ..models import Plan
 from ..present.files import CSV_COLUMNS, csv_rows, csv_text
-from ..present.outputs import BOOKS
+from ..present.outputs import BOOKS, diff_writer
 from ..read.limits import Limits
 from . import views
 
@@ -164,7 +164,7 @@ def create_app(max_upload: int = MAX_UPLOAD, limits: Limits | None = None) -> St
             return page("compare.html", 400, errors=problems)
         result = await run_in_threadpool(diff_plans, plans[0], plans[1])
         if fmt != "html":  # the documents `taskmap diff -o 修改对照表.xlsx|.docx` writes
-            data = await run_in_threadpool(_written, BOOKS[fmt].diff, f".{fmt}", result)
+            data = await run_in_threadpool(_written, diff_writer(fmt), f".{fmt}", result)
             return _download(data, f"修改对照表.{fmt}", XLSX if fmt == "xlsx" else DOCX)
         return page("compare.html", result=views.diff_page(result))
 

@@ -176,7 +176,7 @@ def plan_rows(plans: Sequence[Plan]) -> list[dict]:
 
 
 def task_rows(plans: Sequence[Plan], label: dict[str, str]) -> list[TaskRow]:
-    rows = []
+    rows: list[TaskRow] = []
     for plan in plans:
         for t in plan.tasks:
             row = TaskRow(len(rows) + 1, plan.source, t.line, t.chapter or "",

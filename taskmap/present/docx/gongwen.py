@@ -20,19 +20,20 @@ from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from docx import Document
+from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Emu, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from lxml import etree
 
 from ...errors import TaskmapError
-from ..safe import replacing
+from ...safe import replacing
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -83,7 +84,7 @@ def east_asia_font(rpr) -> str | None:
     return None if fonts is None else fonts.get(qn("w:eastAsia"))
 
 
-def new_document(*, landscape: bool) -> Document:
+def new_document(*, landscape: bool) -> WordDocument:
     """An empty 公文: styles, fonts, page setup and the page-number footer."""
     doc = Document()
     _defaults(doc)
@@ -229,7 +230,7 @@ class GridTable:
     def __init__(self, doc, columns: Sequence[Column], width_emu: int):
         self.columns = list(columns)
         total = sum(c.mm for c in columns)
-        self.widths = [int(width_emu * c.mm / total) for c in columns]
+        self.widths = [Emu(int(width_emu * c.mm / total)) for c in columns]
         self.table: Table = doc.add_table(rows=1, cols=len(columns))
         self.table.style = doc.styles["Table Grid"]
         self.table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -293,10 +294,6 @@ def _row_props(tr, *, header: bool, split: bool = False) -> None:
         tr_pr.append(OxmlElement("w:cantSplit"))
     if header:
         tr_pr.append(OxmlElement("w:tblHeader"))
-
-
-def page_break(doc) -> None:
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 def save_stable(doc, path: Path) -> Path:

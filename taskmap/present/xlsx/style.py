@@ -29,7 +29,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.writer.excel import ExcelWriter
 
 from ...errors import TaskmapError
-from ..safe import replacing
+from ...safe import replacing
 
 BODY_FONT = Font(name="仿宋", size=11)
 BODY_BOLD = Font(name="仿宋", size=11, bold=True)
@@ -211,7 +211,7 @@ def save_stable(wb, path: Path) -> Path:
         try:
             with replacing(path) as tmp, _StableZip(tmp, "w", ZIP_DEFLATED,
                                                      allowZip64=True) as archive:
-                ExcelWriter(wb, archive).write_data()  # whole or not at all: see present.safe
+                ExcelWriter(wb, archive).write_data()  # whole or not at all: see taskmap.safe
         except etree.SerialisationError as e:  # lxml's word for a write the system refused
             refused = str(e)
         gc.collect()

@@ -256,7 +256,7 @@ def _count_lines(book: _Book) -> list[tuple[str, str]]:
     ]
 
 
-def _text_block(ws, top: int, title: str, lines: list[tuple[str, str]]) -> int:
+def _text_block(ws, top: int, title: str, lines: Sequence[tuple[str, str]]) -> int:
     """A section title, then label | text lines (text merged over C:H and wrapped)."""
     put(ws.cell(top, 1), title, BODY_BOLD)
     row = top
@@ -312,11 +312,12 @@ def _tasks_sheet(ws, book: _Book) -> dict[tuple[str, str], int]:
     leaders = any(t.leaders for p in book.plans for t in p.tasks)
     names = _plan_labels(book.plans)
     own = {(p.source, t.id): t for p in book.plans for t in p.tasks}
-    rows, where = [], {}
+    rows: list[list[object]] = []
+    where: dict[tuple[str, str], int] = {}
     for i, t in enumerate(book.tasks.iter_rows(named=True), start=1):
         where.setdefault((t["plan"], t["task_id"]), i + 1)
         task = own[(t["plan"], t["task_id"])]
-        values = [names[t["plan"]]] if book.multi else []
+        values: list[object] = [names[t["plan"]]] if book.multi else []
         values += [i, t["area"], t["title"], task_content(task), t["lead"], t["responsible"]]
         values += [t["implicit"]] if with_implicit else []
         values += [t["deadline"]]
@@ -390,8 +391,8 @@ def _matrix_sheet(ws, book: _Book, role: str, task_rows: dict[tuple[str, str], i
                       for r in range(first, last + 1)), default=0)
         ws.column_dimensions[get_column_letter(i)].width = max(
             6, min(max(widest, text_width(col.header)) + 2, col.cap))
-    for col, width in widths.items():
-        ws.column_dimensions[get_column_letter(col)].width = width
+    for k, width in widths.items():
+        ws.column_dimensions[get_column_letter(k)].width = width
     for first, last in spans:
         fit_heights(ws, names, first, last)
     freeze = get_column_letter(len(names) + 1)
@@ -439,7 +440,7 @@ def _matrix_block(ws, book: _Book, role: str, frame: pl.DataFrame, source: str, 
         heated.append((first, row))
     spans.extend(heated)
     row += 1
-    _total_row(ws, row, len(names), [matrix[c].sum() for c in [*areas, "合计"]])
+    _total_row(ws, row, len(names), [int(matrix[c].sum()) for c in [*areas, "合计"]])
     for first, last in heated:
         _heat(ws, len(names) + 1, len(names) + len(areas), first, last)
     return row

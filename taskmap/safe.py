@@ -15,11 +15,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ..errors import TaskmapError
-
-
-class OutputIsInput(TaskmapError):
-    """The output path names a file the command reads."""
+from .errors import OutputIsInput, TaskmapError
 
 
 def refuse_inputs(output: Path, inputs: Iterable[Path], files: Iterable[str] = ()) -> None:

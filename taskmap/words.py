@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import TaskmapError
+from .errors import WordsError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -47,7 +47,7 @@ SCHEMA: dict[str, dict[str, str]] = {
               "collective_openers": LIST, "collective_nouns": LIST,
               "second_name_endings": LIST, "office_kinds": LIST, "collective": PATTERN,
               "parks": LIST, "generic_parks": LIST, "park_committee": LIST, "joiners": LIST,
-              "tails": LIST, "tail_shape": PATTERN, "placeholders": LIST, "vague": LIST,
+              "tail_shape": PATTERN, "placeholders": LIST, "vague": LIST,
               "none_marks": LIST, "generic": LIST,
               "leading_words": PATTERN, "trailing_words": LIST, "not_blocks": PATTERN,
               "page_chrome": PATTERN},
@@ -60,10 +60,6 @@ SCHEMA: dict[str, dict[str, str]] = {
 DISJOINT = (("labels", ("lead_morphemes", "helper_morphemes", "responsible_morphemes",
                         "inert_morphemes")),
             ("verbs", ("lead", "responsible")))
-
-
-class WordsError(TaskmapError):
-    """The words file does not follow its schema."""
 
 
 @dataclass(frozen=True)
@@ -132,9 +128,9 @@ def check_words(data: dict[str, Any]) -> list[str]:
         for key, kind in keys.items():
             problems += _check_value(f"[{section}] {key}", values.get(key), kind,
                                      data.get("rules", {}))
-    for section, keys in DISJOINT:
+    for section, lists in DISJOINT:
         seen: dict[str, str] = {}
-        for key in keys:
+        for key in lists:
             for word in data.get(section, {}).get(key, []) or []:
                 if word in seen and seen[word] != key:
                     problems.append(f"[{section}]“{word}”同时出现在 {seen[word]} 和 {key} 中")
