@@ -52,7 +52,9 @@ class Found:
 
 def find_blocks(doc: Document) -> Found:
     """Every block, rule and warning of `doc`, in document order."""
-    blocks, rules, warnings = [], [], []
+    blocks: list[Block] = []
+    rules: list[Rule] = []
+    warnings: list[ParseWarning] = []
     rows, covered, data_rows = _table_blocks(doc, warnings)
     lines = doc.lines
     consumed: dict[int, int] = {}  # line index → offset up to which a block broken over
@@ -344,7 +346,10 @@ def _label_group(doc: Document, i: int) -> list[int] | None:
     """The lines of the labelled block opening at line index `i`; None without a role
     label among them. A second label of a role already given starts a new block."""
     views, members = doc.views, [i]
-    seen = {lx.opening_label(views[i].strip()).text}
+    first = lx.opening_label(views[i].strip())
+    if first is None:
+        return None
+    seen = {first.text}
     k = i + 1
     while k < len(views):
         v = views[k].strip()

@@ -149,7 +149,10 @@ def _inherits(row: Row, col: int, cell: str) -> bool:
 
 def _row_block(row: Row, cells: list[str], header: Header,
                above: dict[int, str]) -> RowBlock | None:
-    mentions, deadline, title, persons = [], None, None, []
+    mentions: list[Mention] = []
+    persons: list[str] = []
+    deadline: str | None = None
+    title: str | None = None
     for col, (role, cell) in enumerate(zip(header.columns, cells, strict=False)):
         if _inherits(row, col, cell):
             cell = above.get(col, "")  # 同上, or a cell merged with the one above

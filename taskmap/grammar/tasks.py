@@ -37,7 +37,8 @@ def build_tasks(doc: Document, outline: Outline,
     for b in found.blocks:
         ends_by_line.setdefault(b.line, []).append(b.end)
     statement: _Statement | None = None
-    tasks, warnings = [], []
+    tasks: list[Task] = []
+    warnings: list[ParseWarning] = []
     for line, start, _, item in events:
         chapter = _chapter_line(outline, line)
         if isinstance(item, Rule):

@@ -157,7 +157,8 @@ def _two_row_header(doc: Document, i: int, kind: str) -> _Head | None:
 
 def _lines_header(doc: Document, i: int) -> _Head | None:
     """Header cells one per line (`序号 |` / `重点任务 |` …), blank lines between or not."""
-    roles, k, last = [], i, i
+    roles: list[str] = []
+    k, last = i, i
     while k < len(doc.lines) and len(roles) < 12:
         cell = _cell_line(doc.views[k])
         if cell is None:
@@ -251,10 +252,10 @@ def _header_cells(doc: Document, head: _Head) -> tuple[str, ...]:
         return tuple((b if b.v else a).src
                      for a, b in zip(upper, lower, strict=False))[:len(head.roles)]
     if head.kind in ("sep", "box"):
-        cells = split_sep(t)
+        pieces = split_sep(t)
     else:
-        cells = _split(t, _SPACES) if head.kind == "space" else _single_cells(t)
-    return tuple(c.src for c in cells[:len(head.roles)])
+        pieces = _split(t, _SPACES) if head.kind == "space" else _single_cells(t)
+    return tuple(c.src for c in pieces[:len(head.roles)])
 
 
 def _numbered(head: _Head) -> bool:
@@ -311,7 +312,7 @@ def _under_header(line: str, cells: list[Text], head: _Head) -> list[Text] | Non
     opens in no header column or a cell starts under none (not an aligned row)."""
     if not head.starts:
         return None
-    columns = []
+    columns: list[int] = []
     for c in cells:
         at = _column(line, c.start)
         k = next((k for k, s in enumerate(head.starts) if abs(s - at) <= 1), None)
@@ -506,7 +507,9 @@ def _join(role: str, pieces: list[_Piece]) -> Text:
 
 def _box_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
     """Rows between box rules; each column's pieces over the row's lines joined."""
-    rows, group, i = [], [], head.last + 1
+    rows: list[Row] = []
+    group: list[int] = []
+    i = head.last + 1
     while i < len(doc.lines):
         v = doc.views[i]
         if _BOX_RULE.match(v):

@@ -69,10 +69,16 @@ def read_html(data: bytes, fallback: str, source: str) -> tuple[list[str], list[
     return lines, tables
 
 
+def _count(value: object) -> int:
+    """A colspan or rowspan as a number of cells: 1 unless it is one."""
+    text = str(value or "1")
+    return int(text) if text.isdigit() else 1
+
+
 def _is_chrome(tag: Tag) -> bool:
     if tag.name in ("body", "html", "table", "tr", "td", "th"):
         return False
-    names = " ".join([tag.get("id") or "", *(tag.get("class") or [])])
+    names = " ".join([str(tag.get("id") or ""), *map(str, tag.get("class") or [])])
     return bool(names) and bool(_CHROME.search(names))
 
 
@@ -122,12 +128,14 @@ def _walk(node: Tag, lines: list[str], buffer: list[str], tables: list[Table]) -
                 _flush(lines, buffer)
         elif isinstance(child, NavigableString):
             buffer.append(str(child))
+        elif not isinstance(child, Tag):
+            continue
         elif child.name == "br":
             _flush(lines, buffer)
         elif child.name == "table":
             _flush(lines, buffer)
             _table(child, lines, tables)
-        elif isinstance(child, Tag):
+        else:
             if child.name in _BLOCK:
                 _flush(lines, buffer)
             stack.append((child, iter(child.children)))
@@ -161,8 +169,8 @@ def _table(table: Tag, lines: list[str], tables: list[Table]) -> None:
             for br in td.find_all("br"):  # one body a line in a cell: a list
                 br.replace_with("、")
             text = texts[id(td)] = _clean(td.get_text(" ")).strip("、 ")
-            span = int(td.get("colspan") or 1) if str(td.get("colspan") or "1").isdigit() else 1
-            rows = int(td.get("rowspan") or 1) if str(td.get("rowspan") or "1").isdigit() else 1
+            span = _count(td.get("colspan"))
+            rows = _count(td.get("rowspan"))
             cells.append(text)
             if rows > 1:
                 carried[col] = (text, rows - 1)
