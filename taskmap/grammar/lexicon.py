@@ -214,6 +214,9 @@ STRONG_MARKER = re.compile(
 _R = W.rules
 FIRST_LISTED_LEADS = re.compile(W.pattern("rules", "first_listed"))
 ROLE_HINT = re.compile(W.pattern("rules", "coverage"))
+# The verbs that hold one of those role words (牵头, 配合, 负责 …): after a name shaped like a
+# body they make a sentence an assignment, whatever the block grammar reads of it.
+ROLE_VERB = re.compile(_alt(w for w in LEAD_VERBS + RESPONSIBLE_VERBS if ROLE_HINT.search(w)))
 # A person's label and what follows it up to the next separator: (牵头领导:张三;…).
 PERSON_LABEL_SPAN = re.compile(rf"(?:{_PERSON_SHAPE})\s*:[^;,。)]*")
 FIRST_LISTED_HINTS = tuple(_R["first_listed_hints"])
