@@ -69,11 +69,13 @@ def prose(v: str, brackets: list[tuple[int, int]]) -> list[tuple[int, int]]:
     []
     """
     ends = [m.end() for m in _SENTENCE_END.finditer(v)] + [len(v)]
+    opens = [s for s, _ in brackets]  # in order, none inside another
     verbs: dict[int, list[bool]] = {}  # sentence → for each closing verb: after one body?
     for m in lx.ROLE_VERB.finditer(v):
         at = m.start()
-        if (m.end() < len(v) and v[m.end()] not in _CLAUSE_MARKS) or any(
-                s <= at < e for s, e in brackets):
+        k = bisect_right(opens, at) - 1
+        if (m.end() < len(v) and v[m.end()] not in _CLAUSE_MARKS) or (
+                k >= 0 and at < brackets[k][1]):
             continue
         name = v[_back(v, at, _CLAUSE_MARKS, max(0, at - _LONGEST_NAME - 1)):at]
         name = re.split(f"[{lx.CLAUSE_OPENERS}]", name)[-1].strip()
