@@ -42,7 +42,7 @@ from .present.outputs import (
     write_report,
     write_text,
 )
-from .safe import refuse_inputs
+from .safe import placed, refuse_inputs
 from .version import __version__
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -556,22 +556,27 @@ def _render(renderable, output: None = None) -> None:
 def main() -> None:
     """Entry point. Exit status: 0 done; 1 an error, said in one line on stderr (with
     --debug, the traceback); 2 a mistake in the command line, with a short usage line;
-    130 interrupted (Ctrl-C), with nothing half-written."""
-    code = run(sys.argv[1:])
+    130 interrupted (Ctrl-C) before any output was put in place, with nothing half-written
+    (a Ctrl-C after that is said, and the status is the command's: 0)."""
+    start = placed()[0]
+    try:
+        code = run(sys.argv[1:])
+    except KeyboardInterrupt:  # after `run` had its status, before Ctrl-C is ignored
+        code = _interrupted(start)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # done: a late Ctrl-C changes nothing
     sys.exit(code)
 
 
 def run(args: list[str]) -> int:
     """Run the command line on `args` and return its exit status (see `main`)."""
+    start = placed()[0]
     try:
         code = app(args=args, prog_name="taskmap", standalone_mode=False)
     except (typer.Abort, KeyboardInterrupt):
-        _say("已中断;没有写出不完整的文件", label="")
-        return 130
+        return _interrupted(start)
     except typer.Exit as e:
         if e.exit_code == 130:  # typer's word for Ctrl-C
-            _say("已中断;没有写出不完整的文件", label="")
+            return _interrupted(start)
         return e.exit_code
     except (TaskmapError, OSError) as e:  # OSError: a file system refusal, said in one line
         if _state["debug"]:
@@ -589,8 +594,19 @@ def run(args: list[str]) -> int:
         _say(f"内部错误 {type(e).__name__}: {e};加 --debug 可查看详情")
         return 1
     if code == 130:  # Ctrl-C, which typer turned into a return value
-        _say("已中断;没有写出不完整的文件", label="")
+        return _interrupted(start)
     return code if isinstance(code, int) else 0
+
+
+def _interrupted(start: int) -> int:
+    """A Ctrl-C: 130 when the command had put no output in place (`placed` counts as many
+    as at `start`); else its output was written whole before, which is said, and 0."""
+    count, last = placed()
+    if count == start:
+        _say("已中断;没有写出不完整的文件", label="")
+        return 130
+    _say(f"已中断;中断前已完整写出 {last}", label="")
+    return 0
 
 
 def _say(text: str, usage: str | None = None, label: str = "错误:") -> None:

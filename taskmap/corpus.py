@@ -20,6 +20,7 @@ import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import chain
 from pathlib import Path
 from typing import NamedTuple
@@ -226,9 +227,10 @@ def write_dataset(inputs: Sequence[str | Path], out: str | Path,
     """Write the plans `inputs` name as a Parquet dataset in folder `out`: one folder a
     table (plans, tasks, assignments, warnings) of part files, and `_manifest.parquet`
     (each plan's content hash, part and text key). A re-run reads again only the plans
-    whose content (or the alias tables, or taskmap) changed; the rest keep their rows. Each
-    plan text is kept once, from its first file in input order; a second copy is listed in
-    the manifest (`duplicate_of`) without rows. Returns counts: plans read, plans kept
+    whose content changed, or all of them when what reads them did (`fingerprint`: taskmap's
+    code, the words file, an alias table); the rest keep their rows. Each plan text is kept
+    once, from its first file in input order; a second copy is listed in the manifest
+    (`duplicate_of`) without rows. Returns counts: plans read, plans kept
     unchanged, plans that cannot be read (this run or, unchanged, an earlier one), copies
     skipped. `runner(paths, aliases)` reads the plans elsewhere (a Dask cluster:
     taskmap.dask), yielding (path, text key, rows) or (path, None, reason) in the order
@@ -240,7 +242,7 @@ def write_dataset(inputs: Sequence[str | Path], out: str | Path,
         raise DatasetError(f"{out}: 已存在且不是 taskmap 数据集;请给一个新的或空的文件夹")
     paths = [str(p) for p in expand_inputs(inputs)]
     names = tuple(str(a) for a in aliases)
-    salt = _salt(names)
+    salt = fingerprint(names)
     old = _manifest(out)
     # what is kept a plan is small (a tuple, its digest and text key), not a dict: a
     # national corpus holds millions of plans
@@ -318,11 +320,31 @@ def _prune(out: Path, parts: set[str]) -> None:
                 path.unlink(missing_ok=True)
 
 
-def _salt(aliases: tuple[str, ...]) -> str:
-    """What else an extraction depends on: taskmap's version and the user's alias tables."""
+@cache
+def code_version() -> str:
+    """taskmap's version and a hash of the package's own files (its source and resources),
+    computed once a process: plans read by other code are read again."""
+    root = Path(__file__).resolve().parent
     h = hashlib.sha256(__version__.encode())
-    for a in aliases:
-        h.update(Path(a).read_bytes())
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if path.is_file() and "__pycache__" not in relative.parts:
+            h.update(relative.as_posix().encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def fingerprint(aliases: Sequence[str]) -> str:
+    """What an extraction depends on besides a plan's own bytes: taskmap's code
+    (`code_version`), the words file the grammar reads (TASKMAP_WORDS, else the shipped
+    one) and every alias table it resolves names with (the shipped ones, then `aliases`),
+    each by its content. A change to any of them makes a dataset read every plan again."""
+    from .names.tables import shipped_tables
+    from .words import words_path
+
+    h = hashlib.sha256(code_version().encode())
+    for path in (words_path(), *shipped_tables(), *map(Path, aliases)):
+        h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()
 
 

@@ -263,5 +263,5 @@ def co_assignments(data, by: str = "canonical", implicit: bool = False,
 
 def plan_summary(plans: Sequence[Plan]) -> pl.DataFrame:
     """One row per plan: tasks, bodies, names to review, warnings, and its coverage
-    (role-bearing segments seen, read as assignments, warned about)."""
+    (role-bearing segments seen, read as assignments, warned about, unread)."""
     return frame_of("plans", [rows.summary_row(plan) for plan in plans])

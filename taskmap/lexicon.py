@@ -80,6 +80,7 @@ CLAUSE_OPENERS: str
 STRONG_MARKER: re.Pattern[str]
 FIRST_LISTED_LEADS: re.Pattern[str]
 ROLE_HINT: re.Pattern[str]
+ROLE_VERB: re.Pattern[str]
 PERSON_LABEL_SPAN: re.Pattern[str]
 FIRST_LISTED_HINTS: tuple[str, ...]
 NOT_LISTED: re.Pattern[str]
@@ -251,6 +252,10 @@ class Lexicon:
         R = W.rules
         self.FIRST_LISTED_LEADS = re.compile(W.pattern("rules", "first_listed"))
         self.ROLE_HINT = re.compile(W.pattern("rules", "coverage"))
+        # The verbs that hold one of those role words (牵头, 配合, 负责 …): after a name shaped
+        # like a body they make a sentence an assignment, whatever the block grammar reads.
+        verbs = tuple(W.verbs["lead"]) + tuple(W.verbs["responsible"])
+        self.ROLE_VERB = re.compile(_alt(w for w in verbs if self.ROLE_HINT.search(w)))
         # A person's label and what follows it up to the next separator: (牵头领导:张三;…).
         self.PERSON_LABEL_SPAN = re.compile(rf"(?:{self._person_shape})\s*:[^;,。)]*")
         self.FIRST_LISTED_HINTS = tuple(R["first_listed_hints"])

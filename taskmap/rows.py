@@ -10,7 +10,7 @@ from .models import LEAD, RESPONSIBLE, Plan
 
 # column names, in the order of every row's fields; their types are in engine
 PLANS = ("plan", "jurisdiction", "title", "issuer", "date", "number", "tasks", "bodies",
-         "review", "warnings", "segments", "segments_read", "segments_warned")
+         "review", "warnings", "segments", "segments_read", "segments_warned", "segments_unread")
 TASKS = ("plan", "task_id", "line", "chapter", "area", "title", "deadline", "block", "lead",
          "responsible", "implicit")
 ASSIGNMENTS = ("plan", "jurisdiction", "task_id", "line", "chapter", "area", "title",
@@ -30,14 +30,14 @@ def plan_rows(plan: Plan) -> Rows:
 
 def summary_row(plan: Plan) -> tuple:
     """Tasks, bodies, names to review, warnings, and coverage (role-bearing segments seen,
-    read as assignments, warned about)."""
+    read as assignments, warned about by the grammar, unread)."""
     bodies = {a.agency for t in plan.tasks for a in t.assignments if not a.collective}
     review = {a.raw for t in plan.tasks for a in t.assignments
               if a.tier in ("fuzzy", "unresolved")}
     c = plan.context
     return (plan.source, plan.jurisdiction, c.title, c.issuer, c.date, c.number,
             len(plan.tasks), len(bodies), len(review), len(plan.warnings), plan.coverage.seen,
-            plan.coverage.read, plan.coverage.warned)
+            plan.coverage.read, plan.coverage.warned, plan.coverage.unread)
 
 
 def task_rows(plan: Plan) -> list[tuple]:

@@ -3,7 +3,9 @@
 A file is first written to a temporary file beside its target and then renamed over it in
 one step: an interrupt, a full disk or a file-size limit leaves the old file as it was, and
 two writers at once each leave a whole file (the last rename wins). A folder of files is
-written to a temporary folder first and moved in when every file is there.
+written to a temporary folder first and moved in when every file is there. A Ctrl-C comes
+before an output is put in place or after it is counted in `placed`, never between: the
+command line says which, and exits 130 only when nothing was put in place.
 """
 
 from __future__ import annotations
@@ -11,11 +13,16 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import OutputIsInput, TaskmapError
+
+# outputs this process has put in place: how many, and the last one (see `placed`)
+_placed: list = [0, None]
 
 
 def refuse_inputs(output: Path, inputs: Iterable[Path], files: Iterable[str] = ()) -> None:
@@ -61,7 +68,9 @@ def replacing(path: str | Path) -> Iterator[Path]:
     try:
         yield tmp
         os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
+        with _held_back():
+            os.replace(tmp, path)
+            _count(path)
     except BaseException as e:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -92,15 +101,47 @@ def replacing_folder(folder: str | Path) -> Iterator[Path]:
     try:
         yield tmp
         folder.mkdir(exist_ok=True)
-        for item in sorted(tmp.iterdir()):
-            os.chmod(item, 0o666 & ~_umask())
-            os.replace(item, folder / item.name)
+        with _held_back():
+            for item in sorted(tmp.iterdir()):
+                os.chmod(item, 0o666 & ~_umask())
+                os.replace(item, folder / item.name)
+            _count(folder)
     except BaseException as e:
         if isinstance(e, OSError):
             raise TaskmapError(f"{folder}: 无法写入:{e.strerror or e}") from None
         raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def placed() -> tuple[int, Path | None]:
+    """How many outputs (files, folders) this process has put in place, and the last one:
+    a command that counts more after a Ctrl-C than before it started had its output written
+    whole before the Ctrl-C came."""
+    return _placed[0], _placed[1]
+
+
+def _count(path: Path) -> None:
+    _placed[:] = [_placed[0] + 1, path]
+
+
+@contextlib.contextmanager
+def _held_back() -> Iterator[None]:
+    """A Ctrl-C that comes meanwhile is held back and raised at the end: an output is put in
+    place and counted, or not at all. Only the main thread is ever interrupted: elsewhere
+    there is nothing to hold back."""
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is None):  # a handler not set from Python
+        yield
+        return
+    pending: list = []
+    before = signal.signal(signal.SIGINT, lambda *args: pending.append(args))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+    if pending and callable(before):
+        before(*pending[0])
 
 
 def _umask() -> int:

@@ -23,9 +23,22 @@ from .models import Plan
 from .rows import Rows, plan_rows
 
 
-@cache
 def table(aliases: tuple[str, ...]):
-    """The alias tables, loaded once a process."""
+    """The alias tables, loaded once a process as long as they stay as they are (a table
+    edited between two runs of one process is loaded again)."""
+    return _table(aliases, tuple(_stamp(a) for a in aliases))
+
+
+def _stamp(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None  # AliasTable.load says what is wrong with it
+    return info.st_mtime_ns, info.st_size
+
+
+@cache
+def _table(aliases: tuple[str, ...], stamps: tuple):
     from .names.tables import AliasTable
     from .pipeline import national_table
 

@@ -4,6 +4,7 @@ Parquet dataset holds what the plans hold, and a re-run reads only what changed.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -120,6 +121,101 @@ def test_a_dataset_holds_the_corpus_and_a_rerun_reads_only_what_changed(tmp_path
     parts = set(pl.read_parquet(out / "_manifest.parquet")["part"]) - {""}
     on_disk = {p.stem.removeprefix("part-") for p in (out / "tasks").glob("part-*.parquet")}
     assert on_disk == parts
+
+
+
+def _extract_to(out: Path, folder: Path, words: Path | None = None) -> str:
+    """`taskmap extract FOLDER -f parquet -o OUT` in a fresh process (the grammar reads its
+    words file once a process), with TASKMAP_WORDS naming `words`; what it says."""
+    env = {k: v for k, v in os.environ.items() if k != "TASKMAP_WORDS"}
+    if words is not None:
+        env["TASKMAP_WORDS"] = str(words)
+    done = subprocess.run([sys.executable, "-m", "taskmap", "extract", str(folder), "-f",
+                           "parquet", "-o", str(out), "-j", "1"], cwd=ROOT, text=True,
+                          capture_output=True, env=env)
+    assert done.returncode == 0, done.stderr
+    return done.stderr
+
+
+def _leads(out: Path) -> int:
+    return open_dataset(out).assignments.filter(pl.col("role") == "lead").collect().height
+
+
+def test_a_changed_words_file_makes_a_dataset_read_every_plan_again(tmp_path):
+    """The words the grammar reads are part of what a dataset was read with: the same words
+    in another file change nothing; one label morpheme less reads every plan again, and
+    the rows are those a fresh dataset has with those words."""
+    folder = _plans_folder(tmp_path, copies=1)
+    shipped = (ROOT / "taskmap" / "resources" / "words.toml").read_text(encoding="utf-8")
+    words = tmp_path / "words.toml"
+    words.write_text(shipped, encoding="utf-8")
+    out = tmp_path / "ds"
+    assert f"新读取 {len(DEMO)} 个方案,0 个未变" in _extract_to(out, folder)
+    assert f"新读取 0 个方案,{len(DEMO)} 个未变" in _extract_to(out, folder, words)
+    before = _leads(out)
+    changed = shipped.replace('lead_morphemes = ["牵头", ', 'lead_morphemes = [')
+    assert changed != shipped
+    words.write_text(changed, encoding="utf-8")  # 牵头单位: is no lead label any more
+    assert f"新读取 {len(DEMO)} 个方案,0 个未变" in _extract_to(out, folder, words)
+    assert _leads(out) < before
+    fresh = tmp_path / "fresh"
+    _extract_to(fresh, folder, words)
+    for name in ("plans", "tasks", "assignments", "warnings"):
+        assert_frame_equal(getattr(open_dataset(out), name).collect(),
+                           getattr(open_dataset(fresh), name).collect())
+    assert f"新读取 0 个方案,{len(DEMO)} 个未变" in _extract_to(out, folder, words)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_changed_alias_table_makes_a_dataset_read_every_plan_again(tmp_path, jobs):
+    """Within one process too (this one reads plans as well as its workers): the table as
+    it is now, not as it was loaded for the last run."""
+    folder = _plans_folder(tmp_path, copies=1)
+    table = tmp_path / "names.csv"
+    table.write_text("alias,canonical,scope\n市委督查室,中共青岚市委督查室,body\n",
+                     encoding="utf-8")
+    out = tmp_path / "ds"
+
+    def canonical() -> set[str]:
+        rows = open_dataset(out).assignments.filter(pl.col("raw") == "市委督查室")
+        return set(rows.collect()["canonical"])
+
+    assert write_dataset([folder], out, [table], jobs=jobs)["read"] == len(DEMO)
+    assert canonical() == {"中共青岚市委督查室"}
+    assert write_dataset([folder], out, [table], jobs=jobs)["read"] == 0
+    table.write_text("alias,canonical,scope\n市委督查室,中共青岚市委办公室督查室,body\n",
+                     encoding="utf-8")
+    assert write_dataset([folder], out, [table], jobs=jobs) == {
+        "read": len(DEMO), "kept": 0, "failed": 1, "duplicates": 0}
+    assert canonical() == {"中共青岚市委办公室督查室"}
+    assert write_dataset([folder], out, [table], jobs=jobs)["read"] == 0
+
+
+
+def test_the_fingerprint_follows_the_code_and_the_shipped_tables(tmp_path):
+    """A copy of taskmap: its fingerprint is the same in every process; an edit to one of
+    its files changes its code version, an edit to a shipped alias table its fingerprint."""
+    shutil.copytree(ROOT / "taskmap", tmp_path / "taskmap",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "aliases", tmp_path / "aliases")
+
+    def fingerprints() -> list[str]:
+        code = "from taskmap.corpus import code_version, fingerprint as f; " \
+               "print(code_version(), f(()))"
+        env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+        env.pop("TASKMAP_WORDS", None)
+        return subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, text=True,
+                              capture_output=True, check=True).stdout.split()
+
+    code, first = fingerprints()
+    assert fingerprints() == [code, first]
+    with (tmp_path / "aliases" / "functions.csv").open("a", encoding="utf-8") as f:
+        f.write("青岚市委督查室,青岚市委督查室,督查,body,市,,,,,\n")
+    after = fingerprints()
+    assert after[0] == code and after[1] != first
+    grammar = tmp_path / "taskmap" / "grammar" / "clauses.py"
+    grammar.write_text(grammar.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert fingerprints()[0] != code
 
 
 def _encoding_of(path: Path) -> str:

@@ -51,7 +51,8 @@ def test_demo_pair_meets_thresholds(shared, tmp_path):
 
 
 def test_harder_pairs_meet_thresholds(shared):
-    """Three more draft/final pairs with independent keys (tests/diffcorpus): splits,
+    """Three more draft/final pairs (tests/diffcorpus), a development set: keyed and
+    committed with the diff that passes them (fit, not generalisation). Splits,
     merges, heavy rewording, near-twin tasks in different areas, areas moved between
     chapters, reshaped blocks, reform successors, collectives respelled."""
     folder = DATA.parent / "tests" / "diffcorpus"

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import taskmap
+from taskmap.grammar.coverage import UNREAD
 from taskmap.normalize import body_key, view
 
 # Text built from the characters plans are made of, so the grammar is actually exercised.
@@ -71,7 +72,8 @@ def test_pipeline_on_mixtures_of_real_fragments(pieces):
         assert task.block.split("\n")[0] in lines[task.line - 1]
     assert all(1 <= w.line <= len(lines) for w in plan.warnings)
     c = plan.coverage
-    assert c.seen == c.read + c.warned
+    assert c.seen == c.read + c.warned + c.unread
+    assert c.unread == sum(w.reason == UNREAD for w in plan.warnings)  # each one said
 
 
 @settings(max_examples=200, deadline=None)

@@ -18,7 +18,9 @@ def test_reference_plans_meet_thresholds(shared):
 
 
 def test_our_demo_plans_meet_thresholds(shared):
-    """Our own demo plans with their own answer keys (tests/gold), scored the same way."""
+    """Our own demo plans with their own answer keys (tests/gold), scored the same way: a
+    development set (keyed after the grammar was written; measures fit, not
+    generalisation), kept as a regression check."""
     result = run_scorer(shared, "extract", GOLD, DATA, "--min", *THRESHOLDS)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -50,10 +52,12 @@ def test_no_file_in_shared_makes_the_tool_fail(shared):
 
 
 @pytest.mark.parametrize("corpus", ["corpus", "corpus2", "corpus3", "corpus4", "corpus5"])
-def test_held_out_corpora_meet_thresholds(shared, corpus):
-    """Sixteen more invented plans with independent keys, written to find where the tool
-    fails. corpus: a ministry 分工 document, footnoted first-listed rules, 【】 markers, blocks
-    on headings, 主办/协办 and 责任领导 lines, names in the wild, a Traditional plan.
+def test_development_corpora_meet_thresholds(shared, corpus):
+    """A regression check on five development sets of invented plans (development set:
+    keyed after the grammar was written, and committed with the grammar that passes it;
+    measures fit, not generalisation). corpus: a ministry 分工 document, footnoted
+    first-listed rules, 【】 markers, blocks on headings, 主办/协办 and 责任领导 lines, names
+    in the wild, a Traditional plan.
     corpus2: 第X章 plans, web-page copies, 附件 task tables with section rows and 同上,
     blocks opening paragraphs, brackets broken across PDF lines, other standing statements,
     second names in brackets. corpus3: 2016–2019 plans with pre-reform names, 盟/旗/自治州

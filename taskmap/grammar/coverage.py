@@ -1,15 +1,21 @@
 """Nothing dropped in silence, measured: every role-bearing segment of a plan — a bracket,
 a labelled line or a task table's row that holds a role word (牵头, 负责, 配合, 参与, 协办,
-主办, 单位:, 部门:) — is read as a block (or a plan rule), or reported as a warning with its
-line. `account` counts them and adds a warning for any segment nothing else accounted for.
+主办, 单位:, 部门:), or a sentence where such a verb follows a name shaped like a body
+(由区发改委牵头,区财政局配合。) — is read as a block (or a plan rule), or reported as a
+warning with its line. `account` counts the three apart: read, warned by the grammar itself,
+and unread (neither), each of which it reports with its line and text.
 """
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from .. import lexicon as lx
 from ..models import LEAD, RESPONSIBLE, Coverage, Document, ParseWarning
+
+UNREAD = "含分工用语,但未读作任务分工"  # the warning of a segment nothing else accounted for
 
 
 @dataclass(frozen=True)
@@ -19,13 +25,13 @@ class Segment:
     line: int
     start: int
     end: int
-    kind: str  # "bracket" | "line" | "row"
+    kind: str  # "bracket" | "line" | "row" | "prose"
 
 
 def segments(doc: Document, tables: set[int], rows: set[int]) -> list[Segment]:
-    """Role-bearing segments: brackets and labelled lines outside task tables (`tables`:
-    the lines they cover), and the rows of task tables (`rows`: their data rows' lines;
-    a header is the table's, not a segment)."""
+    """Role-bearing segments: brackets, labelled lines and prose sentences that assign
+    (`prose`) outside task tables (`tables`: the lines they cover), and the rows of task
+    tables (`rows`: their data rows' lines; a header is the table's, not a segment)."""
     out = []
     for i, v in enumerate(doc.views):
         number = i + 1
@@ -44,13 +50,57 @@ def segments(doc: Document, tables: set[int], rows: set[int]) -> list[Segment]:
             inner = lx.PERSON_LABEL_SPAN.sub("", v[s:e])  # a person is no role
             if lx.ROLE_HINT.search(inner):
                 out.append(Segment(number, s, e, "bracket"))
+        out += [Segment(number, s, e, "prose") for s, e in prose(v, spans)]
     return out
+
+
+def prose(v: str, brackets: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentences of a line view that divide work in prose, whatever the block grammar makes
+    of them: two role verbs or more outside `brackets`, each closing its clause, one of them
+    after a name shaped like one body (`lexicon.looks_like_agency`, not a collective). One
+    body in charge of the whole (具体工作由市发改委负责) only names it; a question assigns
+    nothing. [start, end) of each sentence, its closing mark included.
+
+    >>> prose("1.推进某项工作。由区发改委牵头,区财政局配合。", [])
+    [(9, 24)]
+    >>> prose("市发改委牵头起草方案。工作由市发改委负责。哪些部门牵头、配合?", [])
+    []
+    """
+    ends = [m.end() for m in _SENTENCE_END.finditer(v)] + [len(v)]
+    opens = [s for s, _ in brackets]  # in order, none inside another
+    verbs: dict[int, list[bool]] = {}  # sentence → for each closing verb: after one body?
+    for m in lx.ROLE_VERB.finditer(v):
+        at = m.start()
+        k = bisect_right(opens, at) - 1
+        if (m.end() < len(v) and v[m.end()] not in _CLAUSE_MARKS) or (
+                k >= 0 and at < brackets[k][1]):
+            continue
+        name = v[_back(v, at, _CLAUSE_MARKS, max(0, at - _LONGEST_NAME - 1)):at]
+        name = re.split(f"[{lx.CLAUSE_OPENERS}]", name)[-1].strip()
+        verbs.setdefault(bisect_right(ends, at), []).append(
+            lx.looks_like_agency(name) and not lx.COLLECTIVE_NAME.search(name))
+    return [(ends[k - 1] if k else 0, ends[k]) for k, bodies in verbs.items()
+            if len(bodies) >= 2 and any(bodies) and v[ends[k] - 1] != "?"]
+
+
+_SENTENCE_END = re.compile(f"[{re.escape(lx.SENTENCE_END)}]")
+_CLAUSE_MARKS = frozenset(lx.SENTENCE_END + ",、 \t")
+_LONGEST_NAME = 40  # a longer one is no body's (looks_like_agency)
+
+
+def _back(v: str, at: int, marks: frozenset[str], stop: int) -> int:
+    """Just past the last of `marks` in v[stop:at], else `stop`."""
+    for k in range(at - 1, stop - 1, -1):
+        if v[k] in marks:
+            return k + 1
+    return stop
 
 
 def account(doc: Document, blocks, rules, warnings: list[ParseWarning], tables: set[int],
             rows: set[int]) -> Coverage:
-    """Count the role-bearing segments read as blocks or rules, and those warned about;
-    warn about each one that neither accounts for (its line, its text)."""
+    """Count the role-bearing segments: read as blocks or rules; warned, when the grammar
+    itself warned on their line; else unread, each of which gets a warning of its own
+    (its line, its text)."""
     read_spans: dict[int, list[tuple]] = {}  # line → (first, last, start, end) of blocks on it
     for b in blocks:
         last = b.line + b.text.count("\n")
@@ -61,7 +111,7 @@ def account(doc: Document, blocks, rules, warnings: list[ParseWarning], tables: 
     for r in rules:
         rules_at.setdefault(r.line, []).append(r.start)
     warned_lines = {w.line for w in warnings}
-    seen = read = warned = 0
+    seen = read = warned = unread = 0
     for seg in segments(doc, tables, rows):
         seen += 1
         if _read(seg, read_spans.get(seg.line, ())) or any(
@@ -70,10 +120,10 @@ def account(doc: Document, blocks, rules, warnings: list[ParseWarning], tables: 
         elif seg.line in warned_lines:
             warned += 1
         else:
-            warned += 1
+            unread += 1
             text = doc.lines[seg.line - 1][seg.start:seg.end]
-            warnings.append(ParseWarning(seg.line, text, "含分工用语,但未读作任务分工"))
-    return Coverage(seen=seen, read=read, warned=warned)
+            warnings.append(ParseWarning(seg.line, text, UNREAD))
+    return Coverage(seen=seen, read=read, warned=warned, unread=unread)
 
 
 def _read(seg: Segment, spans) -> bool:

@@ -63,10 +63,12 @@ def extract_view(plan: Plan) -> Group:
 
 
 def coverage_line(plan: Plan) -> Text:
-    """How many role-bearing segments the plan has, read and reported."""
+    """How many role-bearing segments the plan has: read, warned about by the grammar,
+    and unread (each of them a warning too)."""
     c = plan.coverage
     return Text(f"含分工用语的片段 {c.seen} 处:读作任务分工 {c.read} 处,"
-                f"列入解析警告 {c.warned} 处。", style="yellow" if c.warned else "dim")
+                f"解析时已警告 {c.warned} 处,未能读出 {c.unread} 处(已逐处列入解析警告)。",
+                style="yellow" if c.warned or c.unread else "dim")
 
 
 def surfaces_table(items) -> Table:

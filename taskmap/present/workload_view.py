@@ -31,7 +31,8 @@ def summary_table(data: Corpus | Sequence[Plan]) -> Table:
     frame = corpus.plans.collect()
     shown = frame.head(SHOWN_PLANS)
     table = Table(title="概况", box=box.SIMPLE_HEAVY,
-                  caption="分工片段 = 读作任务分工 + 列入解析警告(含分工用语的片段数)",
+                  caption="分工片段 = 读作任务分工 + 解析时已警告 + 未能读出(含分工用语的片段数;"
+                          "后两类均列入解析警告)",
                   caption_justify="left")
     table.add_column("方案", overflow="fold", min_width=12, ratio=1)
     table.add_column("辖区", overflow="fold", min_width=4)
@@ -40,7 +41,7 @@ def summary_table(data: Corpus | Sequence[Plan]) -> Table:
     for r in shown.iter_rows(named=True):
         table.add_row(r["plan"], r["jurisdiction"] or "—", str(r["tasks"]), str(r["bodies"]),
                       _flag(r["review"]), _flag(r["warnings"]),
-                      coverage_text(r["segments"], r["segments_read"], r["segments_warned"]))
+                      coverage_text(*(r[c] for c in COVERAGE_COLUMNS)))
     if frame.height > shown.height:
         table.add_row(Text(f"……另有 {frame.height - shown.height} 个方案", style="dim"),
                       "", "", "", "", "", "")
@@ -51,14 +52,19 @@ def summary_table(data: Corpus | Sequence[Plan]) -> Table:
         table.add_row(Text(f"合计({frame.height}个方案)", style="bold"), "",
                       str(frame["tasks"].sum()), str(bodies), _flag(int(frame["review"].sum())),
                       _flag(int(frame["warnings"].sum())),
-                      coverage_text(*(int(frame[c].sum()) for c in (
-                          "segments", "segments_read", "segments_warned"))), style="bold")
+                      coverage_text(*(int(frame[c].sum()) for c in COVERAGE_COLUMNS)),
+                      style="bold")
     return table
 
 
-def coverage_text(seen: int, read: int, warned: int) -> Text:
-    """`12=11+1`: role-bearing segments, read as assignments, reported as warnings."""
-    return Text(f"{seen}={read}+{warned}", style="bold yellow" if warned else "")
+COVERAGE_COLUMNS = ("segments", "segments_read", "segments_warned", "segments_unread")
+
+
+def coverage_text(seen: int, read: int, warned: int, unread: int) -> Text:
+    """`12=10+1+1`: role-bearing segments, read as assignments, warned about by the
+    grammar, unread (a warning each)."""
+    return Text(f"{seen}={read}+{warned}+{unread}",
+                style="bold yellow" if warned or unread else "")
 
 
 def _flag(n: int) -> Text:

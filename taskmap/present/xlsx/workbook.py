@@ -163,12 +163,12 @@ def _guide_sheet(ws, book: _Book) -> None:
     row = _text_block(ws, row + 1, "四、总体情况", _count_lines(book))
     row = _text_block(ws, row + 1, "五、各表说明", [(n, t) for n, t in GUIDE if n in SHEETS])
     _text_block(ws, row + 1, "六、督办台账", TRACKING_NOTES)
-    for letter, width in zip("ABCDEFGHI", COVER_WIDTHS, strict=True):
+    for letter, width in zip("ABCDEFGHIJ", COVER_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
     print_setup(ws, freeze=None, title_rows=None)
 
 
-COVER_WIDTHS = (6, 40, 22, 22, 16, 9, 9, 10, 10)
+COVER_WIDTHS = (6, 40, 22, 22, 16, 9, 9, 10, 10, 10)
 
 
 def _plans_table(ws, book: _Book, top: int) -> int:
@@ -212,7 +212,7 @@ def _source_table(ws, book: _Book, top: int) -> int:
     put(ws.cell(top, 1), "二、来源文件", BODY_BOLD)
     cols = [Col("序号"), Col("文件名", wrap=True), Col("SHA-256（前12位）"), Col("行政区域"),
             Col("待核实名称"), Col("解析警告"), Col("分工片段"), Col("读作分工"),
-            Col("列入警告")]
+            Col("已警告"), Col("未能读出")]
     header_row(ws, top + 1, [c.header for c in cols])
     summary = engine.plan_summary(book.plans).iter_rows(named=True)
     row = top + 1
@@ -220,7 +220,8 @@ def _source_table(ws, book: _Book, top: int) -> int:
         row += 1
         body_row(ws, row, [i, _file_name(s["plan"]), _digest(s["plan"]),
                            s["jurisdiction"] or "—", s["review"], s["warnings"],
-                           s["segments"], s["segments_read"], s["segments_warned"]], cols)
+                           s["segments"], s["segments_read"], s["segments_warned"],
+                           s["segments_unread"]], cols)
         _fit_row(ws, row, [(_file_name(s["plan"]), COVER_WIDTHS[1])])
     return row
 
@@ -257,14 +258,15 @@ def _count_lines(book: _Book) -> list[tuple[str, str]]:
 
 
 def _text_block(ws, top: int, title: str, lines: Sequence[tuple[str, str]]) -> int:
-    """A section title, then label | text lines (text merged over C:H and wrapped)."""
+    """A section title, then label | text lines (text merged from C to the last column,
+    wrapped)."""
     put(ws.cell(top, 1), title, BODY_BOLD)
     row = top
     for label, text in lines:
         row += 1
         put(ws.cell(row, 2), label, BODY_BOLD).alignment = TOP_WRAP
         put(ws.cell(row, 3), text).alignment = TOP_WRAP
-        ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=9)
+        ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=len(COVER_WIDTHS))
         lines_needed = math.ceil(text_width(text) / (sum(COVER_WIDTHS[2:]) - 4))
         if lines_needed > 1:
             ws.row_dimensions[row].height = LINE_HEIGHT * lines_needed + 3
