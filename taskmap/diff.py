@@ -18,7 +18,8 @@ from rapidfuzz.distance import Levenshtein
 
 from . import lexicon as lx
 from .models import LEAD, RESPONSIBLE, Plan, Task
-from .normalize import line_view, name_key
+from .normalize import name_key
+from .text import fold_line as line_view
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
 MATCH_THRESHOLD = 0.45

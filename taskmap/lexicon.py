@@ -29,11 +29,12 @@ from functools import lru_cache
 from typing import Any
 
 from .models import LEAD, RESPONSIBLE
+from .text import squeeze
 from .words import Words, expand, load_words
 
 PERSON, DEADLINE_ROLE, OTHER, INERT = "person", "deadline", "other", "inert"
 # What edges a table's cell in text (│, |, space); the level words a name opens with.
-CELL_EDGE = " \t|│┃║"
+CELL_EDGE = " \t\u3000|│┃║"
 LEVEL_STARTS = frozenset(w[0] for w in ("省", "市", "县", "区", "州", "盟", "旗"))
 PLACE_STUB = re.compile(r"[\u4e00-\u9fff]{2,4}")  # a bare place name (绥芬河)
 
@@ -348,7 +349,7 @@ def _label_role(label: str) -> str | None:
     >>> lx.label_role("牵头组织实施单位"), lx.label_role("统筹单位")
     ('lead', None)
     """
-    label = label.replace(" ", "")
+    label = squeeze(label)
     if _person.fullmatch(label):
         return PERSON
     if _deadline_label.fullmatch(label):

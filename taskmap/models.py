@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 
+from .text import Text, fold_line
+
 LEAD = "lead"
 RESPONSIBLE = "responsible"
 ROLES = (LEAD, RESPONSIBLE)
@@ -70,10 +72,13 @@ class Document:
 
     @cached_property
     def views(self) -> tuple[str, ...]:
-        """`normalize.view` of every line, computed once and shared by every stage."""
-        from .normalize import line_view
+        """The view (`taskmap.text.fold_line`) of every line, computed once and shared by
+        every stage; each exactly as long as its line."""
+        return tuple(map(fold_line, self.lines))
 
-        return tuple(map(line_view, self.lines))
+    def text(self, i: int) -> Text:
+        """Line `i` (0-based) as a `Text`: its source and its view, cut together."""
+        return Text(self.lines[i], self.views[i])
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,11 @@
 """Views of text for matching, and the one family of keys under which names compare.
 
-`view(s)` folds full-width ASCII forms to half-width and Traditional characters to
-Simplified, one character for one character: same length as the source, so every match
-maps back to it. The grammar matches on the view and slices surfaces from the source, so a
-Traditional plan keeps its own characters in every output. A Document computes the views
-of its lines once (`Document.views`).
+`view(s)` (defined in `taskmap.text`, the one fold) folds full-width ASCII forms to
+half-width, spaces to " " and Traditional characters to Simplified, one character for one
+character: same length as the source, so every match maps back to it. The grammar matches
+on the view and slices surfaces from the source, so a Traditional plan keeps its own
+characters in every output. A Document computes the views of its lines once
+(`Document.views`).
 
 Keys, loosest last: `name_key` (the view without white space, one kind of bracket) →
 `body_key` (separators dropped, 人民政府 = 政府) → `collective_key` (one spelling of a
@@ -15,52 +16,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache, lru_cache
+from functools import lru_cache
 
-import opencc
-
+from .text import FOLDED_SPACES, WS, fold_line, squeeze, view
 from .words import load_words
 
-_T2S = opencc.OpenCC("t2s")
-_SPACES = "\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff"
+__all__ = ["body_key", "clean_surface", "collective_key", "line_view", "name_key", "view"]
+
 _WORDS = load_words()
-_QUOTES = _WORDS.text["quotes"]
 _OPEN, _CLOSE = _WORDS.brackets["open"], _WORDS.brackets["close"]
-
-
-@cache
-def _fold_char(ch: str) -> str:
-    if "\uff01" <= ch <= "\uff5e":  # full-width ASCII block
-        return chr(ord(ch) - 0xFEE0)
-    if ch in _SPACES:
-        return " "
-    if ch in _QUOTES:
-        return _QUOTES[ch]
-    if ch < "\u3400":  # nothing below CJK needs the Traditional table
-        return ch
-    simplified = _T2S.convert(ch)
-    return simplified if len(simplified) == 1 else ch
-
-
-def line_view(text: str) -> str:
-    """Width-folded, Simplified view of `text`, exactly as long as `text`.
-
-    >>> line_view("（牽頭單位：市發展改革委）")
-    '(牵头单位:市发展改革委)'
-    """
-    return "".join(map(_fold_char, text))
-
-
-# The short texts the grammar views again and again (names, bracket contents) are kept;
-# a document's lines are viewed once each, by `line_view` (kept, they would fill this cache
-# with lines never seen again, tens of MB a process).
-view = lru_cache(maxsize=1 << 16)(line_view)
+line_view = fold_line  # a document line's view (not kept in `view`'s cache)
 
 
 # Every bracket to ( ), on the view.
 _BRACKET_FOLD = str.maketrans(_OPEN + _CLOSE, "(" * len(_OPEN) + ")" * len(_CLOSE))
 _BODY_DROP = re.compile(r"[\s、,，;；:：.。·]")
-_SPACE = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -70,7 +40,7 @@ def name_key(surface: str) -> str:
     >>> name_key("市住建局〔市执法局〕") == name_key("市住建局(市执法局)")
     True
     """
-    return _SPACE.sub("", view(surface)).translate(_BRACKET_FOLD)
+    return squeeze(view(surface)).translate(_BRACKET_FOLD)
 
 
 
@@ -102,4 +72,4 @@ def collective_key(raw: str) -> str:
 
 def clean_surface(text: str) -> str:
     """Strip edge whitespace and list punctuation from a surface, keeping its characters."""
-    return text.strip(" \t" + _SPACES + "、,，;；:：。.")
+    return text.strip(WS + FOLDED_SPACES + "、,，;；:：。.")

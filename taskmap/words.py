@@ -85,7 +85,7 @@ class Words:
 def expand(pattern: str, rules: dict[str, Any]) -> str:
     flat = re.sub(r"\n\s*", "", pattern).strip()
     for name in ("not_listed", "subject"):
-        flat = flat.replace("{" + name + "}", re.sub(r"\n\s*", "", rules[name]))
+        flat = flat.replace("{" + name + "}", "(?:" + re.sub(r"\n\s*", "", rules[name]) + ")")
     return flat
 
 
@@ -135,6 +135,11 @@ def check_words(data: dict[str, Any]) -> list[str]:
                 if word in seen and seen[word] != key:
                     problems.append(f"[{section}]“{word}”同时出现在 {seen[word]} 和 {key} 中")
                 seen.setdefault(word, key)
+    quotes = data.get("text", {}).get("quotes")
+    if isinstance(quotes, dict):  # the view folds them one character to one (taskmap.text)
+        problems += [f"[text] quotes“{k}”=“{v}”须为一个字符对一个字符"
+                     for k, v in quotes.items() if len(k) != 1 or not isinstance(v, str)
+                     or len(v) != 1]
     opens, closes = (data.get("brackets", {}).get(k, "") for k in ("open", "close"))
     if isinstance(opens, str) and isinstance(closes, str) and len(opens) != len(closes):
         problems.append("[brackets] open 与 close 须一一对应")

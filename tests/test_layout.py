@@ -25,13 +25,14 @@ def test_each_line_enters_normalize_once(monkeypatch):
         calls[text] += 1
         return real_line(text)
 
-    patched = [(m, name) for module_name, m in list(sys.modules.items())
+    patched = [(m, name, f) for module_name, m in list(sys.modules.items())
                if module_name.startswith("taskmap")
-               for name, f in (("view", real), ("line_view", real_line))
+               for name, f in (("view", real), ("line_view", real_line),
+                               ("fold_line", real_line))
                if getattr(m, name, None) is f]
-    assert len(patched) >= 6  # normalize itself and the stages that import view
-    for module, name in patched:
-        monkeypatch.setattr(module, name, counting if name == "view" else counting_line)
+    assert len(patched) >= 6  # taskmap.text itself and the stages that import view
+    for module, name, f in patched:
+        monkeypatch.setattr(module, name, counting if f is real else counting_line)
     real.cache_clear()
     doc = taskmap.read_document(DATA / "qinglan_city_industry_plan.txt")
     plan = taskmap.parse_document(doc)

@@ -407,9 +407,6 @@ def test_html_header_with_rowspan_and_colspan(tmp_path):
     assert [t.deadline for t in plan.tasks] == DEADLINES[:2]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "0 tasks, 0 warnings: with no <p>, and cells under 10 Chinese characters not scored,"
-    " _article picks the one data row <tr> holding the longest cell"))
 def test_html_page_that_is_only_a_title_and_the_task_table(tmp_path):
     page = (_HEAD + f'<div class="article"><h1>{PROSE[0]}</h1>{_html_table([HEADER, *ROWS])}'
             "</div>" + _FOOT)

@@ -12,15 +12,10 @@ from dataclasses import dataclass, field
 
 from .. import lexicon as lx
 from ..models import LEAD, RESPONSIBLE, Coverage, Document, ParseWarning
-from ..normalize import view
+from ..text import Text, view
 from . import coverage, tables, texttables
-from .clauses import Content, SourceText, parse_content, split_items
+from .clauses import Content, parse_content, split_items
 from .outline import detect_heading
-
-_TABLE_SEP = re.compile(r"\t+|\s*\|\s*")
-# A Word table pasted as text: columns aligned by runs of spaces, or by full-width spaces
-# (matched on the source, where U+3000 is still itself).
-_SPACE_SEP = re.compile(r"[ \t]{2,}|[ \t]*\u3000+[ \t]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,23 +289,24 @@ def _warn_problems(c: Content, number: int, text: str, warnings) -> None:
 def _prose_rules(line: str, v: str, inside: list[bool], number: int, rules) -> None:
     """First-listed declarations, the 分别负责 convention and standing statements written
     as prose."""
-    if any(h in v for h in lx.FIRST_LISTED_HINTS):
-        for m in lx.FIRST_LISTED_LEADS.finditer(v):
-            if not inside[m.start()]:
-                rules.append(Rule(number, m.start(), first_lead=True))
-    for m in lx.RESPECTIVELY.finditer(v):
-        if not inside[m.start()]:
-            rules.append(Rule(number, m.start(), respectively=True))
-    if not lx.NOT_LISTED.search(v):
+    t = Text.of(line, v)
+    sq = t.squeezed()  # read whatever spaces stand between the words of a rule
+    if any(h in sq.v for h in lx.FIRST_LISTED_HINTS):
+        for m in lx.FIRST_LISTED_LEADS.finditer(sq.v):
+            if not inside[sq.at[m.start()]]:
+                rules.append(Rule(number, sq.at[m.start()], first_lead=True))
+    for m in lx.RESPECTIVELY.finditer(sq.v):
+        if not inside[sq.at[m.start()]]:
+            rules.append(Rule(number, sq.at[m.start()], respectively=True))
+    if not lx.NOT_LISTED.search(sq.v):
         return
-    for m in lx.STANDING.finditer(v):
-        if not inside[m.start()]:
-            t = SourceText(line)
+    for m in lx.STANDING.finditer(sq.v):
+        if not inside[sq.at[m.start()]]:
             group = next(g for g in lx.STANDING_WHO if m.group(g) is not None)
-            who = tuple(src for src, sv in split_items(t, *m.span(group))
+            who = tuple(src for src, sv in split_items(t, *sq.span(*m.span(group)))
                         if lx.looks_like_agency(sv))
             if who:
-                rules.append(Rule(number, m.start(), statement=who))
+                rules.append(Rule(number, sq.at[m.start()], statement=who))
 
 
 # ---------------------------------------------------------------- labelled lines

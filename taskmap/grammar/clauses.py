@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 from .. import lexicon as lx
 from ..models import LEAD, RESPONSIBLE
-from ..normalize import clean_surface, view
+from ..normalize import clean_surface
+from ..text import Text, squeeze
 
 CLAUSE_SEPS = ";,。"
 ITEM_SEPS = "、,;/"
-_EDGE = " \t、,;:。."
+_EDGE = " \t\u3000、,;:。."
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,22 +51,6 @@ class Content:
         return any(m.role is not None for m in self.mentions)
 
 
-class SourceText:
-    """A source string and its view, sliced together."""
-
-    def __init__(self, src: str, v: str | None = None):
-        self.src = src
-        self.v = view(src) if v is None else v  # a view computed once may be handed in
-
-    def cut(self, s: int, e: int) -> tuple[int, int]:
-        """Trim edge whitespace and list punctuation off the span [s, e)."""
-        while s < e and self.v[s] in _EDGE:
-            s += 1
-        while e > s and self.v[e - 1] in _EDGE:
-            e -= 1
-        return s, e
-
-
 def split_top(v: str, seps: str, s: int, e: int) -> list[tuple[int, int]]:
     """Split [s, e) of `v` at separators outside brackets."""
     parts, depth, start = [], 0, s
@@ -90,30 +75,31 @@ def parse_content(src: str, v: str | None = None) -> Content:
     >>> [(m.role, m.surface) for m in c.mentions]
     [('lead', '区发改委'), ('responsible', '区工信局'), ('responsible', '住建局')]
     """
-    t = SourceText(src, v)
+    t = Text.of(src, v)
     work = list(t.v)
     statement: tuple[str, ...] = ()
-    m = lx.STANDING.search(t.v) if lx.NOT_LISTED.search(t.v) else None
+    sq = t.squeezed()  # the plan's rules, read whatever spaces stand between their words
+    m = lx.STANDING.search(sq.v) if lx.NOT_LISTED.search(sq.v) else None
     if m:
         who = next(g for g in lx.STANDING_WHO if m.group(g) is not None)
-        statement = tuple(s for s, v in split_items(t, *_strip_by(t, *m.span(who)))
+        statement = tuple(s for s, v in split_items(t, *_strip_by(t, *sq.span(*m.span(who))))
                           if lx.looks_like_agency(v))
-        _mask(t.v, work, m.start(), m.end())
+        _mask(t.v, work, *sq.span(m.start(), m.end()))
     declares = False
-    hints = any(h in t.v for h in lx.FIRST_LISTED_HINTS)
-    for m in lx.FIRST_LISTED_LEADS.finditer(t.v) if hints else ():
+    hints = any(h in sq.v for h in lx.FIRST_LISTED_HINTS)
+    for m in lx.FIRST_LISTED_LEADS.finditer(sq.v) if hints else ():
         declares = True
-        _mask(t.v, work, m.start(), m.end())
+        _mask(t.v, work, *sq.span(m.start(), m.end()))
     respectively = False
-    for m in lx.RESPECTIVELY.finditer(t.v):
+    for m in lx.RESPECTIVELY.finditer(sq.v):
         respectively = True
-        _mask(t.v, work, m.start(), m.end())
+        _mask(t.v, work, *sq.span(m.start(), m.end()))
     masked = "".join(work)
     state = _ClauseState()
     for s, e in _clauses(masked):
         if s > 0 and masked[s - 1] == "。":
             state.current = None  # a new sentence does not continue the last list
-        s, e = t.cut(s, e)
+        s, e = t.trim(s, e, _EDGE)
         if s < e:
             state.read(t, s, e)
     return Content(mentions=tuple(state.finish()), deadline=state.deadline,
@@ -206,7 +192,7 @@ class _ClauseState:
                     self.plain_responsible.append(len(self.mentions))
                 self.mentions.append(Mention(role, surface, respectively))
 
-    def read(self, t: SourceText, s: int, e: int) -> None:
+    def read(self, t: Text, s: int, e: int) -> None:
         v = t.v
         label = lx.clause_label(v, s, e, colon_needed=False)
         named = lx.NAMES_THEN_LABEL.match(v[:e], s)
@@ -332,7 +318,7 @@ class _ClauseState:
             self.add(own, [part])
 
     def _set_deadline(self, t, s, e):
-        s, e = t.cut(s, e)
+        s, e = t.trim(s, e, _EDGE)
         if s < e and self.deadline is None:
             self.deadline = t.src[s:e]
 
@@ -367,7 +353,7 @@ def _agency_parts(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [_agency_part(src, v) or (src, v) for src, v in items]
 
 
-def _find_verb(t: SourceText, s: int, e: int):
+def _find_verb(t: Text, s: int, e: int):
     """The first role verb in [s, e) with text before it that is not part of a body's name
     (the 协办 in 市政协办公室参与)."""
     matches = [m for m in lx.VERB.finditer(t.v, s, e) if m.start() > s]
@@ -379,19 +365,19 @@ def _find_verb(t: SourceText, s: int, e: int):
     return None
 
 
-def _strip_by(t: SourceText, s: int, e: int) -> tuple[int, int]:
+def _strip_by(t: Text, s: int, e: int) -> tuple[int, int]:
     """Drop a leading 由/请 (由市发改委牵头)."""
-    s, e = t.cut(s, e)
+    s, e = t.trim(s, e, _EDGE)
     while s < e and t.v[s] in lx.CLAUSE_OPENERS:
         s += 1
     return s, e
 
 
-def _any_agency(t: SourceText, s: int, e: int) -> bool:
+def _any_agency(t: Text, s: int, e: int) -> bool:
     return any(lx.looks_like_agency(v) for _, v in split_items(t, s, e))
 
 
-def split_items(t: SourceText, s: int, e: int) -> list[tuple[str, str]]:
+def split_items(t: Text, s: int, e: int) -> list[tuple[str, str]]:
     """Agency surfaces (source, view) in [s, e): split at 、,;/ outside brackets, at 和/及/与
     between two bodies, with `各市、县〔市、区〕人民政府` kept whole and a trailing 等 dropped.
     """
@@ -410,24 +396,46 @@ def split_items(t: SourceText, s: int, e: int) -> list[tuple[str, str]]:
     return out
 
 
-def _split_conjunctions(t: SourceText, s: int, e: int) -> list[tuple[int, int]]:
+def _split_conjunctions(t: Text, s: int, e: int) -> list[tuple[int, int]]:
     """Split at 和/及/以及/与 or white space where both sides are bodies (市财政局和市税务局,
     市级各有关部门以及各区人民政府, 各县(市、区)党委和人民政府: the guideline's rule), and
     between two names run together, where a body's ending meets a level word
     (区发改局区财政局)."""
-    pieces = [(m.start(), m.end()) for m in re.finditer(r"\S+", t.v[s:e])]
-    if len(pieces) > 2 and _depth(t.v, s, e) == 0 and all(
-            lx.looks_like_agency(t.v[s + a:s + b]) for a, b in pieces):
-        return [(s + a, s + b) for a, b in pieces]  # 县发改局 县财政局 县自然资源局 …
+    pieces = _between_gaps(t.v, s, e)
+    if len(pieces) > 2 and all(lx.looks_like_agency(t.v[a:b]) for a, b in pieces):
+        return pieces  # 县发改局 县财政局 县自然资源局 …
     for m in lx.JOINER.finditer(t.v, s + 2, e - 1):
         i, width = m.start(), m.end() - m.start()
-        if _depth(t.v, s, i) != 0:
+        if _depth(t.v, s, i) != 0 or (t.v[i].isspace() and not _gap(t.v, s, i, m.end())):
             continue
         left, right = t.v[s:i].strip(), t.v[i + width:e].strip()
         if lx.looks_like_agency(left) and lx.looks_like_agency(right):
             return [(s, i), *_split_conjunctions(t, i + width, e)]
     run = _run_together(t.v, s, e)
     return [(s, run), *_split_conjunctions(t, run, e)] if run else [(s, e)]
+
+
+def _gap(v: str, s: int, i: int, j: int) -> bool:
+    """Can white space [i, j) part two bodies? Not inside a bracket, and not beside one: a
+    space after `(` or before `)`, or between a name and its bracketed second name, is part
+    of one name (`各县( 区)人民政府`, `市住建局 (市执法局)`)."""
+    brackets = lx.OPEN + lx.CLOSE
+    return (_depth(v, s, i) == 0 and (i == 0 or v[i - 1] not in brackets)
+            and (j >= len(v) or v[j] not in brackets))
+
+
+def _between_gaps(v: str, s: int, e: int) -> list[tuple[int, int]]:
+    """The stretches of [s, e) between white space that can part two bodies."""
+    out, at = [], s
+    for m in re.finditer(r"\s+", v[s:e]):
+        i, j = s + m.start(), s + m.end()
+        if _gap(v, s, i, j):
+            if at < i:
+                out.append((at, i))
+            at = j
+    if at < e:
+        out.append((at, e))
+    return out
 
 
 def _run_together(v: str, s: int, e: int) -> int | None:
@@ -454,14 +462,14 @@ def _depth(v: str, s: int, i: int) -> int:
     return depth
 
 
-def _merge_level_stubs(t: SourceText, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _merge_level_stubs(t: Text, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """A collective that lists levels is one item: `各市、县〔市、区〕人民政府`, `各有关区、县级市`,
     `相关市、县政府`. It opens with 各/有关/相关 and levels, takes further levels, and ends
     with levels and the organ they share; any other item is not part of it (各街道、区直各部门)."""
     out: list[tuple[int, int]] = []
     open_stub = False
     for a, b in spans:
-        piece = t.v[a:b].strip()
+        piece = squeeze(t.v[a:b])  # white space inside a name is no part of it
         if open_stub and (lx.is_level_stub(piece) or lx.LEVELS_THEN_NOUN.match(piece)):
             out[-1] = (out[-1][0], b)
             open_stub = lx.is_level_stub(piece)
@@ -471,15 +479,15 @@ def _merge_level_stubs(t: SourceText, spans: list[tuple[int, int]]) -> list[tupl
     return out
 
 
-def _trim_item(t: SourceText, s: int, e: int) -> tuple[int, int]:
-    s, e = t.cut(s, e)
+def _trim_item(t: Text, s: int, e: int) -> tuple[int, int]:
+    s, e = t.trim(s, e, _EDGE)
     while s < e and t.v[s] in lx.CLAUSE_OPENERS:
         s += 1
     lead = lx.LEADING_WORDS.match(t.v, s, e)
     if lead and lx.looks_like_agency(t.v[lead.end():e]):
         s = lead.end()
     e = s + without_tail(t.v[s:e])
-    return t.cut(s, e)
+    return t.trim(s, e, _EDGE)
 
 
 def without_tail(v: str) -> int:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .. import lexicon as lx
 from ..models import Document, Heading
-from ..normalize import view
+from ..text import view
 
 _CN = "一二三四五六七八九十百零〇"
 _HEADING_PATTERNS = (

@@ -7,8 +7,9 @@ merged over 牵头单位 | 配合单位) is joined column by column. Each later 
 roles come from the columns (only a role label's column assigns), its title from the task
 column, its deadline from a deadline column. Where the header names helper columns
 (配合, 协同 …) and no lead column, the other responsible columns lead. Section rows (one
-filled cell, or one merged cell across the row) are passed over; `同上` and an empty lead
-cell repeat the value above, until a section row.
+filled cell, or one merged cell across the row) are passed over; a cell that says `同上`
+or `〃`, or that the file marks merged with the one above, repeats the value above, until a
+section row. An empty lead cell that says neither is a task without a lead, and warned.
 """
 
 from __future__ import annotations
@@ -18,17 +19,12 @@ from dataclasses import dataclass
 
 from .. import lexicon as lx
 from ..models import LEAD, RESPONSIBLE, ParseWarning, Row, Table
-from ..normalize import view
-from .clauses import Content, Mention, SourceText, split_items
+from ..text import Text, squeeze, view
+from .clauses import Content, Mention, split_items
 
 TASK, NUMBER = "task", "number"
 _WORD = re.compile(r"[^。,;:%]{2,14}")  # a column's name, not a sentence: 2022年预期目标
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+|\d+|\(\S{1,3}\))[、.]")
-_TABLE_SEP = re.compile(r"\t+|\s*\|\s*")
-# A Word table pasted as text: columns aligned by runs of spaces, or by full-width spaces
-# (matched on the source, where U+3000 is still itself).
-_SPACE_SEP = re.compile(r"[ \t]{2,}|[ \t]*\u3000+[ \t]*")
-_RULE_LINE = re.compile(r"[\s|:\-+=]+")  # |---|---| under a header
 
 
 @dataclass(frozen=True)
@@ -56,7 +52,7 @@ class RowBlock:
 def column_role(cell: str, viewed: bool = False) -> str:
     """The role a header cell gives its column ("" for a word that is no column word);
     `viewed`: the cell is already a view."""
-    name = re.sub(r"\s+", "", lx.GLOSS.sub("", cell if viewed else view(cell)))
+    name = squeeze(lx.GLOSS.sub("", cell if viewed else view(cell)))
     if _NUMBERED.match(name):  # 一、主要预期目标: a section row, not a column
         return ""
     role = lx.label_role(name)
@@ -98,7 +94,7 @@ def _roles(names: list[str]) -> tuple[str, ...]:
     """Column roles; with helper columns (配合单位, 协同配合单位) and no lead column, the
     other responsible columns lead (主要责任单位 | 协同配合单位)."""
     roles = [column_role(n, viewed=True) for n in names]
-    helpers = [lx.is_helper_label(re.sub(r"\s+", "", n)) for n in names]
+    helpers = [lx.is_helper_label(squeeze(n)) for n in names]
     if LEAD not in roles and any(helpers):
         roles = [LEAD if r == RESPONSIBLE and not h else r
                  for r, h in zip(roles, helpers, strict=True)]
@@ -121,18 +117,18 @@ def read_table(table: Table, header: Header, lines: tuple[str, ...],
     """A block for every data row of `table` below `header`."""
     out: list[RowBlock] = []
     above: dict[int, str] = {}  # column → the value a merged or 同上 cell repeats
-    header_cells = ([view(c).replace(" ", "") for c in table.rows[header.last_row].cells]
+    header_cells = ([squeeze(view(c)) for c in table.rows[header.last_row].cells]
                     if header.last_row >= 0 else [])
     for row in table.rows[header.last_row + 1:]:
         cells = [c.strip() for c in row.cells]
-        if [view(c).replace(" ", "") for c in row.cells] == header_cells:
+        if [squeeze(view(c)) for c in row.cells] == header_cells:
             continue  # the header again, on the next page
         if _section_row(row):
             above = {}
             continue
         block = _row_block(row, cells, header, above)
         if block is not None:
-            out.append(block)
+            out.append(block)  # an empty lead cell: a task without a lead (tasks warns)
         elif any(cells):
             warnings.append(ParseWarning(row.line, lines[row.line - 1],
                                          "表格行中没有单位"))
@@ -145,16 +141,22 @@ def _section_row(row: Row) -> bool:
     return len(texts) <= 1
 
 
+def _inherits(row: Row, col: int, cell: str) -> bool:
+    """Does a cell repeat the one above: it says so (同上, 〃), or the file marks it merged
+    and it is empty? An empty cell that says neither is empty."""
+    return view(cell) in lx.SAME_AS_ABOVE or (not cell and row.is_merged(col))
+
+
 def _row_block(row: Row, cells: list[str], header: Header,
                above: dict[int, str]) -> RowBlock | None:
     mentions, deadline, title, persons = [], None, None, []
     for col, (role, cell) in enumerate(zip(header.columns, cells, strict=False)):
-        if view(cell) in lx.SAME_AS_ABOVE or (role == LEAD and not cell):
-            cell = above.get(col, "")  # 同上, or a lead cell merged with the one above
+        if _inherits(row, col, cell):
+            cell = above.get(col, "")  # 同上, or a cell merged with the one above
         elif cell:
             above[col] = cell
         if role in (LEAD, RESPONSIBLE):
-            items = split_items(SourceText(cell), 0, len(cell))
+            items = split_items(Text.of(cell), 0, len(cell))
             mentions.extend(Mention(role, s) for s, v in items  # a name cut to one character
                             if not lx.is_placeholder(v) and len(v.strip()) >= 2)  # is none
         elif role == lx.DEADLINE_ROLE and cell:
@@ -162,7 +164,7 @@ def _row_block(row: Row, cells: list[str], header: Header,
         elif role == TASK and cell:
             title = cell
         elif role == lx.PERSON and cell:
-            persons.extend(src for src, _ in split_items(SourceText(cell), 0, len(cell)))
+            persons.extend(src for src, _ in split_items(Text.of(cell), 0, len(cell)))
     if not mentions:
         return None
     content = Content(mentions=tuple(mentions), deadline=deadline, has_role_words=True,

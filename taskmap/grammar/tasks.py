@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from .. import lexicon as lx
 from ..models import LEAD, RESPONSIBLE, Assignment, Document, ParseWarning, Task
-from ..normalize import body_key, line_view
+from ..normalize import body_key
+from ..text import WS, Text
 from .blocks import Block, Found, Rule
 from .clauses import Mention
 from .outline import Outline, detect_heading
@@ -145,11 +146,12 @@ def _title(doc: Document, outline: Outline, block: Block,
     heading = outline.by_line.get(line)
     if heading is not None and s <= heading.body_start:
         return heading.heading.title
-    text = doc.lines[line - 1][s:e]
-    run_in = detect_heading(text.lstrip("。;；，, "), line)  # `…)。2.推进Z(…)` on one line
+    text = doc.text(line - 1).cut(s, e)
+    opening = text.lstrip("。;,\u3000 ")
+    run_in = detect_heading(opening.src, line, opening.v)  # `…)。2.推进Z(…)` on one line
     if s > 0 and run_in is not None:
         return run_in.heading.title
-    if _NUMBER_ONLY.fullmatch(line_view(text)) and block.line == line:  # the block opens it
+    if _NUMBER_ONLY.fullmatch(text.v) and block.line == line:  # the block opens it
         after = _after(doc, block)
         return _title_sentence(after) or _fallback_title(outline, line)
     return _title_sentence(text) or _fallback_title(outline, line)
@@ -161,12 +163,12 @@ _NUMBER_ONLY = re.compile(  # nothing but a heading number before the block
 
 
 
-def _after(doc: Document, block: Block) -> str:
+def _after(doc: Document, block: Block) -> Text:
     """The text after a block that opens its paragraph (`【牵头单位:…】推进…。`), up to
     the next bracket."""
-    line = doc.lines[block.line - 1]
-    m = lx.NEXT_BRACKET.search(doc.views[block.line - 1], block.end)
-    return line[block.end:m.start() if m else len(line)]
+    line = doc.text(block.line - 1)
+    m = lx.NEXT_BRACKET.search(line.v, block.end)
+    return line.cut(block.end, m.start() if m else None)
 
 
 def _text(doc: Document, outline: Outline, block: Block,
@@ -205,20 +207,19 @@ def _previous_paragraph(doc: Document, line: int) -> int | None:
     return None
 
 
-def _title_sentence(text: str) -> str | None:
+def _title_sentence(text: Text) -> str | None:
     """The paragraph's own title: a first sentence without commas, at most 30 characters,
     that is not a target (`到2025年…`) or an enumeration (`一是…`)."""
-    v = line_view(text)  # a paragraph, viewed once: not kept
-    offset = len(v) - len(v.lstrip())
-    v = v.strip()
+    text = text.strip()
+    v = text.v
     if not v or _TARGET_START.match(v) or _ENUMERATION.match(v):
         return None
     m = _SENTENCE.search(v)
     end = m.start() if m else len(v)
     if end > _TITLE_MAX or re.search(r"[,;:]", v[:end]):
         return None
-    title = text[offset:offset + end].strip().rstrip("。.;；,，:：")
-    return title or None
+    title = text.cut(0, end).strip().rstrip("。.;,:" + WS)
+    return title.src or None
 
 
 def _fallback_title(outline: Outline, line: int) -> str | None:

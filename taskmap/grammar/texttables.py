@@ -19,31 +19,43 @@ surplus pieces continue the cell before them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from .. import lexicon as lx
 from ..models import LEAD, RESPONSIBLE, Document, Row, Table
-from ..normalize import line_view, view
+from ..text import CELL_GAP as _SPACES
+from ..text import WS, Text
+from ..text import WS_RUN as _SPACE
 from .clauses import without_tail
 from .outline import detect_heading
 from .tables import NUMBER, TASK, column_role
 
 _BOX = "│┃║"
 _BOX_RULE = re.compile(r"^\s*[┌├└┏┣┗╔╠╚+][─━═┬┼┴┳╋┻╦╬╩┐┤┘┓┫┛╗╣╝+\-=\s]*$")
-_PIPE_SPLIT = re.compile(r"\t+|\s*[|" + _BOX + r"]\s*")
-_SPACES = re.compile(r"[ \t]{2,}|[ \t]*\u3000+[ \t]*")
-_SPACE = re.compile(r"[ \t\u3000]+")
+# One tab or one rule between two cells: `a\t\tb` holds an empty cell, as `a||b` does.
+_PIPE_SPLIT = re.compile(r" *\t *|[ \u3000]*[|" + _BOX + r"][ \u3000]*")
 _NUMBER = re.compile(r"^\d{1,3}$")
 _MAX_ROW_LINES = 12  # a row spread over more lines than this is prose, not a row
 
 
 @dataclass(frozen=True)
 class _Piece:
-    """A cell, or a piece of one: its text, the line it stands on, whether it opens a line."""
+    """A cell, or a piece of one: its text (a span of its line), the line it stands on,
+    whether it opens a line."""
 
-    text: str
+    t: Text
     line: int
     opens_line: bool
+
+    @property
+    def text(self) -> str:
+        return self.t.src
+
+    @property
+    def v(self) -> str:
+        return self.t.v
 
 
 @dataclass(frozen=True)
@@ -52,7 +64,8 @@ class _Head:
     kind: str  # "sep" (tabs, |), "space", "single", "lines" (a cell a line), "box"
     first: int  # line index of the header's first line
     last: int  # line index of its last line
-    rest: tuple[str, ...] = ()  # cells after the header on its own line (a flattened table)
+    rest: tuple[Text, ...] = ()  # cells after the header on its own line (a flattened table)
+    starts: tuple[int, ...] = ()  # where each header cell starts, in display columns
 
 
 def text_tables(doc: Document, skip: set[int]) -> list[Table]:
@@ -72,36 +85,35 @@ def text_tables(doc: Document, skip: set[int]) -> list[Table]:
 # ----------------------------------------------------------------------------- headers
 
 def _header(doc: Document, i: int) -> _Head | None:
-    v = doc.views[i]
+    t = doc.text(i)
+    v = t.v
     if not lx.LABEL_HEAD.search(v) and not lx.BARE_HEAD.search(v):
         cell = _cell_line(v)  # a header one cell a line opens with 序号, not a label
         if cell and len(cell) <= 8 and column_role(cell, viewed=True):
             return _lines_header(doc, i)
         return None
-    line = doc.lines[i]
     if _BOX_RULE.match(v) is None and any(c in v for c in "\t|" + _BOX):
         kind = "box" if any(c in v for c in _BOX) else "sep"
-        return _two_row_header(doc, i, kind) or _head_of(split_sep(line, v), split_sep(v, v),
-                                                         kind, i, i)
-    if _SPACE.search(line.strip(" \t\u3000")) or _SPACE.search(v.strip(" \t\u3000")):
-        # cells side by side (a line with no space inside is one cell, never a header)
-        for kind, cells, vcells in (("space", _split(line, _SPACES), _split(v, _SPACES)),
-                                    ("single", *_single_cells(line, v))):
-            head = _head_of(cells, vcells, kind, i, i)
+        return _two_row_header(doc, i, kind) or _head_of(split_sep(t), kind, i, i)
+    if _SPACE.search(v.strip(WS)):  # cells side by side (a line with no space inside is
+        for kind, cells in (("space", _split(t, _SPACES)),  # one cell, never a header)
+                            ("single", _single_cells(t))):
+            head = _head_of(cells, kind, i, i)
             if head is not None:
-                return head
+                return replace(head, starts=tuple(
+                    _column(t.src, c.start) for c in cells[:len(head.roles)]))
     return _lines_header(doc, i)
 
 
-def _head_of(cells: list[str], vcells: list[str], kind: str, first: int,
-             last: int) -> _Head | None:
-    """A header from its cells (and their views); for a flattened table, the cells after
-    the header."""
-    roles = [column_role(c, viewed=True) for c in vcells]
+def _head_of(cells: list[Text], kind: str, first: int, last: int) -> _Head | None:
+    """A header from its cells; for a flattened table, the cells after the header."""
+    roles = [column_role(c.v, viewed=True) for c in cells]
     width = len(cells)
     if kind in ("space", "single"):  # the header ends where its column words end
         width = next((k for k, r in enumerate(roles) if not r), len(roles))
-        if width < len(roles) and not _NUMBER.match(vcells[width].strip()):
+        if _more_columns(roles, cells, width):
+            width = len(cells)  # 序号 … 一季度目标 …: columns the words do not name
+        elif width < len(roles) and not _NUMBER.match(cells[width].v.strip()):
             return None
     head = roles[:width]
     named = [r for r in head if r]
@@ -114,27 +126,32 @@ def _head_of(cells: list[str], vcells: list[str], kind: str, first: int,
     return _Head(tuple(head), kind, first, last, tuple(cells[width:]))
 
 
+def _more_columns(roles: list[str], cells: list[Text], width: int) -> bool:
+    """Does a header that opens with 序号 go on past its column words with more names of
+    columns (short, no sentence, no number): a row of a flattened table starts at a number,
+    never at a word."""
+    rest = cells[width:]
+    return bool(rest) and width >= 2 and roles[0] == NUMBER and all(
+        len(c.v) <= 16 and not re.search(r"[。;,:\d]", c.v) for c in rest)
+
+
 def _two_row_header(doc: Document, i: int, kind: str) -> _Head | None:
     """A header over two lines: column words above (序号 | 重点任务 | 责任分工 | | 完成时限),
     role labels under a group word below ( | | 牵头单位 | 配合单位 | ); each column is named by
     its lower cell where it has one, else by its upper one."""
     k = i - 1
-    while k >= 0 and not doc.lines[k].strip():
+    while k >= 0 and not doc.views[k].strip():
         k -= 1
-    if k < 0:
+    if k < 0 or not any(c in doc.views[k] for c in "\t|" + _BOX):
         return None
-    upper_v = doc.views[k]
-    if not any(c in upper_v for c in "\t|" + _BOX):
+    upper = split_sep(doc.text(k))
+    lower = split_sep(doc.text(i), len(upper))
+    if len(lower) != len(upper) or not any(not c.v for c in lower):
         return None
-    upper = split_sep(upper_v, upper_v)
-    lower = split_sep(doc.views[i], doc.views[i], len(upper))
-    if len(lower) != len(upper) or not any(not c for c in lower):
+    names = [b if b.v else a for a, b in zip(upper, lower, strict=True)]
+    if sum(bool(column_role(c.v, viewed=True)) for c in upper if c.v) < 2:
         return None
-    names = [b or a for a, b in zip(upper, lower, strict=True)]
-    filled_upper = [c for c in upper if c]
-    if sum(bool(column_role(c, viewed=True)) for c in filled_upper) < 2:
-        return None
-    head = _head_of(names, names, kind, k, i)
+    head = _head_of(names, kind, k, i)
     return head if head is not None and head.kind == kind else None
 
 
@@ -157,56 +174,57 @@ def _lines_header(doc: Document, i: int) -> _Head | None:
     return _Head(tuple(roles), "lines", i, last)
 
 
-def _cell_line(v: str) -> str | None:
+def _cell_line(s: str) -> str | None:
     """The cell a line holds in a one-cell-a-line table (its trailing `|` removed); None for
-    a blank line."""
-    s = v.strip()
+    a blank line. Works on a view or on a source alike (it only strips)."""
+    s = s.strip()
     if not s:
         return None
     return s[:-1].strip() if s.endswith("|") else s
 
 
+def _cell_text(t: Text) -> Text | None:
+    """`_cell_line` of a line, as a span of it."""
+    t = t.strip()
+    if not t.v:
+        return None
+    return t.cut(0, len(t) - 1).strip() if t.v.endswith("|") else t
+
+
 # ----------------------------------------------------------------------------- splitting
 
-def split_sep(line: str, v: str, width: int = 0) -> list[str]:
-    """Cells between tabs, `|` or box rules, as in the source; a border `|` at either end
-    is no cell, unless keeping its empty cell makes the row as wide as the table
-    (`width`): ` | 2 | 推行告知承诺制 | …` under a first column left empty."""
-    out, start = [], 0
-    for m in _PIPE_SPLIT.finditer(v):
-        out.append(line[start:m.start()].strip())
-        start = m.end()
-    out.append(line[start:].strip())
+def split_sep(t: Text, width: int = 0) -> list[Text]:
+    """Cells between tabs, `|` or box rules, empty ones kept; a border `|` at either end is
+    no cell, unless keeping its empty cell makes the row as wide as the table (`width`):
+    ` | 2 | 推行告知承诺制 | …` under a first column left empty."""
+    out = [c.strip() for c in t.split(_PIPE_SPLIT)]
     if width and len(out) == width:
         return out
-    if width and len(out) == width + 1 and not out[-1]:
+    if width and len(out) == width + 1 and not out[-1].v:
         return out[:-1]
-    stripped = v.strip()
-    if stripped[:1] in "|" + _BOX and out and not out[0]:
+    stripped = t.v.strip()
+    if stripped[:1] in "|" + _BOX and out and not out[0].v:
         out = out[1:]
-    if stripped[-1:] in "|" + _BOX and out and not out[-1]:
+    if stripped[-1:] in "|" + _BOX and out and not out[-1].v:
         out = out[:-1]
     return out
 
 
-def _split(line: str, pattern: re.Pattern) -> list[str]:
-    body = line.strip(" \t\u3000")
-    return [c for c in pattern.split(body)] if body else []
+def _split(t: Text, pattern: re.Pattern) -> list[Text]:
+    body = t.strip()
+    return body.split(pattern) if body.v else []
 
 
-def _single_cells(line: str, v: str) -> tuple[list[str], list[str]]:
-    """Cells between single spaces, and their views; two pieces that spell one column word
-    (`牵头 单位`) are one cell."""
-    out: list[str] = []
-    vout: list[str] = []
-    for piece, vpiece in zip(_split(line, _SPACE), _split(v, _SPACE), strict=True):
-        if vout and not column_role(vout[-1], True) and column_role(vout[-1] + vpiece, True):
-            out[-1] += piece
-            vout[-1] += vpiece
+def _single_cells(t: Text) -> list[Text]:
+    """Cells between single spaces; two pieces that spell one column word (`牵头 单位`) are
+    one cell."""
+    out: list[Text] = []
+    for piece in _split(t, _SPACE):
+        if out and not column_role(out[-1].v, True) and column_role(out[-1].v + piece.v, True):
+            out[-1] = t.cut(out[-1].start - t.start, piece.end - t.start)
         else:
             out.append(piece)
-            vout.append(vpiece)
-    return out, vout
+    return out
 
 
 # ----------------------------------------------------------------------------- rows
@@ -224,17 +242,19 @@ def _rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
 
 def _header_cells(doc: Document, head: _Head) -> tuple[str, ...]:
     if head.kind == "lines":
-        cells = [_cell_line(doc.views[k]) for k in range(head.first, head.last + 1)]
+        cells = [_cell_line(doc.lines[k]) for k in range(head.first, head.last + 1)]
         return tuple(c for c in cells if c is not None)
-    line, v = doc.lines[head.first], doc.views[head.first]
+    t = doc.text(head.first)
     if head.kind in ("sep", "box") and head.first != head.last:  # over two lines
-        upper = split_sep(doc.lines[head.first], doc.views[head.first])
-        lower = split_sep(doc.lines[head.last], doc.views[head.last], len(upper))
-        return tuple(b or a for a, b in zip(upper, lower, strict=False))[:len(head.roles)]
+        upper = split_sep(t)
+        lower = split_sep(doc.text(head.last), len(upper))
+        return tuple((b if b.v else a).src
+                     for a, b in zip(upper, lower, strict=False))[:len(head.roles)]
     if head.kind in ("sep", "box"):
-        return tuple(split_sep(line, v))[:len(head.roles)]
-    cells = _split(line, _SPACES) if head.kind == "space" else _single_cells(line, v)[0]
-    return tuple(cells[:len(head.roles)])
+        cells = split_sep(t)
+    else:
+        cells = _split(t, _SPACES) if head.kind == "space" else _single_cells(t)
+    return tuple(c.src for c in cells[:len(head.roles)])
 
 
 def _numbered(head: _Head) -> bool:
@@ -245,36 +265,81 @@ def _line_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
     """Rows one per line (tabs or `|`), until a line that is no row."""
     rows, i = [], head.last + 1
     while i < len(doc.lines):
-        line, v = doc.lines[i], doc.views[i]
-        if not line.strip() or re.fullmatch(r"[\s|:\-+=]+", v):
+        t = doc.text(i)
+        if not t.v.strip() or re.fullmatch(r"[\s|:\-+=]+", t.v):
             i += 1
             continue
-        cells = split_sep(line, v, len(head.roles)) if any(c in v for c in "\t|") else []
+        cells = [c.src for c in split_sep(t, len(head.roles))] if any(
+            c in t.v for c in "\t|") else []
         if len(cells) < 2 or sum(bool(c) for c in cells) == 1:
             if not _next_is_row(doc, i + 1):
                 break
-            cells = [line.strip()]  # a section row
+            cells = [t.strip().src]  # a section row
         rows.append(Row(i + 1, tuple(cells)))
         i += 1
     return rows, i
 
 
 def _next_is_row(doc: Document, i: int) -> bool:
-    while i < len(doc.lines) and not doc.lines[i].strip():
+    while i < len(doc.lines) and not doc.views[i].strip():
         i += 1
-    return i < len(doc.lines) and len(split_sep(doc.lines[i], doc.views[i])) >= 2
+    return i < len(doc.lines) and len(split_sep(doc.text(i))) >= 2
 
 
 def _pieces(doc: Document, head: _Head, i: int) -> list[_Piece]:
     """The pieces a line holds, cut the way the header is."""
-    line, v = doc.lines[i], doc.views[i]
+    t = doc.text(i)
     if head.kind == "lines":
-        cell = _cell_line(line)
+        cell = _cell_text(t)
         return [] if cell is None else [_Piece(cell, i, True)]
     if head.kind == "sep":  # cells between separators are cells, empty ones too
-        return [_Piece(c, i, k == 0) for k, c in enumerate(split_sep(line, v, len(head.roles)))]
-    cells = _split(line, _SPACES) if head.kind == "space" else _split(line, _SPACE)
-    return [_Piece(c, i, k == 0) for k, c in enumerate(cells) if c]
+        return [_Piece(c, i, k == 0) for k, c in enumerate(split_sep(t, len(head.roles)))]
+    cells = [c for c in _split(t, _SPACES if head.kind == "space" else _SPACE) if c.v]
+    if head.kind == "space" and 1 < len(cells) < len(head.roles):
+        cells = _under_header(t.src, cells, head) or _with_gaps(cells, len(head.roles))
+    return [_Piece(c, i, k == 0) for k, c in enumerate(cells)]
+
+
+def _column(line: str, offset: int) -> int:
+    """The display column where `offset` of `line` stands (a wide character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line[:offset])
+
+
+def _under_header(line: str, cells: list[Text], head: _Head) -> list[Text] | None:
+    """A row's cells in a table aligned by spaces, each in the column whose header starts
+    where it starts, and an empty cell in every column that has none; None when the row
+    opens in no header column or a cell starts under none (not an aligned row)."""
+    if not head.starts:
+        return None
+    columns = []
+    for c in cells:
+        at = _column(line, c.start)
+        k = next((k for k, s in enumerate(head.starts) if abs(s - at) <= 1), None)
+        if k is None or (columns and k <= columns[-1]):
+            return None
+        columns.append(k)
+    if columns[0] != 0:
+        return None  # a continuation line of a wrapped row: its cells as they come
+    out = [Text("", "", len(line)) for _ in head.starts]
+    for k, c in zip(columns, cells, strict=True):
+        out[k] = c
+    return out
+
+
+def _with_gaps(cells: list[Text], width: int) -> list[Text]:
+    """Cells of a row aligned by runs of spaces, with an empty cell where a run is at least
+    twice the row's narrowest (`2  推进某项工作  区商务局      2024年底`: the responsible
+    cell is empty), as many as the row lacks, the widest runs first."""
+    gaps = [b.start - a.end for a, b in pairwise(cells)]
+    unit = min(gaps)
+    wide = sorted((k for k, g in enumerate(gaps) if g >= 2 * unit and g >= 4),
+                  key=lambda k: -gaps[k])[:width - len(cells)]
+    out: list[Text] = []
+    for k, c in enumerate(cells):
+        out.append(c)
+        if k in wide:
+            out.append(Text("", "", c.end))
+    return out
 
 
 def _numbered_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
@@ -282,7 +347,7 @@ def _numbered_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
     rows: list[Row] = []
     current: list[_Piece] = []
     expected: int | None = None
-    flat = [_Piece(c, head.first, False) for c in head.rest if c]
+    flat = [_Piece(c, head.first, False) for c in head.rest if c.v]
     if flat:  # a table flattened onto its header's line
         for group in _split_numbered(flat):
             rows.append(_fit(head, group, doc))
@@ -293,8 +358,8 @@ def _numbered_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
             i += 1
             continue
         pieces = _pieces(doc, head, i)
-        first = pieces[0].text if pieces else ""
-        starts = _NUMBER.match(view(first).strip()) and _next_number(expected, int(first))
+        first = pieces[0].v.strip() if pieces else ""
+        starts = _NUMBER.match(first) and _next_number(expected, int(first))
         if starts:
             if current:
                 rows.append(_fit(head, current, doc))
@@ -303,7 +368,7 @@ def _numbered_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
             if current:
                 rows.append(_fit(head, current, doc))
             current = []
-            rows.append(Row(i + 1, (doc.lines[i].strip(),)))  # a section row
+            rows.append(Row(i + 1, (doc.text(i).strip().src,)))  # a section row
         elif current and _continues(current, pieces, head, v):
             current = current + pieces
         elif not current and not rows:
@@ -329,7 +394,7 @@ def _section(doc: Document, head: _Head, i: int) -> bool:
     if k >= len(doc.lines):
         return False
     pieces = _pieces(doc, head, k)
-    return bool(pieces) and bool(_NUMBER.match(view(pieces[0].text).strip()))
+    return bool(pieces) and bool(_NUMBER.match(pieces[0].v.strip()))
 
 
 def _next_number(expected: int | None, n: int) -> bool:
@@ -347,7 +412,7 @@ def _continues(current: list[_Piece], pieces: list[_Piece], head: _Head, v: str)
     if len(current) < len(head.roles):
         return True
     bodies = all(lx.looks_like_agency(x) for p in pieces
-                 for x in re.split(r"[、,;，；。]+", view(p.text)) if x)
+                 for x in re.split(r"[、,;。]+", p.v) if x)
     return bodies and len(current) + len(pieces) <= len(head.roles) + 3
 
 
@@ -356,9 +421,9 @@ def _split_numbered(pieces: list[_Piece]) -> list[list[_Piece]]:
     groups: list[list[_Piece]] = []
     expected = None
     for p in pieces:
-        if _NUMBER.match(view(p.text)) and _next_number(expected, int(p.text)):
+        if _NUMBER.match(p.v) and _next_number(expected, int(p.v)):
             groups.append([p])
-            expected = int(p.text)
+            expected = int(p.v)
         elif groups:
             groups[-1].append(p)
     return groups
@@ -389,40 +454,28 @@ def _fit(head: _Head, pieces: list[_Piece], doc: Document) -> Row:
     cells, t = [], n
     for c in range(m, 0, -1):
         s = back[t][c]
-        cells.append(_join(columns[c - 1], pieces[s:t]))
+        cells.append(_join(columns[c - 1], pieces[s:t]).src)
         t = s
     cells.reverse()
     line = pieces[0].line
     lines = sorted({p.line for p in pieces})
     text = ("\n".join(doc.lines[k] for k in range(lines[0], lines[-1] + 1))
             if len(lines) > 1 or pieces[0].line != head.first
-            else _source_span(doc.lines[line], pieces))
-    return Row(line + 1, tuple(cells), text=text, last=lines[-1] + 1)
-
-
-def _source_span(line: str, pieces: list[_Piece]) -> str:
-    """The stretch of `line` that a row flattened onto it covers, as the line writes it."""
-    start = line.find(pieces[0].text)
-    end = start
-    for p in pieces:
-        at = line.find(p.text, end)
-        if at >= 0:
-            end = at + len(p.text)
-    return line[start:end] if start >= 0 else line
+            else doc.lines[line][pieces[0].t.start:pieces[-1].t.end])  # its stretch of
+    return Row(line + 1, tuple(cells), text=text, last=lines[-1] + 1)  # a flattened line
 
 
 def _score(role: str, pieces: list[_Piece]) -> float:
     if not pieces:
         return -0.5  # an empty cell: possible, not preferred
-    if len(pieces) == 1 and not pieces[0].text:
+    if len(pieces) == 1 and not pieces[0].v:
         return 0.0  # a cell the text marks as empty (` |`)
-    text = _join(role, pieces)
-    v = line_view(text)
+    v = _join(role, pieces).v
     merged = -0.3 * (len(pieces) - 1)  # surplus pieces continue the cell before them:
     if role == NUMBER:
         return (3.0 if _NUMBER.match(v.strip()) else -3.0) + merged
     if role in (LEAD, RESPONSIBLE):
-        items = [x[:without_tail(x)] for x in re.split(r"[、,;，；。\s]+", v) if x]
+        items = [x[:without_tail(x)] for x in re.split(r"[、,;。\s]+", v) if x]
         bodies = sum(lx.is_placeholder(x) or (3 <= len(x) <= 30 and lx.looks_like_agency(x))
                      for x in items if x)
         good = items and bodies >= 0.6 * len(items)  # a list the excerpt cut (…、高) still is
@@ -434,21 +487,19 @@ def _score(role: str, pieces: list[_Piece]) -> float:
     return 0.3 + merged
 
 
-def _join(role: str, pieces: list[_Piece]) -> str:
+def _join(role: str, pieces: list[_Piece]) -> Text:
     """A cell from its pieces: a piece that opens a line after a whole body name is the next
     body of a list (区财政局 / 区税务局); a name cut by a wrap is joined whole."""
-    out = ""
+    out: Text | None = None
     for p in pieces:
-        if not out:
-            out = p.text
+        if out is None:
+            out = p.t
         elif p.opens_line and role in (LEAD, RESPONSIBLE):
-            joint = "" if not lx.looks_like_agency(view(out.split("、")[-1])) else "、"
-            out = out + ("" if out.endswith(("、", ",", "，")) else joint) + p.text
-        elif p.opens_line:
-            out += p.text
+            whole = lx.looks_like_agency(out.v.split("、")[-1])
+            out = out.join(p.t, "" if out.v.endswith(("、", ",")) or not whole else "、")
         else:
-            out += " " + p.text
-    return out
+            out = out.join(p.t, "" if p.opens_line else " ")
+    return out if out is not None else Text("", "")
 
 
 # ----------------------------------------------------------------------------- box tables
@@ -476,14 +527,14 @@ def _box_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
 
 
 def _box_row(doc: Document, head: _Head, group: list[int]) -> Row:
-    per_line = [split_sep(doc.lines[k], doc.views[k]) for k in group]
+    per_line = [split_sep(doc.text(k)) for k in group]
     if all(len(cells) <= 1 for cells in per_line):  # a section row across the table
-        return Row(group[0] + 1, (" ".join(c for cells in per_line for c in cells).strip(),))
+        return Row(group[0] + 1, (" ".join(c.src for cells in per_line for c in cells).strip(),))
     width = len(head.roles)
     cells = []
     for col in range(width):
         pieces = [_Piece(cells_[col], k, True) for cells_, k in zip(per_line, group, strict=True)
-                  if col < len(cells_) and cells_[col]]
-        cells.append(_join(head.roles[col], pieces))
+                  if col < len(cells_) and cells_[col].v]
+        cells.append(_join(head.roles[col], pieces).src)
     text = "\n".join(doc.lines[k] for k in group)
     return Row(group[0] + 1, tuple(cells), text=text, last=group[-1] + 1)

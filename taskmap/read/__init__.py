@@ -18,9 +18,11 @@ from pathlib import Path
 
 from ..errors import InputNotFound, UnsupportedFormat
 from ..models import Document, Table
-from .clean import scrub, scrub_tables
+from ..text import clean as clean_line
+from ..text import split_lines
+from .clean import one_line_each, scrub_tables
 from .limits import Limits
-from .text import decode_text, split_lines
+from .text import decode_text
 from .zipped import Package
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .wps, .xls
@@ -76,7 +78,7 @@ def document_from_bytes(data: bytes, source: str, limits: Limits | None = None) 
         from .sheets import read_csv_text
         return _doc(*read_csv_text(text, source, limits), source=source, fmt="csv",
                     encoding=encoding)
-    return Document(source=source, lines=split_lines(text), encoding=encoding, format="text")
+    return Document(source=source, lines=_lines(text), encoding=encoding, format="text")
 
 
 def sniff(data: bytes, source: str, limits: Limits | None = None) -> str:
@@ -111,9 +113,13 @@ def _zip_kind(data: bytes, source: str, limits: Limits) -> str:
 
 
 def _text(data: bytes, source: str) -> tuple[str, str]:
-    """The text of a text file, decoded and with control characters removed."""
-    text, encoding = decode_text(data, source)
-    return scrub(text), encoding
+    """The text of a text file, decoded (its lines are cleaned when they are split)."""
+    return decode_text(data, source)
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    """The lines of a text, at every line separator, each cleaned (`taskmap.text`)."""
+    return tuple(map(clean_line, split_lines(text)))
 
 
 def _looks_like_html(text: str) -> bool:
@@ -123,13 +129,14 @@ def _looks_like_html(text: str) -> bool:
 
 def _doc(lines: list[str], tables: list[Table] | tuple[Table, ...] = (), *, source: str,
          fmt: str, encoding: str = "utf-8") -> Document:
-    return Document(source=source, lines=tuple(map(scrub, lines)), encoding=encoding,
+    lines, tables = one_line_each(lines, tables)
+    return Document(source=source, lines=tuple(map(clean_line, lines)), encoding=encoding,
                     format=fmt, tables=scrub_tables(tables))
 
 
 def document_from_text(text: str, source: str = "<text>") -> Document:
     """A Document from a str already in memory (tests, notebooks)."""
-    return Document(source=source, lines=split_lines(scrub(text)), encoding="utf-8",
+    return Document(source=source, lines=_lines(text), encoding="utf-8",
                     format="text")
 
 

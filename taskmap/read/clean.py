@@ -1,39 +1,42 @@
-"""Control characters out of text read from files: NUL and the other C0 controls (but tab,
-line feed and carriage return), DEL and the C1 controls never reach a Document, so they can
-neither split a body's name in two nor reach a terminal as an escape sequence. A terminal
-escape sequence (ESC [ 2 J, ESC ] … BEL) goes whole, not only its ESC."""
+"""What never reaches a Document (`taskmap.text.clean`): NUL and the other C0 controls (but
+tab), DEL and the C1 controls, terminal escape sequences (whole, not only their ESC), and
+invisible format characters — so they can neither split a body's name in two nor reach a
+terminal. A line separator inside a reader's line (U+2028, VT, FF, NEL) makes two lines."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
-from ..models import Table
+from ..models import Row, Table
+from ..text import LINE_BREAK, clean, only_controls, split_lines
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_ESCAPE = re.compile(
-    "(?:\x1b\\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor, clear screen
-    "|(?:\x1b\\]|\x9d)[^\x07\x1b\x9c\n]{0,512}(?:\x07|\x1b\\\\|\x9c)"  # OSC: title, link
-    "|\x1b[@-Z\\\\^_]")  # any other two-character escape
+__all__ = ["one_line_each", "only_controls", "scrub", "scrub_tables"]
 
-
-def scrub(text: str) -> str:
-    """`text` without control characters other than tab, line feed and carriage return.
-
-    >>> scrub("县住\\x00建局\\x1b[2J")
-    '县住建局'
-    """
-    return _CONTROL.sub("", _ESCAPE.sub("", text)) if _CONTROL.search(text) else text
+scrub = clean  # taskmap.text.clean: controls, escape sequences, invisible format characters
 
 
-def only_controls(text: str) -> bool:
-    """True when `text` holds something, but nothing beyond control characters and spaces."""
-    return bool(text.strip()) and not scrub(text).strip()
+def one_line_each(lines: list[str], tables: tuple[Table, ...] | list[Table]
+                  ) -> tuple[list[str], tuple[Table, ...] | list[Table]]:
+    """The lines a reader returned, split where one holds a line separator (U+2028, a
+    vertical tab…), and its tables' rows pointed at the lines they now stand on."""
+    if not any(LINE_BREAK.search(line) for line in lines):
+        return lines, tables
+    out: list[str] = []
+    first: list[int] = []  # the new index of each old line's first piece
+    for line in lines:
+        first.append(len(out))
+        out.extend(split_lines(line) or ("",))
+    first.append(len(out))
+
+    def moved(row: Row) -> Row:
+        line, last = first[row.line - 1] + 1, first[row.end]  # 1-based, its last piece
+        return replace(row, line=line, last=last if last > line else 0)
+    return out, [replace(t, rows=tuple(map(moved, t.rows))) for t in tables]
 
 
 def scrub_tables(tables: tuple[Table, ...] | list[Table]) -> tuple[Table, ...]:
     """The tables with every cell scrubbed (a table whose cells are clean is kept as it is)."""
-    return tuple(table if not any(_CONTROL.search(c) for row in table.rows for c in row.cells)
+    return tuple(table if all(clean(c) is c for row in table.rows for c in row.cells)
                  else replace(table, rows=tuple(replace(row, cells=tuple(map(scrub, row.cells)))
                                                 for row in table.rows))
                  for table in tables)

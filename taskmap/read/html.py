@@ -95,7 +95,18 @@ def _article(soup: BeautifulSoup) -> Tag | None:
                 scores[id(parent)] = (score, parent)
     if not scores:
         return soup.body or soup
-    return max(scores.values(), key=lambda x: x[0])[1]
+    best = max(scores.values(), key=lambda x: x[0])[1]
+    if best.name not in _TABLE_PARTS:
+        return best
+    cells = [td for td in best.find_all(["td", "th"], recursive=False) if _cjk(td.get_text())]
+    if best.name == "tr" and len(cells) <= 1:  # a layout table: the article is its one
+        return cells[0] if cells else best  # cell of text
+    while best.name in _TABLE_PARTS and isinstance(best.parent, Tag):  # a task table's row:
+        best = best.parent  # the article is what holds the whole table
+    return best
+
+
+_TABLE_PARTS = ("tr", "tbody", "thead", "tfoot", "table")
 
 
 def _walk(node: Tag, lines: list[str], buffer: list[str], tables: list[Table]) -> None:
@@ -123,11 +134,16 @@ def _walk(node: Tag, lines: list[str], buffer: list[str], tables: list[Table]) -
     _flush(lines, buffer)
 
 
+_SEPARATOR = re.compile("[\u2028\u2029\x85]")  # Unicode's line separators end a line in a
+# page too (HTML's own white space, newlines included, is one space)
+
+
 def _flush(lines: list[str], buffer: list[str]) -> None:
-    text = _clean("".join(buffer))
+    for part in _SEPARATOR.split("".join(buffer)):
+        text = _clean(part)
+        if text:
+            lines.append(text)
     buffer.clear()
-    if text:
-        lines.append(text)
 
 
 def _table(table: Tag, lines: list[str], tables: list[Table]) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 from .. import lexicon as lx
 from ..errors import LimitExceeded, UnsupportedFormat
-from ..normalize import view
+from ..text import view
 from .limits import Limits
 from .pdf_pages import layout_pages
 

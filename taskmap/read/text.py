@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import codecs
-import re
 
 from ..errors import DecodeError, UnsupportedFormat
-from .clean import only_controls
+from ..text import only_controls, split_lines
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -121,12 +120,4 @@ def _plausibility(text: str) -> float:
     return sum(ch in _COMMON for ch in cjk) / len(cjk)
 
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def split_lines(text: str) -> tuple[str, ...]:
-    """Lines as an editor numbers them (CRLF, CR or LF); a final newline adds no line."""
-    lines = _LINE_BREAK.split(text)
-    if lines and lines[-1] == "":
-        lines.pop()
-    return tuple(lines)
+__all__ = ["NUL_SHARE", "decode_text", "split_lines"]
