@@ -13,7 +13,7 @@ pairs with the view the grammar matches on.
   where the view is made — so an offset found on the view slices the source.
 - **One primitive.** `Text` is a source string and its view, sliced together: every split,
   strip or search runs on the view and cuts the source at the same offsets. No stage splits
-  a source and its view separately (tests/test_architecture.py scans for it).
+  a source and its view separately (tests/test_text.py scans the package for it).
 
 >>> t = Text.of("牽頭單位：\u00a0市發改委")
 >>> [p.src for p in t.split(WS_RUN)]

@@ -39,7 +39,6 @@ class Content:
     statement: tuple[str, ...] = ()
     declares_first_lead: bool = False
     declares_respectively: bool = False  # 分别负责为有关单位按职责分别牵头
-    has_role_words: bool = False
     labels_or_verbs: bool = False  # role words that assign (a rule's wording aside)
     persons: tuple[str, ...] = ()  # names under a person's label (责任领导:张某)
     strong: bool = False
@@ -106,7 +105,6 @@ def parse_content(src: str, v: str | None = None) -> Content:
                    statement=statement, declares_first_lead=declares,
                    declares_respectively=respectively, labels_or_verbs=state.role_words,
                    persons=tuple(dict.fromkeys(state.persons)),
-                   has_role_words=state.role_words or declares or bool(statement),
                    strong=bool(lx.STRONG_MARKER.search(t.v)) or declares or bool(statement),
                    problems=tuple(state.problems), prose=state.prose)
 

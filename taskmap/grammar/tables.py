@@ -35,10 +35,6 @@ class Header:
     columns: tuple[str, ...]
     last_row: int  # index in the table of the header's last row (-1: a table continued)
 
-    @property
-    def assigns(self) -> bool:
-        return any(c in (LEAD, RESPONSIBLE) for c in self.columns)
-
 
 @dataclass(frozen=True)
 class RowBlock:
@@ -170,6 +166,6 @@ def _row_block(row: Row, cells: list[str], header: Header,
             persons.extend(src for src, _ in split_items(Text.of(cell), 0, len(cell)))
     if not mentions:
         return None
-    content = Content(mentions=tuple(mentions), deadline=deadline, has_role_words=True,
+    content = Content(mentions=tuple(mentions), deadline=deadline,
                       strong=True, persons=tuple(persons))
     return RowBlock(row, content, title)
