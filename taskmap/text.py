@@ -23,7 +23,6 @@ pairs with the view the grammar matches on.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -231,10 +230,6 @@ class Text:
             at = m.end()
         out.append(self.cut(at))
         return out
-
-    def finditer(self, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
-        """Matches on the view (offsets in this text)."""
-        return pattern.finditer(self.v)
 
     def squeezed(self) -> Squeezed:
         """The view without its white space, for patterns that a space between two words

@@ -273,3 +273,13 @@ def test_a_space_inside_a_bracketed_level_list_is_part_of_the_name(gap):
     text = f"1.推进甲项工作。(市发改委牵头,各县、{gap}区人民政府{gap}({gap}管委会{gap})负责)\n"
     plan = taskmap.parse_text(text)
     assert len(plan.tasks[0].agencies("responsible")) == 1
+
+
+def test_a_table_typed_with_runs_of_tabs_reads_its_runs_as_one_boundary():
+    """A header whose columns runs of tabs align (typed, not pasted) says how its rows part
+    their cells: a run is one gap however long the cell before it, so no column shifts."""
+    text = ("二、任务分解\n工作任务\t\t\t牵头单位\t\t责任单位\n"
+            "推进甲项工作\t\t区发改委\t\t区财政局\n"
+            "推进乙项工作并完成验收\t区工信局\t\t区住建局\n")
+    plan = taskmap.parse_text(text)
+    assert [(t.agencies("lead"), t.agencies("responsible")) for t in plan.tasks] == WANT[:2]

@@ -36,6 +36,7 @@ _BOX = "│┃║"
 _BOX_RULE = re.compile(r"^\s*[┌├└┏┣┗╔╠╚+][─━═┬┼┴┳╋┻╦╬╩┐┤┘┓┫┛╗╣╝+\-=\s]*$")
 # One tab or one rule between two cells: `a\t\tb` holds an empty cell, as `a||b` does.
 _PIPE_SPLIT = re.compile(r" *\t *|[ \u3000]*[|" + _BOX + r"][ \u3000]*")
+_TAB_RUNS = re.compile(r"[ \t]*\t[ \t]*|[ \u3000]*[|" + _BOX + r"][ \u3000]*")
 _NUMBER = re.compile(r"^\d{1,3}$")
 _MAX_ROW_LINES = 12  # a row spread over more lines than this is prose, not a row
 
@@ -66,6 +67,7 @@ class _Head:
     last: int  # line index of its last line
     rest: tuple[Text, ...] = ()  # cells after the header on its own line (a flattened table)
     starts: tuple[int, ...] = ()  # where each header cell starts, in display columns
+    runs: bool = False  # columns aligned by runs of tabs (a run is one boundary)
 
 
 def text_tables(doc: Document, skip: set[int]) -> list[Table]:
@@ -88,13 +90,14 @@ def _header(doc: Document, i: int) -> _Head | None:
     t = doc.text(i)
     v = t.v
     if not lx.LABEL_HEAD.search(v) and not lx.BARE_HEAD.search(v):
-        cell = _cell_line(v)  # a header one cell a line opens with 序号, not a label
-        if cell and len(cell) <= 8 and column_role(cell, viewed=True):
+        cell = _cell_text(t)  # a header one cell a line opens with 序号, not a label
+        if cell is not None and len(cell) <= 8 and column_role(cell.v, viewed=True):
             return _lines_header(doc, i)
         return None
     if _BOX_RULE.match(v) is None and any(c in v for c in "\t|" + _BOX):
         kind = "box" if any(c in v for c in _BOX) else "sep"
-        return _two_row_header(doc, i, kind) or _head_of(split_sep(t), kind, i, i)
+        return (_two_row_header(doc, i, kind) or _tab_runs(t, kind, i)
+                or _head_of(split_sep(t), kind, i, i))
     if _SPACE.search(v.strip(WS)):  # cells side by side (a line with no space inside is
         for kind, cells in (("space", _split(t, _SPACES)),  # one cell, never a header)
                             ("single", _single_cells(t))):
@@ -160,11 +163,11 @@ def _lines_header(doc: Document, i: int) -> _Head | None:
     roles: list[str] = []
     k, last = i, i
     while k < len(doc.lines) and len(roles) < 12:
-        cell = _cell_line(doc.views[k])
+        cell = _cell_text(doc.text(k))
         if cell is None:
             k += 1
             continue
-        role = column_role(cell, viewed=True)
+        role = column_role(cell.v, viewed=True)
         if not role:
             break
         roles.append(role)
@@ -175,17 +178,9 @@ def _lines_header(doc: Document, i: int) -> _Head | None:
     return _Head(tuple(roles), "lines", i, last)
 
 
-def _cell_line(s: str) -> str | None:
-    """The cell a line holds in a one-cell-a-line table (its trailing `|` removed); None for
-    a blank line. Works on a view or on a source alike (it only strips)."""
-    s = s.strip()
-    if not s:
-        return None
-    return s[:-1].strip() if s.endswith("|") else s
-
-
 def _cell_text(t: Text) -> Text | None:
-    """`_cell_line` of a line, as a span of it."""
+    """The cell a line holds in a one-cell-a-line table (its trailing `|` removed); None for
+    a blank line."""
     t = t.strip()
     if not t.v:
         return None
@@ -194,11 +189,22 @@ def _cell_text(t: Text) -> Text | None:
 
 # ----------------------------------------------------------------------------- splitting
 
-def split_sep(t: Text, width: int = 0) -> list[Text]:
-    """Cells between tabs, `|` or box rules, empty ones kept; a border `|` at either end is
-    no cell, unless keeping its empty cell makes the row as wide as the table (`width`):
-    ` | 2 | 推行告知承诺制 | …` under a first column left empty."""
-    out = [c.strip() for c in t.split(_PIPE_SPLIT)]
+def _tab_runs(t: Text, kind: str, i: int) -> _Head | None:
+    """A header whose columns are aligned by runs of tabs (`序号\t\t重点任务\t\t牵头单位`,
+    typed, not pasted): its empty cells are gaps, and so are its rows' runs of tabs."""
+    if kind != "sep" or "\t\t" not in t.v or all(c.v for c in split_sep(t)):
+        return None
+    cells = split_sep(t, runs=True)
+    head = _head_of(cells, kind, i, i)
+    return replace(head, runs=True) if head is not None else None
+
+
+def split_sep(t: Text, width: int = 0, runs: bool = False) -> list[Text]:
+    """Cells between tabs, `|` or box rules, empty ones kept (one tab, one boundary; with
+    `runs`, a run of tabs is one); a border `|` at either end is no cell, unless keeping its
+    empty cell makes the row as wide as the table (`width`): ` | 2 | 推行告知承诺制 | …`
+    under a first column left empty."""
+    out = [c.strip() for c in t.split(_TAB_RUNS if runs else _PIPE_SPLIT)]
     if width and len(out) == width:
         return out
     if width and len(out) == width + 1 and not out[-1].v:
@@ -243,8 +249,8 @@ def _rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
 
 def _header_cells(doc: Document, head: _Head) -> tuple[str, ...]:
     if head.kind == "lines":
-        cells = [_cell_line(doc.lines[k]) for k in range(head.first, head.last + 1)]
-        return tuple(c for c in cells if c is not None)
+        cells = [_cell_text(doc.text(k)) for k in range(head.first, head.last + 1)]
+        return tuple(c.src for c in cells if c is not None)
     t = doc.text(head.first)
     if head.kind in ("sep", "box") and head.first != head.last:  # over two lines
         upper = split_sep(t)
@@ -252,7 +258,7 @@ def _header_cells(doc: Document, head: _Head) -> tuple[str, ...]:
         return tuple((b if b.v else a).src
                      for a, b in zip(upper, lower, strict=False))[:len(head.roles)]
     if head.kind in ("sep", "box"):
-        pieces = split_sep(t)
+        pieces = split_sep(t, runs=head.runs)
     else:
         pieces = _split(t, _SPACES) if head.kind == "space" else _single_cells(t)
     return tuple(c.src for c in pieces[:len(head.roles)])
@@ -270,7 +276,7 @@ def _line_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
         if not t.v.strip() or re.fullmatch(r"[\s|:\-+=]+", t.v):
             i += 1
             continue
-        cells = [c.src for c in split_sep(t, len(head.roles))] if any(
+        cells = [c.src for c in split_sep(t, len(head.roles), head.runs)] if any(
             c in t.v for c in "\t|") else []
         if len(cells) < 2 or sum(bool(c) for c in cells) == 1:
             if not _next_is_row(doc, i + 1):
@@ -294,7 +300,8 @@ def _pieces(doc: Document, head: _Head, i: int) -> list[_Piece]:
         cell = _cell_text(t)
         return [] if cell is None else [_Piece(cell, i, True)]
     if head.kind == "sep":  # cells between separators are cells, empty ones too
-        return [_Piece(c, i, k == 0) for k, c in enumerate(split_sep(t, len(head.roles)))]
+        return [_Piece(c, i, k == 0)
+                for k, c in enumerate(split_sep(t, len(head.roles), head.runs))]
     cells = [c for c in _split(t, _SPACES if head.kind == "space" else _SPACE) if c.v]
     if head.kind == "space" and 1 < len(cells) < len(head.roles):
         cells = _under_header(t.src, cells, head) or _with_gaps(cells, len(head.roles))
