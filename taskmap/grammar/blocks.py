@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from .. import lexicon as lx
 from ..models import LEAD, RESPONSIBLE, Coverage, Document, ParseWarning
-from ..text import Text, view
+from ..text import Text, squeeze, view
 from . import coverage, tables, texttables
 from .clauses import Content, parse_content, split_items
 from .outline import detect_heading
@@ -291,9 +291,13 @@ def _warn_problems(c: Content, number: int, text: str, warnings) -> None:
 def _prose_rules(line: str, v: str, inside: list[bool], number: int, rules) -> None:
     """First-listed declarations, the 分别负责 convention and standing statements written
     as prose."""
+    plain = squeeze(v)  # a rule read whatever spaces stand between its words; the offsets
+    hints = any(h in plain for h in lx.FIRST_LISTED_HINTS)  # back, only for a line with one
+    if not (hints or lx.RESPECTIVELY.search(plain) or lx.NOT_LISTED.search(plain)):
+        return
     t = Text.of(line, v)
-    sq = t.squeezed()  # read whatever spaces stand between the words of a rule
-    if any(h in sq.v for h in lx.FIRST_LISTED_HINTS):
+    sq = t.squeezed()
+    if hints:
         for m in lx.FIRST_LISTED_LEADS.finditer(sq.v):
             if not inside[sq.at[m.start()]]:
                 rules.append(Rule(number, sq.at[m.start()], first_lead=True))
