@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cache
 
 from .. import lexicon as lx
 from ..models import LEAD, RESPONSIBLE, Coverage, Document, ParseWarning
@@ -66,16 +67,17 @@ def prose(v: str, brackets: list[tuple[int, int]]) -> list[tuple[int, int]]:
     >>> prose("市发改委牵头起草方案。工作由市发改委负责。哪些部门牵头、配合?", [])
     []
     """
-    ends = [m.end() for m in _SENTENCE_END.finditer(v)] + [len(v)]
+    marks = _clause_marks(lx.SENTENCE_END)  # the lexicon's, read at call time
+    ends = [m.end() for m in re.finditer(f"[{re.escape(lx.SENTENCE_END)}]", v)] + [len(v)]
     opens = [s for s, _ in brackets]  # in order, none inside another
     verbs: dict[int, list[bool]] = {}  # sentence → for each closing verb: after one body?
     for m in lx.ROLE_VERB.finditer(v):
         at = m.start()
         k = bisect_right(opens, at) - 1
-        if (m.end() < len(v) and v[m.end()] not in _CLAUSE_MARKS) or (
+        if (m.end() < len(v) and v[m.end()] not in marks) or (
                 k >= 0 and at < brackets[k][1]):
             continue
-        name = v[_back(v, at, _CLAUSE_MARKS, max(0, at - _LONGEST_NAME - 1)):at]
+        name = v[_back(v, at, marks, max(0, at - _LONGEST_NAME - 1)):at]
         name = re.split(f"[{lx.CLAUSE_OPENERS}]", name)[-1].strip()
         verbs.setdefault(bisect_right(ends, at), []).append(
             lx.looks_like_agency(name) and not lx.COLLECTIVE_NAME.search(name))
@@ -83,8 +85,10 @@ def prose(v: str, brackets: list[tuple[int, int]]) -> list[tuple[int, int]]:
             if len(bodies) >= 2 and any(bodies) and v[ends[k] - 1] != "?"]
 
 
-_SENTENCE_END = re.compile(f"[{re.escape(lx.SENTENCE_END)}]")
-_CLAUSE_MARKS = frozenset(lx.SENTENCE_END + ",、 \t")
+@cache
+def _clause_marks(sentence_end: str) -> frozenset[str]:
+    return frozenset(sentence_end + ",、 \t")
+
 _LONGEST_NAME = 40  # a longer one is no body's (looks_like_agency)
 
 
