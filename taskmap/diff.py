@@ -19,7 +19,7 @@ from rapidfuzz.distance import Levenshtein
 from . import lexicon as lx
 from .models import LEAD, RESPONSIBLE, Plan, Task
 from .normalize import name_key
-from .text import fold_line as line_view
+from .text import fold_line
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
 MATCH_THRESHOLD = 0.45
@@ -110,7 +110,7 @@ class PlanDiff:
 
 
 def _norm_text(text: str | None) -> str:
-    return _punct(lx.OPEN + lx.CLOSE).sub("", line_view(text or ""))
+    return _punct(lx.OPEN + lx.CLOSE).sub("", fold_line(text or ""))
 
 
 @cache

@@ -1,6 +1,6 @@
 """Every pattern of the grammar, compiled from the genre's words (`words.toml`).
 
-Everything is matched on the `normalize.view` of the text (half-width, Simplified), so
+Everything is matched on the `text.view` of the text (half-width, Simplified), so
 `（牽頭單位：` and `(牵头单位:` are one label. No other module writes a role word, a bracket
 set or an agency ending: they ask this one.
 

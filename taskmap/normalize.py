@@ -18,14 +18,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .text import FOLDED_SPACES, WS, fold_line, squeeze, view
+from .text import FOLDED_SPACES, WS, squeeze, view
 from .words import load_words
-
-__all__ = ["body_key", "clean_surface", "collective_key", "line_view", "name_key", "view"]
 
 _WORDS = load_words()
 _OPEN, _CLOSE = _WORDS.brackets["open"], _WORDS.brackets["close"]
-line_view = fold_line  # a document line's view (not kept in `view`'s cache)
 
 
 # Every bracket to ( ), on the view.

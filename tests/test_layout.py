@@ -8,14 +8,14 @@ import sys
 from conftest import DATA
 
 import taskmap.pipeline  # every stage that views text, imported before views are counted
-from taskmap import normalize
+from taskmap import text
 
 
-def test_each_line_enters_normalize_once(monkeypatch):
+def test_each_line_is_viewed_once(monkeypatch):
     """The view of a line is computed once (Document.views) and handed to every stage:
     outline, blocks, tables and tasks never recompute it."""
     calls: collections.Counter[str] = collections.Counter()
-    real, real_line = normalize.view, normalize.line_view
+    real, real_line = text.view, text.fold_line
 
     def counting(text: str) -> str:
         calls[text] += 1
@@ -27,8 +27,7 @@ def test_each_line_enters_normalize_once(monkeypatch):
 
     patched = [(m, name, f) for module_name, m in list(sys.modules.items())
                if module_name.startswith("taskmap")
-               for name, f in (("view", real), ("line_view", real_line),
-                               ("fold_line", real_line))
+               for name, f in (("view", real), ("fold_line", real_line))
                if getattr(m, name, None) is f]
     assert len(patched) >= 6  # taskmap.text itself and the stages that import view
     for module, name, f in patched:

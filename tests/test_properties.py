@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 import taskmap
 from taskmap.grammar.coverage import UNREAD
-from taskmap.normalize import body_key, view
-from taskmap.text import clean, split_lines
+from taskmap.normalize import body_key
+from taskmap.text import clean, split_lines, view
 
 # Text built from the characters plans are made of, so the grammar is actually exercised.
 # Invisible characters, other spaces and line separators too: they are what crashed.

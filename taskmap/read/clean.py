@@ -8,11 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..models import Row, Table
-from ..text import LINE_BREAK, clean, only_controls, split_lines
-
-__all__ = ["one_line_each", "only_controls", "scrub", "scrub_tables"]
-
-scrub = clean  # taskmap.text.clean: controls, escape sequences, invisible format characters
+from ..text import LINE_BREAK, clean, split_lines
 
 
 def one_line_each(lines: list[str], tables: tuple[Table, ...] | list[Table]
@@ -37,6 +33,6 @@ def one_line_each(lines: list[str], tables: tuple[Table, ...] | list[Table]
 def scrub_tables(tables: tuple[Table, ...] | list[Table]) -> tuple[Table, ...]:
     """The tables with every cell scrubbed (a table whose cells are clean is kept as it is)."""
     return tuple(table if all(clean(c) is c for row in table.rows for c in row.cells)
-                 else replace(table, rows=tuple(replace(row, cells=tuple(map(scrub, row.cells)))
+                 else replace(table, rows=tuple(replace(row, cells=tuple(map(clean, row.cells)))
                                                 for row in table.rows))
                  for table in tables)

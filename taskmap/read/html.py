@@ -14,7 +14,7 @@ import re
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from ..models import Table
-from .clean import scrub
+from ..text import clean
 from .grid import Cells, make_table, place
 
 _DROP = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",
@@ -43,7 +43,7 @@ def page_text(data: bytes, fallback: str) -> str:
     encoding = PAGE_CODECS.get(m.group(1).decode("ascii", "ignore").lower()) if m else None
     if encoding:
         try:
-            return scrub(data.decode(encoding))
+            return clean(data.decode(encoding))
         except UnicodeDecodeError:
             pass
     return fallback

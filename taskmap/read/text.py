@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 
 from ..errors import DecodeError, UnsupportedFormat
-from ..text import only_controls, split_lines
+from ..text import only_controls
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -118,6 +118,3 @@ def _plausibility(text: str) -> float:
     if not cjk:
         return 1.0 if text.isascii() else 0.0
     return sum(ch in _COMMON for ch in cjk) / len(cjk)
-
-
-__all__ = ["NUL_SHARE", "decode_text", "split_lines"]
