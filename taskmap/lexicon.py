@@ -132,6 +132,7 @@ _deadline_label: re.Pattern[str]
 _role_label: re.Pattern[str]
 _other: str
 _bare: set[str]
+_division: set[str]
 _name_start: re.Pattern[str]
 _label_phrase: re.Pattern[str]
 _agency_suffixes: tuple[str, ...]
@@ -193,7 +194,8 @@ class Lexicon:
         deadline = (rf"(?:{_alt(L['deadline_morphemes'])}){{0,2}}"
                     rf"(?:{_alt(L['deadline_heads'])})")
         self._other = _alt(L["other"])
-        any_label = rf"{role}|{person}|{deadline}|{self._other}|{_alt(L['bare'])}"
+        any_label = (rf"{role}|{person}|{deadline}|{self._other}|{_alt(L['bare'])}"
+                     rf"|{_alt(L['division'])}")
         # A head of a role label anywhere in a text: a cheap test before a line is a header.
         self.LABEL_HEAD = re.compile(_alt(L["heads"]))
         self.BARE_HEAD = re.compile(_alt(L["bare"]))
@@ -206,7 +208,7 @@ class Lexicon:
         self._label_first = re.compile("[" + re.escape("".join(sorted({w[0] for key in (
             "lead_morphemes", "helper_morphemes", "responsible_morphemes", "inert_morphemes",
             "heads", "person_morphemes", "person_heads", "deadline_morphemes",
-            "deadline_heads", "other", "bare") for w in L[key]}))) + "]")
+            "deadline_heads", "other", "bare", "division") for w in L[key]}))) + "]")
         # A phrase shaped like a label before a colon, whatever its words: see label_role.
         self._label_like = re.compile(
             rf"(?P<label>[\u4e00-\u9fff]{{1,8}}?(?:{_alt(L['heads'])}))\s*(?P<colon>:)\s*")
@@ -221,6 +223,7 @@ class Lexicon:
         self._deadline_label = re.compile(rf"(?:{deadline})$")
         self._role_label = re.compile(rf"(?:{role})$")
         self._bare = set(L["bare"])
+        self._division = set(L["division"])
         self._name_start = re.compile(
             rf"^(?:各|有关|相关|其他|省|国家|中央|{_alt(W.names['levels'])})")
         self._label_phrase = re.compile(rf"[\u4e00-\u9fff]{{0,7}}(?:{_alt(L['heads'])})")
@@ -392,6 +395,9 @@ def _clause_label(v: str, pos: int = 0, end: int | None = None,
     `colon_needed`, a listed label that makes up the whole of v[pos:end] counts too."""
     end = len(v) if end is None else end
     m = LABEL.match(v, pos, end)
+    if m and m.group("label") in _division:  # 部门分工:X牵头,Y配合 (a colon makes it one)
+        return (Label(m.start(), m.end(), m.group("label"), RESPONSIBLE)
+                if m.group("colon") == ":" else None)
     if m and m.group("label") in _bare and m.group("colon") != ":":
         m = None  # a bare 牵头 is a verb unless a colon makes it a label (主办:X)
     if m and (m.group("colon") or m.end() > m.end("label") or (

@@ -34,6 +34,7 @@ SCHEMA: dict[str, dict[str, str]] = {
     "brackets": {"open": TEXT, "close": TEXT},
     "labels": {"heads": LIST, "lead_morphemes": LIST, "helper_morphemes": LIST,
                "responsible_morphemes": LIST, "inert_morphemes": LIST, "bare": LIST,
+               "division": LIST,
                "person_heads": LIST, "person_morphemes": LIST, "deadline_heads": LIST,
                "deadline_morphemes": LIST, "other": LIST},
     "verbs": {"lead": LIST, "responsible": LIST, "assisting": LIST, "in_charge": LIST,

@@ -37,18 +37,17 @@ KNOWN = {
     "labelled": ([7], (4, 2, 2, 0), [
         (3, "牵头单位:无", NO_NAMES),
         (5, "责任单位:—", NO_NAMES)]),
-    # prose dividing work: read where a block stands on its line (2), else unread (3, 6);
-    # one body in charge (4), verbs taking an object (5) and a question (7) are no segment
-    "prose": ([2], (4, 2, 0, 2), [
-        (3, "由区发改委牵头,区财政局配合。", UNREAD),
-        (6, "区住建局牵头,各镇(街道)配合。", UNREAD)]),
+    # prose dividing work: read by the block on its line (2), or as a block of its own
+    # (3, and 6 under a 部门分工 label); one body in charge (4), verbs taking an object (5)
+    # and a question (7) are no segment
+    "prose": ([2, 3, 6], (4, 4, 0, 0), []),
     # a task table: rows holding role words read (3) or warned (4); a section row inside
     # it (5) unread; a row without role words (6) is read but is no segment
     "table": ([3, 6], (3, 1, 1, 1), [
         (4, "2|加强某项工作|牵头单位另行明确|", "表格行中没有单位"),
         (5, "二、配合事项", UNREAD)]),
-    # a plan of one prose sentence: no task, and not silent about it
-    "one_sentence": ([], (1, 0, 0, 1), [(1, "由区发改委牵头,区财政局配合。", UNREAD)]),
+    # a plan of one prose sentence that divides work: a task, read
+    "one_sentence": ([1], (1, 1, 0, 0), []),
 }
 
 

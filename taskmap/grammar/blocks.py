@@ -27,7 +27,7 @@ class Block:
     end: int  # offset just past it
     text: str
     content: Content
-    kind: str  # "bracket" | "inline" | "marker" | "lines" | "row"
+    kind: str  # "bracket" | "inline" | "marker" | "lines" | "row" | "prose"
     title: str | None = None  # given by a table row's task column
 
 
@@ -146,7 +146,31 @@ def _brackets(doc: Document, i: int, blocks, rules, warnings,
             warnings.append(ParseWarning(number, line[s:e], _why_not(content)))
     if unclosed is not None and unclosed < end:
         _broken_bracket(doc, i, unclosed, blocks, warnings, consumed)
+    _prose_blocks(line, v, spans, number, blocks, warnings)
     _prose_rules(line, v, inside, number, rules)
+
+
+def _prose_blocks(line: str, v: str, spans, number: int, blocks, warnings) -> None:
+    """A sentence that divides a task's work with no bracket or label around it
+    (`区住建局牵头,区财政局、各街道配合。`): two role verbs or more, each closing its clause,
+    one after a name shaped like a body (coverage.prose) — read as a block where its
+    clauses name the bodies, on a line that holds no block of its own."""
+    if not lx.ROLE_HINT.search(v) or (blocks and blocks[-1].line == number):
+        return  # a block of the line's own says who does the task (blocks come in order)
+    for s, e in coverage.prose(v, spans):
+        while e < len(v) and v[e - 1] == ";":  # …按职责分工负责;各乡镇政府负责落实。
+            stop = min((k + 1 for k in (v.find(";", e), v.find("。", e)) if k >= 0),
+                       default=len(v))
+            if not parse_content(line[e:stop].rstrip("。;"), v[e:stop].rstrip("。;")
+                                 ).explicit_roles:
+                break
+            e = stop
+        s, e = Text.of(line, v).trim(s, e, " \t\u3000")
+        text = line[s:e].rstrip("。;")
+        content = parse_content(text, v[s:s + len(text)])
+        if content.explicit_roles and not content.prose:
+            blocks.append(Block(number, s, e, text, content, "prose"))
+            _warn_problems(content, number, text, warnings)
 
 
 _MAX_WRAPPED_LINES = 3
@@ -209,7 +233,8 @@ def _markers(line, v, spans, number, blocks, warnings) -> int:
         pieces.append(f"{label}:{line[e:stop]}")
     content = parse_content(";".join(pieces))
     text = line[marks[0][0]:].rstrip()
-    if content.explicit_roles:
+    if content.explicit_roles and any(lx.looks_like_agency(view(m.surface))
+                                      for m in content.mentions):  # not 各责任(配合)单位要…
         blocks.append(Block(number, marks[0][0], len(line), text, content, "marker"))
         _warn_problems(content, number, text, warnings)
     else:
@@ -274,7 +299,14 @@ def _is_block(c: Content, v: str, s: int, e: int) -> bool:
     # with or without a rule stated after it (`(X、Y。列第一位者为牵头部门,下同)`).
     before = v[:s].rstrip()
     after = v[e:].strip()
-    return (not before or before[-1] in lx.SENTENCE_END) and (not after or after[0] in "。;")
+    if after and after[0] not in "。;":
+        return False
+    if not before or before[-1] in lx.SENTENCE_END:
+        return True
+    # …完成改造项目20个(区住建局、区财政局)。: bodies, inside the sentence they close; one
+    # name after a name is its second name (市发展改革委(市粮食局)), not a block
+    return len(c.mentions) >= 2 or not lx.looks_like_agency(
+        re.split(r"[,、;:\s]", before)[-1])
 
 
 def _why_not(c: Content) -> str:

@@ -18,7 +18,9 @@ from ..text import Text, squeeze
 
 CLAUSE_SEPS = ";,。"
 ITEM_SEPS = "、,;/"
-_EDGE = " \t\u3000、,;:。."
+# Edges of an item: white space, list marks, the rules of a table pasted as text, and the
+# marks some plans glue to names (★县财政局): none is part of a name.
+_EDGE = " \t\u3000、,;:。.|│┃║★☆▲△*※●◆■"
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +279,10 @@ class _ClauseState:
                 self.in_charge.extend(range(len(self.mentions), len(self.mentions) + len(items)))
             self.assisted |= word in lx.ASSISTING_VERBS
             self.add(role, items, respectively=lx.RESPECTIVELY_VERB in t.v[s:e])
+            self.current = RESPONSIBLE
+        elif items and generic_only and any(m.role == LEAD for m in self.mentions):
+            self.role_words = True  # (X牵头,有关部门按职责分工负责): the rest share the work
+            self.add(RESPONSIBLE, items)
             self.current = RESPONSIBLE
         elif role == LEAD or lx.STRONG_MARKER.search(t.v, s, e):
             self.problems.append(f"“{t.src[s:e]}”:“{verb.group()}”前没有单位")
