@@ -225,7 +225,7 @@ class Lexicon:
         self._bare = set(L["bare"])
         self._division = set(L["division"])
         self._name_start = re.compile(
-            rf"^(?:各|有关|相关|其他|省|国家|中央|{_alt(W.names['levels'])})")
+            rf"^(?:各|有关|相关|其他|省|国家|中央|国务院|{_alt(W.names['levels'])})")
         self._label_phrase = re.compile(rf"[\u4e00-\u9fff]{{0,7}}(?:{_alt(L['heads'])})")
         # Where a heading's title ends: a full stop, a colon, or a block opening in a bracket.
         opening = L["lead_morphemes"] + L["helper_morphemes"] + L["responsible_morphemes"][:1]
@@ -247,8 +247,11 @@ class Lexicon:
         self.TOGETHER_WITH = V["together"][0]
         self.CLAUSE_OPENERS = "".join(V["clause_openers"])
         # Markers strong enough that a bracket carrying them and not parsed is reported.
+        # (a label of who supervises or publishes, 督查单位: or 发布机构:, is not one)
+        L = W.labels
+        acting = L["lead_morphemes"] + L["helper_morphemes"] + L["responsible_morphemes"]
         self.STRONG_MARKER = re.compile(
-            rf"(?:{self._role_shape})\s*:|"
+            rf"(?:(?:{_alt(acting)}){{1,4}}(?:{_alt(L['heads'])}))\s*:|"
             rf"{_alt(W.labels['lead_morphemes'] + V['together'] + V['strong'])}")
 
     def _rules(self, W: Words) -> None:

@@ -56,6 +56,15 @@ def test_typo_is_fuzzy_and_flagged_within_its_level():
     assert names["区教肓局"].tier == "fuzzy" and names["区教肓局"].score < 100
 
 
+def test_two_words_swapped_meet_their_body_and_anagrams_of_one_word_do_not():
+    plan = taskmap.parse_text("1.任务。(牵头单位:省农业农村厅,责任单位:省财政厅)\n"
+                              "2.任务。(牵头单位:省农村农业厅,责任单位:省务财厅)")
+    names = agencies(plan)
+    assert names["省农村农业厅"].agency == names["省农业农村厅"].agency
+    assert names["省农村农业厅"].tier == "fuzzy"
+    assert names["省务财厅"].agency != names["省财政厅"].agency
+
+
 def test_real_bodies_one_character_apart_do_not_merge():
     plan = taskmap.parse_text("1.任务。(牵头单位:市水务局,责任单位:市商务局、市林业局、市农业局)")
     names = agencies(plan)

@@ -482,8 +482,14 @@ def _merge_level_stubs(t: Text, spans: list[tuple[int, int]]) -> list[tuple[int,
     return out
 
 
+# An empty pair of quotes a PDF's text layer left before a name (`“\t”区发改委`).
+_EMPTY_QUOTES = re.compile(r"(?:[“\"‘]\s*[”\"’]\s*)+")
+
+
 def _trim_item(t: Text, s: int, e: int) -> tuple[int, int]:
     s, e = t.trim(s, e, _EDGE)
+    if (m := _EMPTY_QUOTES.match(t.v, s, e)) is not None:
+        s, e = t.trim(m.end(), e, _EDGE)
     while s < e and t.v[s] in lx.CLAUSE_OPENERS:
         s += 1
     lead = lx.LEADING_WORDS.match(t.v, s, e)

@@ -44,6 +44,8 @@ _OWN_PLACE = re.compile(r"结合(?P<place>[\u4e00-\u9fff]{2,8}?"
 _NOTICE = re.compile(r"(?:关于)?(?:印发|转发|下发|公布)[^。]{2,80}?的?(?:通知|通告|决定)$|通知$")
 _ISSUER_FIELD = re.compile(r"(?:发布机构|发文机关|发文单位|来源|信息来源)\s*[:]?\s*"
                            r"(?P<who>[\u4e00-\u9fff()]{4,30}?)(?:\s|$)")
+# A repost's note on a line of its own between a notice and the plan: (本文有删减).
+_EDITORS_NOTE = re.compile(r"^\([^()]{1,20}\)$")
 _NAMED_PLACE = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:自治区|自治州|省|市)")
 _ABOVE = {"省": (), "市": ("省",), "县": ("省", "市"), "区": ("省", "市"), "乡镇": ("省", "市"),
           "其他": ()}
@@ -107,7 +109,7 @@ def _plan_start(views: tuple[str, ...]) -> tuple[int, str | None]:
             continue
         for k in range(i + 1, min(i + 8, len(views))):
             line = views[k].strip()
-            if not line or re.match(r"^附件\s*\d*\s*[:]?$", line):
+            if not line or re.match(r"^附件\s*\d*\s*[:]?$", line) or _EDITORS_NOTE.match(line):
                 continue
             if _title_like(line):
                 return k + 1, line
@@ -123,7 +125,8 @@ def _salutation(v: str) -> bool:
 
 def _title_like(line: str) -> bool:
     bare = TRAILING_NOTE.sub("", line).strip()
-    return 4 <= len(bare) <= 70 and bare.endswith((*PLAN_WORDS, "表", "项目", "事项", "任务"))
+    return 4 <= len(bare) <= 70 and bare.endswith(
+        (*PLAN_WORDS, "表", "项目", "事项", "任务", "分工"))
 
 
 def _title(views: tuple[str, ...]) -> str | None:

@@ -29,7 +29,7 @@ from .places import (
     place_level,
 )
 from .tables import AliasRow, AliasTable, stem
-from .typos import is_typo, sounds_like_level
+from .typos import is_swap, is_typo, sounds_like_level
 
 TIERS = ("exact", "alias", "normalized", "prefix", "function", "collective", "fuzzy",
          "unresolved")
@@ -442,7 +442,8 @@ class Resolver:
 
     def fuzzy(self, key: str, known: dict[str, Resolution]) -> Resolution | None:
         """A likely typo of a resolved name of the same level: a wrong prefix character
-        (事教育局 → 市教育局) or one rare character in place of a common one (区教肓局).
+        (事教育局 → 市教育局), one rare character in place of a common one (区教肓局), or two
+        words swapped (省农村农业厅 → 省农业农村厅).
         Two real bodies that differ by one common character (水务局, 商务局) never meet."""
         if len(key) < 4:
             return None
@@ -451,7 +452,8 @@ class Resolver:
         for cand, res in sorted(known.items()):
             if res.level != level or res.collective or len(cand) != len(key):
                 continue
-            if Levenshtein.distance(key, cand) != 1 or not is_typo(key, cand):
+            if not is_swap(key, cand) and (Levenshtein.distance(key, cand) != 1
+                                             or not is_typo(key, cand)):
                 continue
             score = fuzz.ratio(key, cand, processor=name_key)
             if score > best_score:

@@ -21,6 +21,20 @@ def is_typo(key: str, cand: str) -> bool:
     return homophones(key[i], cand[i]) or not common_hanzi(key[i]) or len(key) >= LONG_NAME
 
 
+def is_swap(key: str, cand: str) -> bool:
+    """Two neighbouring words written in the wrong order (省农村农业厅 for 省农业农村厅): the
+    names differ in one stretch that is two parts of the other's, swapped.
+
+    >>> is_swap("省农村农业厅", "省农业农村厅"), is_swap("市商务局", "市务商局")
+    (True, False)
+    """
+    if len(key) != len(cand) or key == cand or sorted(key) != sorted(cand):
+        return False
+    n = len(key)
+    return any(cand == key[:i] + key[m:j] + key[i:m] + key[j:]
+               for i in range(n) for m in range(i + 2, n - 1) for j in range(m + 2, n + 1))
+
+
 @cache
 def _table() -> str:
     """The toneless pinyin readings of every GBK character, one `char<TAB>readings` line
