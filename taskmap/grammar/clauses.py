@@ -488,7 +488,7 @@ _EMPTY_QUOTES = re.compile(r"(?:[“\"‘]\s*[”\"’]\s*)+")
 
 def _trim_item(t: Text, s: int, e: int) -> tuple[int, int]:
     s, e = t.trim(s, e, _EDGE)
-    if (m := _EMPTY_QUOTES.match(t.v, s, e)) is not None:
+    if s < e and t.v[s] in "“\"‘" and (m := _EMPTY_QUOTES.match(t.v, s, e)) is not None:
         s, e = t.trim(m.end(), e, _EDGE)
     while s < e and t.v[s] in lx.CLAUSE_OPENERS:
         s += 1
