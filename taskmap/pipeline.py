@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -18,8 +19,9 @@ from . import lexicon as lx
 from .errors import InputNotFound, TaskmapError
 from .grammar.blocks import find_blocks
 from .grammar.outline import parse_outline
+from .grammar.reflow import reflow
 from .grammar.tasks import build_tasks
-from .models import Document, Plan
+from .models import Document, Plan, PlanContext
 from .names.context import plan_context
 from .names.resolve import resolve_plan
 from .names.tables import AliasTable
@@ -40,16 +42,32 @@ def parse_document(doc: Document, aliases: AliasTable | None = None,
     (default: the national table), read with `words` (default: the process's)."""
     table = aliases or national_table()
     with lx.using(words):
-        context = plan_context(doc, table)
-        outline = parse_outline(doc, start=context.body_start)
-        found = find_blocks(doc)
-        tasks, task_warnings, first_lead = build_tasks(doc, outline, found)
+        work, origin = reflow(doc)  # a plan flattened onto few lines, cut where it was
+        context = plan_context(work, table)
+        outline = parse_outline(work, start=context.body_start)
+        found = find_blocks(work)
+        tasks, task_warnings, first_lead = build_tasks(work, outline, found)
         warnings = sorted(found.warnings + task_warnings,
                           key=lambda w: (w.line, w.text, w.reason))
         plan = Plan(source=doc.source, tasks=tasks, warnings=tuple(warnings),
                     outline=outline.headings, first_listed_is_lead=first_lead,
                     encoding=doc.encoding, coverage=found.coverage, context=context)
-        return resolve_plan(plan, context, table)
+        if origin:
+            plan = _lines_of_the_file(plan, origin)
+        return resolve_plan(plan, plan.context, table)
+
+
+def _lines_of_the_file(plan: Plan, origin: tuple[int, ...]) -> Plan:
+    """Every line number of a plan read from reflowed lines, as the line of the file."""
+    def back(line: int) -> int:
+        return origin[line - 1] if 0 < line <= len(origin) else line
+    context: PlanContext = replace(plan.context, body_start=back(plan.context.body_start))
+    return replace(
+        plan, context=context,
+        tasks=tuple(replace(t, line=back(t.line)) for t in plan.tasks),
+        warnings=tuple(sorted((replace(w, line=back(w.line)) for w in plan.warnings),
+                              key=lambda w: (w.line, w.text, w.reason))),
+        outline=tuple(replace(h, line=back(h.line)) for h in plan.outline))
 
 
 def text_key(doc: Document) -> str:

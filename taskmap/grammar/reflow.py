@@ -1,0 +1,127 @@
+"""Lines restored where a web page lost them: a plan flattened onto one line or a few.
+
+A page that drops its line breaks leaves headings (`一、`, `(二)`) and task numbers (`3.`,
+`4、`, `(5)`, `⑥`) in the middle of a line: `…完成改造30个。责任单位:区住建局 2.推进加装电梯…`.
+`reflow(doc)` cuts such a line before each numbering that carries on the plan's own
+sequence (the next number of its level, or the first one under a new heading) and stands
+after a sentence's end, a closing bracket or white space — never inside a bracket, so never
+inside a name or a block. The grammar then reads the pieces as the lines they were; each
+piece keeps the number of the line it came from (`lines_of`), so every line number the
+tool reports is still a line of the file.
+
+A line that numbers nothing in sequence is left as it is, and so is a document with nothing
+to cut (the same object comes back).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import replace
+
+from .. import lexicon as lx
+from ..models import Document
+
+_CN = "一二三四五六七八九十"
+_CIRCLED = "\u2460\u2461\u2462\u2463\u2464\u2465\u2466\u2467\u2468\u2469" \
+           "\u246a\u246b\u246c\u246d\u246e\u246f\u2470\u2471\u2472\u2473"
+# The numberings of the outline's levels 1–5 (see outline.py), on the view.
+_MARK = re.compile(
+    rf"(?P<l1>[{_CN}]{{1,3}})\s*、"
+    rf"|\(\s*(?P<l2>[{_CN}]{{1,3}})\s*\)"
+    r"|(?<![\d.])(?P<l3>\d{1,2})\s*(?:、|\.(?![\d.]))"
+    r"|\(\s*(?P<l4>\d{1,2})\s*\)"
+    rf"|(?P<l5>[{_CIRCLED}])"
+)
+_LEVELS = ("l1", "l2", "l3", "l4", "l5")
+# What may stand just before a numbering cut out of the middle of a line.
+_BEFORE = "。;!?)" + "\u3000 \t"
+
+
+def reflow(doc: Document) -> tuple[Document, tuple[int, ...]]:
+    """`doc` with its flattened lines cut at the numberings inside them, and for each line
+    of the result the (1-based) line of `doc` it comes from; `doc` itself and () when no
+    line needed a cut."""
+    in_tables = {k for t in doc.tables for r in t.rows for k in range(r.line, r.end + 1)}
+    last: dict[int, int] = {}  # level → the last number seen
+    fresh: set[int] = set()  # levels whose numbering a higher heading has just restarted
+    cuts: dict[int, list[int]] = {}
+    for i, v in enumerate(doc.views):
+        if i + 1 in in_tables or "\t" in v or "|" in v:
+            continue  # a table's row: its cells are no outline
+        found = _mark_at(v, len(v) - len(v.lstrip()))
+        if found is not None:
+            _seen(found, last, fresh)
+        at = _cuts(v, last, fresh)
+        if at:
+            cuts[i] = at
+    if not cuts:
+        return doc, ()
+    lines: list[str] = []
+    origin: list[int] = []
+    first_piece: dict[int, int] = {}
+    for i, line in enumerate(doc.lines):
+        first_piece[i + 1] = len(lines) + 1
+        bounds = [0, *cuts.get(i, ()), len(line)]
+        for s, e in itertools.pairwise(bounds):
+            lines.append(line[s:e] if s == 0 else line[s:e].lstrip())
+            origin.append(i + 1)
+    tables = tuple(replace(t, rows=tuple(
+        replace(r, line=first_piece[r.line], last=first_piece[r.last] if r.last else 0)
+        for r in t.rows)) for t in doc.tables)
+    return replace(doc, lines=tuple(lines), tables=tables), tuple(origin)
+
+
+def _number(text: str) -> int:
+    """一 → 1, 十二 → 12, 二十四 → 24, 7 → 7, ③ → 3."""
+    if len(text) == 1 and text in _CIRCLED:  # (str.isdigit says yes to ①)
+        return _CIRCLED.index(text) + 1
+    if text.isascii() and text.isdigit():
+        return int(text)
+    if "十" not in text:
+        return _CN.index(text) + 1 if len(text) == 1 else 0
+    tens, _, units = text.partition("十")
+    return ((_CN.index(tens) + 1) if tens else 1) * 10 + ((_CN.index(units) + 1) if units else 0)
+
+
+def _mark_at(v: str, at: int) -> tuple[int, int, int] | None:
+    """(level, number, end) of the numbering that opens `v` at `at`, else None."""
+    m = _MARK.match(v, at)
+    if m is None:
+        return None
+    key = next(k for k in _LEVELS if m.group(k) is not None)
+    number = _number(m.group(key))
+    return (int(key[1]), number, m.end()) if number else None
+
+
+def _seen(found: tuple[int, int, int], last: dict[int, int], fresh: set[int]) -> None:
+    level, number, _ = found
+    last[level] = number
+    fresh.discard(level)
+    fresh.update(k for k in range(level + 1, 6))
+
+
+def _follows(level: int, number: int, last: dict[int, int], fresh: set[int]) -> bool:
+    """Does a numbering carry on the sequence of its level: the next number, or the first
+    under a heading just above it (numbers that run on across chapters count too)?"""
+    return number == last.get(level, 0) + 1 or (number == 1 and level in fresh)
+
+
+def _cuts(v: str, last: dict[int, int], fresh: set[int]) -> list[int]:
+    """Offsets in `v` where a numbering that carries on its sequence opens, outside any
+    bracket and after a sentence's end, a bracket's close or white space; `last` and `fresh`
+    move on past each one taken."""
+    marks = [m for m in _MARK.finditer(v, 1) if v[m.start() - 1] in _BEFORE]
+    if not marks:
+        return []
+    spans, unclosed = lx.bracket_spans(v)
+    out: list[int] = []
+    for m in marks:
+        at = m.start()
+        if any(s < at < e for s, e in spans) or (unclosed is not None and at > unclosed):
+            continue  # inside a bracket: a name's, a block's
+        found = _mark_at(v, at)
+        if found and found[2] < len(v) and _follows(found[0], found[1], last, fresh):
+            out.append(at)
+            _seen(found, last, fresh)
+    return out
