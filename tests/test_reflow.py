@@ -83,3 +83,19 @@ def test_a_files_table_keeps_its_rows_when_a_paragraph_above_is_cut(tmp_path):
     plan = taskmap.load_plan(path)
     assert [(t.line, t.agencies("lead")) for t in plan.tasks] == [
         (1, ["区发改委"]), (1, ["区财政局"]), (3, ["区统计局"])]
+
+
+def test_a_notice_and_its_plan_on_one_line_start_the_plan_after_the_notice():
+    text = ("青岚区人民政府关于印发青岚区城市更新行动方案的通知 各街道办事处,区政府各部门: "
+            "现将方案印发给你们,请认真贯彻执行。一、各部门要高度重视。二、各部门要按季度报送进展。 "
+            "青岚区人民政府 2024年3月1日 青岚区城市更新行动方案 一、重点任务 (一)推进老旧小区改造。"
+            "1.完成30个老旧小区改造。(牵头单位:区住建局;责任单位:区财政局) "
+            "2.推进加装电梯120部。(牵头单位:区住建局)")
+    plan = taskmap.parse_text(text)
+    assert [(t.chapter, t.area, t.title) for t in plan.tasks] == [
+        ("重点任务", "推进老旧小区改造", "完成30个老旧小区改造"),
+        ("重点任务", "推进老旧小区改造", "推进加装电梯120部")]
+    c = plan.context
+    assert (c.title, c.issuer, c.date, c.body_start) == (
+        "青岚区城市更新行动方案", "青岚区人民政府", "2024-03-01", 1)
+    assert [h.title for h in plan.outline][:1] == ["重点任务"]  # not the notice's 一、

@@ -5,9 +5,11 @@ A page that drops its line breaks leaves headings (`一、`, `(二)`) and task n
 `reflow(doc)` cuts such a line before each numbering that carries on the plan's own
 sequence (the next number of its level, or the first one under a new heading) and stands
 after a sentence's end, a closing bracket or white space — never inside a bracket, so never
-inside a name or a block. The grammar then reads the pieces as the lines they were; each
-piece keeps the number of the line it came from (`lines_of`), so every line number the
-tool reports is still a line of the file.
+inside a name or a block. On such a line, a covering notice's parts stand alone too: its
+title, its salutation, its issuer and date of issue, so that the plan's own title and
+outline start after them. The grammar then reads the pieces as the lines they were; each
+piece keeps the number of the line it came from, so every line number the tool reports is
+still a line of the file.
 
 A line that numbers nothing in sequence is left as it is, and so is a document with nothing
 to cut (the same object comes back).
@@ -33,6 +35,10 @@ _MARK = re.compile(
     r"|\(\s*(?P<l4>\d{1,2})\s*\)"
     rf"|(?P<l5>[{_CIRCLED}])"
 )
+# A date of issue between spaces (a notice's signature, flattened): 2024年3月1日.
+_DATE = re.compile(r"(?<=\s)(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?=\s)")
+# A notice's title and its salutation, each closed by a space: …的通知 / 各街道办事处,…:
+_NOTICE_PARTS = re.compile(r"^\s*\S{4,80}?的?通知(?=\s)|(?<=\s)各[^\s:。]{1,60}:(?=\s)")
 _LEVELS = ("l1", "l2", "l3", "l4", "l5")
 # What may stand just before a numbering cut out of the middle of a line.
 _BEFORE = "。;!?)" + "\u3000 \t"
@@ -53,8 +59,15 @@ def reflow(doc: Document) -> tuple[Document, tuple[int, ...]]:
         if found is not None:
             _seen(found, last, fresh)
         at = _cuts(v, last, fresh)
-        if at:
-            cuts[i] = at
+        if at:  # a flattened line: a notice's date of issue stands alone too
+            at += [m.end() for m in _NOTICE_PARTS.finditer(v)]
+            for m in _DATE.finditer(v):
+                at += [m.start(), m.end()]
+                before = v[:m.start()].rstrip()
+                issuer = max(before.rfind(" "), before.rfind("\u3000")) + 1
+                if issuer > 0 and lx.looks_like_agency(before[issuer:]):
+                    at.append(issuer)  # …请认真贯彻执行。 青岚区人民政府 2024年3月1日
+            cuts[i] = sorted(k for k in set(at) if 0 < k < len(v))
     if not cuts:
         return doc, ()
     lines: list[str] = []
@@ -103,8 +116,9 @@ def _seen(found: tuple[int, int, int], last: dict[int, int], fresh: set[int]) ->
 
 def _follows(level: int, number: int, last: dict[int, int], fresh: set[int]) -> bool:
     """Does a numbering carry on the sequence of its level: the next number, or the first
-    under a heading just above it (numbers that run on across chapters count too)?"""
-    return number == last.get(level, 0) + 1 or (number == 1 and level in fresh)
+    under a heading just above it (numbers that run on across chapters count too)? A first
+    chapter (一、) may start anew anywhere: a plan's outline after its covering notice's."""
+    return number == last.get(level, 0) + 1 or (number == 1 and (level in fresh or level == 1))
 
 
 def _cuts(v: str, last: dict[int, int], fresh: set[int]) -> list[int]:
