@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_right
 from dataclasses import replace
 
 from .. import lexicon as lx
@@ -39,45 +40,65 @@ _MARK = re.compile(
 _DATE = re.compile(r"(?<=\s)(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?=\s)")
 # A notice's title and its salutation, each closed by a space: …的通知 / 各街道办事处,…:
 _NOTICE_PARTS = re.compile(r"^\s*\S{4,80}?的?通知(?=\s)|(?<=\s)各[^\s:。]{1,60}:(?=\s)")
+# Every numbering that opens a line (`pre` a line break) or stands in one after a sentence's
+# end, a bracket's close or a space: the character before it comes first in the pattern, so
+# that one scan of a whole plan is fast.
+_UNNAMED = re.sub(r"\?P<l[0-9]>", "", _MARK.pattern)
+_EVENT = re.compile(rf"(?P<pre>[。;!?) \t\u3000\n])[ \t\u3000]*(?P<mark>{_UNNAMED})")
 _LEVELS = ("l1", "l2", "l3", "l4", "l5")
-# What may stand just before a numbering cut out of the middle of a line.
-_BEFORE = "。;!?)" + "\u3000 \t"
 
 
 def reflow(doc: Document) -> tuple[Document, tuple[int, ...]]:
     """`doc` with its flattened lines cut at the numberings inside them, and for each line
     of the result the (1-based) line of `doc` it comes from; `doc` itself and () when no
     line needed a cut."""
+    views = doc.views
+    text = "\n" + "\n".join(views)  # one scan of the whole text finds every numbering
+    starts = list(itertools.accumulate((len(v) + 1 for v in views[:-1]), initial=1))
     in_tables = {k for t in doc.tables for r in t.rows for k in range(r.line, r.end + 1)}
     last: dict[int, int] = {}  # level → the last number seen
     fresh: set[int] = set()  # levels whose numbering a higher heading has just restarted
     cuts: dict[int, list[int]] = {}
-    for i, v in enumerate(doc.views):
-        if i + 1 in in_tables or "\t" in v or "|" in v:
-            continue  # a table's row: its cells are no outline
-        found = _mark_at(v, len(v) - len(v.lstrip()))
-        if found is not None:
+    line, skip = -1, False
+    spans: list[tuple[int, int]] = []
+    unclosed: int | None = None
+    for m in _EVENT.finditer(text):
+        i = bisect_right(starts, m.start("mark")) - 1
+        v = views[i]
+        if i != line:
+            line = i
+            skip = i + 1 in in_tables or "\t" in v or "|" in v  # a table's cells: no outline
+            spans, unclosed = lx.bracket_spans(v) if not skip else ([], None)
+        at = m.start("mark") - starts[i]
+        found = None if skip else _mark_at(v, at)
+        if found is None:
+            continue
+        if m.group("pre") == "\n":  # the numbering that opens the line
             _seen(found, last, fresh)
-        at = _cuts(v, last, fresh)
-        if at:  # a flattened line: a notice's date of issue stands alone too
-            at += [m.end() for m in _NOTICE_PARTS.finditer(v)]
-            for m in _DATE.finditer(v):
-                at += [m.start(), m.end()]
-                before = v[:m.start()].rstrip()
-                issuer = max(before.rfind(" "), before.rfind("\u3000")) + 1
-                if issuer > 0 and lx.looks_like_agency(before[issuer:]):
-                    at.append(issuer)  # …请认真贯彻执行。 青岚区人民政府 2024年3月1日
-            cuts[i] = sorted(k for k in set(at) if 0 < k < len(v))
+        elif (not any(s < at < e for s, e in spans) and (unclosed is None or at < unclosed)
+              and found[2] < len(v) and _follows(found[0], found[1], last, fresh)):
+            cuts.setdefault(i, []).append(at)  # not inside a bracket: a name's, a block's
+            _seen(found, last, fresh)
+    for i, here in cuts.items():  # a flattened line: a notice's parts stand alone too
+        v = views[i]
+        here += [m.end() for m in _NOTICE_PARTS.finditer(v)]
+        for d in _DATE.finditer(v):
+            here += [d.start(), d.end()]
+            before = v[:d.start()].rstrip()
+            issuer = max(before.rfind(" "), before.rfind("\u3000")) + 1
+            if issuer > 0 and lx.looks_like_agency(before[issuer:]):
+                here.append(issuer)  # …请认真贯彻执行。 青岚区人民政府 2024年3月1日
+        cuts[i] = sorted(k for k in set(here) if 0 < k < len(v))
     if not cuts:
         return doc, ()
     lines: list[str] = []
     origin: list[int] = []
     first_piece: dict[int, int] = {}
-    for i, line in enumerate(doc.lines):
+    for i, source in enumerate(doc.lines):
         first_piece[i + 1] = len(lines) + 1
-        bounds = [0, *cuts.get(i, ()), len(line)]
+        bounds = [0, *cuts.get(i, ()), len(source)]
         for s, e in itertools.pairwise(bounds):
-            lines.append(line[s:e] if s == 0 else line[s:e].lstrip())
+            lines.append(source[s:e] if s == 0 else source[s:e].lstrip())
             origin.append(i + 1)
     tables = tuple(replace(t, rows=tuple(
         replace(r, line=first_piece[r.line], last=first_piece[r.last] if r.last else 0)
@@ -119,23 +140,3 @@ def _follows(level: int, number: int, last: dict[int, int], fresh: set[int]) -> 
     under a heading just above it (numbers that run on across chapters count too)? A first
     chapter (一、) may start anew anywhere: a plan's outline after its covering notice's."""
     return number == last.get(level, 0) + 1 or (number == 1 and (level in fresh or level == 1))
-
-
-def _cuts(v: str, last: dict[int, int], fresh: set[int]) -> list[int]:
-    """Offsets in `v` where a numbering that carries on its sequence opens, outside any
-    bracket and after a sentence's end, a bracket's close or white space; `last` and `fresh`
-    move on past each one taken."""
-    marks = [m for m in _MARK.finditer(v, 1) if v[m.start() - 1] in _BEFORE]
-    if not marks:
-        return []
-    spans, unclosed = lx.bracket_spans(v)
-    out: list[int] = []
-    for m in marks:
-        at = m.start()
-        if any(s < at < e for s, e in spans) or (unclosed is not None and at > unclosed):
-            continue  # inside a bracket: a name's, a block's
-        found = _mark_at(v, at)
-        if found and found[2] < len(v) and _follows(found[0], found[1], last, fresh):
-            out.append(at)
-            _seen(found, last, fresh)
-    return out
