@@ -134,7 +134,20 @@ def _stretch(doc: Document, block: Block,
         line = _previous_paragraph(doc, block.line)
         return None if line is None else (line, 0, len(doc.lines[line - 1]))
     s = max((end for end in ends_by_line[block.line] if end <= block.start), default=0)
+    if s == 0 and _wrapped_tail(doc, block.line, block.start):
+        return block.line - 1, 0, len(doc.lines[block.line - 2])
     return block.line, s, block.start
+
+
+def _wrapped_tail(doc: Document, line: int, end: int) -> bool:
+    """Does line `line` open with the last characters of a sentence that a hard line break
+    (a PDF's, or a page's text layer) cut from the line above (`…安全平` / `稳。(牵头…)`)?"""
+    if line < 2:
+        return False
+    head = doc.views[line - 1][:end].strip()
+    above = doc.views[line - 2].rstrip()
+    return (0 < len(head) <= 3 and head[-1] in "。;" and bool(above)
+            and above[-1] not in lx.SENTENCE_END + ":)" and detect_heading(head, line) is None)
 
 
 def _title(doc: Document, outline: Outline, block: Block,
