@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from . import lexicon as lx
+from . import mentions
 from .errors import InputNotFound, TaskmapError
 from .grammar.blocks import find_blocks
 from .grammar.outline import parse_outline
@@ -49,7 +50,7 @@ def parse_document(doc: Document, aliases: AliasTable | None = None,
         plan = Plan(source=doc.source, tasks=tasks, warnings=tuple(warnings),
                     outline=outline.headings, first_listed_is_lead=first_lead,
                     encoding=doc.encoding, coverage=found.coverage, context=context)
-        return resolve_plan(plan, context, table)
+        return mentions.account(doc, resolve_plan(plan, context, table), table)
 
 
 def text_key(doc: Document) -> str:
