@@ -8,8 +8,9 @@ the alias tables after any place or level prefix) that stands
 - in a task table: a cell of names (cells edged by tabs, `|`, spaces or line breaks) below
   or beside a column header of a role (责任单位, 牵头 单位, 责任\\n科室 one cell a line), up
   to where the table's names stop;
-- in a row: a cell of names on a line that opens with a row number (`3 …`, `12 |`), and
-  the lines of names that continue it;
+- in a row: a cell of names on a line that opens with a row number (`3 …`, `12 |`) or
+  holds three cells or more (between tabs or rules), and the lines of names alone that
+  continue it;
 - after a role label and its colon (`责任主体:X、Y`), before a role verb closing its clause
   (`X牵头,Y配合`), or alone in a bracket (`(X、Y)`, not a name's second name).
 
@@ -56,8 +57,11 @@ _HEADER_EXTRA = 8  # characters a role column's header may hold besides its labe
 _HEADER_REACH = 12  # lines around a header cell a header one cell a line may stand on
 _SHORT_CELL = 10  # the longest header cell of a header one cell a line
 _ROW_NUMBER = re.compile(r"\s*\d{1,3}(?:\s|[|│┃║]|$)")
+# Two gaps between cells inside a line, each a tab or a rule: a table's row (runs of spaces
+# part a web page's header and toolbar just as well).
+_ROW_CELLS = re.compile(r"\S[ \u3000]*[\t|│┃║][ \t\u3000|│┃║]*\S.*?[\t|│┃║][ \t\u3000|│┃║]*\S")
 # Words of a sentence that no body's name holds (其他为配合单位, 排在第一位的为…).
-_NOT_IN_NAME = re.compile(r"的|是|为(?!民)")
+_NOT_IN_NAME = re.compile(r"的|是|为(?!民)|:")
 # A date closing a line: a signature's (白岭县人民政府 / 2016年3月1日), a print line's.
 _NUMERAL = r"[\d〇零一二三四五六七八九十]"
 _DATE_END = re.compile(rf"{_NUMERAL}{{2,4}}\s*年\s*{_NUMERAL}{{1,2}}\s*月\s*{_NUMERAL}{{1,3}}"
@@ -86,7 +90,8 @@ class _Patterns:
     header: re.Pattern[str]  # a role column's label, maybe cut by spaces or line breaks
     cell: re.Pattern[str]  # a cell that ends like a body's name, between cell edges
     item: re.Pattern[str]  # an item of a list (a bracket inside it kept whole)
-    label_end: re.Pattern[str]  # a label's head, then its colon (or 为, or its bracket)
+    label_end: re.Pattern[str]  # a label's head, then its colon (or 为, or its bracket);
+    # a bare label (主办:), then its colon
     role_tail: re.Pattern[str]  # a role label closing a phrase (各主办单位: no body)
     bracket: re.Pattern[str]  # a bracket (one level of brackets inside), on one line
     closing: frozenset[str]  # what may follow a verb that closes its clause
@@ -124,7 +129,8 @@ def _patterns() -> _Patterns:
         cell=re.compile(rf"(?:^|(?<=[{edge}]))[^{edge}\n]{{1,{_CELL_LONGEST}}}[{ends}]"
                         rf"(?:[{o}][^{edge}\n{o}{c}]{{1,20}}[{c}])?(?=[{edge}]|$)", re.M),
         item=re.compile(rf"{item}(?:[{o}]{plain}[{c}]{item})*"),
-        label_end=re.compile(rf"(?:{_alt(L['heads'])})(?:\s*(?::|为|是)|[{c}])"),
+        label_end=re.compile(rf"(?:{_alt(L['heads'])})(?:\s*(?::|为|是)|[{c}])"
+                             rf"|(?:{_alt(L['bare'])})\s*:"),
         role_tail=re.compile(rf"(?:{_alt(L['lead_morphemes'] + L['helper_morphemes'])}|"
                              rf"{_alt(L['responsible_morphemes'][:1])})(?:{heads})$"
                              rf"|^(?:{heads})$"),
@@ -293,7 +299,8 @@ def _cells(t: _Text, p: _Patterns, is_body: Callable[[str], bool]) -> None:
         v = views[k]
         alone = not v[:start - starts[k]].strip(lx.CELL_EDGE) and not v[
             end - starts[k]:].strip(lx.CELL_EDGE)
-        if items and ((_ROW_NUMBER.match(v) and not alone) or (alone and row_line == k - 1)):
+        row = _ROW_NUMBER.match(v) or _ROW_CELLS.search(v)
+        if items and ((row and not alone) or (alone and row_line == k - 1)):
             row_line = k
             for s, e in items:
                 t.add(s, e, ROW)
@@ -348,7 +355,7 @@ def _companion(cell: str, p: _Patterns) -> bool:
 
 def _labels(t: _Text, p: _Patterns, is_body: Callable[[str], bool]) -> None:
     """Names listed after a role label that opens its clause, up to the clause's end:
-    `责任主体:X、Y`, `牵头单位为X`, `【牵头单位】X`."""
+    `责任主体:X、Y`, `牵头单位为X`, `【牵头单位】X`, `主办:X`."""
     whole = t.whole
     for m in p.label_end.finditer(whole):
         if t.skipped(m.start()):
