@@ -60,8 +60,9 @@ _ROW_NUMBER = re.compile(r"\s*\d{1,3}(?:\s|[|│┃║]|$)")
 # Two gaps between cells inside a line, each a tab or a rule: a table's row (runs of spaces
 # part a web page's header and toolbar just as well).
 _ROW_CELLS = re.compile(r"\S[ \u3000]*[\t|│┃║][ \t\u3000|│┃║]*\S.*?[\t|│┃║][ \t\u3000|│┃║]*\S")
-# Words of a sentence that no body's name holds (其他为配合单位, 排在第一位的为…).
-_NOT_IN_NAME = re.compile(r"的|是|为(?!民)|:")
+# Words of a sentence that no body's name holds (其他为配合单位, 排在第一位的为…, 来源:…),
+# and a number counting what a name would end in (新建幼儿园2所, 两处; not 督查二处).
+_NOT_IN_NAME = re.compile(r"的|是|为(?!民)|:|[\d两]\D$")
 # A date closing a line: a signature's (白岭县人民政府 / 2016年3月1日), a print line's.
 _NUMERAL = r"[\d〇零一二三四五六七八九十]"
 _DATE_END = re.compile(rf"{_NUMERAL}{{2,4}}\s*年\s*{_NUMERAL}{{1,2}}\s*月\s*{_NUMERAL}{{1,3}}"
