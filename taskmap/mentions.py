@@ -68,6 +68,8 @@ _NUMERAL = r"[\d〇零一二三四五六七八九十]"
 _DATE_END = re.compile(rf"{_NUMERAL}{{2,4}}\s*年\s*{_NUMERAL}{{1,2}}\s*月\s*{_NUMERAL}{{1,3}}"
                        rf"\s*日\s*(?:印发|印|发布)?\s*$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_MARKS = "★☆▲△*※"  # marks glued to a name in a list (★ for the lead, where a plan says so)
+_STOPS = ";,。.、"  # punctuation closing a cell of names
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]*$")
 _LABEL_LONGEST = 10
 
@@ -89,7 +91,7 @@ class _Patterns:
     words: see `_patterns`)."""
 
     header: re.Pattern[str]  # a role column's label, maybe cut by spaces or line breaks
-    cell: re.Pattern[str]  # a cell that ends like a body's name, between cell edges
+    cell_end: re.Pattern[str]  # the end of a cell that ends like a body's name
     item: re.Pattern[str]  # an item of a list (a bracket inside it kept whole)
     label_end: re.Pattern[str]  # a label's head, then its colon (or 为, or its bracket);
     # a bare label (主办:), then its colon
@@ -124,14 +126,18 @@ def _patterns() -> _Patterns:
     stops = re.escape(lx.SENTENCE_END + ",\n\t|│┃║" + lx.OPEN + lx.CLOSE)
     plain = rf"[^{o}{c}\n]*"
     inner = rf"{plain}(?:[{o}]{plain}[{c}]{plain})*"  # one level of brackets inside
+    first = {w[0] for w in L["heads"] + L["bare"]}
     item = rf"[^、,;{o}{c}\n]*"
     patterns = _Patterns(
         header=re.compile(rf"(?:{morphemes})[{edge}\n]{{0,6}}(?:{heads})"),
-        cell=re.compile(rf"(?:^|(?<=[{edge}]))[^{edge}\n]{{1,{_CELL_LONGEST}}}[{ends}]"
-                        rf"(?:[{o}][^{edge}\n{o}{c}]{{1,20}}[{c}])?(?=[{edge}]|$)", re.M),
+        # (searched from its last character: a class a search skips through fast)
+        cell_end=re.compile(rf"[{ends}](?:[{o}][^{edge}\n{o}{c}]{{1,20}}[{c}])?等?"
+                            rf"[{_MARKS}]*[{_STOPS}]?(?=[{edge}\n]|$)"),
         item=re.compile(rf"{item}(?:[{o}]{plain}[{c}]{item})*"),
-        label_end=re.compile(rf"(?:{_alt(L['heads'])})(?:\s*(?::|为|是)|[{c}])"
-                             rf"|(?:{_alt(L['bare'])})\s*:"),
+        # (the class of first characters before it lets a search skip the others fast)
+        label_end=re.compile(rf"(?=[{re.escape(''.join(sorted(first)))}])(?:"
+                             rf"(?:{_alt(L['heads'])})(?:\s*(?::|为|是)|[{c}])"
+                             rf"|(?:{_alt(L['bare'])})\s*:)"),
         role_tail=re.compile(rf"(?:{_alt(L['lead_morphemes'] + L['helper_morphemes'])}|"
                              rf"{_alt(L['responsible_morphemes'][:1])})(?:{heads})$"
                              rf"|^(?:{heads})$"),
@@ -221,9 +227,10 @@ def _names(whole: str, start: int, end: int, is_body: Callable[[str], bool],
 
 @lru_cache(maxsize=1 << 14)
 def _trimmed(piece: str, tail: re.Pattern[str]) -> str:
-    """An item of a list without its edge spaces and a trailing 等 (`tail`: the tail shape
-    of the lexicon in force, part of the cache's key)."""
-    return tail.sub("", piece).strip(lx.CELL_EDGE)
+    """An item of a list without its edge spaces, marks, closing punctuation and trailing 等
+    (`tail`: the tail shape of the lexicon in force, part of the cache's key)."""
+    return tail.sub("", piece.strip(lx.CELL_EDGE + _MARKS + _STOPS)).strip(
+        lx.CELL_EDGE + _MARKS)
 
 
 # ----------------------------------------------------------------------------- finding
@@ -237,14 +244,15 @@ class _Text:
         self.whole = "\n".join(self.views)
         self.starts = [0, *accumulate(len(v) + 1 for v in self.views)]
         self.skip = skip  # lines (1-based) not looked at
+        # the text with those lines blanked (as long, so that offsets hold): what is
+        # searched for labels, verbs and brackets
+        self.unread = "\n".join(" " * len(v) if k in skip else v for k, v in enumerate(
+            self.views, start=1)) if skip else self.whole
         self.found: dict[tuple[int, int], Mention] = {}
 
     def line(self, at: int) -> int:
         """The line (0-based) of an offset of the text."""
         return bisect_right(self.starts, at) - 1
-
-    def skipped(self, at: int) -> bool:
-        return bool(self.skip) and self.line(at) + 1 in self.skip
 
     def add(self, at: int, end: int, why: str) -> None:
         k = self.line(at)
@@ -272,15 +280,19 @@ def _cells(t: _Text, p: _Patterns, is_body: Callable[[str], bool]) -> None:
     number, and the lines of names alone that continue it)."""
     whole, starts, views = t.whole, t.starts, t.views
     cells: list[tuple[int, int, int, list[tuple[int, int]]]] = []  # line, start, end, names
-    for m in p.cell.finditer(whole):
-        k = t.line(m.start())
+    for m in p.cell_end.finditer(whole):
+        end, floor = m.end(), max(0, m.start() - _CELL_LONGEST)
+        start = max(whole.rfind(edge, floor, m.start()) for edge in p.edges) + 1
+        if (start == 0 and floor > 0) or m.start() == start:
+            continue  # longer than a cell of names, or one character
+        k = t.line(start)
         if k + 1 in t.skip:  # a row read: the table goes on (no names to look at)
-            cells.append((k, m.start(), m.end(), []))
+            cells.append((k, start, end, []))
             continue
-        glued = m.group().rfind("。") + 1  # a cell glued to the text before it
-        items = _names(whole, m.start() + glued, m.end(), is_body, every=True)
+        glued = whole.rfind("。", start, end - 1) + 1 or start  # glued to the text before
+        items = _names(whole, glued, end, is_body, every=True)
         if items and not _aside(views, k):
-            cells.append((k, m.start(), m.end(), items))
+            cells.append((k, start, end, items))
     if not any(items for *_, items in cells):
         return  # (the headers are looked for only when there is something to place)
     headers = [cell for m in p.header.finditer(whole)
@@ -357,10 +369,8 @@ def _companion(cell: str, p: _Patterns) -> bool:
 def _labels(t: _Text, p: _Patterns, is_body: Callable[[str], bool]) -> None:
     """Names listed after a role label that opens its clause, up to the clause's end:
     `责任主体:X、Y`, `牵头单位为X`, `【牵头单位】X`, `主办:X`."""
-    whole = t.whole
+    whole = t.unread
     for m in p.label_end.finditer(whole):
-        if t.skipped(m.start()):
-            continue
         head_end = m.start() + len(m.group().rstrip(f" \t:为是{lx.CLOSE}"))
         # the label is the run of characters its head closes, opening its clause:
         # 各有关单位: is no 有关单位:, nor is 省政府各部门、有关单位:
@@ -385,13 +395,13 @@ def _verbs(t: _Text, p: _Patterns, is_body: Callable[[str], bool]) -> None:
     X负总责 — in a bracket, or in a sentence where two such verbs divide the work (one body
     in charge of the whole, 具体工作由市发改委负责。, only names it; a question assigns
     nothing)."""
-    whole = t.whole
+    whole = t.unread
     found: dict[int, list[tuple[int, int]]] = {}  # sentence (its end) → names before verbs
     verbs: dict[int, int] = {}  # sentence → closing verbs in it
     backwards = ""
     brackets: dict[int, list[tuple[int, int]]] = {}  # a line's start → its brackets
     for m in lx.VERB.finditer(whole):
-        if (m.end() < len(whole) and whole[m.end()] not in p.closing) or t.skipped(m.start()):
+        if m.end() < len(whole) and whole[m.end()] not in p.closing:
             continue
         backwards = backwards or whole[::-1]
         end = p.sentence_end.search(whole, m.end())
@@ -436,10 +446,10 @@ def _brackets(t: _Text, p: _Patterns, is_body: Callable[[str], bool]) -> None:
     """Names alone in a bracket after a task, up to its first full stop: (X、Y),
     (X、Y。列第一位者为牵头部门) — not one name's second name (市住建局(市执法局)), not a
     citation or a short name (以下简称…)."""
-    whole = t.whole
+    whole = t.unread
     for m in p.bracket.finditer(whole):
         start, end = m.span(1)
-        if end - start > _BRACKET_LONGEST or t.skipped(start):
+        if end - start > _BRACKET_LONGEST:
             continue
         stop = whole.find("。", start, end)
         names = _names(whole, start, end if stop < 0 else stop, is_body, every=True)
