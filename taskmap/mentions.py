@@ -53,6 +53,7 @@ _CELL_LONGEST = 40  # a cell of names is no longer than this (one name: 25)
 _NAME_LONGEST = 25
 _BRACKET_LONGEST = 80  # a bracket of names after a task is no longer
 _CLAUSE_LONGEST = 60  # a list of names before a verb is no longer
+_NEARBY = 120  # characters around a header cell or a label where its neighbours stand
 _HEADER_EXTRA = 8  # characters a role column's header may hold besides its label
 _HEADER_REACH = 12  # lines around a header cell a header one cell a line may stand on
 _SHORT_CELL = 10  # the longest header cell of a header one cell a line
@@ -71,6 +72,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MARKS = "★☆▲△*※"  # marks glued to a name in a list (★ for the lead, where a plan says so)
 _STOPS = ";,。.、"  # punctuation closing a cell of names
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]*$")
+_EDGES = re.compile(r"[ \t\u3000|│┃║]*")
 _LABEL_LONGEST = 10
 
 
@@ -98,7 +100,7 @@ class _Patterns:
     role_tail: re.Pattern[str]  # a role label closing a phrase (各主办单位: no body)
     bracket: re.Pattern[str]  # a bracket (one level of brackets inside), on one line
     closing: frozenset[str]  # what may follow a verb that closes its clause
-    list_end: re.Pattern[str]  # what ends a label's list
+    list_end: re.Pattern[str]  # what ends a label's list (a cell's edge too)
     clause_back: re.Pattern[str]  # what opens a clause (searched back from a verb)
     sentence_end: re.Pattern[str]  # where a sentence ends
     edges: frozenset[str]  # what edges a cell, line breaks included
@@ -143,7 +145,7 @@ def _patterns() -> _Patterns:
                              rf"|^(?:{heads})$"),
         bracket=re.compile(rf"[{o}]({inner})[{c}]"),
         closing=frozenset(lx.SENTENCE_END + ",、 \t\n" + lx.CLOSE),
-        list_end=re.compile(rf"[{marks},\n{o}{c}]"),
+        list_end=re.compile(rf"[{marks},\n{o}{c}{edge}]"),
         clause_back=re.compile(rf"[{stops}]"),
         sentence_end=re.compile(rf"[{marks}\n]"),
         edges=frozenset(lx.CELL_EDGE + "\n"),
@@ -280,6 +282,7 @@ def _cells(t: _Text, p: _Patterns, is_body: Callable[[str], bool]) -> None:
     number, and the lines of names alone that continue it)."""
     whole, starts, views = t.whole, t.starts, t.views
     cells: list[tuple[int, int, int, list[tuple[int, int]]]] = []  # line, start, end, names
+    lines: dict[int, tuple[bool, bool, int, int]] = {}  # line → what _line says of it
     for m in p.cell_end.finditer(whole):
         end, floor = m.end(), max(0, m.start() - _CELL_LONGEST)
         start = max(whole.rfind(edge, floor, m.start()) for edge in p.edges) + 1
@@ -291,7 +294,9 @@ def _cells(t: _Text, p: _Patterns, is_body: Callable[[str], bool]) -> None:
             continue
         glued = whole.rfind("。", start, end - 1) + 1 or start  # glued to the text before
         items = _names(whole, glued, end, is_body, every=True)
-        if items and not _aside(views, k):
+        if items and k not in lines:
+            lines[k] = _line(views, k)
+        if items and not lines[k][0]:
             cells.append((k, start, end, items))
     if not any(items for *_, items in cells):
         return  # (the headers are looked for only when there is something to place)
@@ -309,14 +314,23 @@ def _cells(t: _Text, p: _Patterns, is_body: Callable[[str], bool]) -> None:
             for s, e in items:
                 t.add(s, e, TABLE)
             continue
-        v = views[k]
-        alone = not v[:start - starts[k]].strip(lx.CELL_EDGE) and not v[
-            end - starts[k]:].strip(lx.CELL_EDGE)
-        row = _ROW_NUMBER.match(v) or _ROW_CELLS.search(v)
-        if items and ((row and not alone) or (alone and row_line == k - 1)):
+        if not items:
+            continue
+        _, row, first, last = lines[k]
+        alone = start - starts[k] == first and end - starts[k] == last
+        if (row and not alone) or (alone and row_line == k - 1):
             row_line = k
             for s, e in items:
                 t.add(s, e, ROW)
+
+
+def _line(views: Sequence[str], k: int) -> tuple[bool, bool, int, int]:
+    """What line k is to the cells on it (asked once a line: a table flattened onto one
+    line has thousands): no place for names, a row, where its text starts and ends."""
+    v = views[k]
+    row = bool(_ROW_NUMBER.match(v) or _ROW_CELLS.search(v))
+    return _aside(views, k), row, len(v) - len(v.lstrip(lx.CELL_EDGE)), len(
+        v.rstrip(lx.CELL_EDGE))
 
 
 def _aside(views: Sequence[str], k: int) -> bool:
@@ -350,7 +364,8 @@ def _header_cell(whole: str, m: re.Match[str], views: Sequence[str], starts: lis
         return None
     k = bisect_right(starts, a) - 1
     own = squeeze(whole[a:b])
-    cells = [c for c in re.split(f"[{re.escape(lx.CELL_EDGE)}]+", views[k]) if c]
+    around = views[k][max(0, a - starts[k] - _NEARBY):b - starts[k] + _NEARBY]
+    cells = [c for c in re.split(f"[{re.escape(lx.CELL_EDGE)}]+", around) if c]
     if len(cells) < 3:  # a header one cell a line: the short lines around it
         cells = [squeeze(views[i]).strip(lx.CELL_EDGE) for i in range(
             max(0, k - _HEADER_REACH), min(len(views), k + _HEADER_REACH + 1))]
@@ -382,11 +397,13 @@ def _labels(t: _Text, p: _Patterns, is_body: Callable[[str], bool]) -> None:
             continue
         if lx.label_role(whole[a:head_end]) not in (LEAD, RESPONSIBLE):
             continue
-        line = whole.rfind("\n", 0, a) + 1
-        if lx.PAGE_CHROME.search(whole, line, m.end() + 40):
-            continue
-        stop = p.list_end.search(whole, m.end())
-        for s, e in _names(whole, m.end(), stop.start() if stop else len(whole), is_body):
+        line = whole.rfind("\n", max(0, a - _NEARBY), a) + 1
+        if lx.PAGE_CHROME.search(whole, max(line, a - _NEARBY), m.end() + _NEARBY):
+            continue  # a website's footer: 主办:… 承办:…
+        edges = _EDGES.match(whole, m.end())  # (the list ends at a cell's edge)
+        begin = edges.end() if edges else m.end()
+        stop = p.list_end.search(whole, begin)
+        for s, e in _names(whole, begin, stop.start() if stop else len(whole), is_body):
             t.add(s, e, LABEL)
 
 
@@ -399,7 +416,7 @@ def _verbs(t: _Text, p: _Patterns, is_body: Callable[[str], bool]) -> None:
     found: dict[int, list[tuple[int, int]]] = {}  # sentence (its end) → names before verbs
     verbs: dict[int, int] = {}  # sentence → closing verbs in it
     backwards = ""
-    brackets: dict[int, list[tuple[int, int]]] = {}  # a line's start → its brackets
+    brackets: dict[int, tuple[list[int], list[int]]] = {}  # a line's start → its brackets
     for m in lx.VERB.finditer(whole):
         if m.end() < len(whole) and whole[m.end()] not in p.closing:
             continue
@@ -429,17 +446,19 @@ def _verbs(t: _Text, p: _Patterns, is_body: Callable[[str], bool]) -> None:
                 t.add(s, e, VERB)
 
 
-def _in_bracket(whole: str, at: int, known: dict[int, list[tuple[int, int]]]) -> bool:
+def _in_bracket(whole: str, at: int,
+                known: dict[int, tuple[list[int], list[int]]]) -> bool:
     """Is `at` inside a bracket of its line, or after one its line leaves open (a bracket
-    a line break cuts)? `known`: the brackets of the lines seen."""
+    a line break cuts)? `known`: the brackets of the lines seen (their opens, their ends)."""
     line = whole.rfind("\n", 0, at) + 1
     spans = known.get(line)
     if spans is None:
         end = whole.find("\n", at)
         closed, unclosed = lx.bracket_spans(whole[line:end if end >= 0 else len(whole)])
-        spans = known[line] = closed + ([(unclosed, len(whole))] if unclosed is not None else [])
-    at -= line
-    return any(s < at < e for s, e in spans)
+        closed += [(unclosed, len(whole))] if unclosed is not None else []
+        spans = known[line] = ([s for s, _ in closed], [e for _, e in closed])
+    k = bisect_right(spans[0], at - line - 1) - 1  # the last bracket opened before `at`
+    return k >= 0 and at - line < spans[1][k]
 
 
 def _brackets(t: _Text, p: _Patterns, is_body: Callable[[str], bool]) -> None:

@@ -195,6 +195,37 @@ def test_the_detector_reads_the_words_in_force():
     assert shipped is None or lx.WORDS is shipped
 
 
+def test_a_table_flattened_onto_one_line_costs_linearly():
+    """Cells, labels, verbs and brackets of a whole table on one line: all found, and 4× the
+    rows take about 4× the time, not 16× (a look at the whole line for each cell was
+    quadratic). A ratio within one run, no absolute time."""
+    import time
+
+    row = (" 推进某项工作{k}。 县住建局 县财政局、县发改局 年底"
+           " 加强某项工作{k}。(县水利局牵头,县农业农村局配合) 完善某项制度{k}。责任单位:县民政局")
+    names = names_of_table()
+
+    def seconds(n: int) -> float:
+        doc = document_from_text("序号 工作任务 责任单位 配合单位 完成时限"
+                                 + "".join(row.format(k=k) for k in range(n)))
+        assert doc.views  # the views made before the clock starts, as a parse has them
+        best = float("inf")
+        for _ in range(3):
+            with lx.using(None):
+                start = time.perf_counter()
+                found = find(doc, names)
+                best = min(best, time.perf_counter() - start)
+        assert len(found) == 6 * n and {m.line for m in found} == {1}
+        return best
+
+    assert seconds(4_000) / seconds(1_000) < 8
+
+
+def names_of_table():
+    with lx.using(None):
+        return mentions.names_of(national_table())
+
+
 # ------------------------------------------------------------------------ in every output
 
 @pytest.fixture(scope="module")
