@@ -73,6 +73,7 @@ _MARKS = "★☆▲△*※"  # marks glued to a name in a list (★ for the lead
 _STOPS = ";,。.、"  # punctuation closing a cell of names
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]*$")
 _EDGES = re.compile(r"[ \t\u3000|│┃║]*")
+_GAPS = re.compile(r"[ \u3000]{2,}|[ \u3000]*[\t|│┃║][ \t\u3000|│┃║]*")  # between cells
 _LABEL_LONGEST = 10
 
 
@@ -118,8 +119,8 @@ def _patterns() -> _Patterns:
     if kept is not None and kept[0] is words:
         return kept[1]
     L, T = words.labels, words.tables
-    morphemes = _alt(L["lead_morphemes"] + L["helper_morphemes"] + L["responsible_morphemes"])
-    heads = _alt(h for h in L["heads"] if len(h) > 1)
+    morphemes = L["lead_morphemes"] + L["helper_morphemes"] + L["responsible_morphemes"]
+    heads = [h for h in L["heads"] if len(h) > 1]
     edge = re.escape(lx.CELL_EDGE)
     name_ends = frozenset(e[-1] for e in words.names["endings"])
     ends = re.escape("".join(sorted(name_ends)))
@@ -131,7 +132,7 @@ def _patterns() -> _Patterns:
     first = {w[0] for w in L["heads"] + L["bare"]}
     item = rf"[^、,;{o}{c}\n]*"
     patterns = _Patterns(
-        header=re.compile(rf"(?:{morphemes})[{edge}\n]{{0,6}}(?:{heads})"),
+        header=re.compile(rf"(?:{_spaced(morphemes)})[{edge}\n]{{0,6}}(?:{_spaced(heads)})"),
         # (searched from its last character: a class a search skips through fast)
         cell_end=re.compile(rf"[{ends}](?:[{o}][^{edge}\n{o}{c}]{{1,20}}[{c}])?等?"
                             rf"[{_MARKS}]*[{_STOPS}]?(?=[{edge}\n]|$)"),
@@ -141,8 +142,8 @@ def _patterns() -> _Patterns:
                              rf"(?:{_alt(L['heads'])})(?:\s*(?::|为|是)|[{c}])"
                              rf"|(?:{_alt(L['bare'])})\s*:)"),
         role_tail=re.compile(rf"(?:{_alt(L['lead_morphemes'] + L['helper_morphemes'])}|"
-                             rf"{_alt(L['responsible_morphemes'][:1])})(?:{heads})$"
-                             rf"|^(?:{heads})$"),
+                             rf"{_alt(L['responsible_morphemes'][:1])})(?:{_alt(heads)})$"
+                             rf"|^(?:{_alt(heads)})$"),
         bracket=re.compile(rf"[{o}]({inner})[{c}]"),
         closing=frozenset(lx.SENTENCE_END + ",、 \t\n" + lx.CLOSE),
         list_end=re.compile(rf"[{marks},\n{o}{c}{edge}]"),
@@ -158,6 +159,13 @@ def _patterns() -> _Patterns:
         _compiled.pop(next(iter(_compiled)))
     _compiled[id(words)] = (words, patterns)
     return patterns
+
+
+def _spaced(words) -> str:
+    """An alternation of `words` (longest first), a space allowed between the characters of
+    each (责 任 单 位 in a PDF's header)."""
+    return "|".join("[ \u3000]?".join(map(re.escape, w))
+                    for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 def _alt(words) -> str:
@@ -370,6 +378,8 @@ def _header_cell(whole: str, m: re.Match[str], views: Sequence[str], starts: lis
         cells = [squeeze(views[i]).strip(lx.CELL_EDGE) for i in range(
             max(0, k - _HEADER_REACH), min(len(views), k + _HEADER_REACH + 1))]
         cells = [c for c in cells if 0 < len(c) <= _SHORT_CELL]
+    else:  # and cells whose words a space cuts (序 号    工 作 任 务)
+        cells += [squeeze(c) for c in _GAPS.split(around)]
     return (a, b) if any(c != own and _companion(c, p) for c in cells) else None
 
 

@@ -129,6 +129,39 @@ def test_rows_by_number_without_a_header_are_flagged_and_the_plan_warned_whole()
     assert (c.mentions, c.mentions_read, c.mentions_warned, c.mentions_unread) == (4, 0, 0, 4)
 
 
+# More layouts of task tables (invented), and what the detector names in each, whatever
+# the grammar reads of them: (text, [(line, name), …])
+LAYOUTS = {
+    "a header spaced character by character": (
+        "序 号    工 作 任 务    责 任 单 位    完 成 时 限\n"
+        "1    推进数字乡村建设    县农业农村局    年底\n", [(2, "县农业农村局")]),
+    "box rules, 承办 and 协办 columns": (
+        "│序号│重点工作│承办单位│协办单位│时限│\n"
+        "│1│实施城乡供水一体化│县水利局│县住建局、县财政局│10月│\n",
+        [(2, "县水利局"), (2, "县住建局"), (2, "县财政局")]),
+    "Traditional, tabs, a 責任主體 column": (
+        "序號\t工作任務\t責任主體\t完成時限\n推進縣域商業體系建設\t縣商務局\t年底\n",
+        [(2, "縣商務局")]),
+    "a mark, a trailing 等, a closing stop, a cell glued to its task": (
+        "工作任务 责任单位 完成时限\n"
+        "推进数字乡村建设 县农业农村局★、县数据资源局 年底\n"
+        "实施城乡供水一体化 县水利局等 10月\n"
+        "推进老旧小区改造。县住建局; 9月\n",
+        [(2, "县农业农村局"), (2, "县数据资源局"), (3, "县水利局"), (4, "县住建局")]),
+    "a row between tabs, no header": (
+        "1\t推进数字乡村建设\t县农业农村局\t年底\n", [(1, "县农业农村局")]),
+    "a header's role column cut over two lines, names a line each": (
+        "序号\n目标任务\n牵头\n单位\n推进情况\n1\n地区生产总值增长6%\n县发改局\n县统计局\n"
+        "同比增长5%\n", [(8, "县发改局"), (9, "县统计局")]),
+}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_the_detector_sees_the_names_of_task_tables_in_other_layouts(layout):
+    text, names = LAYOUTS[layout]
+    assert [(m.line, m.name) for m in _names(text)] == names
+
+
 def test_prose_that_merely_names_bodies_is_no_mention_and_warns_nothing():
     assert _names(PROSE) == []
     plan = taskmap.parse_text(PROSE)
