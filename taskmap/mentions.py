@@ -19,9 +19,9 @@ implicit ones aside): the lines of its blocks (a task's `line` to the last line 
 `block`) are not looked at again. Of the mentions on other lines, those on a line the
 grammar warned about are `warned`, the others `unread`: each line of them gets a warning
 (a line and the lines of names alone continuing it: one warning), and a plan whose
-mentions are mostly unread one warning more, for the whole plan, first among its
-warnings. Nothing here changes a task: warnings and counts only. `find` itself, given no
-lines to skip, depends on nothing the grammar found.
+mentions are mostly not read (warned or unread) one warning more, for the whole plan,
+first among its warnings. Nothing here changes a task: warnings and counts only. `find`
+itself, given no lines to skip, depends on nothing the grammar found.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ PLAN_UNREAD = "第{lines}行" + PLAN_UNREAD_END
 
 TABLE, ROW, LABEL, VERB, BRACKET = "table", "row", "label", "verb", "bracket"
 GAP = 40  # lines of a table region past its last cell of names, after which it has ended
-MOSTLY = 0.5  # the share of unread mentions that makes a warning for the whole plan
+MOSTLY = 0.5  # the share of mentions not read that makes a warning for the whole plan
 FEWEST = 3  # …and how many at least
 SHOWN = 120  # a longer line is shown in a warning by this much of it, from its first name
 _CELL_LONGEST = 40  # a cell of names is no longer than this (one name: 25)
@@ -494,33 +494,31 @@ def _brackets(t: _Text, p: _Patterns, is_body: Callable[[str], bool]) -> None:
 def account(doc: Document, plan: Plan, table: AliasTable) -> Plan:
     """The plan with its mentions counted (`coverage.mentions…`) and its unread ones
     warned: a warning on each line (or line group) of unread mentions, and one for the
-    whole plan when most of its mentions are unread.
+    whole plan when most of its mentions are not read.
 
     The mentions read are the bodies its blocks name (each assignment as written, implicit
     ones aside): the lines of its blocks are not looked at again."""
     read = sum(not a.implicit for t in plan.tasks for a in t.assignments)
     warned_lines = {w.line for w in plan.warnings}
-    warned = 0
-    unread: list[Mention] = []
-    for m in find(doc, names_of(table), _read_lines(plan.tasks)):
-        if m.line in warned_lines:
-            warned += 1
-        else:
-            unread.append(m)
-    mentions = read + warned + len(unread)
+    not_read = find(doc, names_of(table), _read_lines(plan.tasks))
+    unread = [m for m in not_read if m.line not in warned_lines]
+    mentions = read + len(not_read)
     coverage = replace(plan.coverage, mentions=mentions, mentions_read=read,
-                       mentions_warned=warned, mentions_unread=len(unread))
-    if not unread:
+                       mentions_warned=len(not_read) - len(unread),
+                       mentions_unread=len(unread))
+    if not not_read:
         return replace(plan, coverage=coverage)
     warnings = sorted((*plan.warnings, *_line_warnings(doc, unread)),
                       key=lambda w: (w.line, w.text, w.reason))
-    if len(unread) >= FEWEST and len(unread) >= MOSTLY * mentions:
-        warnings.insert(0, _plan_warning(unread))  # first, where a person looks first
+    if len(not_read) >= FEWEST and len(not_read) >= MOSTLY * mentions:
+        # most of its bodies named where nothing was read (warned about or not): said
+        # first, where a person looks first
+        warnings.insert(0, _plan_warning(not_read))
     return replace(plan, coverage=coverage, warnings=tuple(warnings))
 
 
 def whole_plan(warning: ParseWarning) -> bool:
-    """Is this the warning for a whole plan whose mentions are mostly unread?"""
+    """Is this the warning for a whole plan whose mentions are mostly not read?"""
     return warning.reason.endswith(PLAN_UNREAD_END)
 
 
@@ -563,12 +561,12 @@ def _shown(doc: Document, line: int, mentions: list[Mention]) -> str:
     return ("…" if a else "") + text[a:b] + ("…" if b < len(text) else "")
 
 
-def _plan_warning(unread: list[Mention]) -> ParseWarning:
-    first, last = unread[0].line, unread[-1].line
+def _plan_warning(not_read: list[Mention]) -> ParseWarning:
+    first, last = not_read[0].line, not_read[-1].line
     names: list[str] = []
-    for m in unread:
+    for m in not_read:
         if m.name not in names:
             names.append(m.name)
     shown = "、".join(names[:3]) + ("等" if len(names) > 3 else "")
-    return ParseWarning(first, f"{shown}共{len(unread)}处",
+    return ParseWarning(first, f"{shown}共{len(not_read)}处",
                         PLAN_UNREAD.format(lines=f"{first}–{last}" if last > first else first))

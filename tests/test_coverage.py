@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 import taskmap
 from taskmap.grammar.coverage import UNREAD
+from taskmap.mentions import PLAN_UNREAD_END
 
 FIXTURES = Path(__file__).resolve().parent / "coverage"
 PROSE_BRACKET = ("一、重点任务\n"
@@ -42,8 +43,10 @@ KNOWN = {
         (5, "责任单位:—", NO_NAMES)]),
     # prose dividing work: read where a block stands on its line (2), else unread (3, 6);
     # one body in charge (4), verbs taking an object (5) and a question (7) are no segment;
-    # the bodies of the sentences not read (3, 6) are named on lines already warned
+    # the bodies of the sentences not read (3, 6) are named on lines already warned, and
+    # they are most of the plan's: a warning for the whole plan, first
     "prose": ([2], (4, 2, 0, 2, 5, 2, 3, 0), [
+        (3, "区发改委、区财政局、区住建局共3处", "第3–6行" + PLAN_UNREAD_END),
         (3, "由区发改委牵头,区财政局配合。", UNREAD),
         (6, "区住建局牵头,各镇(街道)配合。", UNREAD)]),
     # a task table: rows holding role words read (3) or warned (4); a section row inside
