@@ -164,12 +164,22 @@ class Coverage:
     参与, 协办, 主办, 单位:, 部门:, and sentences where such a verb follows a body's name):
     how many the plan has; how many were read as assignments; how many the grammar warned
     about on their line; how many nothing read or warned about (`unread`), each of which is
-    then a warning of its own (含分工用语,但未读作任务分工). seen == read + warned + unread."""
+    then a warning of its own (含分工用语,但未读作任务分工). seen == read + warned + unread.
+
+    Apart from the grammar, the bodies named where work is given out (`taskmap.mentions`:
+    in a task table's cells, a numbered row, after a role label, before a role verb, alone
+    in a bracket): `mentions` == `mentions_read` (on a block's lines) + `mentions_warned`
+    (on a line the grammar warned about) + `mentions_unread` (on lines then warned as
+    列有单位名称,但未读作任务分工)."""
 
     seen: int = 0
     read: int = 0
     warned: int = 0
     unread: int = 0
+    mentions: int = 0
+    mentions_read: int = 0
+    mentions_warned: int = 0
+    mentions_unread: int = 0
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from . import lexicon as lx
+from . import mentions
 from .errors import InputNotFound, TaskmapError
 from .grammar.blocks import find_blocks
 from .grammar.outline import parse_outline
@@ -54,7 +55,7 @@ def parse_document(doc: Document, aliases: AliasTable | None = None,
                     encoding=doc.encoding, coverage=found.coverage, context=context)
         if origin:
             plan = _lines_of_the_file(plan, origin)
-        return resolve_plan(plan, plan.context, table)
+        return mentions.account(doc, resolve_plan(plan, plan.context, table), table)
 
 
 def _lines_of_the_file(plan: Plan, origin: tuple[int, ...]) -> Plan:

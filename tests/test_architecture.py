@@ -25,7 +25,8 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("read", ("read",)),  # path → Document
     ("grammar", ("grammar",)),  # Document → blocks, rules, tasks
     ("names", ("names",)),  # surfaces → bodies
-    ("plans", ("pipeline", "rows", "engine", "diff")),  # one plan, its frames, two versions
+    # one plan (its bodies named where nothing was read too), its frames, two versions
+    ("plans", ("pipeline", "mentions", "rows", "engine", "diff")),
     ("corpus", ("workers", "corpus", "dask")),  # many plans, on many cores or machines
     ("present", ("present",)),  # views and files for people and programs
     ("web", ("web",)),  # the local web page

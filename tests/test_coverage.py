@@ -25,29 +25,32 @@ PROSE_BRACKET = ("一、重点任务\n"
                  "2.加强组织保障。各地要高度重视(主要领导亲自负责、亲自部署),确保取得实效。\n")
 NO_NAMES = "含分工用语,但读不出单位名单"
 
-# fixture → task lines, (seen, read, warned, unread), every warning as (line, text, reason)
+# fixture → task lines, (seen, read, warned, unread, and the same of the bodies named where
+# work is given out: mentions, mentions_read, mentions_warned, mentions_unread), every
+# warning as (line, text, reason)
 KNOWN = {
-    # brackets: read (2, 7), the grammar's own warnings (4, 5, 6), unread (3)
-    "brackets": ([2, 7], (6, 2, 3, 1), [
+    # brackets: read (2, 7), the grammar's own warnings (4, 5, 6), unread (3); the five
+    # bodies named are those read
+    "brackets": ([2, 7], (6, 2, 3, 1, 5, 5, 0, 0), [
         (3, "(主要领导亲自负责、亲自部署)", UNREAD),
         (4, "(牵头单位:待定)", "牵头单位: 没有单位(“待定”)"),
         (5, "(按职责分工负责)", NO_NAMES),
         (6, "(责任单位:)", "责任单位: 没有单位(空)")]),
     # labelled lines naming no body: the grammar warns, so none is unread
-    "labelled": ([7], (4, 2, 2, 0), [
+    "labelled": ([7], (4, 2, 2, 0, 2, 2, 0, 0), [
         (3, "牵头单位:无", NO_NAMES),
         (5, "责任单位:—", NO_NAMES)]),
     # prose dividing work: read by the block on its line (2), or as a block of its own
     # (3, and 6 under a 部门分工 label); one body in charge (4), verbs taking an object (5)
     # and a question (7) are no segment
-    "prose": ([2, 3, 6], (4, 4, 0, 0), []),
+    "prose": ([2, 3, 6], (4, 4, 0, 0, 6, 6, 0, 0), []),
     # a task table: rows holding role words read (3) or warned (4); a section row inside
     # it (5) unread; a row without role words (6) is read but is no segment
-    "table": ([3, 6], (3, 1, 1, 1), [
+    "table": ([3, 6], (3, 1, 1, 1, 4, 4, 0, 0), [
         (4, "2|加强某项工作|牵头单位另行明确|", "表格行中没有单位"),
         (5, "二、配合事项", UNREAD)]),
     # a plan of one prose sentence that divides work: a task, read
-    "one_sentence": ([1], (1, 1, 0, 0), []),
+    "one_sentence": ([1], (1, 1, 0, 0, 2, 2, 0, 0), []),
 }
 
 
@@ -63,7 +66,8 @@ def test_known_segments_are_counted_apart_and_warned_with_their_lines(name):
 def test_the_counts_are_in_every_format(tmp_path):
     path = FIXTURES / "brackets.txt"
     data = json.loads(run_taskmap("extract", str(path), "-f", "json", check=True).stdout)
-    assert data["coverage"] == {"seen": 6, "read": 2, "warned": 3, "unread": 1}
+    assert data["coverage"] == {"seen": 6, "read": 2, "warned": 3, "unread": 1, "mentions": 5,
+                                "mentions_read": 5, "mentions_warned": 0, "mentions_unread": 0}
     assert [w["line"] for w in data["warnings"]] == [3, 4, 5, 6]
     rows = list(csv.DictReader(io.StringIO(
         run_taskmap("extract", str(path), "-f", "csv", check=True).stdout)))
@@ -108,7 +112,8 @@ def test_prose_on_a_plan_flattened_onto_one_line_grows_linearly():
 def test_a_role_bearing_bracket_not_read_is_a_warning_with_its_line():
     plan = taskmap.parse_text(PROSE_BRACKET)
     assert [t.line for t in plan.tasks] == [2]
-    assert plan.coverage == taskmap.models.Coverage(seen=2, read=1, warned=0, unread=1)
+    assert plan.coverage == taskmap.models.Coverage(seen=2, read=1, warned=0, unread=1,
+                                                    mentions=2, mentions_read=2)
     [warning] = plan.warnings
     assert warning.line == 3 and "负责" in warning.text
     assert warning.reason == UNREAD
@@ -120,7 +125,8 @@ def test_every_segment_of_the_demo_plans_is_read(path):
     the grammar had to warn about."""
     plan = taskmap.load_plan(path)
     c = plan.coverage
-    assert c.seen > 0 and c == taskmap.models.Coverage(seen=c.seen, read=c.seen)
+    assert c.seen > 0 and c == taskmap.models.Coverage(
+        seen=c.seen, read=c.seen, mentions=c.mentions, mentions_read=c.mentions)
     assert plan.tasks and not any(w.reason == UNREAD for w in plan.warnings)
 
 

@@ -177,6 +177,22 @@ def test_plan_text_is_text_on_the_page(server):
     assert "<b>领域" not in page and "<i>x</i>" not in page
 
 
+# rows by number, no header, which nothing reads: the plan's bodies are named unread
+UNREAD_ROWS = ("溪岚县2024年重点工作任务\n"
+               "1 推进县域商业体系建设 县商务局 年底前\n"
+               "2 加强耕地保护 县农业农村局 县自然资源局 年底前\n"
+               "3 实施城区雨污分流改造 县住建局 10月底前\n")
+WHOLE_PLAN = "第2–4行多处列有单位名称,但未读出任务分工,请人工核对"
+
+
+def test_a_plan_named_unread_is_an_alert_on_the_page(server):
+    status, _, body = post(server.url + "extract", [("file", "rows.txt", UNREAD_ROWS.encode())])
+    page = body.decode()
+    assert status == 200 and "<tr data-area=" not in page
+    alert = page[page.index('class="errors alerts" role="alert"'):]
+    assert WHOLE_PLAN in alert[:alert.index("</div>")]
+
+
 def test_export_csv_is_the_extract_csv_of_every_plan(server):
     status, headers, body = post(server.url + "export?format=csv", [upload(QINGLAN)])
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
@@ -513,3 +529,15 @@ def test_browser_bad_uploads_get_a_chinese_message_and_the_page_goes_on(page, sm
     assert "junk.txt" in page.inner_text("#result .errors")
     assert page.locator("#tasks tbody tr").count() == len(load_plan(QINGLAN).tasks)
 
+
+@needs_chromium
+def test_browser_shows_the_whole_plan_warning_before_anything_else(page, server, tmp_path):
+    path = tmp_path / "rows.txt"
+    path.write_text(UNREAD_ROWS, encoding="utf-8")
+    _view(page, server, path)
+    alert = page.locator("#result [role=alert]")
+    assert alert.is_visible() and WHOLE_PLAN in alert.inner_text()
+    page.click("[data-tab=warnings]")
+    first = page.locator("#tab-warnings table.warnings tbody tr").first
+    assert first.is_visible() and WHOLE_PLAN in first.inner_text()
+    assert page.locator("#tab-warnings tbody tr").count() == 4  # the plan's, then a line each

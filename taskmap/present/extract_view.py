@@ -7,6 +7,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from ..mentions import whole_plan
 from ..models import LEAD, RESPONSIBLE, Plan
 from .labels import IMPLICIT_LEGEND, IMPLICIT_MARK, TIER_LABELS
 
@@ -50,10 +51,14 @@ def warnings_table(plan: Plan) -> Table:
 
 
 def extract_view(plan: Plan) -> Group:
-    """Tasks, then warnings (or a line saying there are none), then the coverage line."""
+    """Tasks, then a warning for the whole plan where its bodies are mostly named where
+    nothing was read, then warnings (or a line saying there are none), then the coverage
+    line."""
     parts = [tasks_table(plan) if plan.tasks else Text(f"{plan.source}:未发现任务分工。")]
     if any(a.implicit for t in plan.tasks for a in t.assignments):
         parts.append(Text(IMPLICIT_LEGEND, style="dim"))
+    parts += [Text(f"注意:{w.reason}(见解析警告)。", style="bold red")
+              for w in plan.warnings if whole_plan(w)]
     if plan.warnings:
         parts.append(warnings_table(plan))
     else:
@@ -66,9 +71,13 @@ def coverage_line(plan: Plan) -> Text:
     """How many role-bearing segments the plan has: read, warned about by the grammar,
     and unread (each of them a warning too)."""
     c = plan.coverage
-    return Text(f"含分工用语的片段 {c.seen} 处:读作任务分工 {c.read} 处,"
-                f"解析时已警告 {c.warned} 处,未能读出 {c.unread} 处(已逐处列入解析警告)。",
-                style="yellow" if c.warned or c.unread else "dim")
+    text = (f"含分工用语的片段 {c.seen} 处:读作任务分工 {c.read} 处,"
+            f"解析时已警告 {c.warned} 处,未能读出 {c.unread} 处(已逐处列入解析警告)。")
+    if c.mentions_warned or c.mentions_unread:
+        text += (f"列有单位名称之处 {c.mentions} 处:读作任务分工 {c.mentions_read} 处,"
+                 f"解析时已警告 {c.mentions_warned} 处,未能读出 {c.mentions_unread} 处"
+                 "(所在行已列入解析警告)。")
+    return Text(text, style="yellow" if c.warned or c.unread or c.mentions_unread else "dim")
 
 
 def surfaces_table(items) -> Table:

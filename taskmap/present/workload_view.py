@@ -13,6 +13,7 @@ from rich.text import Text
 from .. import engine
 from ..corpus import Corpus
 from ..errors import UnknownArea
+from ..mentions import PLAN_UNREAD_END
 from ..models import Plan
 from .labels import ROLE_LABELS
 
@@ -177,6 +178,14 @@ def warnings_table(data: Corpus | Sequence[Plan]) -> Table | Text:
     return table
 
 
+def whole_plan_warnings(data: Corpus | Sequence[Plan]) -> list[Text]:
+    """A line in red for each plan whose bodies are mostly named where nothing was read
+    (its warning for the whole plan), so that no one reads its counts as complete."""
+    found = _corpus(data).warnings.filter(pl.col("reason").str.ends_with(PLAN_UNREAD_END))
+    return [Text(f"注意:{w['plan']} {w['reason']}(见解析警告)。", style="bold red")
+            for w in found.collect().iter_rows(named=True)]
+
+
 def areas_of(data: Corpus | Sequence[Plan]) -> list[str]:
     """The action areas of the plans, in the order they first appear."""
     return engine.areas_in_order(_corpus(data).chunks())
@@ -208,9 +217,11 @@ def workload_report(plans: Corpus | Sequence[Plan], *, top: int = 15,
     summary = engine.agency_summary(frame, by=by, implicit=implicit, collective=collective)
     matrix = engine.build_matrix(frame, role=role, by=by, implicit=implicit,
                                  collective=collective)
-    parts: list[RenderableType] = [summary_table(plans), ranking_table(summary, top, role),
+    alerts = whole_plan_warnings(plans)
+    parts: list[RenderableType] = [summary_table(plans), *alerts,
+             ranking_table(summary, top, role),
              matrix_table(matrix, summary, role, top, max_areas=max(3, (width - 30) // 5)),
              warnings_table(plans)]
     if area is not None:
-        parts.insert(1, Text(f"行动领域:{area}", style="bold"))
+        parts.insert(1 + len(alerts), Text(f"行动领域:{area}", style="bold"))
     return Group(*parts)

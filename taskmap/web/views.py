@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from .. import engine
 from ..diff import ADDED, REMOVED, UNCHANGED, PlanDiff, TaskDiff
 from ..errors import DecodeError, LimitExceeded, TaskmapError, UnsupportedFormat
+from ..mentions import whole_plan
 from ..models import LEAD, RESPONSIBLE, Plan
 from ..pipeline import parse_document
 from ..present.diff_view import body_detail, flags
@@ -162,6 +163,8 @@ def extract_page(plans: Sequence[Plan], problems: Sequence[Problem] = ()) -> dic
         "roles": [(LEAD, ROLE_LABELS[LEAD]), (RESPONSIBLE, ROLE_LABELS[RESPONSIBLE])],
         "warnings": [{"plan": p.source, "line": w.line, "text": w.text, "reason": w.reason}
                      for p in plans for w in p.warnings],
+        "alerts": [{"plan": p.source, "reason": w.reason}
+                   for p in plans for w in p.warnings if whole_plan(w)],
         "implicit": any(n.implicit for r in rows for n in r.responsible + r.lead),
         "ranking": ranking_rows(summary, TOP),
         "matrices": [matrix(frame, summary, LEAD), matrix(frame, summary, "all")],
