@@ -429,10 +429,11 @@ class Resolver:
             by_length.setdefault(len(w), []).append(w)
         level = self.j.level or ""
         rows = self.table.derived(("typo rows", level), lambda: _typo_rows(self.table, level))
-        for r, bare, prefixed in rows if level else ():
-            if not any(Levenshtein.distance(w, k, score_cutoff=1) == 1
-                       for k in (bare, prefixed) for w in by_length.get(len(k), ())):
-                continue  # a typo is one character away: no need to name this one
+        index = self.table.derived(("typo rows by length", level), lambda: _by_length(rows))
+        near = sorted({n for length, words in by_length.items()  # a typo is one character
+                       for n, k in index.get(length, ())  # away: only rows as long as one
+                       if any(Levenshtein.distance(w, k, score_cutoff=1) == 1 for w in words)})
+        for r, bare, prefixed in (rows[n] for n in near) if level else ():
             res = self._qualified(r.function, self.j.level, _Prefix(
                 None, self.j.level, False, bare, level), r, "alias")
             known.setdefault(prefixed, res)
@@ -484,6 +485,15 @@ def _typo_rows(table: AliasTable, level: str) -> list[tuple[AliasRow, str, str]]
     level), with their bare and level-prefixed keys."""
     return [(r, name_key(r.alias), name_key(level + r.alias)) for r in table.functions.values()
             if not r.collective and not r.level]
+
+
+def _by_length(rows: list[tuple[AliasRow, str, str]]) -> dict[int, list[tuple[int, str]]]:
+    """length → (index of a typo row, its bare or level-prefixed key of that length)."""
+    out: dict[int, list[tuple[int, str]]] = {}
+    for n, (_, bare, prefixed) in enumerate(rows):
+        for key in dict.fromkeys((bare, prefixed)):
+            out.setdefault(len(key), []).append((n, key))
+    return out
 
 
 def _agency_like(s: str) -> bool:
