@@ -70,9 +70,11 @@ _DATE_END = re.compile(rf"{_NUMERAL}{{2,4}}\s*年\s*{_NUMERAL}{{1,2}}\s*月\s*{_
                        rf"\s*日\s*(?:印发|印|发布)?\s*$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MARKS = "★☆▲△*※"  # marks glued to a name in a list (★ for the lead, where a plan says so)
-_STOPS = ";,。.、"  # punctuation closing a cell of names
+_STOPS = ";,。.、"  # punctuation closing an item of a list of names
+_CELL_STOPS = ";。."  # …and a cell of names (、 , go on to another name, as prose does)
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]*$")
 _EDGES = re.compile(r"[ \t\u3000|│┃║]*")
+_LIST_GAP = re.compile(r"[、,][ \u3000]{1,2}")  # a list's separator, spaces after it
 _GAPS = re.compile(r"[ \u3000]{2,}|[ \u3000]*[\t|│┃║][ \t\u3000|│┃║]*")  # between cells
 _LABEL_LONGEST = 10
 
@@ -130,12 +132,15 @@ def _patterns() -> _Patterns:
     plain = rf"[^{o}{c}\n]*"
     inner = rf"{plain}(?:[{o}]{plain}[{c}]{plain})*"  # one level of brackets inside
     first = {w[0] for w in L["heads"] + L["bare"]}
+    gloss = words.pattern("text", "gloss")
     item = rf"[^、,;{o}{c}\n]*"
     patterns = _Patterns(
-        header=re.compile(rf"(?:{_spaced(morphemes)})[{edge}\n]{{0,6}}(?:{_spaced(heads)})"),
+        # (cut by spaces, or by line breaks, blank lines and their spaces between)
+        header=re.compile(rf"(?:{_spaced(morphemes, gloss)})[{edge}]{{0,8}}"
+                          rf"(?:\n[{edge}]{{0,8}}){{0,3}}(?:{_spaced(heads, gloss)})"),
         # (searched from its last character: a class a search skips through fast)
         cell_end=re.compile(rf"[{ends}](?:[{o}][^{edge}\n{o}{c}]{{1,20}}[{c}])?等?"
-                            rf"[{_MARKS}]*[{_STOPS}]?(?=[{edge}\n]|$)"),
+                            rf"[{_MARKS}]*[{_CELL_STOPS}]?(?=[{edge}\n]|$)"),
         item=re.compile(rf"{item}(?:[{o}]{plain}[{c}]{item})*"),
         # (the class of first characters before it lets a search skip the others fast)
         label_end=re.compile(rf"(?=[{re.escape(''.join(sorted(first)))}])(?:"
@@ -161,10 +166,11 @@ def _patterns() -> _Patterns:
     return patterns
 
 
-def _spaced(words) -> str:
-    """An alternation of `words` (longest first), a space allowed between the characters of
-    each (责 任 单 位 in a PDF's header)."""
-    return "|".join("[ \u3000]?".join(map(re.escape, w))
+def _spaced(words, gloss: str) -> str:
+    """An alternation of `words` (longest first), a space (责 任 单 位 in a PDF's header) or
+    a pinyin gloss (責(zé)任單位 on a mirror site) allowed between the characters of each."""
+    between = f"(?:{gloss})?[ \u3000]?"
+    return "|".join(between.join(map(re.escape, w))
                     for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
@@ -197,7 +203,7 @@ class Names:
         return self._is_body(item)
 
     def _is_body(self, item: str) -> bool:
-        s = item.strip(lx.CELL_EDGE)
+        s = lx.GLOSS.sub("", item).strip(lx.CELL_EDGE)  # 牽頭責(zé)任單位 is a label too
         if not 2 <= len(s) <= _NAME_LONGEST or lx.label_role(s) is not None or (
                 _NOT_IN_NAME.search(s) or self.role_tail.search(s)):
             return False
@@ -296,6 +302,14 @@ def _cells(t: _Text, p: _Patterns, is_body: Callable[[str], bool]) -> None:
         start = max(whole.rfind(edge, floor, m.start()) for edge in p.edges) + 1
         if (start == 0 and floor > 0) or m.start() == start:
             continue  # longer than a cell of names, or one character
+        while (gap := _LIST_GAP.search(whole, max(0, start - 3), start)) and gap.end() == start:
+            # a space after 、 goes on with the list (市政局、 环卫处): the cell starts before
+            floor = max(0, gap.start() - _CELL_LONGEST)
+            start = max(whole.rfind(edge, floor, gap.start()) for edge in p.edges) + 1
+            if start == 0 and floor > 0:
+                break
+        if start == 0 and floor > 0:
+            continue
         k = t.line(start)
         if k + 1 in t.skip:  # a row read: the table goes on (no names to look at)
             cells.append((k, start, end, []))
@@ -482,9 +496,10 @@ def _brackets(t: _Text, p: _Patterns, is_body: Callable[[str], bool]) -> None:
             continue
         stop = whole.find("。", start, end)
         names = _names(whole, start, end if stop < 0 else stop, is_body, every=True)
+        before = whole[max(0, m.start() - _NEARBY):m.start()].rstrip(lx.CELL_EDGE)
         if not names or lx.NOT_BLOCK.match(whole, start) or (
-                len(names) == 1 and m.start() and whole[m.start() - 1] in p.name_ends):
-            continue
+                len(names) == 1 and before[-1:] in p.name_ends):
+            continue  # (a second name: 县自然资源局 (县林业局), spaced or not)
         for s, e in names:
             t.add(s, e, BRACKET)
 

@@ -259,6 +259,16 @@ ORIGINAL_MISREAD = {
     ("realplans2/50_nantong_chongchuan_minshengshishi_2023", "tables"):
         "the original reads 1 of the table's 2 rows (one cell a line, no header): issue #21",
 }
+# …and so its warnings: the original flags the bodies of the rows it does not read
+# (taskmap.mentions), the table written again from what it read has no such row. Strict
+# too: the day the original is read whole, these entries go.
+ORIGINAL_FLAGGED = {
+    **ORIGINAL_MISREAD,
+    ("realplans2/49_ningbo_xiangshan_sizhoutou_2024", "tables"):
+        "the original reads 1 of the table's 2 rows (one cell a line, a header cut over "
+        "lines) and flags the other; written again from the row read, the table has lost "
+        "its header, and the other row is no row: issue #21",
+}
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -281,6 +291,9 @@ def test_variants_give_the_same_tasks(source, kind, request):
 @pytest.mark.parametrize("source", SOURCES, ids=lambda s: s.id)
 def test_variants_keep_the_warning_count(source, kind, request):
     """A variant that raised has no warnings to count: it fails the test above."""
+    reason = ORIGINAL_FLAGGED.get((source.id, kind))
+    if reason:
+        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
     o = _original(source, kind, request)
     found = [got for got in outcomes(source, kind) if got.error is None]
     failed = [(got.name, f"{got.warnings} warnings") for got in found
