@@ -287,7 +287,96 @@ def find(doc: Document, is_body: Callable[[str], bool],
     _labels(t, p, is_body)
     _verbs(t, p, is_body)
     _brackets(t, p, is_body)
+    _glued(t, p, is_body)
     return [t.found[k] for k in sorted(t.found)]
+
+
+def _glued(t: _Text, p: _Patterns, is_body: Callable[[str], bool]) -> None:
+    """A task table whose cells a page ran together (`实事内容工作任务责任单位进展情况`,
+    `…区政府分管领导牵头单位配合单位1增加教育资源…教育局经开区…`): a role column's header
+    glued to another column's word before or after it, on a line not read. The lines from
+    there on (up to GAP lines, or a line read) are the table's: a name found anywhere in
+    them, glued to its neighbours or not, is a mention, on a line no other finder named."""
+    whole, views, named = t.unread, t.views, {line for line, _ in t.found}
+    done = -1
+    for m in p.header.finditer(whole):
+        k = t.line(m.start())
+        if k <= done:
+            continue
+        v, a, b = views[k], m.start() - t.starts[k], m.end() - t.starts[k]
+        header_end = _glued_header(v, a, b, p)
+        if header_end is None:
+            continue
+        done = min(len(views) - 1, k + GAP)
+        for j in range(k, done + 1):
+            if j + 1 in t.skip:
+                done = j
+                break
+            if j + 1 not in named:  # (the header's own words are no names)
+                _names_anywhere(t, j, is_body, p.name_ends, header_end if j == k else 0)
+
+
+def _glued_header(v: str, a: int, b: int, p: _Patterns) -> int | None:
+    """Is the role column's header at [a, b) of line `v` one of a header's column words
+    run together with no gap (序号项目名称主要内容分管领导牵头单位配合单位): the run of
+    characters around it, up to a gap, a mark or a digit, holds a chain of three column
+    words or more, each next to the next, the number's or the task's
+    among them (a sentence that names roles, 各责任单位要…, is no header)? Where the
+    header ends in the line, if so."""
+    if (a == 0 or not _CJK.match(v[a - 1])) and (b >= len(v) or not _CJK.match(v[b])):
+        return None  # a header cell of its own: the cells finder's
+    s, e = a, b
+    while s > 0 and _CJK.match(v[s - 1]) and a - s < _NEARBY:
+        s -= 1
+    while e < len(v) and _CJK.match(v[e]) and e - b < _NEARBY:
+        e += 1
+    words = [m.span() for m in _column_words(p).finditer(v, s, e)]
+    at = next((n for n, (x, y) in enumerate(words) if x <= a < y or a <= x < b), None)
+    if at is None:
+        return None
+    first = last = at  # the chain of words around the header, each next to the next
+    while first > 0 and words[first][0] - words[first - 1][1] == 0:
+        first -= 1
+    while last + 1 < len(words) and words[last + 1][0] - words[last][1] == 0:
+        last += 1
+    chain = v[words[first][0]:words[last][1]]
+    if last - first >= 2 and any(w in chain for w in p.companions[0]):
+        return words[last][1]
+    return None
+
+
+_column_patterns: dict[int, tuple[_Patterns, re.Pattern[str]]] = {}
+
+
+def _column_words(p: _Patterns) -> re.Pattern[str]:
+    """The words of a task table's header: a role column's, the number's and the task's,
+    and a short phrase ending like a note's, a deadline's or a person's column."""
+    kept = _column_patterns.get(id(p))
+    if kept is None or kept[0] is not p:
+        whole, endings = p.companions
+        person = lx.WORDS.labels["person_heads"]
+        kept = (p, re.compile(rf"{p.header.pattern}|{_alt(whole)}|[\u4e00-\u9fff]{{0,5}}"
+                              rf"(?:{_alt(tuple(endings) + tuple(person))})"))
+        _column_patterns.clear()
+        _column_patterns[id(p)] = kept
+    return kept[1]
+
+
+def _names_anywhere(t: _Text, j: int, is_body: Callable[[str], bool],
+                    ends: frozenset[str], start: int = 0) -> None:
+    """Names in line `j` (0-based) from `start` on, wherever they stand, glued to their
+    neighbours or not: at each character a name may end with, the shortest run of CJK
+    characters before it (three at least) that is a body's name."""
+    v, base = t.views[j], t.starts[j]
+    for i in range(start + 2, len(v)):
+        if v[i] not in ends:
+            continue
+        for s in range(i - 2, max(start, i + 1 - _NAME_LONGEST) - 1, -1):
+            if not _CJK.match(v[s]):
+                break
+            if is_body(v[s:i + 1]):
+                t.add(base + s, base + i + 1, TABLE)
+                break
 
 
 def _cells(t: _Text, p: _Patterns, is_body: Callable[[str], bool]) -> None:

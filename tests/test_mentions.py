@@ -342,3 +342,26 @@ def test_mentions_lives_above_the_grammar():
     source = Path(mentions.__file__).read_text(encoding="utf-8")
     assert "grammar" not in "".join(
         line for line in source.splitlines() if line.startswith(("from", "import")))
+
+
+# A table whose cells a page ran together, header and rows (invented): no gap, no rule.
+GLUED = ("青岚区2024年民生实事项目责任分解表\n"
+         "序号项目名称主要内容区分管领导牵头单位配合单位\n"
+         "1增加学位供给新建学校3所,新增学位2000个。王某区教育局区财政局各街道\n"
+         "2优化养老服务提升改造养老服务中心5家。李某区民政局区卫健委\n")
+GLUED_PROSE = ("一、保障措施\n各牵头单位要会同责任单位细化工作措施,明确完成时限。\n"
+               "各牵头单位和协办单位的具体工作任务要按季度报送区发改局、区财政局。\n")
+
+
+def test_a_table_run_together_is_flagged_on_its_rows_and_the_plan_warned_whole():
+    found = _names(GLUED)
+    assert {m.line for m in found} == {3, 4} and {m.why for m in found} == {TABLE}
+    plan = taskmap.parse_text(GLUED)
+    assert {3, 4} <= _read_lines(plan) | _flagged_lines(plan)
+    if not plan.tasks:
+        assert whole_plan(plan.warnings[0])
+
+
+def test_a_sentence_naming_roles_and_tasks_is_no_header_run_together():
+    assert _names(GLUED_PROSE) == []
+    assert _ours(taskmap.parse_text(GLUED_PROSE)) == []
