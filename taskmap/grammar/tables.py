@@ -34,6 +34,7 @@ class Header:
 
     columns: tuple[str, ...]
     last_row: int  # index in the table of the header's last row (-1: a table continued)
+    title: int | None = None  # the task column that names the task (None: the last one)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ def column_role(cell: str, viewed: bool = False) -> str:
     if _NUMBERED.match(name):  # 一、主要预期目标: a section row, not a column
         return ""
     role = lx.label_role(name)
+    if role == lx.OTHER and _WORD.fullmatch(name) and name.endswith(lx.TASK_ENDINGS):
+        return TASK  # 目标任务, 具体措施: a note after a label, the task over a column
     if role:
         return role
     if name in lx.TASK_COLUMNS or (_WORD.fullmatch(name) and name.endswith(lx.TASK_ENDINGS)):
@@ -60,6 +63,8 @@ def column_role(cell: str, viewed: bool = False) -> str:
         return NUMBER
     if _WORD.fullmatch(name) and name.endswith(lx.NOTE_ENDINGS):
         return lx.OTHER
+    if _WORD.fullmatch(name) and name.startswith(lx.TASK_COLUMNS):
+        return TASK  # a task column named its own way: 重点工作任务分解, 工作任务清单
     return ""
 
 
@@ -74,9 +79,18 @@ def find_header(table: Table) -> Header | None:
             below = table.rows[i + 1]
             names = [view(b) if b.strip() and not below.is_merged(k) else a
                      for k, (a, b) in enumerate(zip(names, below.cells, strict=True))]
-            return Header(_roles(names), i + 1)
-        return Header(_roles(names), i)
+            return Header(_roles(names), i + 1, _title_column(names))
+        return Header(_roles(names), i, _title_column(names))
     return None
+
+
+def _title_column(names: list[str]) -> int | None:
+    """The task column that names a row's task: the first whose header is a task column's
+    own name (工作任务, 重点工作) before one named by its ending only (名称, 一季度目标)."""
+    tasks = [k for k, n in enumerate(names) if column_role(n, viewed=True) == TASK]
+    listed = [k for k in tasks if squeeze(lx.GLOSS.sub("", names[k])) in lx.TASK_COLUMNS]
+    found = listed or tasks
+    return found[0] if found else None
 
 
 def is_header(cells) -> bool:
@@ -160,8 +174,8 @@ def _row_block(row: Row, cells: list[str], header: Header,
                             if not lx.is_placeholder(v) and len(v.strip()) >= 2)  # is none
         elif role == lx.DEADLINE_ROLE and cell:
             deadline = cell
-        elif role == TASK and cell:
-            title = cell
+        elif role == TASK and cell and (title is None or header.title in (None, col)):
+            title = cell.rstrip("。.;；")  # a title, not the sentence's end
         elif role == lx.PERSON and cell:
             persons.extend(src for src, _ in split_items(Text.of(cell), 0, len(cell)))
     if not mentions:

@@ -10,16 +10,20 @@ copied as text.
 - box-drawing tables (`┌┬┐│├┼┤└┴┘`): a row runs from one rule to the next, each column's
   pieces joined.
 
-Where the first column numbers the rows (序号), a row starts at the next number; otherwise
-a line is a row. The cells of a row are fitted to the columns in order: a role column
-wants bodies, the number column a number, a deadline column a date, the task column text;
-surplus pieces continue the cell before them.
+Where the first column numbers the rows (序号), a row starts at the next number and runs to
+the number after it (section rows aside); otherwise a line is a row, or, in a table of
+spaces flattened to running text, a row starts at its task cell. The cells of a row are
+fitted to the columns in order: a role column wants bodies, the number column a number, a
+deadline column a date, the task column text, a person column names; surplus pieces
+continue the cell before them. What a web page or a PDF did to the layout (cells one a
+line, header cells cut, names wrapped, sub-rows) is undone by `layout` first.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
@@ -29,6 +33,23 @@ from ..text import CELL_GAP as _SPACES
 from ..text import WS, Text
 from ..text import WS_RUN as _SPACE
 from .clauses import without_tail
+from .layout import (
+    Piece,
+    filled_cells,
+    flat_rows,
+    guess_task_column,
+    header_columns,
+    header_like,
+    kind_of,
+    looks_like_persons,
+    next_number,
+    opens_task,
+    place,
+    row_number,
+    stacked_cell,
+    stacked_cells,
+    unwrap,
+)
 from .outline import detect_heading
 from .tables import NUMBER, TASK, column_role
 
@@ -42,24 +63,6 @@ _MAX_ROW_LINES = 12  # a row spread over more lines than this is prose, not a ro
 
 
 @dataclass(frozen=True)
-class _Piece:
-    """A cell, or a piece of one: its text (a span of its line), the line it stands on,
-    whether it opens a line."""
-
-    t: Text
-    line: int
-    opens_line: bool
-
-    @property
-    def text(self) -> str:
-        return self.t.src
-
-    @property
-    def v(self) -> str:
-        return self.t.v
-
-
-@dataclass(frozen=True)
 class _Head:
     roles: tuple[str, ...]
     kind: str  # "sep" (tabs, |), "space", "single", "lines" (a cell a line), "box"
@@ -68,6 +71,7 @@ class _Head:
     rest: tuple[Text, ...] = ()  # cells after the header on its own line (a flattened table)
     starts: tuple[int, ...] = ()  # where each header cell starts, in display columns
     runs: bool = False  # columns aligned by runs of tabs (a run is one boundary)
+    cells: tuple[str, ...] = ()  # the header's cells, as the header row holds them
 
 
 def text_tables(doc: Document, skip: set[int]) -> list[Table]:
@@ -90,8 +94,9 @@ def _header(doc: Document, i: int) -> _Head | None:
     t = doc.text(i)
     v = t.v
     if not lx.LABEL_HEAD.search(v) and not lx.BARE_HEAD.search(v):
-        cell = _cell_text(t)  # a header one cell a line opens with 序号, not a label
-        if cell is not None and len(cell) <= 8 and column_role(cell.v, viewed=True):
+        cell = stacked_cell(t)  # a header one cell a line opens with 序号, not a label
+        if cell is not None and len(cell) <= 8 and (column_role(cell.v, viewed=True)
+                                                    or _cut_cell(doc, i, cell)):
             return _lines_header(doc, i)
         return None
     if _BOX_RULE.match(v) is None and any(c in v for c in "\t|" + _BOX):
@@ -100,25 +105,38 @@ def _header(doc: Document, i: int) -> _Head | None:
                 or _head_of(split_sep(t), kind, i, i))
     if _SPACE.search(v.strip(WS)):  # cells side by side (a line with no space inside is
         for kind, cells in (("space", _split(t, _SPACES)),  # one cell, never a header)
-                            ("single", _single_cells(t))):
-            head = _head_of(cells, kind, i, i)
+                            ("single", _single_cells(doc, i))):
+            head = _head_of(cells, kind, i, i, t.src)
             if head is not None:
-                return replace(head, starts=tuple(
-                    _column(t.src, c.start) for c in cells[:len(head.roles)]))
+                return head
     return _lines_header(doc, i)
 
 
-def _head_of(cells: list[Text], kind: str, first: int, last: int) -> _Head | None:
-    """A header from its cells; for a flattened table, the cells after the header."""
+def _cut_cell(doc: Document, i: int, cell: Text) -> bool:
+    """Is a short cell the first piece of a header cell that the next line ends (`序`/`号`)?"""
+    if len(cell) > 3:
+        return False
+    k = i + 1
+    while k < len(doc.lines) and not doc.views[k].strip():
+        k += 1
+    below = stacked_cell(doc.text(k)) if k < len(doc.lines) else None
+    return below is not None and bool(column_role(cell.v + below.v, viewed=True))
+
+
+def _head_of(cells: list[Text], kind: str, first: int, last: int,
+             src: str = "") -> _Head | None:
+    """A header from its cells; for a flattened table, the cells after the header. In a
+    line of spaces the header runs over its column words (a name no word knows between two
+    of them too: 重点工作任务分解); a title may stand before it (附件 …职责清单). `src`: the
+    line, where the display column of each header cell is kept (a table aligned by spaces)."""
     roles = [column_role(c.v, viewed=True) for c in cells]
-    width = len(cells)
-    if kind in ("space", "single"):  # the header ends where its column words end
-        width = next((k for k, r in enumerate(roles) if not r), len(roles))
-        if _more_columns(roles, cells, width):
-            width = len(cells)  # 序号 … 一季度目标 …: columns the words do not name
-        elif width < len(roles) and not _NUMBER.match(cells[width].v.strip()):
+    start, width = 0, len(cells)
+    if kind in ("space", "single"):
+        span = _header_span(roles, cells)
+        if span is None:
             return None
-    head = roles[:width]
+        start, width = span
+    head = roles[start:width]
     named = [r for r in head if r]
     if not any(r in (LEAD, RESPONSIBLE) for r in head) or len(head) < 2:
         return None
@@ -126,7 +144,38 @@ def _head_of(cells: list[Text], kind: str, first: int, last: int) -> _Head | Non
         return None
     if kind == "sep" and len(head) < 3 and len(named) < 2:
         return None
-    return _Head(tuple(head), kind, first, last, tuple(cells[width:]))
+    if start and len(named) < 3:  # after a title: a header of three column words at least
+        return None
+    if kind in ("space", "single") and width < len(cells) and head[0] != NUMBER and (
+            len(named) < 3 or not any(r == TASK for r in head)):
+        return None  # rows without numbers after the header: a task column to start them
+    own = cells[start:width]
+    starts = tuple(_column(src, c.start) for c in own) if src else ()
+    return _Head(guess_task_column(tuple(head)), kind, first, last, tuple(cells[width:]),
+                 starts=starts, cells=tuple(c.src for c in own))
+
+
+def _header_span(roles: list[str], cells: list[Text]) -> tuple[int, int] | None:
+    """[start, end) of the header among the cells of a line of spaces: from its first column
+    word to the last of their run, with at most two names no word knows between them; None
+    where the line goes on with neither a row number nor more columns nor a flattened row."""
+    start = next((k for k, r in enumerate(roles) if r), None)
+    if start is None:
+        return None
+    end, unknown = start + 1, 0
+    for k in range(start + 1, len(cells)):
+        if roles[k]:
+            end = k + 1
+        elif unknown < 2 and header_like(cells[k].v) and len(cells[k].v) <= 10 and not (
+                _NUMBER.match(cells[k].v.strip())):
+            unknown += 1
+        else:
+            break
+    if _more_columns(roles[start:], cells[start:], end - start):
+        return start, len(cells)  # 序号 … 一季度目标 …: columns the words do not name
+    if end < len(roles) and roles[start] == NUMBER and not _NUMBER.match(cells[end].v.strip()):
+        return None
+    return start, end
 
 
 def _more_columns(roles: list[str], cells: list[Text], width: int) -> bool:
@@ -158,33 +207,39 @@ def _two_row_header(doc: Document, i: int, kind: str) -> _Head | None:
     return head if head is not None and head.kind == kind else None
 
 
+_HEADER_PIECES = 24  # pieces of a header one cell a line, at most
+
+
 def _lines_header(doc: Document, i: int) -> _Head | None:
-    """Header cells one per line (`序号 |` / `重点任务 |` …), blank lines between or not."""
-    roles: list[str] = []
-    k, last = i, i
-    while k < len(doc.lines) and len(roles) < 12:
-        cell = _cell_text(doc.text(k))
-        if cell is None:
+    """Header cells one per line (`序号 |` / `重点任务 |` …), blank lines between or not, a
+    cell cut over two lines joined (`责任` / `领导`); the header runs to the first row
+    number, or to its last column word where no row number follows it."""
+    pieces: list[Piece] = []
+    k, numbered = i, False
+    while k < len(doc.lines) and len(pieces) < _HEADER_PIECES:
+        cells = stacked_cells(doc.text(k), k)
+        if not cells:
             k += 1
             continue
-        role = column_role(cell.v, viewed=True)
-        if not role:
+        cell = cells[0]
+        if row_number(cell) is not None:
+            numbered = True
             break
-        roles.append(role)
-        last = k
+        if (len(cells) != 1 or not cell.v or not header_like(cell.v)
+                or detect_heading(cell.v, 0, cell.v)):
+            break
+        pieces.append(cell)
         k += 1
-    if len(roles) < 3 or not any(r in (LEAD, RESPONSIBLE) for r in roles):
+    columns = header_columns(pieces, doc)
+    roles = [column_role(c.v, viewed=True) for c in columns]
+    if not numbered:  # no row number after it: the header is its column words
+        width = next((n for n, r in enumerate(roles) if not r), len(roles))
+        columns, roles = columns[:width], roles[:width]
+    named = [r for r in roles if r]
+    if len(roles) < 3 or len(named) < 2 or not any(r in (LEAD, RESPONSIBLE) for r in roles):
         return None
-    return _Head(tuple(roles), "lines", i, last)
-
-
-def _cell_text(t: Text) -> Text | None:
-    """The cell a line holds in a one-cell-a-line table (its trailing `|` removed); None for
-    a blank line."""
-    t = t.strip()
-    if not t.v:
-        return None
-    return t.cut(0, len(t) - 1).strip() if t.v.endswith("|") else t
+    return _Head(guess_task_column(tuple(roles)), "lines", i, columns[-1].line,
+                 cells=tuple(c.text for c in columns))
 
 
 # ----------------------------------------------------------------------------- splitting
@@ -222,46 +277,26 @@ def _split(t: Text, pattern: re.Pattern) -> list[Text]:
     return body.split(pattern) if body.v else []
 
 
-def _single_cells(t: Text) -> list[Text]:
-    """Cells between single spaces; two pieces that spell one column word (`牵头 单位`) are
-    one cell."""
-    out: list[Text] = []
-    for piece in _split(t, _SPACE):
-        if out and not column_role(out[-1].v, True) and column_role(out[-1].v + piece.v, True):
-            out[-1] = t.cut(out[-1].start - t.start, piece.end - t.start)
-        else:
-            out.append(piece)
-    return out
+def _single_cells(doc: Document, i: int) -> list[Text]:
+    """Cells between single spaces; pieces that spell one column word (`牵头 单位`,
+    `主责单位 或牵头单位`) are one cell."""
+    pieces = [Piece(c, i, k == 0) for k, c in enumerate(_split(doc.text(i), _SPACE))]
+    return [p.t for p in header_columns(pieces, doc)]
 
 
 # ----------------------------------------------------------------------------- rows
 
 def _rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
-    header = Row(head.first + 1, _header_cells(doc, head), last=head.last + 1)
+    header = Row(head.first + 1, head.cells, last=head.last + 1)
     if head.kind == "box":
         rows, end = _box_rows(doc, head)
     elif head.kind == "sep" and not _numbered(head):
         rows, end = _line_rows(doc, head)
+    elif head.kind in ("space", "single") and not _numbered(head):
+        rows, end = _flat_table_rows(doc, head)
     else:
         rows, end = _numbered_rows(doc, head)
     return [header, *rows], end
-
-
-def _header_cells(doc: Document, head: _Head) -> tuple[str, ...]:
-    if head.kind == "lines":
-        cells = [_cell_text(doc.text(k)) for k in range(head.first, head.last + 1)]
-        return tuple(c.src for c in cells if c is not None)
-    t = doc.text(head.first)
-    if head.kind in ("sep", "box") and head.first != head.last:  # over two lines
-        upper = split_sep(t)
-        lower = split_sep(doc.text(head.last), len(upper))
-        return tuple((b if b.v else a).src
-                     for a, b in zip(upper, lower, strict=False))[:len(head.roles)]
-    if head.kind in ("sep", "box"):
-        pieces = split_sep(t, runs=head.runs)
-    else:
-        pieces = _split(t, _SPACES) if head.kind == "space" else _single_cells(t)
-    return tuple(c.src for c in pieces[:len(head.roles)])
 
 
 def _numbered(head: _Head) -> bool:
@@ -293,19 +328,19 @@ def _next_is_row(doc: Document, i: int) -> bool:
     return i < len(doc.lines) and len(split_sep(doc.text(i))) >= 2
 
 
-def _pieces(doc: Document, head: _Head, i: int) -> list[_Piece]:
+def _pieces(doc: Document, head: _Head, i: int) -> list[Piece]:
     """The pieces a line holds, cut the way the header is."""
     t = doc.text(i)
     if head.kind == "lines":
-        cell = _cell_text(t)
-        return [] if cell is None else [_Piece(cell, i, True)]
+        return stacked_cells(t, i)
     if head.kind == "sep":  # cells between separators are cells, empty ones too
-        return [_Piece(c, i, k == 0)
+        return [Piece(c, i, k == 0)
                 for k, c in enumerate(split_sep(t, len(head.roles), head.runs))]
     cells = [c for c in _split(t, _SPACES if head.kind == "space" else _SPACE) if c.v]
     if head.kind == "space" and 1 < len(cells) < len(head.roles):
         cells = _under_header(t.src, cells, head) or _with_gaps(cells, len(head.roles))
-    return [_Piece(c, i, k == 0) for k, c in enumerate(cells)]
+    pieces = [Piece(c, i, k == 0) for k, c in enumerate(cells)]
+    return unwrap(pieces) if head.kind == "single" else pieces
 
 
 def _column(line: str, offset: int) -> int:
@@ -350,14 +385,27 @@ def _with_gaps(cells: list[Text], width: int) -> list[Text]:
     return out
 
 
+class _Open:
+    """The row being read: its pieces, and the sub-rows under it (a `|` line that carries on
+    its cells, `新增学位810个 | |||||`)."""
+
+    def __init__(self, pieces: list[Piece]) -> None:
+        self.pieces = pieces
+        self.subrows: list[list[Piece]] = []
+
+    def lines(self) -> int:
+        return len({p.line for p in self.pieces} | {p.line for r in self.subrows for p in r})
+
+
 def _numbered_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
-    """Rows that start at their number; a row's pieces over one or several lines."""
+    """Rows that start at their number and run to the next one (or to a section row); a
+    row's pieces over one or several lines."""
     rows: list[Row] = []
-    current: list[_Piece] = []
+    current: _Open | None = None
     expected: int | None = None
-    flat = [_Piece(c, head.first, False) for c in head.rest if c.v]
+    flat = [Piece(c, head.first, False) for c in head.rest if c.v]
     if flat:  # a table flattened onto its header's line
-        for group in _split_numbered(flat):
+        for group in _split_numbered(unwrap(flat) if head.kind == "single" else flat):
             rows.append(_fit(head, group, doc))
     i = head.last + 1
     while i < len(doc.lines):
@@ -366,19 +414,22 @@ def _numbered_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
             i += 1
             continue
         pieces = _pieces(doc, head, i)
-        first = pieces[0].v.strip() if pieces else ""
-        starts = _NUMBER.match(first) and _next_number(expected, int(first))
-        if starts:
+        n = row_number(pieces[0]) if pieces else None
+        if n is not None and next_number(expected, n) and (
+                current is None or head.kind != "lines" or len(current.pieces) >= 2):
             if current:
-                rows.append(_fit(head, current, doc))
-            current, expected = pieces, int(first)
+                rows.append(_fit(head, current.pieces, doc, current.subrows))
+            current, expected = _Open(pieces), n
         elif _section(doc, head, i):
             if current:
-                rows.append(_fit(head, current, doc))
-            current = []
+                rows.append(_fit(head, current.pieces, doc, current.subrows))
+            current = None
             rows.append(Row(i + 1, (doc.text(i).strip().src,)))  # a section row
-        elif current and _continues(current, pieces, head, v):
-            current = current + pieces
+        elif current and _subrow(head, current, pieces, v):
+            current.subrows.append(pieces)
+        elif current and (_continues(current, pieces, head, v)
+                          or _before_next(doc, head, i, expected, current)):
+            current.pieces = current.pieces + pieces
         elif not current and not rows:
             i += 1  # between the header and the first row
             continue
@@ -386,65 +437,187 @@ def _numbered_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
             break
         i += 1
     if current:
-        rows.append(_fit(head, current, doc))
+        rows.append(_fit(head, current.pieces, doc, current.subrows))
     return rows, i
 
 
 def _section(doc: Document, head: _Head, i: int) -> bool:
-    """A heading line (一、… / (一)…) inside the table: a row follows it."""
+    """A heading line (一、… / (一)…) inside the table: a row follows it, under the headings
+    of the sections below it (二、重点工作 / (一)…)."""
     v = doc.views[i].strip()
     found = detect_heading(v, i + 1, v)
     if found is None or found.heading.level > 2:
         return False
     k = i + 1
-    while k < len(doc.lines) and not doc.views[k].strip():
+    while k < len(doc.lines) and k <= i + 4:
+        w = doc.views[k].strip()
+        if not w:
+            k += 1
+            continue
+        pieces = _pieces(doc, head, k)
+        if pieces and row_number(pieces[0]) is not None:
+            return True
+        below = detect_heading(w, k + 1, w)
+        if below is None or below.heading.level > 2:
+            return False
         k += 1
-    if k >= len(doc.lines):
+    return False
+
+
+def _subrow(head: _Head, current: _Open, pieces: list[Piece], v: str) -> bool:
+    """Is a line of cells between rules, that opens with no row number, a sub-row of the row
+    above (a row of the page's table that a merged cell tied to it)?"""
+    return (head.kind == "sep" and 2 <= len(pieces) <= len(head.roles)
+            and any(p.v for p in pieces) and current.lines() < _MAX_ROW_LINES
+            and not (detect_heading(v, 0, v) or lx.opening_label(v)))
+
+
+def _before_next(doc: Document, head: _Head, i: int, expected: int | None,
+                 current: _Open) -> bool:
+    """Does the next row's number come within a few lines, with nothing but lines of cells
+    and section headings before it: then line `i` carries on the row (a row runs to the
+    next row number)."""
+    if expected is None or current.lines() >= _MAX_ROW_LINES:
         return False
-    pieces = _pieces(doc, head, k)
-    return bool(pieces) and bool(_NUMBER.match(pieces[0].v.strip()))
+    for k in range(i, min(i + _MAX_ROW_LINES, len(doc.lines))):
+        v = doc.views[k].strip()
+        if not v or lx.PAGE_LINE.match(v):
+            continue
+        pieces = _pieces(doc, head, k)
+        if pieces and row_number(pieces[0]) == expected + 1:
+            return True
+        if detect_heading(v, 0, v):
+            continue  # the heading of a section before the next row
+        if lx.opening_label(v) or lx.STRONG_MARKER.search(v):
+            return False
+    return False
 
 
-def _next_number(expected: int | None, n: int) -> bool:
-    return expected is None or n in (expected + 1, 1)
-
-
-def _continues(current: list[_Piece], pieces: list[_Piece], head: _Head, v: str) -> bool:
+def _continues(current: _Open, pieces: list[Piece], head: _Head, v: str) -> bool:
     """Does a line carry on the row being read: its next cells while the row has fewer
-    cells than columns, or a list of bodies that a wrap cut? A heading or a labelled or
-    bracketed block is no part of a row."""
-    if len({p.line for p in current}) >= _MAX_ROW_LINES or not pieces:
+    cells than columns (a cell broken one body a line counting once), or a list of bodies
+    that a wrap cut? A heading or a labelled or bracketed block is no part of a row."""
+    if current.lines() >= _MAX_ROW_LINES or not pieces:
         return False
     if detect_heading(v, 0, v) or lx.opening_label(v) or lx.STRONG_MARKER.search(v):
         return False
-    if len(current) < len(head.roles):
+    if filled_cells(current.pieces) < len(head.roles):
         return True
     bodies = all(lx.looks_like_agency(x) for p in pieces
                  for x in re.split(r"[、,;。]+", p.v) if x)
-    return bodies and len(current) + len(pieces) <= len(head.roles) + 3
+    return bodies and len(current.pieces) + len(pieces) <= len(head.roles) + 3
 
 
-def _split_numbered(pieces: list[_Piece]) -> list[list[_Piece]]:
+def _split_numbered(pieces: list[Piece]) -> list[list[Piece]]:
     """Rows flattened onto one line: a row starts at each number in turn."""
-    groups: list[list[_Piece]] = []
+    groups: list[list[Piece]] = []
     expected = None
     for p in pieces:
-        if _NUMBER.match(p.v) and _next_number(expected, int(p.v)):
+        n = row_number(p)
+        if n is not None and next_number(expected, n):
             groups.append([p])
-            expected = int(p.v)
+            expected = n
         elif groups:
             groups[-1].append(p)
     return groups
 
 
+_BLANKS = 2  # blank lines a table without row numbers runs over, at most
+
+
+def _flat_table_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
+    """Rows of a table of spaces whose rows carry no number: one a line, or several a line
+    (a table flattened to running text, its first row after the header on the header's
+    line), each starting at its task cell (`layout.flat_rows`); section headings between
+    them are section rows."""
+    rows: list[Row] = []
+    flat = [Piece(c, head.first, False) for c in head.rest if c.v]
+    pieces = unwrap(flat) if head.kind == "single" else flat
+    i, end, blanks = head.last + 1, head.last + 1, 0
+    while i < len(doc.lines):
+        v = doc.views[i].strip()
+        if not v or lx.PAGE_LINE.match(v):
+            blanks += 1
+            if blanks > _BLANKS:
+                break
+            i += 1
+            continue
+        heading = detect_heading(v, i + 1, v)
+        if heading is not None and heading.heading.level <= 2 and pieces:
+            rows.extend(_fit(head, g, doc) for g in flat_rows(pieces))
+            pieces = []
+            rows.append(Row(i + 1, (doc.text(i).strip().src,)))  # a section row
+        else:
+            line = _pieces(doc, head, i)
+            if not _table_line(pieces, line, v):
+                break
+            pieces += line
+        blanks, end = 0, i + 1
+        i += 1
+    rows.extend(_fit(head, g, doc) for g in flat_rows(pieces))
+    if rows and len(rows[-1].cells) == 1:  # a heading after the table, not a section row
+        rows.pop()
+    return rows, end
+
+
+def _table_line(pieces: list[Piece], line: list[Piece], v: str) -> bool:
+    """Does a line carry on a table without row numbers: cells side by side, or one cell
+    that continues the row (its bodies, its deadline, or its task while the row has no
+    bodies yet)? A labelled or bracketed block is no part of it."""
+    if not line or lx.opening_label(v) or lx.STRONG_MARKER.search(v):
+        return False
+    if len(line) >= 2 or kind_of(line[0].v) != "text":
+        return True
+    for p in reversed(pieces):  # the row being read: its bodies, back to its task
+        if kind_of(p.v) == "bodies":
+            return False
+        if opens_task(p):
+            return True
+    return False
+
+
 # ----------------------------------------------------------------------------- fitting
 
-def _fit(head: _Head, pieces: list[_Piece], doc: Document) -> Row:
-    """The cells of a row: its pieces fitted to the columns in order, the best way."""
+def _fit(head: _Head, pieces: list[Piece], doc: Document,
+         subrows: Sequence[list[Piece]] = ()) -> Row:
+    """The cells of a row: its pieces fitted to the columns in order, the best way; the
+    cells of its sub-rows joined to the columns they fit."""
+    cells = _fit_cells(head, pieces)
+    if subrows:
+        cells = _with_subrows(head, cells, subrows)
+    every = [*pieces, *(p for r in subrows for p in r)]
+    lines = sorted({p.line for p in every})
+    first = pieces[0]
+    last = max(every, key=lambda p: (p.line, p.stop))
+    text = _row_text(doc, first, last)
+    if len(lines) == 1 and text == doc.lines[first.line].strip():
+        text = ""  # the row is its line
+    return Row(first.line + 1, tuple(c.src for c in cells), text=text or "",
+               last=lines[-1] + 1 if len(lines) > 1 else 0)
+
+
+def _row_text(doc: Document, first: Piece, last: Piece) -> str:
+    """The row as the text writes it: its lines, from its first piece to its last where it
+    shares a line with another row (a flattened table), else whole."""
+    a, b = first.line, last.line
+    start_line, end_line = doc.lines[a], doc.lines[b]
+    s = first.t.start if start_line[:first.t.start].strip() else 0
+    e = last.stop if end_line[last.stop:].strip() else len(end_line)
+    if a == b:
+        return start_line[s:e]
+    return "\n".join([start_line[s:], *doc.lines[a + 1:b], end_line[:e]])
+
+
+def _fit_cells(head: _Head, pieces: list[Piece]) -> list[Text]:
     columns = head.roles
-    n, m = len(pieces), len(columns)
-    if n == m and len({p.line for p in pieces}) == 1:  # one line, a cell a column
-        return Row(pieces[0].line + 1, tuple(p.text for p in pieces))
+    m = len(columns)
+    while len(pieces) > m and not pieces[-1].v:
+        pieces = pieces[:-1]  # the rules that close the row (`||`)
+    n = len(pieces)
+    if n == m and len({p.line for p in pieces}) == 1 and (  # one line, a cell a column
+            head.kind in ("sep", "box") or all(_score(r, [p]) >= 0
+                                               for r, p in zip(columns, pieces, strict=True))):
+        return [p.t for p in pieces]
     # best[t][c]: best score with the first t pieces in the first c columns
     neg = float("-inf")
     best = [[neg] * (m + 1) for _ in range(n + 1)]
@@ -456,38 +629,60 @@ def _fit(head: _Head, pieces: list[_Piece], doc: Document) -> Row:
                 if best[s][c - 1] == neg:
                     continue
                 score = best[s][c - 1] + _score(columns[c - 1], pieces[s:t]) - (
-                    0.01 * c * max(0, t - s - 1))  # merging into an earlier cell is likelier
+                    0.01 * c * max(0, t - s - 1)  # merging into an earlier cell is likelier
+                    + (0.001 * (m - c) if s == t else 0))  # an empty cell, a later one
                 if score > best[t][c]:
                     best[t][c], back[t][c] = score, s
     cells, t = [], n
     for c in range(m, 0, -1):
         s = back[t][c]
-        cells.append(_join(columns[c - 1], pieces[s:t]).src)
+        cells.append(_join(columns[c - 1], pieces[s:t]))
         t = s
     cells.reverse()
-    line = pieces[0].line
-    lines = sorted({p.line for p in pieces})
-    text = ("\n".join(doc.lines[k] for k in range(lines[0], lines[-1] + 1))
-            if len(lines) > 1 or pieces[0].line != head.first
-            else doc.lines[line][pieces[0].t.start:pieces[-1].t.end])  # its stretch of
-    return Row(line + 1, tuple(cells), text=text, last=lines[-1] + 1)  # a flattened line
+    return cells
 
 
-def _score(role: str, pieces: list[_Piece]) -> float:
+def _with_subrows(head: _Head, cells: list[Text], subrows: Sequence[list[Piece]]) -> list[Text]:
+    """A row's cells with its sub-rows' cells joined: column by column where the sub-row
+    keeps the columns (its first cell empty), else each filled cell in the column it fits
+    (a merged cell above shifted the rest: `新增学位810个 | |||||`)."""
+    out = list(cells)
+    for sub in subrows:
+        if len(sub) == len(out) and not sub[0].v:
+            placed = [(k, p) for k, p in enumerate(sub) if p.v]
+        else:
+            filled = [p for p in sub if p.v]
+            placed = list(zip(place(head.roles, filled, _score), filled, strict=True))
+        for k, p in placed:
+            if k < len(out):
+                above = Piece(out[k], p.line - 1, True)
+                out[k] = _join(head.roles[k], [above, p]) if out[k].v else p.t
+    return out
+
+
+def _score(role: str, pieces: list[Piece]) -> float:
     if not pieces:
         return -0.5  # an empty cell: possible, not preferred
     if len(pieces) == 1 and not pieces[0].v:
         return 0.0  # a cell the text marks as empty (` |`)
     v = _join(role, pieces).v
     merged = -0.3 * (len(pieces) - 1)  # surplus pieces continue the cell before them:
+    if role in (LEAD, RESPONSIBLE):  # a cell broken one body a line is one cell
+        merged = -0.3 * (filled_cells(pieces) - 1)
+        if any(p.opens_line and kind_of(p.v) == "text" for p in pieces[1:]):
+            return -2.0  # a cell of text on a line of its own is another cell, no body
+    if role == lx.PERSON and looks_like_persons(v):
+        return 1.0  # names, spaced or stacked two to a cell
     if role == NUMBER:
         return (3.0 if _NUMBER.match(v.strip()) else -3.0) + merged
     if role in (LEAD, RESPONSIBLE):
         items = [x[:without_tail(x)] for x in re.split(r"[、,;。\s]+", v) if x]
-        bodies = sum(lx.is_placeholder(x) or (3 <= len(x) <= 30 and lx.looks_like_agency(x))
-                     for x in items if x)
+        bodies = sum(lx.is_placeholder(x) or x in lx.SAME_AS_ABOVE
+                     or (3 <= len(x) <= 30 and lx.looks_like_agency(x)) for x in items if x)
         good = items and bodies >= 0.6 * len(items)  # a list the excerpt cut (…、高) still is
         return (2.0 if good else -2.0) + merged
+    if role == lx.PERSON:  # names or posts, never a body
+        return (-1.5 if kind_of(v) == "bodies" else 0.0) + merged
     if role == lx.DEADLINE_ROLE:
         return (1.5 if lx.DEADLINE.search(v) else -0.5) + merged
     if role == TASK:
@@ -495,13 +690,15 @@ def _score(role: str, pieces: list[_Piece]) -> float:
     return 0.3 + merged
 
 
-def _join(role: str, pieces: list[_Piece]) -> Text:
+def _join(role: str, pieces: list[Piece]) -> Text:
     """A cell from its pieces: a piece that opens a line after a whole body name is the next
     body of a list (区财政局 / 区税务局); a name cut by a wrap is joined whole."""
     out: Text | None = None
     for p in pieces:
         if out is None:
             out = p.t
+        elif p.opens_line and role == lx.PERSON and p.v:
+            out = out.join(p.t, "、")  # two persons stacked in a cell
         elif p.opens_line and role in (LEAD, RESPONSIBLE):
             whole = lx.looks_like_agency(out.v.split("、")[-1])
             out = out.join(p.t, "" if out.v.endswith(("、", ",")) or not whole else "、")
@@ -543,7 +740,7 @@ def _box_row(doc: Document, head: _Head, group: list[int]) -> Row:
     width = len(head.roles)
     cells = []
     for col in range(width):
-        pieces = [_Piece(cells_[col], k, True) for cells_, k in zip(per_line, group, strict=True)
+        pieces = [Piece(cells_[col], k, True) for cells_, k in zip(per_line, group, strict=True)
                   if col < len(cells_) and cells_[col].v]
         cells.append(_join(head.roles[col], pieces).src)
     text = "\n".join(doc.lines[k] for k in group)
