@@ -55,11 +55,16 @@ class Piece:
     line: int
     opens_line: bool
     end: int = -1  # where it ends in its line, where pieces joined lost a gap (t.end else)
+    last: int = -1  # the last line it stands on, where pieces of lines were joined (line else)
 
     @property
     def stop(self) -> int:
         """The offset in its line where the piece ends."""
         return self.end if self.end >= 0 else self.t.end
+
+    @property
+    def last_line(self) -> int:
+        return max(self.line, self.last)
 
     @property
     def text(self) -> str:
@@ -143,7 +148,7 @@ def _joined(prev: Piece, p: Piece, doc: Document | None) -> Piece:
         t = doc.text(p.line).cut(prev.t.start, p.stop)
     else:
         t = prev.t.join(p.t, " " if prev.line == p.line else "")
-    return Piece(t, prev.line, prev.opens_line, p.stop)
+    return Piece(t, prev.line, prev.opens_line, p.stop, p.last_line)
 
 
 def _carried(cell: str, after: list[str]) -> int:
@@ -161,9 +166,17 @@ def _carried(cell: str, after: list[str]) -> int:
         if n > 1 and not short:
             break
         joined = column_role(squeeze(cell + "".join(after[:n])), viewed=True)
-        if joined and (weak or (joined == role and short)):
+        if not joined or (n == 1 and not short and joined in _ROLE_COLUMNS and not role
+                          and len(squeeze(cell)) > 1):
+            continue  # a word no column word knows before a role column: two columns
+        if weak or (joined == role and short):
             return n
     return 0
+
+
+# Columns that only role words spell (`牵头`, `责任`, `领导` …): a word of another kind
+# before one of them is a column of its own (`数量` / `牵头单位`).
+_ROLE_COLUMNS = ("lead", "responsible", lx.PERSON, lx.INERT)
 
 
 def _ending_alone(v: str) -> bool:
@@ -256,27 +269,32 @@ def kind_of(v: str) -> str:
     return "text"
 
 
-def opens_task(p: Piece) -> bool:
+def opens_task(p: Piece, after: Piece | None = None) -> bool:
     """Can piece `p` open a row of a table without row numbers: a text that opens its line,
-    or a sentence (a task, not a note)."""
+    a sentence (a task, not a note), or a task of a few words followed by its bodies
+    (`改造农贸市场 区商务局`; never a name: `张三 区商务局`)."""
     v = p.v.strip()
-    return kind_of(v) == "text" and (p.opens_line or len(v) >= 12 or bool(_SENTENCE.search(v)))
+    if kind_of(v) != "text":
+        return False
+    if p.opens_line or len(v) >= 12 or _SENTENCE.search(v):
+        return True
+    return len(v) >= 4 and after is not None and kind_of(after.v) == "bodies"
 
 
 def flat_rows(pieces: list[Piece]) -> list[list[Piece]]:
     """Rows of a table whose rows carry no number, its pieces in reading order (several rows
     a line, or one): a row starts at a task piece once the row before has its bodies.
 
-    >>> t = Text.of("推进道路改造工程。 区住建局 年底前 新建公园两个。 区城管局 长期")
+    >>> t = Text.of("推进道路改造工程。 区住建局 年底前 新建公园 区城管局 长期")
     >>> ps = [Piece(c, 0, k == 0) for k, c in enumerate(t.split(re.compile(" ")))]
     >>> [[p.text for p in row] for row in flat_rows(ps)]
-    [['推进道路改造工程。', '区住建局', '年底前'], ['新建公园两个。', '区城管局', '长期']]
+    [['推进道路改造工程。', '区住建局', '年底前'], ['新建公园', '区城管局', '长期']]
     """
     rows: list[list[Piece]] = []
     current: list[Piece] = []
     bodies = False
-    for p in pieces:
-        if current and bodies and opens_task(p):
+    for k, p in enumerate(pieces):
+        if current and bodies and opens_task(p, pieces[k + 1] if k + 1 < len(pieces) else None):
             rows.append(current)
             current, bodies = [], False
         current.append(p)

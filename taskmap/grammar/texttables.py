@@ -238,7 +238,7 @@ def _lines_header(doc: Document, i: int) -> _Head | None:
     named = [r for r in roles if r]
     if len(roles) < 3 or len(named) < 2 or not any(r in (LEAD, RESPONSIBLE) for r in roles):
         return None
-    return _Head(guess_task_column(tuple(roles)), "lines", i, columns[-1].line,
+    return _Head(guess_task_column(tuple(roles)), "lines", i, columns[-1].last_line,
                  cells=tuple(c.text for c in columns))
 
 
@@ -416,7 +416,7 @@ def _numbered_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
         pieces = _pieces(doc, head, i)
         n = row_number(pieces[0]) if pieces else None
         if n is not None and next_number(expected, n) and (
-                current is None or head.kind != "lines" or len(current.pieces) >= 2):
+                current is None or head.kind != "lines" or _row_so_far(head, current)):
             if current:
                 rows.append(_fit(head, current.pieces, doc, current.subrows))
             current, expected = _Open(pieces), n
@@ -439,6 +439,12 @@ def _numbered_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
     if current:
         rows.append(_fit(head, current.pieces, doc, current.subrows))
     return rows, i
+
+
+def _row_so_far(head: _Head, current: _Open) -> bool:
+    """Has a row written one cell a line cells enough that a number line opens the next
+    row, not a cell of this one (a count of 2 under a row numbered 1): half its columns."""
+    return len([p for p in current.pieces if p.v]) >= max(2, (len(head.roles) + 1) // 2)
 
 
 def _section(doc: Document, head: _Head, i: int) -> bool:
