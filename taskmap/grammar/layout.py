@@ -304,12 +304,14 @@ def flat_rows(pieces: list[Piece]) -> list[list[Piece]]:
     return rows
 
 
-def filled_cells(pieces: list[Piece]) -> int:
+def filled_cells(pieces: list[Piece], kinds: list[str] | None = None) -> int:
     """How many cells a row's pieces fill: a line of bodies under a piece of bodies carries
-    on that cell (a cell broken one body a line) and counts no more."""
+    on that cell (a cell broken one body a line) and counts no more. `kinds`: `kind_of` of
+    each piece, where the caller has them."""
+    kinds = kinds or [kind_of(p.v) for p in pieces]
     n, above = 0, False
-    for p in pieces:
-        body = kind_of(p.v) == "bodies"
+    for p, kind in zip(pieces, kinds, strict=True):
+        body = kind == "bodies"
         if not (body and above and p.opens_line):
             n += 1
         above = body

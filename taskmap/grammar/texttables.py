@@ -104,11 +104,11 @@ def _header(doc: Document, i: int) -> _Head | None:
         return (_two_row_header(doc, i, kind) or _tab_runs(t, kind, i)
                 or _head_of(split_sep(t), kind, i, i))
     if _SPACE.search(v.strip(WS)):  # cells side by side (a line with no space inside is
-        for kind, cells in (("space", _split(t, _SPACES)),  # one cell, never a header)
-                            ("single", _single_cells(doc, i))):
-            head = _head_of(cells, kind, i, i, t.src)
-            if head is not None:
-                return head
+        head = _head_of(_split(t, _SPACES), "space", i, i, t.src)  # one cell, no header)
+        if head is None:
+            head = _head_of(_single_cells(doc, i), "single", i, i, t.src)
+        if head is not None:
+            return head
     return _lines_header(doc, i)
 
 
@@ -629,12 +629,19 @@ def _fit_cells(head: _Head, pieces: list[Piece]) -> list[Text]:
     best = [[neg] * (m + 1) for _ in range(n + 1)]
     back: list[list[int]] = [[0] * (m + 1) for _ in range(n + 1)]
     best[0][0] = 0.0
+    kinds = [kind_of(p.v) for p in pieces]
+    scores: dict[tuple[str, int, int], float] = {}  # columns of one role score alike
+    span = max(n - m + 1, 1) + 2  # pieces a cell takes, at most
     for c in range(1, m + 1):
+        role = columns[c - 1]
         for t in range(0, n + 1):
-            for s in range(0, t + 1):  # pieces s..t-1 go to column c-1
+            for s in range(max(0, t - span), t + 1):  # pieces s..t-1 go to column c-1
                 if best[s][c - 1] == neg:
                     continue
-                score = best[s][c - 1] + _score(columns[c - 1], pieces[s:t]) - (
+                cell = scores.get((role, s, t))
+                if cell is None:
+                    cell = scores[role, s, t] = _score(role, pieces[s:t], kinds[s:t])
+                score = best[s][c - 1] + cell - (
                     0.01 * c * max(0, t - s - 1)  # merging into an earlier cell is likelier
                     + (0.001 * (m - c) if s == t else 0))  # an empty cell, a later one
                 if score > best[t][c]:
@@ -666,16 +673,19 @@ def _with_subrows(head: _Head, cells: list[Text], subrows: Sequence[list[Piece]]
     return out
 
 
-def _score(role: str, pieces: list[Piece]) -> float:
+def _score(role: str, pieces: list[Piece], kinds: list[str] | None = None) -> float:
+    """How well `pieces` make a cell of a column of `role` (`kinds`: `layout.kind_of` of
+    each piece, where the caller has them)."""
     if not pieces:
         return -0.5  # an empty cell: possible, not preferred
     if len(pieces) == 1 and not pieces[0].v:
         return 0.0  # a cell the text marks as empty (` |`)
-    v = _join(role, pieces).v
+    v = pieces[0].v if len(pieces) == 1 else _join_view(role, pieces)
     merged = -0.3 * (len(pieces) - 1)  # surplus pieces continue the cell before them:
-    if role in (LEAD, RESPONSIBLE):  # a cell broken one body a line is one cell
-        merged = -0.3 * (filled_cells(pieces) - 1)
-        if any(p.opens_line and kind_of(p.v) == "text" for p in pieces[1:]):
+    if role in (LEAD, RESPONSIBLE) and len(pieces) > 1:  # a cell broken one body a line
+        kinds = kinds or [kind_of(p.v) for p in pieces]  # is one cell
+        merged = -0.3 * (filled_cells(pieces, kinds) - 1)
+        if any(p.opens_line and k == "text" for p, k in zip(pieces[1:], kinds[1:], strict=True)):
             return -2.0  # a cell of text on a line of its own is another cell, no body
     if role == lx.PERSON and looks_like_persons(v):
         return 1.0  # names, spaced or stacked two to a cell
@@ -701,16 +711,26 @@ def _join(role: str, pieces: list[Piece]) -> Text:
     body of a list (区财政局 / 区税务局); a name cut by a wrap is joined whole."""
     out: Text | None = None
     for p in pieces:
-        if out is None:
-            out = p.t
-        elif p.opens_line and role == lx.PERSON and p.v:
-            out = out.join(p.t, "、")  # two persons stacked in a cell
-        elif p.opens_line and role in (LEAD, RESPONSIBLE):
-            whole = lx.looks_like_agency(out.v.split("、")[-1])
-            out = out.join(p.t, "" if out.v.endswith(("、", ",")) or not whole else "、")
-        else:
-            out = out.join(p.t, "" if p.opens_line else " ")
+        out = p.t if out is None else out.join(p.t, _sep(role, out.v, p))
     return out if out is not None else Text("", "")
+
+
+def _join_view(role: str, pieces: list[Piece]) -> str:
+    """The view of `_join(role, pieces)` (the separators are ASCII or a 、, as in a view)."""
+    v = pieces[0].v
+    for p in pieces[1:]:
+        v += _sep(role, v, p) + p.v
+    return v
+
+
+def _sep(role: str, v: str, p: Piece) -> str:
+    """What stands between a cell's text so far (its view `v`) and its next piece `p`."""
+    if p.opens_line and role == lx.PERSON and p.v:
+        return "、"  # two persons stacked in a cell
+    if p.opens_line and role in (LEAD, RESPONSIBLE):
+        whole = lx.looks_like_agency(v.split("、")[-1])
+        return "" if v.endswith(("、", ",")) or not whole else "、"
+    return "" if p.opens_line else " "
 
 
 # ----------------------------------------------------------------------------- box tables
