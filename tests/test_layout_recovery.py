@@ -316,3 +316,43 @@ def test_a_row_without_a_body_in_a_recovered_table_is_warned_not_dropped():
     plan = taskmap.parse_text(text)
     assert [t.line for t in plan.tasks] == [2]
     assert [w.line for w in plan.warnings] == [3]
+
+
+@pytest.mark.parametrize("after", ["各单位要高度重视,确保任务按期完成。",
+                                   "各单位要 高度重视 确保按期完成"])
+def test_a_sentence_after_a_table_is_no_part_of_its_last_row(after):
+    numbered = ("序号 重点任务 牵头单位 配合单位\n1 建设公园 区城管局 区住建局\n"
+                f"2 改造市场 区商务局 区市场监管局\n{after}\n")
+    unnumbered = ("重点任务 牵头单位 配合单位 完成时限\n建设公园 区城管局 区住建局 年底前\n"
+                  f"改造市场 区商务局 区市场监管局 长期\n{after}\n")
+    for text in (numbered, unnumbered):
+        [table] = _tables(text)[1]
+        assert table.rows[-1].end == 3
+        assert [t.line for t in taskmap.parse_text(text).tasks] == [2, 3]
+
+
+HEADLESS_ROWS = """民生实事项目推进情况(续表)
+24 | 新建社区食堂5家 | 陈某 | 民政局 | 商务局、各街道 | 已建成3家 |
+25 | 改造老旧小区8个 | 陈某 | 住建局 | 财政局 | 已完成4个 |
+"""
+HEADLESS_CELLS = ("24 |\n新建社区食堂5家 |\n陈某 |\n民政局 |\n商务局 |\n||\n"
+                  "25 |\n改造老旧小区8个 |\n陈某 |\n住建局 |\n财政局 |\n|\n")
+
+
+@pytest.mark.parametrize(("text", "lines"), [(HEADLESS_ROWS, [2, 3]), (HEADLESS_CELLS, [1, 7])])
+def test_rows_whose_header_the_excerpt_cut_are_warned_not_read(text, lines):
+    """Which body leads and which shares cannot be told without the header: each row that
+    names one is reported on its line, none is read."""
+    plan = taskmap.parse_text(text)
+    assert plan.tasks == ()
+    assert [(w.line, w.reason) for w in plan.warnings] == [
+        (n, "表格缺少表头(或表头未能识别),其中的单位未读作任务分工") for n in lines]
+
+
+@pytest.mark.parametrize("text", [
+    "序号 | 单位 | 联系人\n1 | 区发改委 | 张某\n2 | 区财政局 | 李某\n",
+    "序号 |\n单位 |\n联系人 |\n1 |\n区发改委 |\n张某 |\n2 |\n区财政局 |\n李某 |\n",
+    "1 | 2024年 | 增长5% |\n2 | 2025年 | 增长6% |\n"])
+def test_a_table_with_a_header_of_its_own_or_no_body_is_no_task_table_and_says_nothing(text):
+    plan = taskmap.parse_text(text)
+    assert plan.tasks == () and plan.warnings == ()

@@ -143,6 +143,14 @@ def header_columns(pieces: list[Piece], doc: Document | None = None) -> list[Pie
 _MAX_CUTS = 3  # pieces a header cell was cut into after its first, at most
 
 
+def carried_on(cell: str, below: str) -> bool:
+    """Does `below` carry on the header cell `cell` above it (a cell wrapped onto the next
+    line of a header): `或牵头单位` under `主责单位`, `单位` under `协助`?"""
+    v = squeeze(below)
+    return v.startswith(_JOINING) or weak_column_word(v) or weak_column_word(cell) or (
+        _ending_alone(v))
+
+
 def _joined(prev: Piece, p: Piece, doc: Document | None) -> Piece:
     if prev.line == p.line and doc is not None:
         t = doc.text(p.line).cut(prev.t.start, p.stop)
@@ -304,15 +312,17 @@ def flat_rows(pieces: list[Piece]) -> list[list[Piece]]:
     return rows
 
 
-def filled_cells(pieces: list[Piece], kinds: list[str] | None = None) -> int:
-    """How many cells a row's pieces fill: a line of bodies under a piece of bodies carries
-    on that cell (a cell broken one body a line) and counts no more. `kinds`: `kind_of` of
-    each piece, where the caller has them."""
+def filled_cells(pieces: list[Piece], kinds: list[str] | None = None,
+                 lines_only: bool = False) -> int:
+    """How many cells a row's pieces fill: bodies after a piece of bodies carry on its cell
+    (a cell broken one body a line, or bodies a space parts) and count no more; with
+    `lines_only`, only bodies that open a line do (a space may part two cells). `kinds`:
+    `kind_of` of each piece, where the caller has them."""
     kinds = kinds or [kind_of(p.v) for p in pieces]
     n, above = 0, False
     for p, kind in zip(pieces, kinds, strict=True):
         body = kind == "bodies"
-        if not (body and above and p.opens_line):
+        if not (body and above and (p.opens_line or not lines_only)):
             n += 1
         above = body
     return n

@@ -122,6 +122,27 @@ def _second_header(below: Row, header: Row) -> bool:
         for k in own)
 
 
+HEADLESS = "表格缺少表头(或表头未能识别),其中的单位未读作任务分工"
+
+
+def warn_headless(table: Table, lines: tuple[str, ...], warnings: list[ParseWarning]) -> None:
+    """A table with no header row that opens with numbered rows naming bodies (its header
+    cut off by the excerpt): the bodies cannot be given roles; each such row is reported,
+    not passed over. A table that opens with a row of its own words (a list of contacts)
+    is no task table and says nothing."""
+    if not table.rows or not _NUMBER_CELL.fullmatch(table.rows[0].cells[0].strip() if
+                                                 table.rows[0].cells else ""):
+        return
+    for row in table.rows:
+        named = any(lx.looks_like_agency(v) for c in row.cells[1:]
+                    for _, v in split_items(Text.of(c), 0, len(c)))
+        if named and _NUMBER_CELL.fullmatch(row.cells[0].strip()):
+            warnings.append(ParseWarning(row.line, lines[row.line - 1], HEADLESS))
+
+
+_NUMBER_CELL = re.compile(r"\d{1,3}")
+
+
 def read_table(table: Table, header: Header, lines: tuple[str, ...],
                warnings: list[ParseWarning]) -> list[RowBlock]:
     """A block for every data row of `table` below `header`."""

@@ -35,6 +35,7 @@ from ..text import WS_RUN as _SPACE
 from .clauses import without_tail
 from .layout import (
     Piece,
+    carried_on,
     filled_cells,
     flat_rows,
     guess_task_column,
@@ -75,9 +76,12 @@ class _Head:
 
 
 def text_tables(doc: Document, skip: set[int]) -> list[Table]:
-    """Every task table written as text in `doc`; lines in `skip` (1-based: the file's own
-    tables) are not read."""
+    """Every task table written as text in `doc`, in reading order; lines in `skip`
+    (1-based: the file's own tables) are not read. Rows of a table whose header is not
+    there (an excerpt cut it) make a table without a header row, for the grammar to report
+    (`_headless`)."""
     out, i = [], 0
+    taken: set[int] = set()  # 0-based lines of the tables found
     while i < len(doc.lines):
         head = None if i + 1 in skip else _header(doc, i)
         if head is None:
@@ -85,7 +89,80 @@ def text_tables(doc: Document, skip: set[int]) -> list[Table]:
             continue
         rows, i = _rows(doc, head)
         out.append(Table(tuple(rows), origin="text"))
+        taken.update(range(head.first, max(i, rows[-1].end)))
+    headless = _headless(doc, taken | {n - 1 for n in skip})
+    return sorted(out + headless, key=lambda t: t.rows[0].line) if headless else out
+
+
+_HEADLESS_GAP = 2  # blank lines a table without a header runs over, at most
+
+
+def _headless(doc: Document, taken: set[int]) -> list[Table]:
+    """Rows of a task table with no header (cut by the excerpt): two or more rows at
+    ascending numbers that name a body, written one a line (cells between tabs or `|`) or
+    one cell a line (`24 |` / `新建社区食堂 |` / `民政局 |` …), outside the tables found."""
+    out: list[Table] = []
+    rows: list[Row] = []
+    stacked: list[Piece] = []  # the cells of a run one cell a line
+    headed = False  # the run has a header of its own (a table of no tasks: 序号 | 单位 | 联系人)
+
+    def close() -> None:
+        nonlocal rows, stacked, headed
+        first = next((k for k, p in enumerate(stacked) if row_number(p) is not None), 0)
+        headed |= any(column_role(p.v, viewed=True) for p in stacked[:first])
+        rows += _stacked_rows(stacked)
+        if not headed and len(rows) >= 2 and any(
+                kind_of(c) == "bodies" for r in rows for c in r.cells[1:]):
+            out.append(Table(tuple(rows), origin="text"))
+        rows, stacked, headed = [], [], False
+
+    gap = 0
+    for i in range(len(doc.lines)):
+        v = doc.views[i].strip()
+        if i in taken:
+            close()
+            continue
+        if not v:
+            gap += 1
+            if gap > _HEADLESS_GAP:
+                close()
+            continue
+        gap = 0
+        t = doc.text(i)
+        cells = split_sep(t) if ("\t" in v or "|" in v.strip("|")) else []
+        if len(cells) >= 3 and _NUMBER.match(cells[0].v):
+            rows.append(Row(i + 1, tuple(c.src for c in cells)))
+        elif len(cells) >= 3 and not rows:
+            close()
+            headed = True  # a row of column words: the rows under it are that table's
+        elif v.endswith(("|", "│")) and not stacked_cells(t, i)[0].v.count("|"):
+            stacked.extend(stacked_cells(t, i))
+        else:
+            close()
+    close()
     return out
+
+
+def _stacked_rows(pieces: list[Piece]) -> list[Row]:
+    """Rows of cells one a line: each from a row number to the next."""
+    rows: list[Row] = []
+    group: list[Piece] = []
+    expected: int | None = None
+    for p in pieces:
+        n = row_number(p)
+        if n is not None and next_number(expected, n) and (not group or len(group) >= 3):
+            if group:
+                rows.append(_stacked_row(group))
+            group, expected = [p], n
+        elif group:
+            group.append(p)
+    if group:
+        rows.append(_stacked_row(group))
+    return rows
+
+
+def _stacked_row(group: list[Piece]) -> Row:
+    return Row(group[0].line + 1, tuple(p.text for p in group), last=group[-1].line + 1)
 
 
 # ----------------------------------------------------------------------------- headers
@@ -101,8 +178,9 @@ def _header(doc: Document, i: int) -> _Head | None:
         return None
     if _BOX_RULE.match(v) is None and any(c in v for c in "\t|" + _BOX):
         kind = "box" if any(c in v for c in _BOX) else "sep"
-        return (_two_row_header(doc, i, kind) or _tab_runs(t, kind, i)
+        head = (_two_row_header(doc, i, kind) or _tab_runs(t, kind, i)
                 or _head_of(split_sep(t), kind, i, i))
+        return _wrapped_header(doc, head) if head is not None else None
     if _SPACE.search(v.strip(WS)):  # cells side by side (a line with no space inside is
         head = _head_of(_split(t, _SPACES), "space", i, i, t.src)  # one cell, no header)
         if head is None:
@@ -110,6 +188,26 @@ def _header(doc: Document, i: int) -> _Head | None:
         if head is not None:
             return head
     return _lines_header(doc, i)
+
+
+def _wrapped_header(doc: Document, head: _Head) -> _Head:
+    """A header whose cells wrap onto the next line of cells (`主责单位 | 协助` over
+    `或牵头单位 | 单位`): each column's pieces joined, where every piece below carries on
+    the cell above it (a piece short of a column's name, or opening with 或/及)."""
+    k = head.last + 1
+    if head.first != head.last or k >= len(doc.lines):
+        return head
+    below = split_sep(doc.text(k), len(head.cells), head.runs)
+    filled = [(n, c) for n, c in enumerate(below) if c.v]
+    if (len(below) != len(head.cells) or not filled or _NUMBER.match(below[0].v.strip())
+            or any(not column_role(head.cells[n] + c.v) for n, c in filled)
+            or any(not carried_on(head.cells[n], c.v) for n, c in filled)):
+        return head
+    cells = list(head.cells)
+    for n, c in filled:
+        cells[n] += c.src
+    roles = [column_role(c, viewed=False) for c in cells]
+    return replace(head, roles=guess_task_column(tuple(roles)), last=k, cells=tuple(cells))
 
 
 def _cut_cell(doc: Document, i: int, cell: Text) -> bool:
@@ -507,7 +605,7 @@ def _continues(current: _Open, pieces: list[Piece], head: _Head, v: str) -> bool
         return False
     if detect_heading(v, 0, v) or lx.opening_label(v) or lx.STRONG_MARKER.search(v):
         return False
-    if filled_cells(current.pieces) < len(head.roles):
+    if filled_cells(current.pieces, lines_only=True) < len(head.roles):
         return True
     bodies = all(lx.looks_like_agency(x) for p in pieces
                  for x in re.split(r"[、,;。]+", p.v) if x)
@@ -567,12 +665,13 @@ def _flat_table_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
 
 
 def _table_line(pieces: list[Piece], line: list[Piece], v: str) -> bool:
-    """Does a line carry on a table without row numbers: cells side by side, or one cell
-    that continues the row (its bodies, its deadline, or its task while the row has no
-    bodies yet)? A labelled or bracketed block is no part of it."""
+    """Does a line carry on a table without row numbers: cells of which one at least is
+    bodies or a deadline, or text that continues the row while it has no bodies yet (its
+    task, wrapped)? A labelled or bracketed block is no part of it, nor a sentence after
+    the last row."""
     if not line or lx.opening_label(v) or lx.STRONG_MARKER.search(v):
         return False
-    if len(line) >= 2 or kind_of(line[0].v) != "text":
+    if any(kind_of(p.v) != "text" for p in line):
         return True
     for p in reversed(pieces):  # the row being read: its bodies, back to its task
         if kind_of(p.v) == "bodies":
