@@ -99,8 +99,10 @@ def stacked_cells(t: Text, line: int) -> list[Piece]:
 
 def stacked_cell(t: Text) -> Text | None:
     """The one cell of a line written one cell a line, or None (a blank or a rule line)."""
-    cells = stacked_cells(t, 0)
-    return cells[0].t if len(cells) == 1 and cells[0].v else None
+    s = t.strip()
+    if s.v[-1:] in _CELL_END and s.v:
+        s = s.cut(0, len(s) - 1).strip()
+    return s if s.v and s.v[-1] not in _CELL_END else None
 
 
 def header_like(v: str) -> bool:

@@ -108,6 +108,9 @@ def _headless(doc: Document, taken: set[int]) -> list[Table]:
 
     def close() -> None:
         nonlocal rows, stacked, headed
+        if not rows and not stacked:
+            headed = False
+            return
         first = next((k for k, p in enumerate(stacked) if row_number(p) is not None), 0)
         headed |= any(column_role(p.v, viewed=True) for p in stacked[:first])
         rows += _stacked_rows(stacked)
@@ -128,6 +131,9 @@ def _headless(doc: Document, taken: set[int]) -> list[Table]:
                 close()
             continue
         gap = 0
+        if "|" not in v and "\t" not in v and "│" not in v:
+            close()  # no cell of a table on this line
+            continue
         t = doc.text(i)
         cells = split_sep(t) if ("\t" in v or "|" in v.strip("|")) else []
         if len(cells) >= 3 and _NUMBER.match(cells[0].v):
@@ -312,6 +318,9 @@ def _lines_header(doc: Document, i: int) -> _Head | None:
     """Header cells one per line (`序号 |` / `重点任务 |` …), blank lines between or not, a
     cell cut over two lines joined (`责任` / `领导`); the header runs to the first row
     number, or to its last column word where no row number follows it."""
+    first = stacked_cell(doc.text(i))
+    if first is None or not header_like(first.v):
+        return None  # a header one cell a line opens with a cell of it
     pieces: list[Piece] = []
     k, numbered = i, False
     while k < len(doc.lines) and len(pieces) < _HEADER_PIECES:
