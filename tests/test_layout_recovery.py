@@ -356,3 +356,31 @@ def test_rows_whose_header_the_excerpt_cut_are_warned_not_read(text, lines):
 def test_a_table_with_a_header_of_its_own_or_no_body_is_no_task_table_and_says_nothing(text):
     plan = taskmap.parse_text(text)
     assert plan.tasks == () and plan.warnings == ()
+
+
+def test_numbered_rows_side_by_side_on_a_line_of_single_spaces_are_rows():
+    text = ("序号 重点任务 牵头单位 配合单位\n"
+            "1 建设口袋公园 区城管局 区住建局 2 改造农贸市场 区商务局 区市场监管局 "
+            "3 新建停车场 区交通局 区公安分局\n")
+    [table] = _tables(text)[1]
+    assert [r.text for r in table.rows[1:]] == [
+        "1 建设口袋公园 区城管局 区住建局", "2 改造农贸市场 区商务局 区市场监管局",
+        "3 新建停车场 区交通局 区公安分局"]
+    assert _tasks(text) == [(2, ["区城管局"], ["区住建局"]), (2, ["区商务局"], ["区市场监管局"]),
+                            (2, ["区交通局"], ["区公安分局"])]
+
+
+def test_a_number_cell_mid_row_opens_no_row_before_the_row_has_half_its_columns():
+    text = ("序号 任务 数量 牵头单位 配合单位\n1 新建公园 2 县住建局 县财政局\n"
+            "2 改造游园 3 县城管局 县住建局\n")
+    assert _tasks(text) == [(2, ["县住建局"], ["县财政局"]), (3, ["县城管局"], ["县住建局"])]
+
+
+def test_text_parted_by_a_space_after_the_bodies_is_no_body():
+    text = ("序号 目标任务 责任单位 推进情况\n"
+            "1 地区生产总值增长6%以上。 区发展改革委 区统计局 同比增长4.8%, 居全市前列。\n"
+            "2 规上工业增加值增长\n8%。 区经济信息委 同比增长5.2%。\n")
+    plan = taskmap.parse_text(text)
+    assert [(t.line, t.agencies("responsible"), t.title) for t in plan.tasks] == [
+        (2, ["区发展改革委", "区统计局"], "地区生产总值增长6%以上"),
+        (3, ["区经济信息委"], "规上工业增加值增长8%")]

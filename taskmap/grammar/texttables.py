@@ -542,10 +542,27 @@ def _numbered_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
             continue
         else:
             break
+        while current and expected is not None and (
+                at := _next_row_in_line(head, current.pieces, expected)):
+            rows.append(_fit(head, current.pieces[:at], doc, current.subrows))
+            current, expected = _Open(current.pieces[at:]), expected + 1
         i += 1
     if current:
         rows.append(_fit(head, current.pieces, doc, current.subrows))
     return rows, i
+
+
+def _next_row_in_line(head: _Head, pieces: list[Piece], expected: int) -> int | None:
+    """Where the next row starts inside a line of a table of spaces that holds several rows
+    (`1 建设口袋公园 区城管局 2 改造农贸市场 区商务局`): at the next row number, once the row
+    has half its columns and with cells after it; None where no row starts in the line."""
+    if head.kind not in ("space", "single"):
+        return None
+    need = max(2, (len(head.roles) + 1) // 2)
+    for k in range(need, len(pieces) - 1):
+        if not pieces[k].opens_line and row_number(pieces[k]) == expected + 1:
+            return k
+    return None
 
 
 def _row_so_far(head: _Head, current: _Open) -> bool:
@@ -793,8 +810,9 @@ def _score(role: str, pieces: list[Piece], kinds: list[str] | None = None) -> fl
     if role in (LEAD, RESPONSIBLE) and len(pieces) > 1:  # a cell broken one body a line
         kinds = kinds or [kind_of(p.v) for p in pieces]  # is one cell
         merged = -0.3 * (filled_cells(pieces, kinds) - 1)
-        if any(p.opens_line and k == "text" for p, k in zip(pieces[1:], kinds[1:], strict=True)):
-            return -2.0  # a cell of text on a line of its own is another cell, no body
+        if any(k == "text" and (p.opens_line or not _names_a_body(p.v))
+               for p, k in zip(pieces[1:], kinds[1:], strict=True)):
+            return -2.0  # a cell of text on a line of its own, or naming none, is another
     if role == lx.PERSON and looks_like_persons(v):
         return 1.0  # names, spaced or stacked two to a cell
     if role == NUMBER:
@@ -812,6 +830,12 @@ def _score(role: str, pieces: list[Piece], kinds: list[str] | None = None) -> fl
     if role == TASK:
         return (1.0 if len(v) > 4 and not lx.looks_like_agency(v) else 0.2) + merged
     return 0.3 + merged
+
+
+def _names_a_body(v: str) -> bool:
+    """Does a piece name a body in one of its items at least (`局、县规划局`, the end of a
+    list a wrap cut)?"""
+    return any(lx.looks_like_agency(x) for x in re.split(r"[、,;。\s]+", v) if x)
 
 
 def _join(role: str, pieces: list[Piece]) -> Text:
