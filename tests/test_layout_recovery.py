@@ -384,3 +384,27 @@ def test_text_parted_by_a_space_after_the_bodies_is_no_body():
     assert [(t.line, t.agencies("responsible"), t.title) for t in plan.tasks] == [
         (2, ["区发展改革委", "区统计局"], "地区生产总值增长6%以上"),
         (3, ["区经济信息委"], "规上工业增加值增长8%")]
+
+
+def test_a_pipe_table_dumped_one_cell_a_line_without_numbers_has_a_row_a_header_wide():
+    text = ("重点任务 |\n牵头单位 |\n配合单位 |\n建设口袋公园 |\n区城管局 |\n区住建局 |\n"
+            "改造农贸市场 |\n区商务局 |\n |\n新建停车场 |\n区交通局 |\n区公安分局 |\n"
+            "各单位要高度重视。\n")
+    assert _tasks(text) == [(4, ["区城管局"], ["区住建局"]), (7, ["区商务局"], []),
+                            (10, ["区交通局"], ["区公安分局"])]
+
+
+def test_a_header_whose_rows_cannot_be_told_apart_is_reported():
+    """Cells one a line with neither row numbers nor rules: an empty cell leaves no line, so
+    the rows are not guessed; the header's line says so."""
+    text = "重点任务\n\n牵头单位\n\n配合单位\n\n建设口袋公园\n\n区城管局\n\n区住建局\n"
+    plan = taskmap.parse_text(text)
+    assert plan.tasks == ()
+    assert [(w.line, w.reason) for w in plan.warnings] == [
+        (1, "识别出任务表的表头,但未能读出其下的表格行")]
+
+
+@pytest.mark.parametrize("number", ["1", "1.", "1、"])
+def test_a_row_number_may_carry_its_mark(number):
+    text = f"序号 重点任务 牵头单位 配合单位\n{number} 建设口袋公园 区城管局 区住建局\n"
+    assert _tasks(text) == [(2, ["区城管局"], ["区住建局"])]

@@ -35,7 +35,7 @@ from ..models import Document
 from ..text import Text, squeeze
 from .tables import TASK, column_role
 
-ROW_NUMBER = re.compile(r"^\d{1,3}$")
+ROW_NUMBER = re.compile(r"^\d{1,3}[.、]?$")  # a row's number: 12, 12. or 12、
 _RULES = re.compile(r"^[|│┃║]+$")  # a line of cell rules alone
 _CELL_END = "|│┃║"
 # A piece that opens with a joining word carries on the header cell before it
@@ -227,7 +227,7 @@ def row_number(p: Piece | None) -> int | None:
     if p is None:
         return None
     v = p.v.strip()
-    return int(v) if ROW_NUMBER.match(v) else None
+    return int(v.rstrip(".、")) if ROW_NUMBER.match(v) else None
 
 
 def next_number(expected: int | None, n: int) -> bool:

@@ -123,6 +123,7 @@ def _second_header(below: Row, header: Row) -> bool:
 
 
 HEADLESS = "表格缺少表头(或表头未能识别),其中的单位未读作任务分工"
+NO_ROWS = "识别出任务表的表头,但未能读出其下的表格行"
 
 
 def warn_headless(table: Table, lines: tuple[str, ...], warnings: list[ParseWarning]) -> None:
@@ -140,13 +141,17 @@ def warn_headless(table: Table, lines: tuple[str, ...], warnings: list[ParseWarn
             warnings.append(ParseWarning(row.line, lines[row.line - 1], HEADLESS))
 
 
-_NUMBER_CELL = re.compile(r"\d{1,3}")
+_NUMBER_CELL = re.compile(r"\d{1,3}[.、]?")
 
 
 def read_table(table: Table, header: Header, lines: tuple[str, ...],
                warnings: list[ParseWarning]) -> list[RowBlock]:
     """A block for every data row of `table` below `header`."""
     out: list[RowBlock] = []
+    if header.last_row >= 0 and len(table.rows) == header.last_row + 1 and table.origin == "text":
+        row = table.rows[-1]  # a header found in the text, and no row read under it
+        warnings.append(ParseWarning(row.line, lines[row.line - 1], NO_ROWS))
+        return out
     above: dict[int, str] = {}  # column → the value a merged or 同上 cell repeats
     header_cells = ([squeeze(view(c)) for c in table.rows[header.last_row].cells]
                     if header.last_row >= 0 else [])

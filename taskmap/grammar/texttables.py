@@ -34,6 +34,7 @@ from ..text import WS, Text
 from ..text import WS_RUN as _SPACE
 from .clauses import without_tail
 from .layout import (
+    ROW_NUMBER,
     Piece,
     carried_on,
     filled_cells,
@@ -59,7 +60,6 @@ _BOX_RULE = re.compile(r"^\s*[┌├└┏┣┗╔╠╚+][─━═┬┼┴�
 # One tab or one rule between two cells: `a\t\tb` holds an empty cell, as `a||b` does.
 _PIPE_SPLIT = re.compile(r" *\t *|[ \u3000]*[|" + _BOX + r"][ \u3000]*")
 _TAB_RUNS = re.compile(r"[ \t]*\t[ \t]*|[ \u3000]*[|" + _BOX + r"][ \u3000]*")
-_NUMBER = re.compile(r"^\d{1,3}$")
 _MAX_ROW_LINES = 12  # a row spread over more lines than this is prose, not a row
 
 
@@ -136,7 +136,7 @@ def _headless(doc: Document, taken: set[int]) -> list[Table]:
             continue
         t = doc.text(i)
         cells = split_sep(t) if ("\t" in v or "|" in v.strip("|")) else []
-        if len(cells) >= 3 and _NUMBER.match(cells[0].v):
+        if len(cells) >= 3 and ROW_NUMBER.match(cells[0].v):
             rows.append(Row(i + 1, tuple(c.src for c in cells)))
         elif len(cells) >= 3 and not rows:
             close()
@@ -205,7 +205,7 @@ def _wrapped_header(doc: Document, head: _Head) -> _Head:
         return head
     below = split_sep(doc.text(k), len(head.cells), head.runs)
     filled = [(n, c) for n, c in enumerate(below) if c.v]
-    if (len(below) != len(head.cells) or not filled or _NUMBER.match(below[0].v.strip())
+    if (len(below) != len(head.cells) or not filled or ROW_NUMBER.match(below[0].v.strip())
             or any(not column_role(head.cells[n] + c.v) for n, c in filled)
             or any(not carried_on(head.cells[n], c.v) for n, c in filled)):
         return head
@@ -271,13 +271,13 @@ def _header_span(roles: list[str], cells: list[Text]) -> tuple[int, int] | None:
         if roles[k]:
             end = k + 1
         elif unknown < 2 and header_like(cells[k].v) and len(cells[k].v) <= 10 and not (
-                _NUMBER.match(cells[k].v.strip())):
+                ROW_NUMBER.match(cells[k].v.strip())):
             unknown += 1
         else:
             break
     if _more_columns(roles[start:], cells[start:], end - start):
         return start, len(cells)  # 序号 … 一季度目标 …: columns the words do not name
-    if end < len(roles) and roles[start] == NUMBER and not _NUMBER.match(cells[end].v.strip()):
+    if end < len(roles) and roles[start] == NUMBER and not ROW_NUMBER.match(cells[end].v.strip()):
         return None
     return start, end
 
@@ -401,6 +401,8 @@ def _rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
         rows, end = _line_rows(doc, head)
     elif head.kind in ("space", "single") and not _numbered(head):
         rows, end = _flat_table_rows(doc, head)
+    elif head.kind == "lines" and not _numbered(head):
+        rows, end = _stacked_table_rows(doc, head)
     else:
         rows, end = _numbered_rows(doc, head)
     return [header, *rows], end
@@ -563,6 +565,29 @@ def _next_row_in_line(head: _Head, pieces: list[Piece], expected: int) -> int | 
         if not pieces[k].opens_line and row_number(pieces[k]) == expected + 1:
             return k
     return None
+
+
+_MAX_STACKED_ROWS = 200  # rows of a table one cell a line without row numbers, at most
+
+
+def _stacked_table_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
+    """Rows of a | table dumped one cell a line whose rows carry no number: every cell is
+    there (a rule closes each, an empty one too), so each row has as many cells as the
+    header has columns; the table runs while its lines end with a rule. Cells one a line
+    without rules give no row: an empty cell leaves no line, the rows cannot be told apart
+    (the header says so, `tables.NO_ROWS`)."""
+    cells: list[Piece] = []
+    width = len(head.roles)
+    i = end = head.last + 1
+    while i < len(doc.lines) and len(cells) < width * _MAX_STACKED_ROWS:
+        v = doc.views[i].strip()
+        if v and not v.endswith(("|", "│")):
+            break
+        cells += stacked_cells(doc.text(i), i)
+        end = i + 1 if v else end
+        i += 1
+    rows = [cells[k:k + width] for k in range(0, len(cells) - width + 1, width)]
+    return [_fit(head, row, doc) for row in rows if any(p.v for p in row)], end
 
 
 def _row_so_far(head: _Head, current: _Open) -> bool:
@@ -816,7 +841,7 @@ def _score(role: str, pieces: list[Piece], kinds: list[str] | None = None) -> fl
     if role == lx.PERSON and looks_like_persons(v):
         return 1.0  # names, spaced or stacked two to a cell
     if role == NUMBER:
-        return (3.0 if _NUMBER.match(v.strip()) else -3.0) + merged
+        return (3.0 if ROW_NUMBER.match(v.strip()) else -3.0) + merged
     if role in (LEAD, RESPONSIBLE):
         items = [x[:without_tail(x)] for x in re.split(r"[、,;。\s]+", v) if x]
         bodies = sum(lx.is_placeholder(x) or x in lx.SAME_AS_ABOVE
