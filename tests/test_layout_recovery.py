@@ -408,3 +408,28 @@ def test_a_header_whose_rows_cannot_be_told_apart_is_reported():
 def test_a_row_number_may_carry_its_mark(number):
     text = f"序号 重点任务 牵头单位 配合单位\n{number} 建设口袋公园 区城管局 区住建局\n"
     assert _tasks(text) == [(2, ["区城管局"], ["区住建局"])]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("附件 重点工作进展情况 工作任务 责任单位 进展情况 推进老旧小区改造,完成20个小区。 县住建局 "
+     "已完成12个小区,正在加快推进。 建设城市书房5个。 县文旅局 已建成3个。 新建停车泊位500个。 "
+     "县城管局 县公安局 已完成320个。\n",
+     [["县住建局"], ["县文旅局"], ["县城管局", "县公安局"]]),
+    # the first row's progress cell is empty: the bodies that follow the next task show it
+    ("工作任务 责任单位 进展情况 推进老旧小区改造,完成20个小区。 县住建局 "
+     "建设城市书房5个。 县文旅局 已建成3个。\n", [["县住建局"], ["县文旅局"]]),
+])
+def test_a_flattened_table_with_a_text_column_after_its_bodies(text, want):
+    """A progress text after the bodies is that row's cell, not the next row's task."""
+    plan = taskmap.parse_text(text)
+    assert [t.agencies("responsible") for t in plan.tasks] == want
+    assert {t.line for t in plan.tasks} == {1}
+
+
+def test_rows_without_numbers_keep_a_person_between_two_role_columns():
+    text = ("工作任务 牵头单位 分管领导 配合单位 完成时限\n"
+            "推进老旧小区改造 县住建局 张三 县财政局 年底前\n"
+            "建设城市书房 县文旅局 李四 县教育局 长期\n")
+    plan = taskmap.parse_text(text)
+    assert [(t.agencies("lead"), t.agencies("responsible"), t.leaders) for t in plan.tasks] == [
+        (["县住建局"], ["县财政局"], ("张三",)), (["县文旅局"], ["县教育局"], ("李四",))]

@@ -291,27 +291,44 @@ def opens_task(p: Piece, after: Piece | None = None) -> bool:
     return len(v) >= 4 and after is not None and kind_of(after.v) == "bodies"
 
 
-def flat_rows(pieces: list[Piece]) -> list[list[Piece]]:
+def flat_rows(pieces: list[Piece], trailing: int = 0) -> list[list[Piece]]:
     """Rows of a table whose rows carry no number, its pieces in reading order (several rows
-    a line, or one): a row starts at a task piece once the row before has its bodies.
+    a line, or one): a row starts at a task piece once the row before has its bodies and
+    the `trailing` cells the header has after its role columns (a deadline, a progress
+    text); bodies that come again after such a cell had a task before them, which opened
+    the next row (its trailing cell was empty).
 
     >>> t = Text.of("推进道路改造工程。 区住建局 年底前 新建公园 区城管局 长期")
     >>> ps = [Piece(c, 0, k == 0) for k, c in enumerate(t.split(re.compile(" ")))]
     >>> [[p.text for p in row] for row in flat_rows(ps)]
     [['推进道路改造工程。', '区住建局', '年底前'], ['新建公园', '区城管局', '长期']]
     """
-    rows: list[list[Piece]] = []
-    current: list[Piece] = []
-    bodies = False
-    for k, p in enumerate(pieces):
-        if current and bodies and opens_task(p, pieces[k + 1] if k + 1 < len(pieces) else None):
-            rows.append(current)
-            current, bodies = [], False
-        current.append(p)
-        bodies |= kind_of(p.v) == "bodies"
+    kinds = [kind_of(p.v) for p in pieces]
+    rows: list[list[int]] = []
+    current: list[int] = []  # indexes of the row's pieces
+    bodies_at: int | None = None  # where in `current` its first bodies stand
+    after = 0  # cells after its bodies
+    for k, kind in enumerate(kinds):
+        nxt = pieces[k + 1] if k + 1 < len(pieces) else None
+        if current and bodies_at is not None:
+            if kind == "bodies":
+                cut = next((n for n in range(len(current) - 1, bodies_at, -1)
+                            if kinds[current[n]] == "text"
+                            and opens_task(pieces[current[n]], pieces[k])), None) if after else None
+                if cut is not None:  # bodies again: the text before them is the next task
+                    rows.append(current[:cut])
+                    current, bodies_at, after = current[cut:], None, 0
+            elif opens_task(pieces[k], nxt) and after >= trailing:
+                rows.append(current)
+                current, bodies_at, after = [], None, 0
+            else:
+                after += 1
+        current.append(k)
+        if kind == "bodies" and bodies_at is None:
+            bodies_at = len(current) - 1
     if current:
         rows.append(current)
-    return rows
+    return [[pieces[k] for k in row] for row in rows]
 
 
 def filled_cells(pieces: list[Piece], kinds: list[str] | None = None,

@@ -266,6 +266,8 @@ def _header_span(roles: list[str], cells: list[Text]) -> tuple[int, int] | None:
     start = next((k for k, r in enumerate(roles) if r), None)
     if start is None:
         return None
+    while start + 1 < len(roles) and roles[start] == lx.OTHER and roles[start + 1]:
+        start += 1  # a title before the header (附件 重点工作进展情况) opens with no note column
     end, unknown = start + 1, 0
     for k in range(start + 1, len(cells)):
         if roles[k]:
@@ -699,7 +701,7 @@ def _flat_table_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
             continue
         heading = detect_heading(v, i + 1, v)
         if heading is not None and heading.heading.level <= 2 and pieces:
-            rows.extend(_fit(head, g, doc) for g in flat_rows(pieces))
+            rows.extend(_fit(head, g, doc) for g in flat_rows(pieces, _trailing(head)))
             pieces = []
             rows.append(Row(i + 1, (doc.text(i).strip().src,)))  # a section row
         else:
@@ -709,10 +711,17 @@ def _flat_table_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
             pieces += line
         blanks, end = 0, i + 1
         i += 1
-    rows.extend(_fit(head, g, doc) for g in flat_rows(pieces))
+    rows.extend(_fit(head, g, doc) for g in flat_rows(pieces, _trailing(head)))
     if rows and len(rows[-1].cells) == 1:  # a heading after the table, not a section row
         rows.pop()
     return rows, end
+
+
+def _trailing(head: _Head) -> int:
+    """How many columns the header has after its last role column (a deadline, a progress
+    text): cells of a row past its bodies."""
+    last = max((k for k, r in enumerate(head.roles) if r in (LEAD, RESPONSIBLE)), default=-1)
+    return len(head.roles) - 1 - last
 
 
 def _table_line(pieces: list[Piece], line: list[Piece], v: str) -> bool:
