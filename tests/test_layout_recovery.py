@@ -433,3 +433,18 @@ def test_rows_without_numbers_keep_a_person_between_two_role_columns():
     plan = taskmap.parse_text(text)
     assert [(t.agencies("lead"), t.agencies("responsible"), t.leaders) for t in plan.tasks] == [
         (["县住建局"], ["县财政局"], ("张三",)), (["县文旅局"], ["县教育局"], ("李四",))]
+
+
+def test_an_empty_cell_one_cell_a_line_is_a_wider_gap_and_keeps_its_column():
+    """Cells one a line a blank line apart: an empty cell leaves three blank lines, and the
+    cells after it stay in their columns (a person cell, a lead cell left empty)."""
+    cells = ["序号", "工作任务", "责任领导", "牵头单位", "配合单位",
+             "1", "推进老旧小区改造", "", "区住建局", "区财政局",
+             "2", "建设城市书房", "李某", "区文旅局", "",
+             "3", "新建停车场", "王某", "", "区公安分局"]
+    text = "\n\n".join(cells) + "\n"
+    plan = taskmap.parse_text(text)
+    assert [(t.line, t.agencies("lead"), t.agencies("responsible"), t.leaders)
+            for t in plan.tasks] == [(11, ["区住建局"], ["区财政局"], ()),
+                                     (21, ["区文旅局"], [], ("李某",)),
+                                     (31, [], ["区公安分局"], ("王某",))]

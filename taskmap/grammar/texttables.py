@@ -73,6 +73,7 @@ class _Head:
     starts: tuple[int, ...] = ()  # where each header cell starts, in display columns
     runs: bool = False  # columns aligned by runs of tabs (a run is one boundary)
     cells: tuple[str, ...] = ()  # the header's cells, as the header row holds them
+    gap: int = -1  # blank lines between two cells one a line (-1: not known)
 
 
 def text_tables(doc: Document, skip: set[int]) -> list[Table]:
@@ -347,8 +348,9 @@ def _lines_header(doc: Document, i: int) -> _Head | None:
     named = [r for r in roles if r]
     if len(roles) < 3 or len(named) < 2 or not any(r in (LEAD, RESPONSIBLE) for r in roles):
         return None
+    gap = min((b.line - a.last_line - 1 for a, b in pairwise(pieces)), default=-1)
     return _Head(guess_task_column(tuple(roles)), "lines", i, columns[-1].last_line,
-                 cells=tuple(c.text for c in columns))
+                 cells=tuple(c.text for c in columns), gap=gap)
 
 
 # ----------------------------------------------------------------------------- splitting
@@ -519,13 +521,19 @@ def _numbered_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
         for group in _split_numbered(unwrap(flat) if head.kind == "single" else flat):
             rows.append(_fit(head, group, doc))
     i = head.last + 1
+    blanks = 0  # blank lines before line i
     while i < len(doc.lines):
         v = doc.views[i].strip()
         if not v or lx.PAGE_LINE.match(v):
+            blanks += not v
             i += 1
             continue
         pieces = _pieces(doc, head, i)
         n = row_number(pieces[0]) if pieces else None
+        if head.gap >= 0 and blanks > head.gap and n is None:  # cells one a line: a wider gap
+            empty = Piece(Text("", "", 0), i, True)  # than the header's is an empty cell
+            pieces = [empty] * ((blanks - head.gap) // (head.gap + 1)) + pieces
+        blanks = 0
         if n is not None and next_number(expected, n) and (
                 current is None or head.kind != "lines" or _row_so_far(head, current)):
             if current:
