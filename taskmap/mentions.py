@@ -109,6 +109,7 @@ class _Patterns:
     edges: frozenset[str]  # what edges a cell, line breaks included
     name_ends: frozenset[str]  # the last characters of bodies' names
     companions: tuple[tuple[str, ...], tuple[str, ...]]  # header cells: whole, endings
+    numbers: tuple[str, ...]  # the words of a column that numbers the rows (序号)
 
 
 _compiled: dict[int, tuple[object, _Patterns]] = {}
@@ -159,6 +160,7 @@ def _patterns() -> _Patterns:
         companions=(tuple(T["number_columns"]) + tuple(T["task_columns"]),
                     tuple(T["task_endings"]) + tuple(T["note_endings"])
                     + tuple(L["deadline_heads"])),
+        numbers=tuple(T["number_columns"]),
     )
     if len(_compiled) >= 8:
         _compiled.pop(next(iter(_compiled)))
@@ -430,9 +432,24 @@ def _cells(t: _Text, p: _Patterns, is_body: Callable[[str], bool]) -> None:
         _, row, first, last = lines[k]
         alone = start - starts[k] == first and end - starts[k] == last
         if (row and not alone) or (alone and row_line == k - 1):
+            if _under_other_header(t, p, k, header_at):
+                continue  # a table of its own with no role column (单位 | 联系人)
             row_line = k
             for s, e in items:
                 t.add(s, e, ROW)
+
+
+def _under_other_header(t: _Text, p: _Patterns, k: int, header_at: list[int]) -> bool:
+    """Is row line k (0-based) under a header of its own that names no role (序号 | 单位 |
+    联系人): a line of cells with a number column's word, within GAP lines above, and no
+    role column's header between it and the row?"""
+    for h in range(k - 1, max(-1, k - GAP - 1), -1):
+        v = t.views[h]
+        if any(w in v for w in p.numbers) and (_ROW_CELLS.search(v) or _GAPS.search(v.strip())):
+            between = bisect_right(header_at, t.starts[k]) - bisect_right(header_at,
+                                                                          t.starts[h] - 1)
+            return between == 0 and not p.header.search(v)
+    return False
 
 
 def _line(views: Sequence[str], k: int) -> tuple[bool, bool, int, int]:

@@ -253,22 +253,10 @@ def _original(source: Source, kind: str, request) -> Original:
 
 
 # Where the plan as published is not read whole, and its table written again is: the
-# original misses a row of a one-cell-a-line table whose header the excerpt cut (issue
-# #21 reads such tables); strict, so the day it reads them this entry must go.
-ORIGINAL_MISREAD = {
-    ("realplans2/50_nantong_chongchuan_minshengshishi_2023", "tables"):
-        "the original reads 1 of the table's 2 rows (one cell a line, no header): issue #21",
-}
-# …and so its warnings: the original flags the bodies of the rows it does not read
-# (taskmap.mentions), the table written again from what it read has no such row. Strict
-# too: the day the original is read whole, these entries go.
-ORIGINAL_FLAGGED = {
-    **ORIGINAL_MISREAD,
-    ("realplans2/49_ningbo_xiangshan_sizhoutou_2024", "tables"):
-        "the original reads 1 of the table's 2 rows (one cell a line, a header cut over "
-        "lines) and flags the other; written again from the row read, the table has lost "
-        "its header, and the other row is no row: issue #21",
-}
+# original misses what the variants read (strict: the day it reads it, the entry must go).
+ORIGINAL_MISREAD: dict[tuple[str, str], str] = {}
+# …and so its warnings (taskmap.mentions flags the bodies of rows it does not read).
+ORIGINAL_FLAGGED: dict[tuple[str, str], str] = {**ORIGINAL_MISREAD}
 
 
 @pytest.mark.parametrize("kind", KINDS)

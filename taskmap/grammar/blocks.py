@@ -92,6 +92,7 @@ def _table_blocks(doc: Document, warnings) -> tuple[dict[int, list[Block]], set[
         if header is None and previous and _continues(doc, table, *previous):
             header = tables.Header(previous[0].columns, -1)  # a table cut in two
         if header is None or not table.rows:
+            tables.warn_headless(table, doc.lines, warnings)  # rows no header names
             continue
         previous = (header, len(table.rows[0].cells), table.rows[-1].end)
         first = table.rows[max(header.last_row, 0)].line

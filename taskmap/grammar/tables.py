@@ -34,6 +34,7 @@ class Header:
 
     columns: tuple[str, ...]
     last_row: int  # index in the table of the header's last row (-1: a table continued)
+    title: int | None = None  # the task column that names the task (None: the last one)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ def column_role(cell: str, viewed: bool = False) -> str:
     if _NUMBERED.match(name):  # 一、主要预期目标: a section row, not a column
         return ""
     role = lx.label_role(name)
+    if role == lx.OTHER and _WORD.fullmatch(name) and name.endswith(lx.TASK_ENDINGS):
+        return TASK  # 目标任务, 具体措施: a note after a label, the task over a column
     if role:
         return role
     if name in lx.TASK_COLUMNS or (_WORD.fullmatch(name) and name.endswith(lx.TASK_ENDINGS)):
@@ -60,6 +63,8 @@ def column_role(cell: str, viewed: bool = False) -> str:
         return NUMBER
     if _WORD.fullmatch(name) and name.endswith(lx.NOTE_ENDINGS):
         return lx.OTHER
+    if _WORD.fullmatch(name) and name.startswith(lx.TASK_COLUMNS):
+        return TASK  # a task column named its own way: 重点工作任务分解, 工作任务清单
     return ""
 
 
@@ -74,9 +79,18 @@ def find_header(table: Table) -> Header | None:
             below = table.rows[i + 1]
             names = [view(b) if b.strip() and not below.is_merged(k) else a
                      for k, (a, b) in enumerate(zip(names, below.cells, strict=True))]
-            return Header(_roles(names), i + 1)
-        return Header(_roles(names), i)
+            return Header(_roles(names), i + 1, _title_column(names))
+        return Header(_roles(names), i, _title_column(names))
     return None
+
+
+def _title_column(names: list[str]) -> int | None:
+    """The task column that names a row's task: the first whose header is a task column's
+    own name (工作任务, 重点工作) before one named by its ending only (名称, 一季度目标)."""
+    tasks = [k for k, n in enumerate(names) if column_role(n, viewed=True) == TASK]
+    listed = [k for k in tasks if squeeze(lx.GLOSS.sub("", names[k])) in lx.TASK_COLUMNS]
+    found = listed or tasks
+    return found[0] if found else None
 
 
 def is_header(cells) -> bool:
@@ -108,10 +122,36 @@ def _second_header(below: Row, header: Row) -> bool:
         for k in own)
 
 
+HEADLESS = "表格缺少表头(或表头未能识别),其中的单位未读作任务分工"
+NO_ROWS = "识别出任务表的表头,但未能读出其下的表格行"
+
+
+def warn_headless(table: Table, lines: tuple[str, ...], warnings: list[ParseWarning]) -> None:
+    """A table with no header row that opens with numbered rows naming bodies (its header
+    cut off by the excerpt): the bodies cannot be given roles; each such row is reported,
+    not passed over. A table that opens with a row of its own words (a list of contacts)
+    is no task table and says nothing."""
+    if not table.rows or not _NUMBER_CELL.fullmatch(table.rows[0].cells[0].strip() if
+                                                 table.rows[0].cells else ""):
+        return
+    for row in table.rows:
+        named = any(lx.looks_like_agency(v) for c in row.cells[1:]
+                    for _, v in split_items(Text.of(c), 0, len(c)))
+        if named and _NUMBER_CELL.fullmatch(row.cells[0].strip()):
+            warnings.append(ParseWarning(row.line, lines[row.line - 1], HEADLESS))
+
+
+_NUMBER_CELL = re.compile(r"\d{1,3}[.、]?")
+
+
 def read_table(table: Table, header: Header, lines: tuple[str, ...],
                warnings: list[ParseWarning]) -> list[RowBlock]:
     """A block for every data row of `table` below `header`."""
     out: list[RowBlock] = []
+    if header.last_row >= 0 and len(table.rows) == header.last_row + 1 and table.origin == "text":
+        row = table.rows[-1]  # a header found in the text, and no row read under it
+        warnings.append(ParseWarning(row.line, lines[row.line - 1], NO_ROWS))
+        return out
     above: dict[int, str] = {}  # column → the value a merged or 同上 cell repeats
     header_cells = ([squeeze(view(c)) for c in table.rows[header.last_row].cells]
                     if header.last_row >= 0 else [])
@@ -160,8 +200,8 @@ def _row_block(row: Row, cells: list[str], header: Header,
                             if not lx.is_placeholder(v) and len(v.strip()) >= 2)  # is none
         elif role == lx.DEADLINE_ROLE and cell:
             deadline = cell
-        elif role == TASK and cell:
-            title = cell
+        elif role == TASK and cell and (title is None or header.title in (None, col)):
+            title = cell.rstrip("。.;；")  # a title, not the sentence's end
         elif role == lx.PERSON and cell:
             persons.extend(src for src, _ in split_items(Text.of(cell), 0, len(cell)))
     if not mentions:
