@@ -44,7 +44,10 @@ _NOTICE_PARTS = re.compile(r"^\s*\S{4,80}?的?通知(?=\s)|(?<=\s)各[^\s:。]{1
 # end, a bracket's close or a space: the character before it comes first in the pattern, so
 # that one scan of a whole plan is fast.
 _UNNAMED = re.sub(r"\?P<l[0-9]>", "", _MARK.pattern)
-_EVENT = re.compile(rf"(?P<pre>[。;!?) \t\u3000\n])[ \t\u3000]*(?P<mark>{_UNNAMED})")
+# (a space opens it only as the last of its run: a run of tabs is not tried at each of its
+# characters, which would cost the square of its length)
+_EVENT = re.compile(rf"(?P<pre>[。;!?)\n]|[ \t\u3000](?![ \t\u3000]))[ \t\u3000]*"
+                    rf"(?P<mark>{_UNNAMED})")
 _LEVELS = ("l1", "l2", "l3", "l4", "l5")
 
 

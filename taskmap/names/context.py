@@ -124,6 +124,8 @@ def _salutation(v: str) -> bool:
 
 
 def _title_like(line: str) -> bool:
+    if len(line) > 4 * 70:  # no title (a note after it aside), and no pattern run over it
+        return False
     bare = TRAILING_NOTE.sub("", line).strip()
     return 4 <= len(bare) <= 70 and bare.endswith(
         (*PLAN_WORDS, "表", "项目", "事项", "任务", "分工"))

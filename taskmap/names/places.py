@@ -20,7 +20,8 @@ NESTED_PLACE = re.compile(r"^.{2,8}?(?:省|自治区|市|州|盟)(?P<inner>.{2,6
 LEVEL_NAMES = ("自治区", "自治州", "自治县", "特区", "新区", "地区", "特别行政区")
 
 TITLE = re.compile(r"《([^》]{2,60}?)》")
-TRAILING_NOTE = re.compile(r"(?:\s*\([^()]{1,20}\))+$")
+# (a run of spaces is tried only at its start: linear on a line of thousands of tabs)
+TRAILING_NOTE = re.compile(r"(?:(?<!\s)\s*\([^()]{1,20}\))+$")
 PLAN_WORDS = ("方案", "计划", "意见", "规划", "要点", "清单", "办法", "通知", "措施")
 @dataclass(frozen=True)
 class Jurisdiction:
