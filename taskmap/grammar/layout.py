@@ -38,9 +38,9 @@ from .tables import TASK, column_role
 ROW_NUMBER = re.compile(r"^\d{1,3}[.、]?$")  # a row's number: 12, 12. or 12、
 _RULES = re.compile(r"^[|│┃║]+$")  # a line of cell rules alone
 _CELL_END = "|│┃║"
-# A piece that opens with a joining word carries on the header cell before it
-# (`主责单位 或牵头单位`).
-_JOINING = ("或", "及", "和", "与", "/", "、")
+# A piece that opens with a joining word, or another name in brackets, carries on the
+# header cell before it (`主责单位 或牵头单位`, `牵头单位` / `(部门)`).
+_JOINING = ("或", "及", "和", "与", "/", "、", "(", "[")
 _ITEMS = re.compile(r"[、,;。\s]+")
 _SENTENCE = re.compile(r"[。.;!?]")
 _HEADER_WORD = re.compile(r"[^。,;:!?]{1,14}")  # a column's name: no sentence
