@@ -474,3 +474,10 @@ def test_a_column_named_twice_is_the_column_its_first_name_names(header):
     plan = taskmap.parse_text(f"{header}\n{row}\n")
     assert [(t.agencies("lead"), t.agencies("responsible"), t.deadline) for t in plan.tasks] == [
         (["区城管局"], ["区住建局"], "2024年底")]
+
+
+@pytest.mark.parametrize("sep", ["  ", " | ", "\t"])
+def test_a_name_its_cell_wrapped_is_one_name_whatever_parts_the_cells(sep):
+    row = ["1", "建设口袋公园", "县委县政府 督查室", "县交通 运输局、县住建局"]
+    text = sep.join(["序号", "重点任务", "牵头单位", "配合单位"]) + "\n" + sep.join(row) + "\n"
+    assert _tasks(text) == [(2, ["县委县政府督查室"], ["县交通运输局", "县住建局"])]
