@@ -877,12 +877,12 @@ def _score(role: str, pieces: list[Piece], kinds: list[str] | None = None) -> fl
     return 0.3 + merged
 
 
-def _unwrapped(cell: Text) -> Text:
+def _unwrapped(t: Text) -> Text:
     """A role cell with the spaces a wrap left inside its names taken out (`县委县政府 督查室`
     in a cell of a table whose cells gaps or rules part: one name, `layout.wrapped_name`)."""
-    if not _SPACE.search(cell.v):
-        return cell
-    parts = cell.split(_SPACE)
+    if not _SPACE.search(t.v):
+        return t
+    parts = t.split(_SPACE)
     out = parts[0]
     for part in parts[1:]:
         last, first = re.split(r"[、,;]", out.v)[-1], re.split(r"[、,;]", part.v)[0]
