@@ -459,3 +459,25 @@ def test_an_empty_cell_one_cell_a_line_is_a_wider_gap_and_keeps_its_column():
             for t in plan.tasks] == [(11, ["区住建局"], ["区财政局"], ()),
                                      (21, ["区文旅局"], [], ("李某",)),
                                      (31, [], ["区公安分局"], ("王某",))]
+
+
+@pytest.mark.parametrize("header", [
+    "序号 | 重点任务 | 责任单位（部门） | 配合单位（部门） | 完成时限（时间）",
+    "序号 | 重点任务 | 责任单位/部门 | 配合单位/部门 | 完成时限",
+    "序号\n重点任务\n责任单位\n（部门）\n配合单位\n（部门）\n完成时限",
+])
+def test_a_column_named_twice_is_the_column_its_first_name_names(header):
+    """牵头单位(部门), 责任单位/部门: the other name changes nothing, the helper column
+    included (so 责任单位 leads beside it)."""
+    row = ("1 | 建设口袋公园 | 区城管局 | 区住建局 | 2024年底" if "|" in header
+           else "1\n建设口袋公园\n区城管局\n区住建局\n2024年底")
+    plan = taskmap.parse_text(f"{header}\n{row}\n")
+    assert [(t.agencies("lead"), t.agencies("responsible"), t.deadline) for t in plan.tasks] == [
+        (["区城管局"], ["区住建局"], "2024年底")]
+
+
+@pytest.mark.parametrize("sep", ["  ", " | ", "\t"])
+def test_a_name_its_cell_wrapped_is_one_name_whatever_parts_the_cells(sep):
+    row = ["1", "建设口袋公园", "县委县政府 督查室", "县交通 运输局、县住建局"]
+    text = sep.join(["序号", "重点任务", "牵头单位", "配合单位"]) + "\n" + sep.join(row) + "\n"
+    assert _tasks(text) == [(2, ["县委县政府督查室"], ["县交通运输局", "县住建局"])]

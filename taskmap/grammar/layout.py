@@ -9,8 +9,8 @@ undone before the table grammar (`texttables`, `tables`) reads the table's cells
   pieces back into the column word they spell; a piece that is the whole name of a column
   stays a column of its own.
 - **Rows at their numbers.** Where the first column numbers the rows, a row starts at the
-  next number (`row_number`) and runs to the one after it: `starts_row` says when a number
-  line opens a row.
+  next number (`row_number`, `next_number`: ascending, or 1 again) and runs to the one
+  after it; a gap wider than the header's between two cells one a line is an empty cell.
 - **Names cut by a wrap.** In a table whose cells are parted by single spaces, a name that
   its cell wrapped (`县交通 运输局`, `县委县政府 督查室`) is one name again (`unwrap`).
 - **Rows without numbers, several on a line.** A table flattened to running text with no
@@ -31,16 +31,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .. import lexicon as lx
-from ..models import Document
+from ..models import LEAD, RESPONSIBLE, Document
 from ..text import Text, squeeze
 from .tables import TASK, column_role
 
 ROW_NUMBER = re.compile(r"^\d{1,3}[.、]?$")  # a row's number: 12, 12. or 12、
 _RULES = re.compile(r"^[|│┃║]+$")  # a line of cell rules alone
 _CELL_END = "|│┃║"
-# A piece that opens with a joining word carries on the header cell before it
-# (`主责单位 或牵头单位`).
-_JOINING = ("或", "及", "和", "与", "/", "、")
+# A piece that opens with a joining word, or another name in brackets, carries on the
+# header cell before it (`主责单位 或牵头单位`, `牵头单位` / `(部门)`).
+_JOINING = ("或", "及", "和", "与", "/", "、", "(", "[")
 _ITEMS = re.compile(r"[、,;。\s]+")
 _SENTENCE = re.compile(r"[。.;!?]")
 _HEADER_WORD = re.compile(r"[^。,;:!?]{1,14}")  # a column's name: no sentence
@@ -176,7 +176,7 @@ def _carried(cell: str, after: list[str]) -> int:
         if n > 1 and not short:
             break
         joined = column_role(squeeze(cell + "".join(after[:n])), viewed=True)
-        if not joined or (n == 1 and not short and joined in _ROLE_COLUMNS and not role
+        if not joined or (n == 1 and not short and _role_column(joined) and not role
                           and len(squeeze(cell)) > 1):
             continue  # a word no column word knows before a role column: two columns
         if weak or (joined == role and short):
@@ -184,9 +184,10 @@ def _carried(cell: str, after: list[str]) -> int:
     return 0
 
 
-# Columns that only role words spell (`牵头`, `责任`, `领导` …): a word of another kind
-# before one of them is a column of its own (`数量` / `牵头单位`).
-_ROLE_COLUMNS = ("lead", "responsible", lx.PERSON, lx.INERT)
+def _role_column(role: str) -> bool:
+    """A column that only role words spell (`牵头`, `责任`, `领导` …): a word of another kind
+    before its name is a column of its own (`数量` / `牵头单位`)."""
+    return role in (LEAD, RESPONSIBLE, lx.PERSON, lx.INERT)
 
 
 def _ending_alone(v: str) -> bool:
@@ -213,7 +214,7 @@ def guess_task_column(roles: tuple[str, ...]) -> tuple[str, ...]:
     if TASK in roles:
         return roles
     for k, r in enumerate(roles):
-        if r in (lx.PERSON, "lead", "responsible"):
+        if r in (lx.PERSON, LEAD, RESPONSIBLE):
             return roles
         if not r:
             return (*roles[:k], TASK, *roles[k + 1:])
@@ -358,10 +359,7 @@ def looks_like_persons(v: str) -> bool:
     """
     items = [x for x in _ITEMS.split(v) if x]
     return bool(items) and all(len(x) <= 6 and not lx.looks_like_agency(x)
-                               and not _HAS_DIGIT.search(x) for x in items)
-
-
-_HAS_DIGIT = re.compile(r"\d")
+                               and not any(ch.isdigit() for ch in x) for x in items)
 
 
 # ----------------------------------------------------------------------------- sub-rows

@@ -65,7 +65,20 @@ def column_role(cell: str, viewed: bool = False) -> str:
         return lx.OTHER
     if _WORD.fullmatch(name) and name.startswith(lx.TASK_COLUMNS):
         return TASK  # a task column named its own way: 重点工作任务分解, 工作任务清单
+    other = _OTHER_NAME.fullmatch(name)
+    if other:  # 牵头单位(部门), 责任单位/部门, 完成时限(时间): the column the first name names
+        return column_role(other.group(1), viewed=True)
     return ""
+
+
+# A column's name, then another name of it, bracketed or after a slash: 牵头单位(部门).
+_OTHER_NAME = re.compile(r"([^()/]{2,10})(?:\([^()]{1,6}\)|/[^()/]{1,6})")
+
+
+def _first_name(name: str) -> str:
+    """A column's name without the other name it gives itself (配合单位(部门) → 配合单位)."""
+    other = _OTHER_NAME.fullmatch(name)
+    return other.group(1) if other else name
 
 
 def find_header(table: Table) -> Header | None:
@@ -104,7 +117,7 @@ def _roles(names: list[str]) -> tuple[str, ...]:
     """Column roles; with helper columns (配合单位, 协同配合单位) and no lead column, the
     other responsible columns lead (主要责任单位 | 协同配合单位)."""
     roles = [column_role(n, viewed=True) for n in names]
-    helpers = [lx.is_helper_label(squeeze(n)) for n in names]
+    helpers = [lx.is_helper_label(_first_name(squeeze(n))) for n in names]
     if LEAD not in roles and any(helpers):
         roles = [LEAD if r == RESPONSIBLE and not h else r
                  for r, h in zip(roles, helpers, strict=True)]

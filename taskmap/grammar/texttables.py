@@ -51,6 +51,7 @@ from .layout import (
     stacked_cell,
     stacked_cells,
     unwrap,
+    wrapped_name,
 )
 from .outline import detect_heading
 from .tables import NUMBER, TASK, column_role
@@ -758,6 +759,8 @@ def _fit(head: _Head, pieces: list[Piece], doc: Document,
     cells = _fit_cells(head, pieces)
     if subrows:
         cells = _with_subrows(head, cells, subrows)
+    cells = [_unwrapped(c) if r in (LEAD, RESPONSIBLE) else c
+             for c, r in zip(cells, head.roles, strict=False)]
     every = [*pieces, *(p for r in subrows for p in r)]
     lines = sorted({p.line for p in every})
     first = pieces[0]
@@ -872,6 +875,19 @@ def _score(role: str, pieces: list[Piece], kinds: list[str] | None = None) -> fl
     if role == TASK:
         return (1.0 if len(v) > 4 and not lx.looks_like_agency(v) else 0.2) + merged
     return 0.3 + merged
+
+
+def _unwrapped(t: Text) -> Text:
+    """A role cell with the spaces a wrap left inside its names taken out (`县委县政府 督查室`
+    in a cell of a table whose cells gaps or rules part: one name, `layout.wrapped_name`)."""
+    if not _SPACE.search(t.v):
+        return t
+    parts = t.split(_SPACE)
+    out = parts[0]
+    for part in parts[1:]:
+        last, first = re.split(r"[、,;]", out.v)[-1], re.split(r"[、,;]", part.v)[0]
+        out = out.join(part, "" if wrapped_name(last, first) else " ")
+    return out
 
 
 def _names_a_body(v: str) -> bool:
