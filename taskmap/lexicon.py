@@ -113,6 +113,7 @@ TASK_ENDINGS: tuple[str, ...]
 NOTE_ENDINGS: tuple[str, ...]
 NUMBER_COLUMNS: tuple[str, ...]
 SAME_AS_ABOVE: tuple[str, ...]
+INNER_OFFICES: tuple[str, ...]
 labels_in: Callable[..., Iterator[re.Match[str]]]
 label_role: Callable[[str], str | None]
 clause_label: Callable[..., Label | None]
@@ -328,6 +329,7 @@ class Lexicon:
         self.NOTE_ENDINGS = tuple(T["note_endings"])
         self.NUMBER_COLUMNS = tuple(T["number_columns"])
         self.SAME_AS_ABOVE = tuple(T["same_as_above"])
+        self.INNER_OFFICES = tuple(T["inner_offices"])
 
 # The functions below read the lexicon in force (this module's globals); the stages call
 # them by their public names (`lx.label_role`), which the lexicon installs.

@@ -53,7 +53,7 @@ SCHEMA: dict[str, dict[str, str]] = {
               "leading_words": PATTERN, "trailing_words": LIST, "not_blocks": PATTERN,
               "page_chrome": PATTERN},
     "tables": {"task_columns": LIST, "task_endings": LIST, "note_endings": LIST,
-               "number_columns": LIST, "same_as_above": LIST},
+               "number_columns": LIST, "same_as_above": LIST, "inner_offices": LIST},
     "text": {"deadline": PATTERN, "page_line": PATTERN, "gloss": PATTERN, "sentence_end": TEXT,
              "quotes": MAPPING},
 }

@@ -481,3 +481,14 @@ def test_a_name_its_cell_wrapped_is_one_name_whatever_parts_the_cells(sep):
     row = ["1", "建设口袋公园", "县委县政府 督查室", "县交通 运输局、县住建局"]
     text = sep.join(["序号", "重点任务", "牵头单位", "配合单位"]) + "\n" + sep.join(row) + "\n"
     assert _tasks(text) == [(2, ["县委县政府督查室"], ["县交通运输局", "县住建局"])]
+
+
+@pytest.mark.parametrize("sep", ["\t", " | ", " "])
+def test_the_header_again_at_the_top_of_a_page_is_no_part_of_the_row_above(sep):
+    header = sep.join(["序号", "重点任务", "牵头单位", "责任单位"])
+    rows = [sep.join([str(k), f"整治第{k}批隐患", "县应急管理局", "县财政局"]) for k in (1, 2)]
+    text = "\n".join([header, rows[0], header, rows[1]]) + "\n"
+    plan = taskmap.parse_text(text)
+    assert [(t.line, t.title, t.agencies("lead"), t.agencies("responsible"))
+            for t in plan.tasks] == [(2, "整治第1批隐患", ["县应急管理局"], ["县财政局"]),
+                                     (4, "整治第2批隐患", ["县应急管理局"], ["县财政局"])]

@@ -266,7 +266,7 @@ def wrapped_name(a: str, b: str) -> bool:
         return False
     if not lx.looks_like_agency(a + b):
         return False
-    return not lx.looks_like_agency(a) or (len(b) <= 4 and b.endswith(("室", "科", "股", "组")))
+    return not lx.looks_like_agency(a) or (len(b) <= 4 and b.endswith(lx.INNER_OFFICES))
 
 
 def kind_of(v: str) -> str:

@@ -30,7 +30,7 @@ from itertools import pairwise
 from .. import lexicon as lx
 from ..models import LEAD, RESPONSIBLE, Document, Row, Table
 from ..text import CELL_GAP as _SPACES
-from ..text import WS, Text
+from ..text import WS, Text, squeeze, view
 from ..text import WS_RUN as _SPACE
 from .clauses import without_tail
 from .layout import (
@@ -545,6 +545,11 @@ def _numbered_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
                 rows.append(_fit(head, current.pieces, doc, current.subrows))
             current = None
             rows.append(Row(i + 1, (doc.text(i).strip().src,)))  # a section row
+        elif _repeats_header(head, pieces):  # the header again, at the top of a page
+            if current:
+                rows.append(_fit(head, current.pieces, doc, current.subrows))
+            current = None
+            rows.append(Row(i + 1, tuple(p.text for p in pieces)))
         elif current and _subrow(head, current, pieces, v):
             current.subrows.append(pieces)
         elif current and (_continues(current, pieces, head, v)
@@ -599,6 +604,12 @@ def _stacked_table_rows(doc: Document, head: _Head) -> tuple[list[Row], int]:
         i += 1
     rows = [cells[k:k + width] for k in range(0, len(cells) - width + 1, width)]
     return [_fit(head, row, doc) for row in rows if any(p.v for p in row)], end
+
+
+def _repeats_header(head: _Head, pieces: list[Piece]) -> bool:
+    """Is a line the header's cells again (Word's 重复标题行, at the top of every page)?"""
+    return 1 < len(pieces) == len(head.cells) and [squeeze(p.v) for p in pieces] == [
+        squeeze(view(c)) for c in head.cells]
 
 
 def _row_so_far(head: _Head, current: _Open) -> bool:
