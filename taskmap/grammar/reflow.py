@@ -63,23 +63,26 @@ def reflow(doc: Document) -> tuple[Document, tuple[int, ...]]:
     fresh: set[int] = set()  # levels whose numbering a higher heading has just restarted
     cuts: dict[int, list[int]] = {}
     line, skip = -1, False
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] | None = None
     unclosed: int | None = None
     for m in _EVENT.finditer(text):
         i = bisect_right(starts, m.start("mark")) - 1
         v = views[i]
         if i != line:
-            line = i
+            line, spans = i, None  # (a line's brackets are found when a cut is weighed)
             skip = i + 1 in in_tables or "\t" in v or "|" in v  # a table's cells: no outline
-            spans, unclosed = lx.bracket_spans(v) if not skip else ([], None)
         at = m.start("mark") - starts[i]
         found = None if skip else _mark_at(v, at)
         if found is None:
             continue
         if m.group("pre") == "\n":  # the numbering that opens the line
             _seen(found, last, fresh)
-        elif (not any(s < at < e for s, e in spans) and (unclosed is None or at < unclosed)
-              and found[2] < len(v) and _follows(found[0], found[1], last, fresh)):
+            continue
+        if found[2] >= len(v) or not _follows(found[0], found[1], last, fresh):
+            continue
+        if spans is None:
+            spans, unclosed = lx.bracket_spans(v)
+        if not any(s < at < e for s, e in spans) and (unclosed is None or at < unclosed):
             cuts.setdefault(i, []).append(at)  # not inside a bracket: a name's, a block's
             _seen(found, last, fresh)
     for i, here in cuts.items():  # a flattened line: a notice's parts stand alone too
