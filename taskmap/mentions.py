@@ -267,6 +267,13 @@ class _Text:
         self.unread = "\n".join(" " * len(v) if k in skip else v for k, v in enumerate(
             self.views, start=1)) if skip else self.whole
         self.found: dict[tuple[int, int], Mention] = {}
+        self._headers: list[re.Match[str]] | None = None
+
+    def headers(self, p: _Patterns) -> list[re.Match[str]]:
+        """Every role column's header in the text (the lines read too), found once."""
+        if self._headers is None:
+            self._headers = list(p.header.finditer(self.whole))
+        return self._headers
 
     def line(self, at: int) -> int:
         """The line (0-based) of an offset of the text."""
@@ -299,11 +306,11 @@ def _glued(t: _Text, p: _Patterns, is_body: Callable[[str], bool]) -> None:
     glued to another column's word before or after it, on a line not read. The lines from
     there on (up to GAP lines, or a line read) are the table's: a name found anywhere in
     them, glued to its neighbours or not, is a mention, on a line no other finder named."""
-    whole, views, named = t.unread, t.views, {line for line, _ in t.found}
+    views, named = t.views, {line for line, _ in t.found}
     done = -1
-    for m in p.header.finditer(whole):
+    for m in t.headers(p):
         k = t.line(m.start())
-        if k <= done:
+        if k <= done or k + 1 in t.skip:
             continue
         v, a, b = views[k], m.start() - t.starts[k], m.end() - t.starts[k]
         header_end = _glued_header(v, a, b, p)
@@ -413,7 +420,7 @@ def _cells(t: _Text, p: _Patterns, is_body: Callable[[str], bool]) -> None:
             cells.append((k, start, end, items))
     if not any(items for *_, items in cells):
         return  # (the headers are looked for only when there is something to place)
-    headers = [cell for m in p.header.finditer(whole)
+    headers = [cell for m in t.headers(p)
                if (cell := _header_cell(whole, m, views, starts, p)) is not None]
     header_at = [a for a, _ in headers]
     last_table = -GAP - 1  # the line of the last cell of names in a table region
