@@ -365,3 +365,15 @@ def test_a_table_run_together_is_flagged_on_its_rows_and_the_plan_warned_whole()
 def test_a_sentence_naming_roles_and_tasks_is_no_header_run_together():
     assert _names(GLUED_PROSE) == []
     assert _ours(taskmap.parse_text(GLUED_PROSE)) == []
+
+
+def test_a_long_cell_of_names_one_cell_a_line_is_seen():
+    """A cell one a line that lists many bodies (longer than one name, shorter than a
+    paragraph) under a header one cell a line: its names are mentions."""
+    text = ("目标任务\n\n责任领导\n\n责任单位\n\n1. 地区生产总值增长6%以上。\n\n王某\n\n"
+            "市发改委、市经信委、市住建局(市规划局)、市商务局、市农业农村局、市统计局、"
+            "各县(市、区)政府\n")
+    found = _names(text)
+    assert {m.line for m in found} == {11} and len(found) >= 6
+    plan = taskmap.parse_text(text)
+    assert 11 in _read_lines(plan) | _flagged_lines(plan)

@@ -143,6 +143,9 @@ def _brackets(doc: Document, i: int, blocks, rules, warnings,
         elif content.declares_first_lead or content.statement or content.declares_respectively:
             rules.append(Rule(number, s, content.declares_first_lead, content.statement,
                               content.declares_respectively))
+            if content.prose and _names_a_body(line[s + 1:e - 1], v[s + 1:e - 1]):
+                # (A、B、某直属库。排名第一的为牵头单位,下同): bodies beside the rule, unread
+                warnings.append(ParseWarning(number, line[s:e], _why_not(content)))
         elif content.strong:
             warnings.append(ParseWarning(number, line[s:e], _why_not(content)))
     if unclosed is not None and unclosed < end:
@@ -308,6 +311,15 @@ def _is_block(c: Content, v: str, s: int, e: int) -> bool:
     # name after a name is its second name (市发展改革委(市粮食局)), not a block
     return len(c.mentions) >= 2 or not lx.looks_like_agency(
         re.split(r"[,、;:\s]", before)[-1])
+
+
+def _names_a_body(src: str, v: str) -> bool:
+    """Does a bracket's text list a body among its items (before any rule's sentence)?"""
+    return any(lx.looks_like_agency(iv) and not _RULE_WORDS.search(iv)
+               for _, iv in split_items(Text.of(src, v), 0, len(v)))
+
+
+_RULE_WORDS = re.compile(r"的|为|是|第一|首位")  # a rule's sentence (列第一位的为牵头单位)
 
 
 def _why_not(c: Content) -> str:
