@@ -35,6 +35,8 @@ from .words import Words, expand, load_words
 PERSON, DEADLINE_ROLE, OTHER, INERT = "person", "deadline", "other", "inert"
 # What edges a table's cell in text (│, |, space); the level words a name opens with.
 CELL_EDGE = " \t\u3000|│┃║"
+# Marks some plans glue to a name in a list (★县财政局): never part of the name.
+NAME_MARKS = "★☆▲△*※●◆■"
 LEVEL_STARTS = frozenset(w[0] for w in ("省", "市", "县", "区", "州", "盟", "旗"))
 PLACE_STUB = re.compile(r"[\u4e00-\u9fff]{2,4}")  # a bare place name (绥芬河)
 

@@ -69,7 +69,7 @@ _NUMERAL = r"[\d〇零一二三四五六七八九十]"
 _DATE_END = re.compile(rf"{_NUMERAL}{{2,4}}\s*年\s*{_NUMERAL}{{1,2}}\s*月\s*{_NUMERAL}{{1,3}}"
                        rf"\s*日\s*(?:印发|印|发布)?\s*$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_MARKS = "★☆▲△*※"  # marks glued to a name in a list (★ for the lead, where a plan says so)
+_MARKS = lx.NAME_MARKS  # marks glued to a name in a list (★ for the lead, where a plan says so)
 _STOPS = ";,。.、"  # punctuation closing an item of a list of names
 _CELL_STOPS = ";。."  # …and a cell of names (、 , go on to another name, as prose does)
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]*$")

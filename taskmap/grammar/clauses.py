@@ -20,7 +20,7 @@ CLAUSE_SEPS = ";,。"
 ITEM_SEPS = "、,;/"
 # Edges of an item: white space, list marks, the rules of a table pasted as text, and the
 # marks some plans glue to names (★县财政局): none is part of a name.
-_EDGE = " \t\u3000、,;:。.|│┃║★☆▲△*※●◆■"
+_EDGE = " \t\u3000、,;:。." + lx.CELL_EDGE + lx.NAME_MARKS
 
 
 @dataclass(frozen=True, slots=True)

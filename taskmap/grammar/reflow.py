@@ -43,11 +43,10 @@ _NOTICE_PARTS = re.compile(r"^\s*\S{4,80}?的?通知(?=\s)|(?<=\s)各[^\s:。]{1
 # Every numbering that opens a line (`pre` a line break) or stands in one after a sentence's
 # end, a bracket's close or a space: the character before it comes first in the pattern, so
 # that one scan of a whole plan is fast.
-_UNNAMED = re.sub(r"\?P<l[0-9]>", "", _MARK.pattern)
 # (a space opens it only as the last of its run: a run of tabs is not tried at each of its
 # characters, which would cost the square of its length)
 _EVENT = re.compile(rf"(?P<pre>[。;!?)\n]|[ \t\u3000](?![ \t\u3000]))[ \t\u3000]*"
-                    rf"(?P<mark>{_UNNAMED})")
+                    rf"(?P<mark>{_MARK.pattern})")
 _LEVELS = ("l1", "l2", "l3", "l4", "l5")
 
 
@@ -72,7 +71,7 @@ def reflow(doc: Document) -> tuple[Document, tuple[int, ...]]:
             line, spans = i, None  # (a line's brackets are found when a cut is weighed)
             skip = i + 1 in in_tables or "\t" in v or "|" in v  # a table's cells: no outline
         at = m.start("mark") - starts[i]
-        found = None if skip else _mark_at(v, at)
+        found = None if skip else _numbering(m, at)
         if found is None:
             continue
         if m.group("pre") == "\n":  # the numbering that opens the line
@@ -124,14 +123,12 @@ def _number(text: str) -> int:
     return ((_CN.index(tens) + 1) if tens else 1) * 10 + ((_CN.index(units) + 1) if units else 0)
 
 
-def _mark_at(v: str, at: int) -> tuple[int, int, int] | None:
-    """(level, number, end) of the numbering that opens `v` at `at`, else None."""
-    m = _MARK.match(v, at)
-    if m is None:
-        return None
+def _numbering(m: re.Match[str], at: int) -> tuple[int, int, int] | None:
+    """(level, number, end in its line) of the numbering an event found at offset `at` of
+    its line, else None (a number that reads as none: 零、)."""
     key = next(k for k in _LEVELS if m.group(k) is not None)
     number = _number(m.group(key))
-    return (int(key[1]), number, m.end()) if number else None
+    return (int(key[1]), number, at + m.end("mark") - m.start("mark")) if number else None
 
 
 def _seen(found: tuple[int, int, int], last: dict[int, int], fresh: set[int]) -> None:
