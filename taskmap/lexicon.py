@@ -537,6 +537,17 @@ def using(words: Words | None = None) -> Iterator[Lexicon]:
             _install(before)
 
 
+def in_force() -> Lexicon:
+    """The lexicon whose values are in force (the default one if none was installed yet):
+    what a cache of readings keys on, since a reading is a function of the text and it."""
+    if _current is None:
+        with _lock:
+            if _current is None:
+                _install(lexicon_of())
+    assert _current is not None
+    return _current
+
+
 def __getattr__(name: str) -> Any:
     """A first read of a lexicon name installs the default lexicon (then the name is a
     plain global, and this is never called for it again)."""

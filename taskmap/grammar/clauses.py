@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .. import lexicon as lx
 from ..models import LEAD, RESPONSIBLE
@@ -76,6 +77,17 @@ def parse_content(src: str, v: str | None = None) -> Content:
     >>> [(m.role, m.surface) for m in c.mentions]
     [('lead', '区发改委'), ('responsible', '区工信局'), ('responsible', '住建局')]
     """
+    return _read_content(lx.in_force(), src, v)
+
+
+# Plans repeat their blocks ((牵头单位:县住建局;责任单位:各乡镇) under task after task, and
+# a province's plans one another's): a block is read once a lexicon. A reading is a
+# function of the text and the lexicon in force, and a Content is frozen.
+_READINGS_KEPT = 4096
+
+
+@lru_cache(maxsize=_READINGS_KEPT)
+def _read_content(lexicon: lx.Lexicon, src: str, v: str | None) -> Content:
     t = Text.of(src, v)
     work = list(t.v)
     statement: tuple[str, ...] = ()

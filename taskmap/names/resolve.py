@@ -95,6 +95,11 @@ class Resolver:
         self.table = table
         self._places = table.derived("places by first character", lambda: _by_first(table))
         self._prefixes: dict[str, list[_Prefix]] = {}
+        # a plan names a body many times: each surface is read once (a function of the
+        # surface, the prefix its list carries and this resolver's fixed state)
+        self._resolved: dict[tuple[str, _Prefix | None],
+                             tuple[Resolution, _Prefix | None]] = {}
+        self._functions: dict[str, tuple[_Prefix, AliasRow, str] | None] = {}
         self._set_jurisdiction(Jurisdiction(context.place, context.level))
         if self.j.level is None:  # no place named: the level most of its names carry
             self._set_jurisdiction(Jurisdiction(None, self._majority_level(surfaces)))
@@ -110,6 +115,8 @@ class Resolver:
         self.j = j
         self.municipality = j.level == "省" and (j.place or "").endswith("市")
         self._prefixes.clear()
+        self._functions.clear()
+        self._resolved.clear()
 
     def _evidence_year(self, keys: list[str]) -> int | None:
         """A plan with no date that names a body a reform created (市生态环境局) was issued
@@ -195,6 +202,12 @@ class Resolver:
     def resolve(self, raw: str,
                 carried: _Prefix | None = None) -> tuple[Resolution, _Prefix | None]:
         """Resolve one surface; `carried` is the prefix of the previous name in its list."""
+        known = self._resolved.get((raw, carried))
+        if known is None:
+            known = self._resolved[raw, carried] = self._resolve(raw, carried)
+        return known
+
+    def _resolve(self, raw: str, carried: _Prefix | None) -> tuple[Resolution, _Prefix | None]:
         key = name_key(raw)
         normalized = key != re.sub(r"\s+", "", raw)
         if key in self.second_names:  # 县林业局 where the plan writes 县自然资源局(县林业局)
@@ -249,6 +262,11 @@ class Resolver:
         return carried.written + name  # a bare function: the list's prefix
 
     def _function(self, key: str) -> tuple[_Prefix, AliasRow, str] | None:
+        if key not in self._functions:
+            self._functions[key] = self._find_function(key)
+        return self._functions[key]
+
+    def _find_function(self, key: str) -> tuple[_Prefix, AliasRow, str] | None:
         candidates = self.prefixes(key)
         for prefix in candidates:
             row = self._lookup(prefix)
