@@ -33,6 +33,8 @@ import opencc
 # Line separators of Unicode and of the file formats (VT and FF: Word's and old editors'
 # line and page breaks).
 LINE_BREAK = re.compile("\r\n|[\n\r\u2028\u2029\x85\x0b\x0c]")
+# The same in markup (a web page, Word's XML), where CR and LF are white space.
+MARKUP_BREAK = re.compile("[\u2028\u2029\x85\x0b\x0c]")
 # White space that the view folds to " ": every Unicode space but U+3000 and tab.
 FOLDED_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009" \
     "\u200a\u202f\u205f"
@@ -76,13 +78,19 @@ def only_controls(text: str) -> bool:
     return bool(text.strip()) and not clean(text).strip()
 
 
-def split_lines(text: str) -> tuple[str, ...]:
+def split_lines(text: str, markup: bool = False) -> tuple[str, ...]:
     """Lines as an editor numbers them, at every line separator; a final one adds no line.
+    The one place text is cut into lines: every reader's text (a file's, a page's paragraph,
+    a Word paragraph or cell, a PDF's paragraph) is cut here. In `markup` (a web page's or a
+    Word file's text) CR and LF are white space, as a browser and Word show them, and only
+    the other separators break a line.
 
     >>> split_lines("一\\r\\n二\\u2028三\\x0c")
     ('一', '二', '三')
+    >>> split_lines("一\\n二\\u2029三", markup=True)
+    ('一\\n二', '三')
     """
-    lines = LINE_BREAK.split(text)
+    lines = (MARKUP_BREAK if markup else LINE_BREAK).split(text)
     if lines and lines[-1] == "":
         lines.pop()
     return tuple(lines)

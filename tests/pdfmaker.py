@@ -80,3 +80,31 @@ def pdf_without_text() -> bytes:
     page.canvas.showPage()
     page.canvas.save()
     return page.buffer.getvalue()
+
+
+# A Helvetica whose codes 0x80… are glyphs named for line separators (uni2028…): the text
+# layer then holds the separator itself, as a PDF whose producer kept one does.
+SEPARATOR_GLYPHS = ("\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\r")
+_SEPARATORS = pdfmetrics.Encoding("TaskmapSeparators", "WinAnsiEncoding")
+for _k, _ch in enumerate(SEPARATOR_GLYPHS):
+    _SEPARATORS[0x80 + _k] = f"uni{ord(_ch):04X}"
+pdfmetrics.registerEncoding(_SEPARATORS)
+pdfmetrics.registerFont(pdfmetrics.Font("TaskmapSeparators", "Helvetica", "TaskmapSeparators"))
+
+
+def pdf_with_separator(lines: list[str], separator: str, size: float = 10.5) -> bytes:
+    """A PDF whose text layer holds `lines` as paragraphs, each at most a line wide, every
+    `separator` in them (one of SEPARATOR_GLYPHS) drawn as its own glyph."""
+    page = _Page(size)
+    code = 0x80 + SEPARATOR_GLYPHS.index(separator)
+    for line in lines:
+        text = page.canvas.beginText(LEFT + 2 * size, page.y)
+        for k, piece in enumerate(line.split(separator)):
+            if k:
+                text.setFont("TaskmapSeparators", size)
+                text._code.append(f"(\\{code:o}) Tj")  # the raw code: the font has no codec
+            text.setFont(FONT, size)
+            text.textOut(piece)
+        page.canvas.drawText(text)
+        page.newline()
+    return page.finish()

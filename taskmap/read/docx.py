@@ -41,6 +41,7 @@ from lxml import etree
 
 from ..errors import LimitExceeded, UnsupportedFormat
 from ..models import Table
+from ..text import split_lines
 from .docx_lists import Ns, Numbering, Styles, to_int
 from .grid import Cells, make_table, place
 from .limits import Limits
@@ -48,7 +49,8 @@ from .zipped import Package
 
 _MATH_NS = ("http://schemas.openxmlformats.org/officeDocument/2006/math",
             "http://purl.oclc.org/ooxml/officeDocument/math")
-_SPACES = str.maketrans({"\t": " ", "\n": " ", "\r": " ", "\x0b": " ", "\x0c": " "})
+# White space in Word's XML; Unicode's line separators are line breaks (`text.split_lines`)
+_SPACES = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
 _INLINE = {"hyperlink", "smartTag", "customXml", "ins", "moveTo", "fldSimple", "dir", "bdo",
            "sdtContent"}
 _RUN_TEXT = {"tab": " ", "ptab": " ", "br": " ", "cr": " ", "noBreakHyphen": "-"}
@@ -247,8 +249,9 @@ class _Reader:
         return "continue" if value is None else value
 
     def _cell(self, tc: etree._Element, nested: list[str]) -> str:
-        """A cell's paragraphs joined by 、 (one body a line is how lists sit in cells);
-        nested tables' rows go to `nested` (the body's lines, after the row's own)."""
+        """A cell's paragraphs, and the lines a line separator cuts in them, joined by 、
+        (one body a line is how lists sit in cells); nested tables' rows go to `nested` (the
+        body's lines, after the row's own)."""
         parts: list[str] = []
         for child in tc:
             name = self.ns.name(child)
@@ -259,7 +262,8 @@ class _Reader:
                 self._table(child, nested)
             elif name in ("sdt", "customXml"):
                 parts.append(self._cell(self._content(child), nested))
-        return "、".join(x.strip() for x in parts if x.strip())
+        return "、".join(x.strip() for part in parts for x in split_lines(part, markup=True)
+                        if x.strip())
 
     # --- paragraphs
 

@@ -14,7 +14,7 @@ import re
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from ..models import Table
-from ..text import clean
+from ..text import split_lines
 from .grid import Cells, make_table, place
 
 _DROP = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",
@@ -38,12 +38,14 @@ PAGE_CODECS = {"utf-8": "utf-8", "utf8": "utf-8", "unicode-1-1-utf-8": "utf-8",
 
 def page_text(data: bytes, fallback: str) -> str:
     """The page decoded by its declared charset when that is one of `PAGE_CODECS`, else (or
-    when the bytes are not in it) `fallback`, the sniffed decoding."""
+    when the bytes are not in it) `fallback`, the sniffed decoding. Controls are taken out
+    of its lines and cells once they are cut (`read._doc`), not here: a VT, FF or NEL is a
+    line break first."""
     m = _CHARSET.search(data[:4096])
     encoding = PAGE_CODECS.get(m.group(1).decode("ascii", "ignore").lower()) if m else None
     if encoding:
         try:
-            return clean(data.decode(encoding))
+            return data.decode(encoding)
         except UnicodeDecodeError:
             pass
     return fallback
@@ -142,12 +144,10 @@ def _walk(node: Tag, lines: list[str], buffer: list[str], tables: list[Table]) -
     _flush(lines, buffer)
 
 
-_SEPARATOR = re.compile("[\u2028\u2029\x85]")  # Unicode's line separators end a line in a
-# page too (HTML's own white space, newlines included, is one space)
-
-
 def _flush(lines: list[str], buffer: list[str]) -> None:
-    for part in _SEPARATOR.split("".join(buffer)):
+    """The buffer's text as lines: Unicode's line separators, VT and FF end a line in a page
+    too (HTML's own white space, newlines included, is one space)."""
+    for part in split_lines("".join(buffer), markup=True):
         text = _clean(part)
         if text:
             lines.append(text)
@@ -168,7 +168,7 @@ def _table(table: Tag, lines: list[str], tables: list[Table]) -> None:
                 col = _carry(carried, col)
             for br in td.find_all("br"):  # one body a line in a cell: a list
                 br.replace_with("、")
-            text = texts[id(td)] = _clean(td.get_text(" ")).strip("、 ")
+            text = texts[id(td)] = _cell(td.get_text(" "))
             span = _count(td.get("colspan"))
             rows = _count(td.get("rowspan"))
             cells.append(text)
@@ -243,6 +243,12 @@ def _carry(carried: dict[int, tuple[str, int]], col: int) -> int:
     else:
         carried[col] = (text, left - 1)
     return col + 1
+
+
+def _cell(text: str) -> str:
+    """A cell's text: a line separator in it breaks a line of the cell, as a <br> does, so
+    the cell lists one thing a line (区住建局、区交通局)."""
+    return "、".join(filter(None, (_clean(p).strip("、 ") for p in split_lines(text, markup=True))))
 
 
 def _clean(text: str) -> str:
