@@ -324,6 +324,18 @@ def make_html_nested(folder: Path, depth: int = 20_000, tag: str = "p") -> Path:
     return path
 
 
+def make_html_rowspan(folder: Path, chars: int = 10_000, rows: int = 2000,
+                      colspan: int = 1) -> Path:
+    """A page whose table's first cell holds `chars` characters with rowspan 65534 over
+    `rows` short rows (each row's line repeats the cell), `colspan` columns wide."""
+    path = folder / "rowspan.html"
+    path.write_text("<html><head><meta charset='utf-8'></head><body><table><tr><td "
+                    f"rowspan=65534 colspan={colspan}>{'长' * chars}</td><td>县住建局</td></tr>"
+                    + "<tr><td>x</td></tr>" * rows + f"</table><p>{PLAN}</p></body></html>",
+                    encoding="utf-8")
+    return path
+
+
 def make_html_punycode(folder: Path, ascii_only: bool = True) -> Path:
     """A page whose meta tag names the punycode codec, its Chinese written as character
     references (so the bytes are ASCII, which the codec chokes on) or as UTF-8."""

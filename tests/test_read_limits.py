@@ -321,6 +321,21 @@ def test_html_of_20000_nested_unclosed_elements_is_read_in_linear_time(tmp_path,
     assert run.code == 0, run.err
 
 
+def test_html_rowspan_repeated_down_many_rows_is_bounded_by_the_text_limit(tmp_path):
+    """A 10,000-character cell with rowspan over 2,000 rows: 20 million characters of lines
+    from a 70 KB page (a 400 KB one took 300 s and 1.6 GB), refused by the text limit."""
+    path = h.make_html_rowspan(tmp_path, chars=10_000, rows=2000)
+    assert path.stat().st_size < 80_000
+    refused(extract(path), "TASKMAP_MAX_TEXT_CHARS")
+    run = extract(h.make_html_rowspan(tmp_path, chars=100, rows=100))
+    assert run.code == 0 and "县住建局" in run.out
+
+
+def test_html_colspan_over_many_rows_is_refused_by_the_grid_cells(tmp_path):
+    path = h.make_html_rowspan(tmp_path, chars=1, rows=2000, colspan=1000)
+    refused(extract(path, TASKMAP_MAX_CELLS="100000"), "TASKMAP_MAX_CELLS")
+
+
 def test_html_meta_charset_naming_punycode_falls_back_to_the_sniffed_decoding(tmp_path):
     for ascii_only in (True, False):
         run = extract(h.make_html_punycode(tmp_path, ascii_only=ascii_only))

@@ -75,7 +75,7 @@ def document_from_bytes(data: bytes, source: str, limits: Limits | None = None) 
     text, encoding = _text(data, source)
     if kind == "html" or _looks_like_html(text):
         from .html import read_html
-        lines, tables = read_html(data, text, source)
+        lines, tables = read_html(data, text, source, limits)
         return _doc(lines, tables, source=source, fmt="html", encoding=encoding)
     if kind == "csv":
         from .sheets import read_csv_text
