@@ -28,8 +28,11 @@ def _interrupted_while_starting(signum, frame) -> None:  # pragma: no cover - a 
 
 
 def _is_the_program() -> bool:
-    """Is this process `python -m taskmap` or the `taskmap` command (not a library user)?"""
+    """Is this process `python -m taskmap` or the `taskmap` command (not a library user, nor
+    a worker process the command spawned, which leaves Ctrl-C to its parent)?"""
     argv = getattr(_sys, "orig_argv", [])
+    if "--multiprocessing-fork" in argv:
+        return False
     return (any(a == "-m" and b == "taskmap" for a, b in _itertools.pairwise(argv))
             or _os.path.basename(_sys.argv[0] if _sys.argv else "") in ("taskmap",
                                                                       "taskmap.exe"))

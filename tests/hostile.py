@@ -115,10 +115,11 @@ def make_docx_numbered(folder: Path, start: int = 2_600_000_000, fmt: str = "low
 
 
 def make_docx_wide_row(folder: Path, before: int = 1_000_000, span: int = 1,
-                       after: int = 0, columns: int = 4, spans: int = 1) -> Path:
+                       after: int = 0, columns: int = 4, spans: int = 1,
+                       first: str = "1") -> Path:
     """A .docx task table (header and two rows, the table's grid `columns` wide) whose second
-    row has w:gridBefore `before`, w:gridAfter `after` and a first cell of w:gridSpan `span`;
-    with `spans`, that row is repeated `spans` times (a grid bomb of many wide rows)."""
+    row has w:gridBefore `before`, w:gridAfter `after` and a first cell (text `first`) of
+    w:gridSpan `span`; with `spans`, that row is repeated `spans` times (a grid bomb)."""
     path = folder / "wide_row.docx"
     cell = "<w:tc>{}<w:p><w:r><w:t>{}</w:t></w:r></w:p></w:tc>".format
 
@@ -127,7 +128,7 @@ def make_docx_wide_row(folder: Path, before: int = 1_000_000, span: int = 1,
                                           for k, t in enumerate(texts)) + "</w:tr>")
 
     rows = (row(["序号", "重点任务", "牵头单位", "责任单位"])
-            + row(["1", "开展燃气管道老化更新改造", "县住建局", "县发改局"],
+            + row([first, "开展燃气管道老化更新改造", "县住建局", "县发改局"],
                   f'<w:trPr><w:gridBefore w:val="{before}"/><w:gridAfter w:val="{after}"/>'
                   "</w:trPr>", f'<w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr>') * spans
             + row(["2", "排查餐饮场所燃气安全隐患", "县市场监管局", "县消防救援大队"]))

@@ -219,6 +219,14 @@ def test_docx_rows_spanning_a_declared_huge_grid_are_refused_by_their_cells(tmp_
     refused(extract(path, TASKMAP_MAX_CELLS="100000"), "TASKMAP_MAX_CELLS")
 
 
+def test_docx_long_cell_spanning_a_declared_huge_grid_is_bounded_by_the_text_limit(tmp_path):
+    """A 1,000-character cell spanning 16,384 declared columns, twice: 32 million characters
+    of copies on the grid, refused by the text limit (its cells are within their limit)."""
+    path = h.make_docx_wide_row(tmp_path, before=0, span=16_384, columns=16_384, spans=2,
+                                first="长" * 1000)
+    refused(extract(path), "TASKMAP_MAX_TEXT_CHARS")
+
+
 def test_docx_merged_cell_repeated_down_many_rows_is_bounded_by_the_text_limit(tmp_path):
     """A 10,000-character cell merged down 200 rows: 2 million characters of generated
     lines from a small file, refused under a text limit of one million."""

@@ -221,6 +221,7 @@ class _Reader:
             grid.append((line, grid_row))
             widest = max(widest, max(grid_row, default=-1) + 1)
             self.limits.check("max_cells", widest * len(grid), self.source, "表格单元格")
+            self._count(copies=sum(len(text) for text, merged in grid_row.values() if merged))
         table = make_table(grid)
         if table is not None:
             self.tables.append(table)
@@ -260,10 +261,11 @@ class _Reader:
             column += span
         return texts, grid
 
-    def _count(self, line: str) -> None:
-        """Count a line's characters against `max_text_chars` (merged cells repeated, list
-        numbers: text the reader generates, which the file's size does not bound)."""
-        self.chars += len(line)
+    def _count(self, line: str = "", copies: int = 0) -> None:
+        """Count a line's characters, and those of the `copies` a span or a merge puts on
+        the grid, against `max_text_chars` (merged cells repeated, list numbers: text the
+        reader generates, which the file's size does not bound)."""
+        self.chars += len(line) + copies
         self.limits.check("max_text_chars", self.chars, self.source, "读出的文字字符")
 
     def _merge(self, tc: etree._Element, name: str) -> str | None:

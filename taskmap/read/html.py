@@ -257,7 +257,8 @@ def _grid(rows: list[Tag], texts: dict[int, str]) -> list[tuple[Tag, Cells]]:
             col += span
         out.append((tr, cells))
         widest = max(widest, col, max(cells, default=-1) + 1)
-        _generated(cells=widest * len(out))
+        _generated(chars=sum(len(text) for text, merged in cells.values() if merged),
+                   cells=widest * len(out))
     return out
 
 
