@@ -10,7 +10,39 @@ names below are the public API. The heavy ones (polars frames, the workbook, the
 imported when first used, so `import taskmap` stays light.
 """
 
+# ruff: noqa: E402 - the Ctrl-C handler of the command line comes before the other imports
 from __future__ import annotations
+
+import itertools as _itertools
+import os as _os
+import signal as _signal
+import sys as _sys
+
+
+def _interrupted_while_starting(signum, frame) -> None:  # pragma: no cover - a subprocess
+    """A Ctrl-C before the command line runs: nothing was written, so say so and end."""
+    try:
+        _os.write(2, "已中断;没有写出不完整的文件\n".encode())
+    finally:
+        _os._exit(130)
+
+
+def _is_the_program() -> bool:
+    """Is this process `python -m taskmap` or the `taskmap` command (not a library user, nor
+    a worker process the command spawned, which leaves Ctrl-C to its parent)?"""
+    argv = getattr(_sys, "orig_argv", [])
+    if "--multiprocessing-fork" in argv:
+        return False
+    return (any(a == "-m" and b == "taskmap" for a, b in _itertools.pairwise(argv))
+            or _os.path.basename(_sys.argv[0] if _sys.argv else "") in ("taskmap",
+                                                                      "taskmap.exe"))
+
+
+# The command line's Ctrl-C from its first moment: `python -m taskmap` imports this package
+# before its __main__, and the imports after it take most of a second; `cli.main` then
+# installs its own handling (see taskmap.__main__).
+if _is_the_program() and _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:
+    _signal.signal(_signal.SIGINT, _interrupted_while_starting)
 
 from importlib import import_module
 from typing import TYPE_CHECKING

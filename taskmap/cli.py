@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
+import re
 import signal
 import sys
 from enum import Enum
@@ -15,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.text import Text
 
-from .errors import TaskmapError
+from .errors import TaskmapError, io_refusal
 from .names.review import suggestion_rows, surfaces
 from .names.tables import COLUMNS as ALIAS_COLUMNS
 from .names.tables import AliasTable, check_tables, shipped_tables
@@ -42,7 +45,7 @@ from .present.outputs import (
     write_report,
     write_text,
 )
-from .safe import placed, refuse_inputs
+from .safe import placed, refusal, refuse_inputs
 from .version import __version__
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -562,6 +565,7 @@ def main() -> None:
     try:
         code = run(sys.argv[1:])
     except KeyboardInterrupt:  # after `run` had its status, before Ctrl-C is ignored
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C: no traceback
         code = _interrupted(start)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # done: a late Ctrl-C changes nothing
     sys.exit(code)
@@ -572,6 +576,7 @@ def run(args: list[str]) -> int:
     start = placed()[0]
     try:
         code = app(args=args, prog_name="taskmap", standalone_mode=False)
+        sys.stdout.flush()  # a full device under stdout is said here, not at exit
     except (typer.Abort, KeyboardInterrupt):
         return _interrupted(start)
     except typer.Exit as e:
@@ -581,21 +586,145 @@ def run(args: list[str]) -> int:
     except (TaskmapError, OSError) as e:  # OSError: a file system refusal, said in one line
         if _state["debug"]:
             raise
-        _say(str(e) if isinstance(e, TaskmapError) else
-             f"{e.filename or ''}: 文件操作失败:{e.strerror or e}")
+        if isinstance(e, TaskmapError):
+            _say(str(e))
+        elif e.filename is not None:
+            _say(f"{e.filename}: 文件操作失败:{io_refusal(e)}")
+        else:  # no file: what the command was writing to the screen or a pipe
+            _stdout_gone()
+            if e.errno != errno.EPIPE:  # a pipe whose reader left: nothing to say
+                _say(f"标准输出: 无法写入:{io_refusal(e)}")
         return 1
     except Exception as e:
         if hasattr(e, "format_message") and hasattr(e, "exit_code"):  # typer/click's own
             ctx = getattr(e, "ctx", None)
-            _say(e.format_message(), usage=ctx.get_usage() if ctx else None)
+            _say(usage_message(e), usage=_usage_line(ctx.get_usage()) if ctx else None)
             return e.exit_code
         if _state["debug"]:
             raise
-        _say(f"内部错误 {type(e).__name__}: {e};加 --debug 可查看详情")
+        output = _output_arg(args)  # the system refused a write a library made (polars)
+        reason = io_refusal(e) if output is None else refusal(e, _existing(Path(output)))
+        if reason is not None:
+            _say(f"{output or '输出文件'}: 无法写入:{reason}")
+        else:
+            _say(f"内部错误 {type(e).__name__}: {e};加 --debug 可查看详情")
         return 1
     if code == 130:  # Ctrl-C, which typer turned into a return value
         return _interrupted(start)
     return code if isinstance(code, int) else 0
+
+
+def _stdout_gone() -> None:
+    """stdout refused a write (a full device, a closed pipe): what is still buffered goes
+    nowhere, so Python's flush at exit cannot fail again and print a traceback."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def _existing(path: Path) -> Path:
+    """`path` if it is a folder, else the nearest folder above it that exists."""
+    while not path.is_dir() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def _output_arg(args: list[str]) -> str | None:
+    """The -o/--output value of a command line, if it has one."""
+    for k, arg in enumerate(args):
+        if arg in ("-o", "--output") and k + 1 < len(args):
+            return args[k + 1]
+        if arg.startswith("--output="):
+            return arg.split("=", 1)[1]
+        if arg.startswith("-o") and len(arg) > 2 and not arg.startswith("--"):
+            return arg[2:]
+    return None
+
+
+def usage_message(e: Exception) -> str:
+    """A mistake in the command line that typer/click found, said in Chinese: a missing
+    argument, an unknown option or command, a bad value, extra arguments (its message in
+    English, after a generic Chinese opening, for a kind not translated here)."""
+    kinds = {k.__name__ for k in type(e).__mro__}
+    message = str(getattr(e, "message", "") or e)
+    param = getattr(e, "param", None)
+    name = _param_name(param)
+    ctx = getattr(e, "ctx", None)
+    help_hint = f"(运行 {ctx.command_path} --help 查看用法)" if ctx is not None else ""
+    if "MissingParameter" in kinds:
+        kind = "参数" if getattr(param, "param_type_name", "") == "argument" else "选项"
+        return f"缺少{kind} {name or ''}{help_hint}"
+    if "NoSuchOption" in kinds:
+        close = getattr(e, "possibilities", None)
+        also = f";是否想用 {'、'.join(sorted(close))}?" if close else ""
+        return f"没有选项 {getattr(e, 'option_name', '')}{also}{help_hint}"
+    if "BadOptionUsage" in kinds:
+        option = getattr(e, "option_name", "")
+        if "does not take" in message:
+            return f"选项 {option} 不带值{help_hint}"
+        return f"选项 {option} 后面缺少值{help_hint}"
+    if "BadParameter" in kinds:
+        if _CJK.search(message):  # ours, already in Chinese
+            return f"{name} 的值无效:{message}" if name else message
+        detail = _value_detail(e, param)
+        return f"{name or '参数'} 的值无效" + (f":{detail}" if detail else "") + help_hint
+    found = re.match(r"No such command '([^']*)'\.?(.*)", message)
+    if found:
+        close = re.findall(r"'([^']*)'", found[2])
+        also = f";是否想用 {'、'.join(close)}?" if close else ""
+        return f"没有命令 {found[1]}{also}{help_hint}"
+    found = re.match(r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", message)
+    if found:
+        return f"多余的参数:{found[1]}{help_hint}"
+    if "BadArgumentUsage" in kinds:
+        return f"参数的个数不对:{message}{help_hint}"
+    if _CJK.search(message):
+        return message
+    return f"命令行有误:{message}{help_hint}"
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _param_name(param) -> str | None:
+    """An option by its flags (--format/-f), an argument by its name (PLANS)."""
+    if param is None:
+        return None
+    if getattr(param, "param_type_name", "") == "option":
+        return "/".join(param.opts) or param.name
+    return (param.name or "").upper()
+
+
+def _value_detail(e: Exception, param) -> str:
+    """What was wrong with a value typer checked (its pydantic error, in Chinese)."""
+    cause: Any = e.__cause__
+    errors = cause.errors() if hasattr(cause, "errors") else []
+    if not errors:
+        return ""
+    error = errors[0]
+    value, kind, limits = error.get("input"), error.get("type", ""), error.get("ctx") or {}
+    choices = getattr(getattr(param, "type_descriptor", None), "choices", None)
+    if choices:
+        shown = "、".join(str(getattr(c, "value", c)) for c in choices)
+        return f"“{value}”不是可选的值;可选:{shown}"
+    if kind.startswith(("int_", "float_")):
+        return f"“{value}”不是{'整数' if kind.startswith('int') else '数'}"
+    words = {"greater_than_equal": ("ge", "不小于"), "less_than_equal": ("le", "不大于"),
+             "greater_than": ("gt", "大于"), "less_than": ("lt", "小于")}
+    if kind in words and words[kind][0] in limits:
+        key, word = words[kind]
+        return f"“{value}”须{word} {limits[key]}"
+    return f"“{value}”不可用" if value is not None else ""
+
+
+def _usage_line(usage: str) -> str:
+    """typer's usage line, its words in Chinese."""
+    line = (usage.strip().splitlines() or [""])[0]
+    for english, chinese in (("Usage: ", "用法:"), ("[OPTIONS]", "[选项]"),
+                             ("COMMAND [ARGS]...", "命令 [参数]...")):
+        line = line.replace(english, chinese)
+    return line
 
 
 def _interrupted(start: int) -> int:

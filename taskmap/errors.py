@@ -1,5 +1,11 @@
 """The error hierarchy. The library raises these; only the CLI turns them into exit codes."""
 
+from __future__ import annotations
+
+import errno
+import os
+import re
+
 
 class TaskmapError(Exception):
     """Base of every error taskmap raises on bad input; its message is one line for a user."""
@@ -72,3 +78,36 @@ def _amount(n: int, size: bool, plain: bool = False) -> str:
         if size and n >= scale and n % scale == 0:
             return f"{n // scale}{unit}"
     return f"{n}" if plain else f"{n:,}"
+
+
+_REASONS = {errno.ENOSPC: "磁盘已满", errno.EFBIG: "超过文件大小上限",
+            errno.EDQUOT: "超过磁盘配额", errno.EACCES: "没有权限", errno.EPERM: "不允许的操作",
+            errno.ENOENT: "不存在", errno.EROFS: "只读的文件系统", errno.EISDIR: "是文件夹",
+            errno.ENOTDIR: "路径中有一段不是文件夹", errno.EIO: "输入输出错误",
+            errno.EPIPE: "管道已关闭", errno.ENAMETOOLONG: "文件名太长",
+            errno.EMFILE: "打开的文件太多", errno.EEXIST: "已存在", errno.ENXIO: "设备不存在"}
+
+
+def io_refusal(error: BaseException) -> str | None:
+    """Why the system refused a file operation, in Chinese, when `error` is such a refusal:
+    an OSError, or a library's error wrapping one (polars: "… (os error 28)", lxml:
+    "IO_EFBIG"); None for any other error.
+
+    >>> io_refusal(OSError(errno.ENOSPC, "No space left on device"))
+    '磁盘已满'
+    >>> io_refusal(RuntimeError("parquet: underlying IO error: File too large (os error 27)"))
+    '超过文件大小上限'
+    """
+    if isinstance(error, TaskmapError):
+        return None
+    if isinstance(error, OSError):
+        return _REASONS.get(error.errno or -1) or error.strerror or str(error) or None
+    text = str(error)
+    found = re.search(r"\(os error (\d+)\)", text)
+    number = int(found[1]) if found else None
+    if number is None:
+        named = re.search(r"\bIO_(E[A-Z0-9]+)\b", text)
+        number = getattr(errno, named[1], None) if named else None
+    if number is None:
+        return None
+    return _REASONS.get(number) or os.strerror(number)

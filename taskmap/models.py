@@ -69,6 +69,7 @@ class Document:
     encoding: str = "utf-8"
     format: str = "text"
     tables: tuple[Table, ...] = ()
+    notes: tuple[tuple[int, str], ...] = ()  # (line, reason): what the reader had to clip
 
     @cached_property
     def views(self) -> tuple[str, ...]:

@@ -22,7 +22,7 @@ from .grammar.blocks import find_blocks
 from .grammar.outline import parse_outline
 from .grammar.reflow import reflow
 from .grammar.tasks import build_tasks
-from .models import Document, Plan, PlanContext
+from .models import Document, ParseWarning, Plan, PlanContext
 from .names.context import plan_context
 from .names.resolve import resolve_plan
 from .names.tables import AliasTable
@@ -55,7 +55,16 @@ def parse_document(doc: Document, aliases: AliasTable | None = None,
                     encoding=doc.encoding, coverage=found.coverage, context=context)
         if origin:
             plan = _lines_of_the_file(plan, origin)
+        if doc.notes:  # what the reader clipped, on the lines of the file
+            plan = replace(plan, warnings=tuple(sorted(
+                (*plan.warnings, *(ParseWarning(line, _line(doc, line), why)
+                                   for line, why in doc.notes)),
+                key=lambda w: (w.line, w.text, w.reason))))
         return mentions.account(doc, resolve_plan(plan, plan.context, table), table)
+
+
+def _line(doc: Document, line: int) -> str:
+    return doc.lines[line - 1] if 0 < line <= len(doc.lines) else ""
 
 
 def _lines_of_the_file(plan: Plan, origin: tuple[int, ...]) -> Plan:

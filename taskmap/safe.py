@@ -19,7 +19,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .errors import OutputIsInput, TaskmapError
+from .errors import OutputIsInput, TaskmapError, io_refusal
 
 # outputs this process has put in place: how many, and the last one (see `placed`)
 _placed: list = [0, None]
@@ -62,7 +62,7 @@ def replacing(path: str | Path) -> Iterator[Path]:
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     except OSError as e:
-        raise TaskmapError(f"{path}: 无法写入:{e.strerror or e}") from None
+        raise TaskmapError(f"{path}: 无法写入:{io_refusal(e)}") from None
     os.close(fd)
     tmp = Path(name)
     try:
@@ -72,11 +72,11 @@ def replacing(path: str | Path) -> Iterator[Path]:
             os.replace(tmp, path)
             _count(path)
     except BaseException as e:
+        reason = refusal(e, folder)  # polars' "(os error 28)" and lxml's "IO_EFBIG" too
         with contextlib.suppress(OSError):
             tmp.unlink()
-        if isinstance(e, OSError):
-            raise TaskmapError(f"{path}: 无法写入:{e.strerror or e};"
-                               "原有文件未作改动") from None
+        if reason is not None:
+            raise TaskmapError(f"{path}: 无法写入:{reason};原有文件未作改动") from None
         raise
 
 
@@ -97,7 +97,7 @@ def replacing_folder(folder: str | Path) -> Iterator[Path]:
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".part", dir=parent))
     except OSError as e:
-        raise TaskmapError(f"{folder}: 无法创建文件夹:{e.strerror or e}") from None
+        raise TaskmapError(f"{folder}: 无法创建文件夹:{io_refusal(e)}") from None
     try:
         yield tmp
         folder.mkdir(exist_ok=True)
@@ -107,11 +107,34 @@ def replacing_folder(folder: str | Path) -> Iterator[Path]:
                 os.replace(item, folder / item.name)
             _count(folder)
     except BaseException as e:
-        if isinstance(e, OSError):
-            raise TaskmapError(f"{folder}: 无法写入:{e.strerror or e}") from None
+        reason = refusal(e, tmp)
+        if reason is not None:
+            raise TaskmapError(f"{folder}: 无法写入:{reason};原有文件未作改动") from None
         raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def refusal(error: BaseException, folder: str | Path) -> str | None:
+    """Why writing to `folder` failed, in Chinese, when the system refused it: `error` says
+    so itself (`errors.io_refusal`), or a library's error hides it ("Invalid thrift:
+    transport error" is how polars tells a full disk at the end of a Parquet file) and a
+    probe write to `folder` is refused now; None for any other error (a bug, Ctrl-C)."""
+    reason = io_refusal(error)
+    if reason is not None or not isinstance(error, Exception) or isinstance(error,
+                                                                             TaskmapError):
+        return reason
+    try:
+        with tempfile.TemporaryFile(dir=folder) as probe:
+            probe.write(b"\0" * PROBE_BYTES)
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as e:
+        return io_refusal(e)
+    return None
+
+
+PROBE_BYTES = 1 << 20  # more than a file-size limit's slack, or a nearly full disk's
 
 
 def placed() -> tuple[int, Path | None]:

@@ -95,6 +95,66 @@ def make_docx_lying_header(folder: Path, unpacked: int = 256 * MB,
     return path
 
 
+def make_docx_numbered(folder: Path, start: int = 2_600_000_000, fmt: str = "lowerLetter",
+                       paragraphs: int = 40) -> Path:
+    """A .docx of `paragraphs` plan paragraphs on one list level whose w:start is `start`
+    and whose w:numFmt is `fmt` (a letter format repeats its letter start/26 times)."""
+    path = folder / f"numbered_{fmt}.docx"
+    numbering = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                 f'<w:numbering xmlns:w="{W_NS}"><w:abstractNum w:abstractNumId="0"><w:lvl '
+                 f'w:ilvl="0"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/><w:lvlText '
+                 'w:val="%1."/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId '
+                 'w:val="0"/></w:num></w:numbering>')
+    item = ('<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>'
+            f"<w:r><w:t>{PLAN[2:]}</w:t></w:r></w:p>")
+    body = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w='
+            f'"{W_NS}"><w:body>{item * paragraphs}<w:sectPr/></w:body></w:document>')
+    _repack(_docx_bytes(["x"]), path, {"word/numbering.xml": iter([numbering.encode()]),
+                                       "word/document.xml": iter([body.encode()])})
+    return path
+
+
+def make_docx_wide_row(folder: Path, before: int = 1_000_000, span: int = 1,
+                       after: int = 0, columns: int = 4, spans: int = 1,
+                       first: str = "1") -> Path:
+    """A .docx task table (header and two rows, the table's grid `columns` wide) whose second
+    row has w:gridBefore `before`, w:gridAfter `after` and a first cell (text `first`) of
+    w:gridSpan `span`; with `spans`, that row is repeated `spans` times (a grid bomb)."""
+    path = folder / "wide_row.docx"
+    cell = "<w:tc>{}<w:p><w:r><w:t>{}</w:t></w:r></w:p></w:tc>".format
+
+    def row(texts: list[str], props: str = "", first: str = "") -> str:
+        return (f"<w:tr>{props}" + "".join(cell(first if k == 0 else "", t)
+                                          for k, t in enumerate(texts)) + "</w:tr>")
+
+    rows = (row(["序号", "重点任务", "牵头单位", "责任单位"])
+            + row([first, "开展燃气管道老化更新改造", "县住建局", "县发改局"],
+                  f'<w:trPr><w:gridBefore w:val="{before}"/><w:gridAfter w:val="{after}"/>'
+                  "</w:trPr>", f'<w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr>') * spans
+            + row(["2", "排查餐饮场所燃气安全隐患", "县市场监管局", "县消防救援大队"]))
+    grid = "<w:tblGrid>" + '<w:gridCol w:w="20"/>' * columns + "</w:tblGrid>"
+    body = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w='
+            f'"{W_NS}"><w:body><w:p><w:r><w:t>县燃气安全专项整治任务分工</w:t></w:r></w:p>'
+            f"<w:tbl>{grid}{rows}</w:tbl><w:sectPr/></w:body></w:document>")
+    _repack(_docx_bytes(["x"]), path, {"word/document.xml": iter([body.encode()])})
+    return path
+
+
+def make_docx_merged_column(folder: Path, chars: int = 10_000, rows: int = 200) -> Path:
+    """A .docx table whose first column is one cell of `chars` characters merged down over
+    `rows` rows (w:vMerge): the reader repeats its text in every row's line."""
+    path = folder / "merged_column.docx"
+    cell = "<w:tc>{}<w:p><w:r><w:t>{}</w:t></w:r></w:p></w:tc>".format
+    first = ('<w:tr>' + cell('<w:tcPr><w:vMerge w:val="restart"/></w:tcPr>', "长" * chars)
+             + cell("", "县住建局") + "</w:tr>")
+    more = "<w:tr>" + cell("<w:tcPr><w:vMerge/></w:tcPr>", "") + cell("", "县财政局") + "</w:tr>"
+    body = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w='
+            f'"{W_NS}"><w:body><w:tbl>{first}{more * rows}</w:tbl><w:sectPr/></w:body>'
+            "</w:document>")
+    _repack(_docx_bytes(["x"]), path, {"word/document.xml": iter([body.encode()])})
+    return path
+
+
 def _xlsx_bytes() -> bytes:
     from openpyxl import Workbook
 
@@ -261,6 +321,18 @@ def make_html_nested(folder: Path, depth: int = 20_000, tag: str = "p") -> Path:
     body = f"<{tag}>第{{}}段文字内容。".format
     path.write_text("<html><head><meta charset='utf-8'></head><body>"
                     + "".join(body(k) for k in range(depth)) + f"<p>{PLAN}</p></body></html>",
+                    encoding="utf-8")
+    return path
+
+
+def make_html_rowspan(folder: Path, chars: int = 10_000, rows: int = 2000,
+                      colspan: int = 1) -> Path:
+    """A page whose table's first cell holds `chars` characters with rowspan 65534 over
+    `rows` short rows (each row's line repeats the cell), `colspan` columns wide."""
+    path = folder / "rowspan.html"
+    path.write_text("<html><head><meta charset='utf-8'></head><body><table><tr><td "
+                    f"rowspan=65534 colspan={colspan}>{'长' * chars}</td><td>县住建局</td></tr>"
+                    + "<tr><td>x</td></tr>" * rows + f"</table><p>{PLAN}</p></body></html>",
                     encoding="utf-8")
     return path
 

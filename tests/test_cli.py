@@ -91,3 +91,20 @@ def test_readme_commands_name_files_that_exist():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in ("data/", "pip install"):
         assert name in readme
+
+
+@pytest.mark.parametrize("command", [["extract"], ["report"], ["export"], ["diff"],
+                                     ["aliases", "show"], ["aliases", "suggest"],
+                                     ["extract", "--frob"], ["report", "--jobs", "0", "x"],
+                                     ["report", "--by", "place", "x"], ["serve", "-p", "-1"]])
+def test_every_command_says_its_usage_mistakes_in_chinese(command, capsys):
+    """In process, through `cli.run`: every command's own mistakes (a missing argument or
+    option, an unknown option, a value out of range or not a choice) are exit 2, a Chinese
+    usage line and one Chinese line naming the option or argument."""
+    from taskmap.cli import run
+
+    assert run(command) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and err[0].startswith(f"用法:taskmap {command[0]}"), err
+    assert err[1].startswith("错误:") and "--help 查看用法" in err[1], err
+    assert not any(word in err[1] for word in ("Missing", "No such", "Invalid", "Error")), err

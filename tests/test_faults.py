@@ -5,6 +5,7 @@ whole file; command-line mistakes are a usage line and exit 2; plan text is neve
 from __future__ import annotations
 
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -187,7 +188,8 @@ def test_a_full_disk_leaves_the_old_file_and_says_so_in_one_line(tmp_path, part)
     proc = _export([str(plans), "-o", str(out)], preexec_fn=_limit_file_size(len(good) // part))
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 1, err
-    assert len(err.strip().splitlines()) == 1 and "nothing was changed" in err
+    assert len(err.strip().splitlines()) == 1 and f"{out}: 无法写入" in err
+    assert "原有文件未作改动" in err
     assert out.read_bytes() == good and _leftovers(tmp_path) == []
 
 
@@ -215,15 +217,101 @@ def test_two_writers_at_once_leave_a_whole_workbook(tmp_path):
         assert _leftovers(tmp_path) == []
 
 
-@pytest.mark.parametrize("args", [
-    ["extract"], ["extract", str(PLAN), "--format", "xml"], ["report", str(PLAN), "--top", "0"],
-    ["frob"], ["export", str(PLAN)], ["diff", str(PLAN)], ["extract", str(PLAN), "--nope"],
+ENGLISH = re.compile(r"Missing|No such|Invalid value|unexpected extra|requires an argument|"
+                     r"does not take|Usage|Error|Try ")
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["extract"], "缺少参数 PLANS"),
+    (["extract", str(PLAN), "--format", "xml"], "--format/-f 的值无效:“xml”不是可选的值"),
+    (["report", str(PLAN), "--top", "0"], "--top 的值无效:“0”须不小于 1"),
+    (["report", str(PLAN), "--top", "x"], "--top 的值无效:“x”不是整数"),
+    (["report", str(PLAN), "--role", "boss"], "可选:all、lead、responsible"),
+    (["serve", "--port", "99999"], "须不大于 65535"),
+    (["frob"], "没有命令 frob"), (["extrct"], "是否想用 extract"),
+    (["aliases", "frob"], "没有命令 frob"),
+    (["export", str(PLAN)], "缺少选项 --output/-o"), (["diff", str(PLAN)], "缺少参数 NEW"),
+    (["diff", str(PLAN), str(PLAN), str(PLAN)], f"多余的参数:{PLAN}"),
+    (["extract", str(PLAN), "--nope"], "没有选项 --nope"),
+    (["extract", str(PLAN), "--fromat", "json"], "是否想用 --format"),
+    (["extract", str(PLAN), "-o"], "选项 -o 后面缺少值"),
+    (["--debug=yes", "extract", str(PLAN)], "选项 --debug 不带值"),
 ])
-def test_command_line_mistakes_are_a_usage_line_and_exit_2(args):
+def test_command_line_mistakes_are_a_chinese_usage_line_and_exit_2(args, said):
     result = run_taskmap(*args)
     assert result.returncode == 2, result.stderr
-    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) <= 3
-    assert result.stderr.startswith("Usage:")
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) <= 2
+    assert said in result.stderr and not ENGLISH.search(result.stderr), result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 or lines[0].startswith("用法:taskmap"), result.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("args", [
+    ["extract", str(PLAN)], ["extract", str(PLAN), "-f", "json"],
+    ["extract", str(PLAN), "-f", "csv"], ["report", str(PLAN), "-f", "json"],
+    ["diff", str(PLAN), str(PLAN)], ["aliases", "show", str(PLAN), "-f", "csv"], ["--version"],
+])
+def test_stdout_on_a_full_device_is_one_line_naming_it(args):
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "taskmap", *args], cwd=ROOT,
+                                stdout=full, stderr=subprocess.PIPE, text=True)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip() == "错误:标准输出: 无法写入:磁盘已满", result.stderr
+
+
+def _fsize_limited(limit: int):
+    def apply():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write over the limit fails, EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+@pytest.mark.parametrize(("args", "named"), [
+    (["export", "{plans}", "-o", "{out}/out.parquet"], "{out}/out.parquet"),
+    (["export", "{plans}", "-o", "{out}/out.xlsx"], "{out}/out.xlsx"),
+    (["export", "{plans}", "-o", "{out}/out.docx"], "{out}/out.docx"),
+    (["export", "{plans}", "-o", "{out}/frames", "-f", "parquet"], "{out}/frames"),
+    (["extract", "{plans}", "-f", "parquet", "-o", "{out}/dataset"], "{out}/dataset"),
+    (["report", "{plans}", "-o", "{out}/report.json"], "{out}/report.json"),
+])
+def test_a_file_size_limit_is_one_chinese_line_naming_the_file(tmp_path, args, named):
+    """Parquet (polars' ComputeError), the workbook (lxml's IO_EFBIG), the Word file, a
+    folder of frames and a dataset under RLIMIT_FSIZE: one line, the file, the reason."""
+    plans = _corpus(tmp_path, 8)
+    out = tmp_path / "out"
+    out.mkdir()
+    fill = {"plans": str(plans), "out": str(out)}
+    proc = subprocess.run([sys.executable, "-m", "taskmap", *(a.format(**fill) for a in args)],
+                          cwd=ROOT, capture_output=True, text=True,
+                          preexec_fn=_fsize_limited(2048))
+    lines = [line for line in proc.stderr.strip().splitlines() if not line.startswith("警告")]
+    assert proc.returncode == 1 and len(lines) == 1, proc.stderr
+    assert lines[0].startswith(f"错误:{named.format(**fill)}: 无法写入:超过文件大小上限"), lines
+    assert "内部错误" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+@proc_only
+@pytest.mark.parametrize("wait", [0.0, 0.05, 0.2])
+def test_a_ctrl_c_while_the_command_is_still_starting_is_130_and_one_line(tmp_path, wait):
+    """Ctrl-C while the command line is still importing what it needs: once the package
+    is being imported (a library it loads is mapped into the process), Ctrl-C at any
+    moment ends it with 130 and one line, never a traceback or -2."""
+    plans = _corpus(tmp_path, 3)
+    proc = subprocess.Popen([sys.executable, "-m", "taskmap", "report", str(plans)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _wait_until(lambda: _importing(proc.pid), proc)
+    time.sleep(wait)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and out == "", (proc.returncode, err)
+    assert err == "已中断;没有写出不完整的文件\n", err
+
+
+def _importing(pid: int) -> bool:
+    """Has `pid` begun importing taskmap's libraries (text conversion, XML, fuzzy matching)?"""
+    maps = Path(f"/proc/{pid}/maps").read_text()
+    return any(name in maps for name in ("opencc", "lxml", "rapidfuzz"))
 
 
 def test_failures_are_one_line_and_exit_1_and_debug_shows_the_traceback(tmp_path):

@@ -20,6 +20,7 @@ from conftest import ROOT
 
 from taskmap.errors import LimitExceeded, UnsupportedFormat
 from taskmap.read import document_from_bytes, read_document
+from taskmap.read.docx_lists import format_number
 from taskmap.read.limits import Limits
 from taskmap.read.sheets import read_csv_text
 
@@ -50,12 +51,12 @@ class Run:
         return json.loads(self.out)["tasks"]
 
 
-def extract(path: Path, **env: str) -> Run:
-    """`taskmap extract PATH --format json`, with TASKMAP_MAX_… variables from `env`, measured;
-    asserts it was quick, small, and ended in JSON or one line on stderr."""
+def extract(path: Path, *args: str, **env: str) -> Run:
+    """`taskmap extract PATH --format json ARGS`, with TASKMAP_MAX_… variables from `env`,
+    measured; asserts it was quick, small, and ended in JSON or one line on stderr."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("TASKMAP_MAX")}
     command = [sys.executable, "-c", WRAPPER, sys.executable, "-m", "taskmap", "extract",
-               str(path), "--format", "json"]
+               str(path), "--format", "json", *args]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=60,
                           env={**environ, **env}, check=True)
     run = Run(**json.loads(done.stdout))
@@ -142,6 +143,148 @@ def test_zip_of_too_many_members_is_refused(tmp_path):
     refused(extract(path, TASKMAP_MAX_ZIP_MEMBERS="1000"), "TASKMAP_MAX_ZIP_MEMBERS")
 
 
+# --- text a .docx generates: list numbers, merged cells, grid values ---------------------
+
+
+@pytest.mark.parametrize("fmt", ["lowerLetter", "upperLetter", "upperRoman", "chineseCounting",
+                                 "decimalFullWidth", "ideographDigital", "decimal"])
+def test_docx_list_of_a_huge_start_is_read_with_short_labels(tmp_path, fmt):
+    """A list level starting at 2.6e9 (a letter format once made each label 100 million
+    letters): read in milliseconds, every task kept, each label a few characters."""
+    path = h.make_docx_numbered(tmp_path, start=2_600_000_000, fmt=fmt)
+    assert path.stat().st_size < 40_000
+    run = extract(path)
+    assert run.code == 0 and leads(run) == ["县住建局"] * 40, run.err
+    assert run.seconds < 5 and len(run.out) < 200_000, (run.seconds, len(run.out))
+    doc = read_document(path)
+    assert all(len(line) < len(h.PLAN) + 20 for line in doc.lines), doc.lines[0][:100]
+    assert "开展燃气管道老化更新改造" in doc.lines[0]
+
+
+def test_list_numbers_past_what_a_format_writes_briefly_are_decimal():
+    assert [format_number(n, "lowerLetter") for n in (1, 26, 27, 104)] == ["a", "z", "aa",
+                                                                           "zzzz"]
+    assert format_number(105, "lowerLetter") == "105"
+    assert format_number(2_600_000_000, "upperLetter") == "2600000000"
+    assert format_number(4000, "upperRoman") == "4000"
+    assert format_number(12345, "chineseCounting") == "12345"
+
+
+def test_docx_list_label_longer_than_its_bound_is_not_generated(tmp_path):
+    """A level text of many placeholders (a label of hundreds of characters a paragraph):
+    the label is left out, the paragraph's own text is read."""
+    path = h.make_docx_numbered(tmp_path, start=1, fmt="decimal", paragraphs=3)
+    data = path.read_bytes()
+    with zipfile.ZipFile(path) as z:
+        numbering = z.read("word/numbering.xml").replace(b'w:val="%1."',
+                                                         b'w:val="' + b"%1" * 500 + b'"')
+    out = tmp_path / "long_label.docx"
+    h._repack(data, out, {"word/numbering.xml": iter([numbering])})
+    assert read_document(out).lines == (h.PLAN[2:],) * 3
+    assert read_document(path).lines == tuple(f"{k}.{h.PLAN[2:]}" for k in (1, 2, 3))
+
+
+@pytest.mark.parametrize("grid", [{"before": 1_000_000}, {"span": 1_000_000},
+                                  {"before": 10**30}, {"before": 5000, "span": 5000}])
+def test_docx_row_of_a_crafted_grid_value_keeps_its_tasks_and_is_warned(tmp_path, grid):
+    """w:gridBefore (or w:gridSpan) of a million on one row: the row is clipped to the
+    table's grid, its task is read, and a warning says the row was clipped."""
+    run = extract(h.make_docx_wide_row(tmp_path, **grid))
+    assert run.code == 0, run.err
+    assert sorted(leads(run)) == sorted(["县住建局", "县市场监管局"]), run.out[:2000]
+    warned = [w for w in json.loads(run.out)["warnings"] if "网格值过大" in w["reason"]]
+    assert len(warned) == 1 and "开展燃气管道老化更新改造" in warned[0]["text"], warned
+
+
+def test_docx_row_of_a_huge_grid_after_keeps_its_tasks(tmp_path):
+    run = extract(h.make_docx_wide_row(tmp_path, before=0, after=1_000_000))
+    assert run.code == 0 and sorted(leads(run)) == sorted(["县住建局", "县市场监管局"])
+
+
+def test_docx_sloppy_grid_is_read_as_it_stands_without_a_warning(tmp_path):
+    """One column more than the table declares is a sloppy file, not a crafted one: the
+    row stays where the file puts it, and nothing is said about it."""
+    path = h.make_docx_wide_row(tmp_path, before=1)
+    run = extract(path)
+    assert run.code == 0 and not [w for w in json.loads(run.out)["warnings"]
+                                  if "网格值过大" in w["reason"]]
+    [table] = read_document(path).tables
+    assert table.rows[1].cells[:2] == ("", "1") and len(table.rows[1].cells) == 5
+
+
+def test_docx_rows_spanning_a_declared_huge_grid_are_refused_by_their_cells(tmp_path):
+    """A table declaring 16,384 columns whose rows each span all of them: the grid they make
+    is counted against TASKMAP_MAX_CELLS as it grows."""
+    path = h.make_docx_wide_row(tmp_path, before=0, span=16_384, columns=16_384, spans=50)
+    refused(extract(path, TASKMAP_MAX_CELLS="100000"), "TASKMAP_MAX_CELLS")
+
+
+def test_docx_long_cell_spanning_a_declared_huge_grid_is_bounded_by_the_text_limit(tmp_path):
+    """A 1,000-character cell spanning 16,384 declared columns, twice: 32 million characters
+    of copies on the grid, refused by the text limit (its cells are within their limit)."""
+    path = h.make_docx_wide_row(tmp_path, before=0, span=16_384, columns=16_384, spans=2,
+                                first="长" * 1000)
+    refused(extract(path), "TASKMAP_MAX_TEXT_CHARS")
+
+
+def test_docx_merged_cell_repeated_down_many_rows_is_bounded_by_the_text_limit(tmp_path):
+    """A 10,000-character cell merged down 200 rows: 2 million characters of generated
+    lines from a small file, refused under a text limit of one million."""
+    path = h.make_docx_merged_column(tmp_path, chars=10_000, rows=200)
+    assert path.stat().st_size < 60_000
+    refused(extract(path, TASKMAP_MAX_TEXT_CHARS="1000000"), "TASKMAP_MAX_TEXT_CHARS")
+    assert extract(path).code == 0  # under the default limit it is read
+
+
+# --- alias tables, read under the same limits ------------------------------------------
+
+
+def alias_refused(run: Run, table: Path, words: str) -> None:
+    assert run.code == 1 and run.out == "", run.out[:200]
+    assert str(table) in run.err and words in run.err and "内部错误" not in run.err, run.err
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo", "folder"])
+def test_alias_table_that_is_no_regular_file_is_refused_unread(tmp_path, kind):
+    """--aliases /dev/zero once read until the kernel killed it; a pipe with no writer
+    would block for ever."""
+    table = {"device": Path("/dev/zero"), "folder": tmp_path}.get(kind, tmp_path / "fifo")
+    if kind == "fifo":
+        os.mkfifo(table)
+    if not table.exists():
+        pytest.skip(f"{table} is not on this system")
+    plan = h.make_text_with_nuls(tmp_path)
+    alias_refused(extract(plan, "--aliases", str(table)), table, "不是普通文件")
+
+
+def test_alias_table_over_the_byte_limit_is_refused_before_it_is_read(tmp_path):
+    table = tmp_path / "big.csv"
+    table.write_text("alias,canonical,scope\n" + "发改委,发展和改革委员会,function\n" * 100,
+                     encoding="utf-8")
+    plan = h.make_text_with_nuls(tmp_path)
+    run = extract(plan, "--aliases", str(table), TASKMAP_MAX_BYTES="1K")
+    alias_refused(run, table, "TASKMAP_MAX_BYTES")
+
+
+@pytest.mark.parametrize("content", [bytes(range(256)) * 8, "alias,canonical,scope\n发改委,"
+                                     "发展和改革委员会,function\n".encode("gb18030"),
+                                     b"alias,canonical,scope\n\x00\x00\n"])
+def test_alias_table_that_is_binary_or_not_utf8_is_one_line_naming_it(tmp_path, content):
+    table = tmp_path / "aliases.csv"
+    table.write_bytes(content)
+    plan = h.make_text_with_nuls(tmp_path)
+    alias_refused(extract(plan, "--aliases", str(table)), table, "UTF-8")
+
+
+def test_aliases_check_names_every_unreadable_table(tmp_path):
+    table = tmp_path / "binary.csv"
+    table.write_bytes(bytes(range(256)))
+    done = subprocess.run([sys.executable, "-m", "taskmap", "aliases", "check", "/dev/zero",
+                           str(table)], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "/dev/zero: 不是普通文件" in done.stdout and f"{table}: 不是 UTF-8" in done.stdout
+
+
 # --- PDF ---------------------------------------------------------------------------------
 
 
@@ -184,6 +327,21 @@ def test_pdf_with_an_owner_password_only_is_read_not_called_a_scan(tmp_path):
 def test_html_of_20000_nested_unclosed_elements_is_read_in_linear_time(tmp_path, tag):
     run = extract(h.make_html_nested(tmp_path, depth=20_000, tag=tag))
     assert run.code == 0, run.err
+
+
+def test_html_rowspan_repeated_down_many_rows_is_bounded_by_the_text_limit(tmp_path):
+    """A 10,000-character cell with rowspan over 2,000 rows: 20 million characters of lines
+    from a 70 KB page (a 400 KB one took 300 s and 1.6 GB), refused by the text limit."""
+    path = h.make_html_rowspan(tmp_path, chars=10_000, rows=2000)
+    assert path.stat().st_size < 80_000
+    refused(extract(path), "TASKMAP_MAX_TEXT_CHARS")
+    run = extract(h.make_html_rowspan(tmp_path, chars=100, rows=100))
+    assert run.code == 0 and "县住建局" in run.out
+
+
+def test_html_colspan_over_many_rows_is_refused_by_the_grid_cells(tmp_path):
+    path = h.make_html_rowspan(tmp_path, chars=1, rows=2000, colspan=1000)
+    refused(extract(path, TASKMAP_MAX_CELLS="100000"), "TASKMAP_MAX_CELLS")
 
 
 def test_html_meta_charset_naming_punycode_falls_back_to_the_sniffed_decoding(tmp_path):

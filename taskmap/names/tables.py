@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .. import lexicon as lx
-from ..errors import AliasTableError
+from ..errors import AliasTableError, LimitExceeded, io_refusal
 from ..normalize import name_key
 
 T = TypeVar("T")
@@ -158,12 +159,9 @@ def national_dir() -> Path:
 def read_table(path: str | Path) -> tuple[list[AliasRow], list[Problem]]:
     """Rows of one table and every problem in it (all of them, not the first)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        return [], [Problem(str(path), "文件不存在")]
-    except (OSError, UnicodeDecodeError) as e:
-        return [], [Problem(str(path), f"无法按 UTF-8 文本读取:{e}")]
+    text = read_text(path)
+    if isinstance(text, Problem):
+        return [], [text]
     reader = csv.DictReader(text.splitlines())
     header = reader.fieldnames or []
     missing = [c for c in REQUIRED if c not in header]
@@ -256,7 +254,42 @@ def _cycles(rows: list[AliasRow]) -> list[Problem]:
 PLACE_COLUMNS = ("name", "short", "level")
 
 
+def read_text(path: Path, head: int | None = None) -> str | Problem:
+    """The text of a table (UTF-8, a BOM allowed), read under the readers' byte limit
+    (TASKMAP_MAX_BYTES), or the Problem that keeps it from being read: missing, not a
+    regular file (a device such as /dev/zero or a pipe is never read), too large, binary
+    or not UTF-8. With `head`, only its first `head` bytes (a header to sniff)."""
+    from ..read.limits import Limits, variable
+
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return Problem(str(path), "不是普通文件(是文件夹、设备或管道);别名表须是 CSV 文件")
+        shipped = path.parent == national_dir()  # ours: never refused by a user's limit
+        limit = max(Limits.from_env().max_bytes, info.st_size if shipped else 0)
+        data = b""
+        if info.st_size <= limit:
+            with path.open("rb") as f:
+                data = f.read(min(limit, head or limit) + 1)
+    except FileNotFoundError:
+        return Problem(str(path), "文件不存在")
+    except OSError as e:
+        return Problem(str(path), f"无法读取:{io_refusal(e)}")
+    if max(info.st_size, len(data)) > limit:  # a file may grow while it is read
+        text = str(LimitExceeded(str(path), "别名表的字节数", limit, variable("max_bytes")))
+        return Problem(str(path), text.removeprefix(f"{path}: "))
+    try:
+        if b"\0" in data:
+            raise UnicodeDecodeError("utf-8", data, 0, 1, "NUL")
+        return data.decode("utf-8-sig", errors="ignore" if head else "strict")
+    except UnicodeDecodeError:
+        return Problem(str(path), "不是 UTF-8 编码的文本(是二进制文件,或另一种编码?);"
+                                  "别名表须另存为 UTF-8 编码的 CSV")
+
+
 def _refuse(path: Path, problems: list[Problem]) -> None:
+    if len(problems) == 1 and problems[0].where == str(path):  # the file itself, unread
+        raise AliasTableError(str(problems[0]))
     if problems:
         shown = "; ".join(str(p) for p in problems[:3])
         more = f"(另有 {len(problems) - 3} 个)" if len(problems) > 3 else ""
@@ -266,23 +299,19 @@ def _refuse(path: Path, problems: list[Problem]) -> None:
 
 def is_places_table(path: Path) -> bool:
     """A table of places (its header is name,short,level), not of names."""
-    try:
-        with Path(path).open(encoding="utf-8-sig") as f:
-            header = f.readline().strip().split(",")
-    except OSError:
+    text = read_text(Path(path), head=4096)  # a device, a pipe, a binary file: not read
+    if isinstance(text, Problem):
         return False
+    header = (text.splitlines() or [""])[0].strip().split(",")
     return header[:1] == ["name"] and "level" in header
 
 
 def read_places(path: str | Path) -> tuple[dict[str, tuple[str, str]], list[Problem]]:
     """name or short name → (full name, level), and every problem of the table."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        return {}, [Problem(str(path), "文件不存在")]
-    except (OSError, UnicodeDecodeError) as e:
-        return {}, [Problem(str(path), f"无法按 UTF-8 文本读取:{e}")]
+    text = read_text(path)
+    if isinstance(text, Problem):
+        return {}, [text]
     reader = csv.DictReader(text.splitlines())
     missing = [c for c in PLACE_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:

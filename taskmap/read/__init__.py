@@ -55,9 +55,11 @@ def document_from_bytes(data: bytes, source: str, limits: Limits | None = None) 
     limits = limits or Limits.from_env()
     limits.check("max_bytes", len(data), source, "bytes in the file")
     kind = sniff(data, source, limits)
+    notes: list[tuple[int, str]] = []  # what a reader clipped, to be warned about
     if kind == "docx":
         from .docx import read_docx_tables
-        return _doc(*read_docx_tables(data, source, limits), source=source, fmt="docx")
+        return _doc(*read_docx_tables(data, source, limits, notes), source=source,
+                    fmt="docx", notes=notes)
     if kind == "xlsx":
         from .sheets import read_xlsx
         return _doc(*read_xlsx(data, source, limits), source=source, fmt="xlsx")
@@ -68,11 +70,12 @@ def document_from_bytes(data: bytes, source: str, limits: Limits | None = None) 
         from .office import convert_to_docx
         converted = convert_to_docx(data, source, limits)  # says how when LibreOffice is missing
         from .docx import read_docx_tables
-        return _doc(*read_docx_tables(converted, source, limits), source=source, fmt="doc")
+        return _doc(*read_docx_tables(converted, source, limits, notes), source=source,
+                    fmt="doc", notes=notes)
     text, encoding = _text(data, source)
     if kind == "html" or _looks_like_html(text):
         from .html import read_html
-        lines, tables = read_html(data, text, source)
+        lines, tables = read_html(data, text, source, limits)
         return _doc(lines, tables, source=source, fmt="html", encoding=encoding)
     if kind == "csv":
         from .sheets import read_csv_text
@@ -128,10 +131,15 @@ def _looks_like_html(text: str) -> bool:
 
 
 def _doc(lines: list[str], tables: list[Table] | tuple[Table, ...] = (), *, source: str,
-         fmt: str, encoding: str = "utf-8") -> Document:
-    lines, tables = one_line_each(lines, tables)
-    return Document(source=source, lines=tuple(map(clean_line, lines)), encoding=encoding,
-                    format=fmt, tables=scrub_tables(tables))
+         fmt: str, encoding: str = "utf-8", notes: list[tuple[int, str]] | None = None
+         ) -> Document:
+    split, moved = one_line_each(lines, tables)
+    # a note is on a table row's line: it follows the row where lines were split
+    where = {a.line: b.line for t, u in zip(tables, moved, strict=True)
+             for a, b in zip(t.rows, u.rows, strict=True)}
+    return Document(source=source, lines=tuple(map(clean_line, split)), encoding=encoding,
+                    format=fmt, tables=scrub_tables(moved),
+                    notes=tuple((where.get(line, line), why) for line, why in notes or ()))
 
 
 def document_from_text(text: str, source: str = "<text>") -> Document:

@@ -65,16 +65,22 @@ def read_docx(data: bytes, source: str, limits: Limits | None = None) -> list[st
     return read_docx_tables(data, source, limits)[0]
 
 
-def read_docx_tables(data: bytes, source: str,
-                     limits: Limits | None = None) -> tuple[list[str], list[Table]]:
+def read_docx_tables(data: bytes, source: str, limits: Limits | None = None,
+                     notes: list[tuple[int, str]] | None = None
+                     ) -> tuple[list[str], list[Table]]:
     """The body's lines, as `read_docx`, and its tables as rows × cells, in reading order.
+    What the reader had to clip (a crafted grid value) goes to `notes` as (line, reason).
 
     Raises UnsupportedFormat, with one line naming `source`, for a corrupt or unreadable file,
     and LimitExceeded for one over a limit of `limits` (by default, from the environment).
     """
     try:
-        reader = _Reader(_load(Package(data, source, limits or Limits.from_env())))
-        return reader.lines(), reader.tables
+        package = Package(data, source, limits or Limits.from_env())
+        reader = _Reader(_load(package), package.limits, source)
+        lines = reader.lines()
+        if notes is not None:
+            notes.extend(reader.notes)
+        return lines, reader.tables
     except LimitExceeded:
         raise
     except Exception as e:  # any failure inside a damaged package is the file's, not ours
@@ -134,7 +140,10 @@ def _related(z: Package, part: str, kind: str) -> str | None:
 class _Reader:
     """One walk over the body, in order; list counters and open fields carry across it."""
 
-    def __init__(self, package: _Package):
+    def __init__(self, package: _Package, limits: Limits | None = None, source: str = ""):
+        self.limits, self.source = limits or Limits(), source
+        self.chars = 0  # characters of the lines so far: generated text counts too
+        self.notes: list[tuple[int, str]] = []  # (line, what was clipped there)
         self.ns = ns = Ns(package.body)
         self.styles = Styles(package.styles, ns)
         self.numbering = Numbering(package.numbering, ns, self.styles)
@@ -159,6 +168,7 @@ class _Reader:
                 pending += self._text(child)
             elif name == "p":
                 out.append(self._numbered(child, pending + self._text(child)))
+                self._count(out[-1])
                 pending = ""
             elif name in ("tbl", "sdt", "customXml"):
                 if pending:
@@ -201,26 +211,39 @@ class _Reader:
             return
         above: dict[int, str] = {}  # grid column → text of a vertical merge open there
         grid: list[tuple[int, Cells]] = []
+        declared = self.ns.child(tbl, "tblGrid")  # its w:gridCol: the columns the file declares
+        columns = 0 if declared is None else len(declared.findall(self.ns.p + "gridCol"))
+        widest = 0
         for tr, row in zip(rows, cells, strict=True):
             out.append("")  # the row's line, written once its cells (and nested rows) are read
             line = len(out)
-            texts, grid_row = self._row(tr, row, above, out)
+            texts, grid_row = self._row(tr, row, above, out, columns)
             out[line - 1] = "\t".join(texts)
+            self._count(out[line - 1])
             grid.append((line, grid_row))
+            widest = max(widest, max(grid_row, default=-1) + 1)
+            self.limits.check("max_cells", widest * len(grid), self.source, "表格单元格")
+            self._count(copies=sum(len(text) for text, merged in grid_row.values() if merged))
         table = make_table(grid)
         if table is not None:
             self.tables.append(table)
 
     def _row(self, tr: etree._Element, cells: list[etree._Element], above: dict[int, str],
-             out: list[str]) -> tuple[list[str], Cells]:
+             out: list[str], columns: int = 0) -> tuple[list[str], Cells]:
         """The texts of a row's cells, vertical merges filled in from `above`, and the row on
-        its grid (spans and merges copied). Nested tables' rows go to `out`."""
-        column = to_int(self.ns.val(tr, "trPr", "gridBefore"), 0)
+        its grid (spans and merges copied). Nested tables' rows go to `out`. A crafted
+        w:gridBefore or w:gridSpan far past the table's `columns` is clipped (`_fit`)."""
+        column = max(0, to_int(self.ns.val(tr, "trPr", "gridBefore"), 0))
+        spans = [max(1, to_int(self.ns.val(tc, "tcPr", "gridSpan"), 1)) for tc in cells]
+        room = max(columns, len(cells))
+        if column + sum(spans) > 2 * room + 8:  # not a sloppy grid: a crafted one
+            column, spans = _fit(column, spans, room)
+            self.notes.append((len(out), f"表格行的网格值过大(w:gridBefore、w:gridSpan),已按表格"
+                                         f"的 {room} 列截短读取,请人工核对该行"))
         texts: list[str] = []
         grid: Cells = {}
         left: str | None = None  # text of the cell to the left, for a legacy horizontal merge
-        for tc in cells:
-            span = max(1, to_int(self.ns.val(tc, "tcPr", "gridSpan"), 1))
+        for tc, span in zip(cells, spans, strict=True):
             hmerge, vmerge = self._merge(tc, "hMerge"), self._merge(tc, "vMerge")
             if hmerge not in (None, "restart"):  # continues the cell to its left; no text
                 place(grid, column, left or "", span, merged=left is not None)
@@ -239,6 +262,13 @@ class _Reader:
             texts.append(left)
             column += span
         return texts, grid
+
+    def _count(self, line: str = "", copies: int = 0) -> None:
+        """Count a line's characters, and those of the `copies` a span or a merge puts on
+        the grid, against `max_text_chars` (merged cells repeated, list numbers: text the
+        reader generates, which the file's size does not bound)."""
+        self.chars += len(line) + copies
+        self.limits.check("max_text_chars", self.chars, self.source, "读出的文字字符")
 
     def _merge(self, tc: etree._Element, name: str) -> str | None:
         """The cell's w:hMerge or w:vMerge value: None without one, "continue" when the
@@ -361,3 +391,18 @@ class _Reader:
         except ValueError:
             return ""
         return "" if 0xF000 <= code <= 0xF0FF or code < 0x20 else chr(code)
+
+
+def _fit(before: int, spans: list[int], room: int) -> tuple[int, list[int]]:
+    """w:gridBefore and the cells' spans clipped to a row of `room` grid columns: each
+    cell keeps a column of its own, so none of the row's text is lost.
+
+    >>> _fit(1_000_000, [1, 1_000_000, 1], 4)
+    (1, [1, 1, 1])
+    """
+    before = min(before, max(0, room - len(spans)))
+    left, fitted = room - before, []
+    for k, span in enumerate(spans):
+        fitted.append(max(1, min(span, left - (len(spans) - k - 1))))
+        left -= fitted[-1]
+    return before, fitted

@@ -163,10 +163,21 @@ class Numbering:
             value = counts.get(j, lvl.start if lvl else 1)
             return format_number(value, "decimal" if level.legal or not lvl else lvl.fmt)
 
-        return re.sub(r"%([1-9])", number, level.text), level.suffix
+        if len(level.text) > 2 * MAX_LABEL_CHARS:  # a level text no label this short fits
+            return "", "nothing"
+        label = re.sub(r"%([1-9])", number, level.text)
+        return (label, level.suffix) if len(label) <= MAX_LABEL_CHARS else ("", "nothing")
 
 
 # --- number formats ------------------------------------------------------------------------
+
+# What Word generates is text no file holds: a list level starting at 2.6e9 in a letter format
+# would make every label 100 million letters. A number past what a format writes in a few
+# characters is written in decimal digits instead, and a label (all its levels' numbers
+# together) longer than MAX_LABEL_CHARS is not generated at all: its paragraph keeps its own
+# text, so no task is lost.
+MAX_LABEL_CHARS = 64
+_MAX_LETTERS = 4  # aaaa is 79; a letter label longer than this is written as its number
 
 _CN_SIMPLE = ("零一二三四五六七八九", "十百千")
 _CN_DIGITS = "〇一二三四五六七八九"
@@ -198,7 +209,7 @@ def format_number(n: int, fmt: str) -> str:
         return _CYCLES[fmt][n - 1]
     if fmt in _ENCLOSED and 1 <= n <= 20:
         return chr(_ENCLOSED[fmt] + n - 1)
-    if fmt in ("lowerLetter", "upperLetter") and n >= 1:
+    if fmt in ("lowerLetter", "upperLetter") and 1 <= n <= 26 * _MAX_LETTERS:
         letter = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
         return letter.upper() if fmt == "upperLetter" else letter
     if fmt in ("lowerRoman", "upperRoman") and 1 <= n < 4000:

@@ -10,12 +10,14 @@ The article is the element that holds the most Chinese text in its paragraphs; t
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from ..models import Table
 from ..text import split_lines
 from .grid import Cells, make_table, place
+from .limits import Limits
 
 _DROP = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",
          "svg", "button", "select", "input", "textarea", "template", "object")
@@ -51,8 +53,33 @@ def page_text(data: bytes, fallback: str) -> str:
     return fallback
 
 
-def read_html(data: bytes, fallback: str, source: str) -> tuple[list[str], list[Table]]:
-    """Paragraphs and table rows of the page's article, in reading order, and its tables."""
+# The text a page's tables generate (a rowspan repeats its cell's text on every row it
+# covers) and the cells of their grids, counted against the read's limits: (limits, source,
+# [characters so far]) for the read under way.
+_READ: ContextVar[tuple[Limits, str, list[int]]] = ContextVar("html_read")
+
+
+def read_html(data: bytes, fallback: str, source: str,
+              limits: Limits | None = None) -> tuple[list[str], list[Table]]:
+    """Paragraphs and table rows of the page's article, in reading order, and its tables;
+    LimitExceeded when its tables' rows generate more than `max_text_chars` characters or
+    their grids more than `max_cells` cells."""
+    token = _READ.set((limits or Limits.from_env(), source, [0]))
+    try:
+        return _read_html(data, fallback)
+    finally:
+        _READ.reset(token)
+
+
+def _generated(chars: int = 0, cells: int = 0) -> None:
+    """Count a table row's characters, or check a grid's cells, against the limits."""
+    limits, source, count = _READ.get((Limits(), "", [0]))
+    count[0] += chars
+    limits.check("max_text_chars", count[0], source, "读出的文字字符")
+    limits.check("max_cells", cells, source, "表格单元格")
+
+
+def _read_html(data: bytes, fallback: str) -> tuple[list[str], list[Table]]:
     soup = BeautifulSoup(page_text(data, fallback), "html.parser")
     for tag in soup.find_all(_DROP):
         tag.decompose()
@@ -181,6 +208,7 @@ def _table(table: Tag, lines: list[str], tables: list[Table]) -> None:
         if any(cells):
             lines.append("\t".join(cells))
             shown[id(tr)] = len(lines)
+            _generated(chars=len(lines[-1]))
     todo = [table]  # the table, then each table nested in it
     while todo:
         each = todo.pop()
@@ -214,6 +242,7 @@ def _grid(rows: list[Tag], texts: dict[int, str]) -> list[tuple[Tag, Cells]]:
     rowspan from above holds, and fills `colspan` columns of `rowspan` rows."""
     out: list[tuple[Tag, Cells]] = []
     above: dict[int, tuple[str, int]] = {}  # column → (text, rows still covered)
+    widest = 0
     for tr in rows:
         cells: Cells = {col: (text, True) for col, (text, _) in above.items()}
         above = {col: (text, left - 1) for col, (text, left) in above.items() if left > 1}
@@ -227,6 +256,9 @@ def _grid(rows: list[Tag], texts: dict[int, str]) -> list[tuple[Tag, Cells]]:
             above.update({col + k: (text, down - 1) for k in range(span) if down > 1})
             col += span
         out.append((tr, cells))
+        widest = max(widest, col, max(cells, default=-1) + 1)
+        _generated(chars=sum(len(text) for text, merged in cells.values() if merged),
+                   cells=widest * len(out))
     return out
 
 

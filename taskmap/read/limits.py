@@ -18,6 +18,10 @@ TASKMAP_MAX_PDF_STREAM_BYTES    128M         bytes all streams of a PDF inflate 
 TASKMAP_MAX_PDF_CONTENT_BYTES   16M          bytes of page content interpreted (the slow part)
 TASKMAP_MAX_PDF_PAGE_CHARS      20000        characters drawn on one PDF page
 TASKMAP_MAX_CONVERT_SECONDS     60           seconds LibreOffice may take to convert a .doc
+TASKMAP_MAX_TEXT_CHARS          16M          characters of text read from one .docx or web
+                                             page, counting what the reader generates (list
+                                             numbers, a merged cell's text repeated in every
+                                             row it covers, a rowspan's on every row)
 ==============================  ===========  ==================================================
 
 Inflated bytes are counted while inflating, never taken from a zip header or a PDF /Length.
@@ -51,6 +55,7 @@ class Limits:
     max_pdf_content_bytes: int = 16 * M
     max_pdf_page_chars: int = 20_000
     max_convert_seconds: int = 60
+    max_text_chars: int = 16 * M
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:

@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.writer.excel import ExcelWriter
 
-from ...errors import TaskmapError
+from ...errors import TaskmapError, io_refusal
 from ...safe import replacing
 
 BODY_FONT = Font(name="仿宋", size=11)
@@ -206,18 +206,20 @@ def save_stable(wb, path: Path) -> Path:
     wb.properties.created = wb.properties.modified = FIXED_TIME
     wb.properties.creator = "taskmap"
     wb.properties.lastModifiedBy = None
-    refused = None
+    refused: TaskmapError | None = None
     with _quiet_refusals():
         try:
             with replacing(path) as tmp, _StableZip(tmp, "w", ZIP_DEFLATED,
                                                      allowZip64=True) as archive:
                 ExcelWriter(wb, archive).write_data()  # whole or not at all: see taskmap.safe
         except etree.SerialisationError as e:  # lxml's word for a write the system refused
-            refused = str(e)
+            refused = TaskmapError(f"{path}: 无法写入工作簿:{io_refusal(e) or e};"
+                                   "原有文件未作改动")
+        except TaskmapError as e:  # the same, said by `replacing`; its message only (its
+            refused = TaskmapError(str(e))  # traceback would keep the open stream alive)
         gc.collect()
     if refused is not None:
-        raise TaskmapError(f"{path}: cannot write the workbook ({refused}: a full disk or a "
-                           "file-size limit); nothing was changed")
+        raise refused
     return path
 
 
