@@ -195,14 +195,17 @@ def _dataset(inputs: list[Path], output: Path, aliases: list[Path] | None,
     paths = expand_inputs(inputs)
     refuse_inputs(output, [*paths, *(aliases or [])])
     _table(aliases)  # a broken alias table is one error before any work
+
+    def mending(problem: str) -> None:
+        _warn(f"{problem};本次运行将修复(完好的分块文件保留,其余方案重新读取)")
     if scheduler is not None:
         from .dask import extract as on_cluster
 
         counts = _progress(len(paths), lambda tick: on_cluster(
-            paths, output, scheduler, aliases or (), tick))
+            paths, output, scheduler, aliases or (), tick, mending=mending))
     else:
         counts = _progress(len(paths), lambda tick: write_dataset(
-            paths, output, aliases or (), jobs, tick))
+            paths, output, aliases or (), jobs, tick, mending=mending))
     stored = open_dataset(output)
     _say_failures(stored.failures)
     _say_duplicates(stored.duplicates)
