@@ -313,7 +313,7 @@ def _write(out: Path, paths: list[str], names: tuple[str, ...], jobs: int | None
     rows.sort(key=lambda r: order[r.plan])
     manifest = pl.DataFrame(rows, schema=_MANIFEST_SCHEMA, orient="row")
     with replacing(out / MANIFEST) as tmp:
-        manifest.write_parquet(tmp)
+        _parquet(manifest, tmp, out / MANIFEST)
     _prune(out, set(manifest["part"]) - {""})
     fresh = set(todo)
     return {"read": sum(r.plan in fresh and not r.error and not r.duplicate_of for r in rows),
@@ -351,15 +351,24 @@ def _whole(frame: pl.DataFrame, path: Path) -> None:
     """`frame` written to a hidden file beside `path`, then renamed to it."""
     tmp = path.with_name(f".{path.name}.part")
     try:
-        frame.write_parquet(tmp)
+        _parquet(frame, tmp, path)
         os.replace(tmp, path)
     except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise DatasetError(f"{path}: 无法写入:{e.strerror or e};数据集原有内容未作改动,"
+        raise DatasetError(f"{path}: 无法写入:{e.strerror or e};数据集已写完的部分保留,"
                            "重新运行即可接着写") from None
-    except BaseException:
+    finally:
         tmp.unlink(missing_ok=True)
-        raise
+
+
+def _parquet(frame: pl.DataFrame, tmp: Path, path: Path) -> None:
+    """`frame` written to `tmp`; polars' word for a full disk or a file-size limit (its own
+    error, not an OSError) is a DatasetError naming `path`."""
+    try:
+        frame.write_parquet(tmp)
+    except pl.exceptions.PolarsError as e:
+        reason = str(e).splitlines()[0].rpartition("IO error: ")[2] if str(e) else type(e).__name__
+        raise DatasetError(f"{path}: 无法写入:{reason};数据集已写完的部分保留,"
+                           "重新运行即可接着写") from None
 
 
 def _prune(out: Path, parts: set[str]) -> None:

@@ -353,3 +353,25 @@ def test_a_manifest_naming_removed_parts_is_refused_and_mended_by_a_rerun(tmp_pa
     assert corpus.manifest_problem(out) is None
     for name, frame in _frames(out).items():
         assert_frame_equal(frame, before[name])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a file-size limit (RLIMIT_FSIZE)")
+@pytest.mark.parametrize("limit", [2_000, 7_000])  # met in the first table, in a later one
+def test_a_full_disk_stops_a_run_in_one_line_and_the_next_takes_it_up(tmp_path, limit):
+    import resource
+
+    plans = _plans(tmp_path / "plans", 5)
+    out = tmp_path / "ds"
+
+    def full() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    stopped = subprocess.run([sys.executable, "-m", "taskmap", "extract", str(plans), "-f",
+                              "parquet", "-o", str(out)], cwd=ROOT, text=True,
+                             capture_output=True, preexec_fn=full)
+    assert stopped.returncode == 1
+    _one_chinese_line(stopped.stderr, "无法写入", "重新运行")
+    assert not [p for p in out.rglob("*") if p.name.endswith(".part")]  # nothing half-written
+    again = _taskmap("extract", str(plans), "-f", "parquet", "-o", str(out))
+    assert again.returncode == 0, again.stderr
+    assert _frames(out)["plans"].height == 5
