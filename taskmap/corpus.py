@@ -541,7 +541,8 @@ def _locked(out: Path) -> Iterator[None]:
 
 
 def _lock(fd: int) -> bool:
-    """Lock `fd` without waiting; False when another process holds it."""
+    """Lock `fd` without waiting; False when another process holds it (True, unlocked,
+    on a file system that has no locks: the run goes on as it did before locks)."""
     try:
         import fcntl
     except ImportError:  # Windows
@@ -556,6 +557,8 @@ def _lock(fd: int) -> bool:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         return False
+    except OSError:  # ENOLCK, EOPNOTSUPP: no locks here
+        pass
     return True
 
 

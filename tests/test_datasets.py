@@ -147,14 +147,6 @@ def test_a_worker_whose_parent_is_killed_ends_without_the_kernels_help(tmp_path)
     assert _left({pid: stat[2]}) == []
 
 
-def test_a_worker_still_ignores_ctrl_c_and_watches_its_parent():
-    workers.quiet()
-    try:
-        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
-    finally:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-
-
 # ----------------------------------------------------------------------------- one writer
 
 def test_a_second_run_while_one_holds_the_dataset_is_refused_and_the_lock_dies_with_it(
