@@ -524,37 +524,82 @@ def _locked(out: Path) -> Iterator[None]:
         fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as e:
         raise DatasetError(f"{out}: 无法创建数据集的锁文件:{e.strerror or e}") from None
+    held = False
     try:
         if not _lock(fd):
-            os.lseek(fd, 0, os.SEEK_SET)
-            holder = os.read(fd, 32).decode("ascii", "replace").strip()
-            who = f"(进程 {holder})" if holder.isdigit() else ""
-            raise DatasetError(f"{out}: 另一个 taskmap{who}正在写这个数据集;"
+            writer = _writer(fd)
+            if writer is None:
+                raise DatasetError(f"{out}: 另一个 taskmap 正在读取这个数据集;"
+                                   "请等它结束后再运行")
+            raise DatasetError(f"{out}: 另一个 taskmap(进程 {writer})正在写这个数据集;"
                                "请等它结束后再运行(再运行只读它没有读过的方案)")
-        with contextlib.suppress(OSError):  # who holds it, for the message above
+        held = True
+        with contextlib.suppress(OSError):  # who writes, for the message above
             os.ftruncate(fd, 0)
-            os.lseek(fd, 0, os.SEEK_SET)
             os.write(fd, f"{os.getpid()}\n".encode())
         yield
     finally:
+        if held:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)  # readers hold no pid
         os.close(fd)  # the lock goes with it
 
 
-def _lock(fd: int) -> bool:
-    """Lock `fd` without waiting; False when another process holds it (True, unlocked,
-    on a file system that has no locks: the run goes on as it did before locks)."""
+def _writer(fd: int) -> int | None:
+    """The process writing the dataset whose lock `fd` is: its pid, when it is alive (a
+    writer killed leaves its pid, and a reader may hold the lock since); else None."""
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        text = os.read(fd, 32).decode("ascii", "replace").strip()
+    except OSError:
+        return None
+    if not text.isdigit():
+        return None
+    if os.name == "posix":
+        try:
+            os.kill(int(text), 0)
+        except ProcessLookupError:
+            return None
+        except OSError:
+            pass  # alive, another user's
+    return int(text)
+
+
+def hold_for_reading(folder: str | Path) -> Callable[[], None]:
+    """Keep any run from writing dataset `folder` while this process reads it (a shared
+    lock: readers are welcome, a writer would remove part files being read), until the
+    function returned is called or this process ends. DatasetError when a run is writing
+    it now. A folder where no lock can be made (read-only) is read without one."""
+    try:
+        fd = os.open(Path(folder) / LOCK, os.O_RDONLY | os.O_CREAT, 0o666)
+    except OSError:
+        return lambda: None
+    if not _lock(fd, shared=True):
+        writer = _writer(fd)
+        os.close(fd)
+        who = f"(进程 {writer})" if writer is not None else ""
+        raise DatasetError(f"{folder}: 另一个 taskmap{who}正在写这个数据集;请等它结束后再读取")
+    return lambda: os.close(fd)
+
+
+def _lock(fd: int, shared: bool = False) -> bool:
+    """Lock `fd` without waiting, for this process alone or, `shared`, with other readers;
+    False when another process holds it (True, unlocked, on a file system that has no
+    locks: the run goes on as it did before locks)."""
     try:
         import fcntl
-    except ImportError:  # Windows
+    except ImportError:  # Windows: no shared locks, readers go without
         import msvcrt
 
+        if shared:
+            return True
         try:
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
         except OSError:
             return False
         return True
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
     except BlockingIOError:
         return False
     except OSError:  # ENOLCK, EOPNOTSUPP: no locks here

@@ -167,6 +167,9 @@ def test_a_second_run_while_one_holds_the_dataset_is_refused_and_the_lock_dies_w
         _one_chinese_line(refused.stderr, str(out), "正在写", f"进程 {holder.pid}")
         with pytest.raises(DatasetError, match="正在写"):
             write_dataset([plans], out, jobs=1)
+        reading = _taskmap("report", str(out))  # its part files could go while read
+        assert reading.returncode == 1
+        _one_chinese_line(reading.stderr, str(out), "正在写", "请等它结束后再读取")
         assert _frames(out)["plans"].height == 6  # untouched, readable
     finally:
         holder.kill()  # kill -9: the kernel drops its lock
@@ -174,6 +177,34 @@ def test_a_second_run_while_one_holds_the_dataset_is_refused_and_the_lock_dies_w
     again = _taskmap("extract", str(plans), "-f", "parquet", "-o", str(out))
     assert again.returncode == 0, again.stderr
     assert "新读取 1 个方案,5 个未变" in again.stderr
+
+
+def test_a_run_is_refused_while_a_command_reads_the_dataset(tmp_path):
+    """Readers share the lock (two reports at once are fine); a writer would remove part
+    files a reader is about to scan, so it waits its turn. A pid left in the lock file by
+    a writer killed since is not taken for a writer."""
+    plans = _plans(tmp_path / "plans", 4)
+    out = tmp_path / "ds"
+    write_dataset([plans], out, jobs=1)
+    (out / LOCK).write_text("999999999\n")  # a writer long gone
+    reader = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from taskmap.corpus import hold_for_reading\n"
+         "hold_for_reading(sys.argv[1]); print('reading', flush=True); sys.stdin.read()",
+         str(out)], cwd=ROOT, text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert reader.stdout is not None and reader.stdout.readline().strip() == "reading"
+        also = _taskmap("report", str(out))
+        assert also.returncode == 0, also.stderr
+        (plans / "plan-0001.txt").write_text(LEADERS_PLAN, encoding="utf-8")
+        refused = _taskmap("extract", str(plans), "-f", "parquet", "-o", str(out))
+        assert refused.returncode == 1
+        line = _one_chinese_line(refused.stderr, str(out), "正在读取", "请等它结束后再运行")
+        assert "进程" not in line
+    finally:
+        reader.kill()
+        reader.wait()
+    again = _taskmap("extract", str(plans), "-f", "parquet", "-o", str(out))
+    assert again.returncode == 0 and "新读取 1 个方案,3 个未变" in again.stderr
 
 
 def test_two_runs_at_once_leave_a_whole_dataset(tmp_path):
