@@ -198,14 +198,17 @@ def _dataset(inputs: list[Path], output: Path, aliases: list[Path] | None,
     paths = expand_inputs(inputs)
     refuse_inputs(output, [*paths, *(aliases or [])])
     _table(aliases)  # a broken alias table is one error before any work
+
+    def mending(problem: str) -> None:
+        _warn(f"{problem};本次运行将修复(完好的分块文件保留,其余方案重新读取)")
     if scheduler is not None:
         from .dask import extract as on_cluster
 
         counts = _progress(len(paths), lambda tick: on_cluster(
-            paths, output, scheduler, aliases or (), tick))
+            paths, output, scheduler, aliases or (), tick, mending=mending))
     else:
         counts = _progress(len(paths), lambda tick: write_dataset(
-            paths, output, aliases or (), jobs, tick))
+            paths, output, aliases or (), jobs, tick, mending=mending))
     stored = open_dataset(output)
     _say_failures(stored.failures)
     _say_duplicates(stored.duplicates)
@@ -238,13 +241,19 @@ def _start_workers(inputs: list[Path], aliases: list[Path] | None, jobs: int | N
     workers.start(jobs, tuple(str(a) for a in aliases or ()), paths, plans=fmt in BOOKS)
 
 
+_reading: list = []  # the datasets this process reads (`corpus.hold_for_reading`)
+
+
 def _corpus(inputs: list[Path], aliases: list[Path] | None, jobs: int | None):
     """The plans `inputs` name as a Corpus (frames): a dataset folder is read as it is;
     plans are read on `jobs` cores, each once. A plan that cannot be read, and a second
     copy of a plan, are warnings."""
-    from .corpus import extract_corpus, is_dataset, open_dataset
+    from .corpus import extract_corpus, hold_for_reading, is_dataset, open_dataset
 
     if len(inputs) == 1 and is_dataset(inputs[0]):
+        # no run writes it while the command reads it (it would remove part files): held
+        # until the process ends
+        _reading.append(hold_for_reading(inputs[0]))
         corpus = open_dataset(inputs[0])
     else:
         paths = expand_inputs(inputs)

@@ -14,7 +14,9 @@ report take a Corpus wherever they take a list of Plans.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
 import tempfile
 from collections import deque
@@ -37,6 +39,9 @@ from .version import __version__
 
 TABLES = tuple(engine.SCHEMAS)  # plans, tasks, assignments, warnings
 MANIFEST = "_manifest.parquet"
+MARKER = "_taskmap_dataset.json"  # written first: a folder taskmap started, finished or not
+LOCK = ".taskmap.lock"  # held by the one run writing the dataset (released when it ends)
+ENTRIES = "_entries"  # each part's rows of the manifest, beside it: what a rebuild reads
 _MANIFEST_SCHEMA = {"plan": pl.String, "sha256": pl.String, "part": pl.String,
                     "error": pl.String, "text": pl.String, "duplicate_of": pl.String}
 IN_MEMORY = 400  # plans held as frames in memory; beyond, frames go to a dataset on disk
@@ -223,7 +228,8 @@ Runner = Callable[[Sequence[str], tuple[str, ...]],
 def write_dataset(inputs: Sequence[str | Path], out: str | Path,
                   aliases: Sequence[str | Path] = (), jobs: int | None = None,
                   progress: Callable[[Path], None] | None = None,
-                  runner: Runner | None = None) -> dict[str, int]:
+                  runner: Runner | None = None,
+                  mending: Callable[[str], None] | None = None) -> dict[str, int]:
     """Write the plans `inputs` name as a Parquet dataset in folder `out`: one folder a
     table (plans, tasks, assignments, warnings) of part files, and `_manifest.parquet`
     (each plan's content hash, part and text key). A re-run reads again only the plans
@@ -234,32 +240,56 @@ def write_dataset(inputs: Sequence[str | Path], out: str | Path,
     unchanged, plans that cannot be read (this run or, unchanged, an earlier one), copies
     skipped. `runner(paths, aliases)` reads the plans elsewhere (a Dask cluster:
     taskmap.dask), yielding (path, text key, rows) or (path, None, reason) in the order
-    of `paths`."""
+    of `paths`.
+
+    One run writes a dataset at a time: a second one meanwhile is refused (DatasetError;
+    the lock is the kernel's, gone with the process that held it, however it ended). A run
+    that was interrupted (Ctrl-C, kill -9, a full disk), the first one too, leaves a folder
+    the next run takes up: the part files written whole are kept, for the plans that did
+    not change since. A manifest that cannot be read is rebuilt from the part files, and
+    one that names part files no longer there reads those plans again. A plan file that
+    cannot be opened is listed as not read, like any plan that cannot be read.
+    `mending(what)` is told what is wrong with the dataset (`manifest_problem`) once this
+    run holds it, before mending it."""
     from .pipeline import expand_inputs
 
     out = Path(out)
-    if out.exists() and not (out.is_dir() and (is_dataset(out) or not any(out.iterdir()))):
-        raise DatasetError(f"{out}: 已存在且不是 taskmap 数据集;请给一个新的或空的文件夹")
     paths = [str(p) for p in expand_inputs(inputs)]
-    names = tuple(str(a) for a in aliases)
+    problem = manifest_problem(out)  # before this run's marker
+    _claim(out)
+    with _locked(out):
+        if mending is not None and problem is not None:
+            mending(problem)
+        return _write(out, paths, tuple(str(a) for a in aliases), jobs, progress, runner)
+
+
+def _write(out: Path, paths: list[str], names: tuple[str, ...], jobs: int | None,
+           progress: Callable[[Path], None] | None, runner: Runner | None) -> dict[str, int]:
     salt = fingerprint(names)
-    old = _manifest(out)
+    digests: dict[str, str] = {}
+    unread: dict[str, str] = {}  # plan files that cannot be opened → why
+    for p in paths:
+        try:
+            digests[p] = _digest(p, salt)
+        except OSError as e:
+            digests[p], unread[p] = "", f"{p}: 无法读取:{e.strerror or e}"
     # what is kept a plan is small (a tuple, its digest and text key), not a dict: a
     # national corpus holds millions of plans
-    digests = {p: _digest(p, salt) for p in paths}
-    # a copy skipped last time is read again: the file it copied may be gone
-    keep = {p: old[p] for p in paths if p in old and old[p].sha256 == digests[p]
-            and old[p].duplicate_of is None}
-    del old
-    todo = [p for p in paths if p not in keep]
+    keep = _kept(out, paths, digests)
+    todo = [p for p in paths if p not in keep and p not in unread]
     order = {p: i for i, p in enumerate(paths)}
     firsts: dict[str | None, str] = {}  # text key → its first file in input order
     for p in sorted((p for p in keep if keep[p].text), key=order.__getitem__, reverse=True):
         firsts[keep[p].text] = p
     run = hashlib.sha256("".join(f"{p}{digests[p]}" for p in todo).encode()).hexdigest()[:12]
-    for name in TABLES:
+    while any(e.part.startswith(run) for e in keep.values()):  # never a kept part's name
+        run = hashlib.sha256(run.encode()).hexdigest()[:12]
+    for name in (*TABLES, ENTRIES):
         (out / name).mkdir(parents=True, exist_ok=True)
-    rows: list[_Entry] = []
+    rows = [_Entry(p, "", "", why, None, None) for p, why in unread.items()]
+    if progress is not None:
+        for p in unread:
+            progress(Path(p))
     batch, k = [], 0
     results = runner(todo, names) if runner else _results(todo, names, jobs)
     for path, key, result in results:
@@ -283,8 +313,8 @@ def write_dataset(inputs: Sequence[str | Path], out: str | Path,
     rows.sort(key=lambda r: order[r.plan])
     manifest = pl.DataFrame(rows, schema=_MANIFEST_SCHEMA, orient="row")
     with replacing(out / MANIFEST) as tmp:
-        manifest.write_parquet(tmp)
-    _prune(out, set(manifest["part"]))
+        _parquet(manifest, tmp, out / MANIFEST)
+    _prune(out, set(manifest["part"]) - {""})
     fresh = set(todo)
     return {"read": sum(r.plan in fresh and not r.error and not r.duplicate_of for r in rows),
             "kept": sum(r.plan not in fresh and not r.error and not r.duplicate_of
@@ -305,19 +335,82 @@ class _Entry(NamedTuple):
 
 
 def _write_part(out: Path, part: str, batch, digests) -> list[_Entry]:
+    """A part: its four tables, then its rows of the manifest (`ENTRIES`), each file written
+    whole under its name (so a part whose entries are there is whole)."""
     frames = engine.frames_of([rows for _, _, rows in batch])
+    entries = [_Entry(path, digests[path], part, None, key, None) for path, key, _ in batch]
     for name in TABLES:
-        frames[name].with_columns(pl.lit(part).alias("part")).write_parquet(
-            out / name / f"part-{part}.parquet")
-    return [_Entry(path, digests[path], part, None, key, None) for path, key, _ in batch]
+        _whole(frames[name].with_columns(pl.lit(part).alias("part")),
+               out / name / f"part-{part}.parquet")
+    _whole(pl.DataFrame(entries, schema=_MANIFEST_SCHEMA, orient="row"),
+           out / ENTRIES / f"part-{part}.parquet")
+    return entries
+
+
+def _whole(frame: pl.DataFrame, path: Path) -> None:
+    """`frame` written to a hidden file beside `path`, then renamed to it."""
+    tmp = path.with_name(f".{path.name}.part")
+    try:
+        _parquet(frame, tmp, path)
+        os.replace(tmp, path)
+    except OSError as e:
+        raise DatasetError(f"{path}: 无法写入:{e.strerror or e};数据集已写完的部分保留,"
+                           "重新运行即可接着写") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _parquet(frame: pl.DataFrame, tmp: Path, path: Path) -> None:
+    """`frame` written to `tmp`; polars' word for a full disk or a file-size limit (its own
+    error, not an OSError) is a DatasetError naming `path`."""
+    try:
+        frame.write_parquet(tmp)
+    except pl.exceptions.PolarsError as e:
+        reason = str(e).splitlines()[0].rpartition("IO error: ")[2] if str(e) else type(e).__name__
+        raise DatasetError(f"{path}: 无法写入:{reason};数据集已写完的部分保留,"
+                           "重新运行即可接着写") from None
 
 
 def _prune(out: Path, parts: set[str]) -> None:
-    """Remove part files no plan of the manifest points at any more."""
-    for name in TABLES:
+    """Remove part files no plan of the manifest points at any more (a part's entries
+    first: a part without them is never taken up again), and files left half-written."""
+    for name in (ENTRIES, *TABLES):
         for path in (out / name).glob("part-*.parquet"):
             if path.stem.removeprefix("part-") not in parts:
                 path.unlink(missing_ok=True)
+        for path in (out / name).glob(".part-*.parquet.part"):
+            path.unlink(missing_ok=True)
+
+
+def _parts(out: Path) -> set[str]:
+    """The parts whose four tables are all there."""
+    found = [{p.stem.removeprefix("part-") for p in (out / name).glob("part-*.parquet")}
+             for name in TABLES]
+    return set.intersection(*found)
+
+
+def _kept(out: Path, paths: list[str], digests: dict[str, str]) -> dict[str, _Entry]:
+    """The manifest's rows of the plans in `paths` unchanged since they were read (their
+    digest is the same), whose part files are all there: from the manifest, and else
+    from a part no manifest names (left by an interrupted run, the first one too, or
+    the manifest being unreadable) whose entries hold that digest. A copy skipped last
+    time is read again: the file it copied may be gone."""
+    wanted = {p: d for p, d in digests.items() if d}
+    parts = _parts(out)
+    old = _manifest(out)
+    keep = {p: e for p, e in old.items() if wanted.get(p) == e.sha256
+            and e.duplicate_of is None and (e.part == "" or e.part in parts)}
+    named = {e.part for e in old.values()}
+    del old
+    for part in sorted(parts - named):
+        try:
+            entries = pl.read_parquet(out / ENTRIES / f"part-{part}.parquet")
+        except (OSError, pl.exceptions.PolarsError):
+            continue  # a part from before entries, or half-written: not taken up
+        for entry in map(_Entry._make, entries.select(list(_MANIFEST_SCHEMA)).iter_rows()):
+            if entry.plan not in keep and wanted.get(entry.plan) == entry.sha256:
+                keep[entry.plan] = entry
+    return {p: keep[p] for p in paths if p in keep}
 
 
 @cache
@@ -357,20 +450,161 @@ def _digest(path: str, salt: str) -> str:
 
 
 def _manifest(out: Path) -> dict[str, _Entry]:
-    """The manifest's rows by plan; an older manifest (without text keys) counts as none,
-    so that every plan is read again."""
-    path = out / MANIFEST
-    if not path.is_file():
-        return {}
-    frame = pl.read_parquet(path)
-    if set(frame.columns) != set(_MANIFEST_SCHEMA):
+    """The manifest's rows by plan; an older manifest (without text keys), or one that
+    cannot be read, counts as none (the plans are taken from the part files instead)."""
+    frame = _read_manifest(out)
+    if frame is None or set(frame.columns) != set(_MANIFEST_SCHEMA):
         return {}
     return {r[0]: _Entry(*r) for r in frame.select(list(_MANIFEST_SCHEMA)).iter_rows()}
 
 
+def _read_manifest(out: Path) -> pl.DataFrame | None:
+    """The manifest, or None when there is none or it cannot be read (cut short, not
+    Parquet)."""
+    try:
+        return pl.read_parquet(out / MANIFEST)
+    except (OSError, pl.exceptions.PolarsError):
+        return None
+
+
+def manifest_problem(folder: str | Path) -> str | None:
+    """What is wrong with a dataset folder's manifest, said for a user, that the next
+    `write_dataset` mends: none yet (a first run that was interrupted), one that cannot be
+    read, or one naming part files that are gone; None when it is sound or there is no
+    dataset."""
+    folder = Path(folder)
+    if not is_dataset(folder):
+        return None
+    if not (folder / MANIFEST).exists():
+        return f"{folder}: 数据集尚未写完(上次写出中途停止)"
+    frame = _read_manifest(folder)
+    if frame is None or "part" not in frame.columns:
+        return f"{folder / MANIFEST}: 数据集清单已损坏,无法读取"
+    missing = set(frame["part"]) - {""} - _parts(folder)
+    if missing:
+        return (f"{folder}: 数据集清单指向已不存在的分块文件(part-{min(missing)} 等 "
+                f"{len(missing)} 个)")
+    return None
+
+
 def is_dataset(path: str | Path) -> bool:
-    """A folder written by `write_dataset`."""
-    return (Path(path) / MANIFEST).is_file()
+    """A folder `write_dataset` wrote, or started to write."""
+    path = Path(path)
+    return (path / MANIFEST).is_file() or (path / MARKER).is_file()
+
+
+def _claim(out: Path) -> None:
+    """Make `out` a dataset folder: a new or empty folder, or one taskmap started (its
+    marker is there, or only a lock or a marker being written: interrupted at its very
+    start); a DatasetError for any other. The marker is written first, whole."""
+    if out.exists() and not (out.is_dir() and (is_dataset(out) or _only_ours(out))):
+        raise DatasetError(f"{out}: 已存在且不是 taskmap 数据集;请给一个新的或空的文件夹")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        if not (out / MARKER).is_file():
+            tmp = out / f".{MARKER}.part"
+            tmp.write_text(json.dumps({"taskmap_dataset": 1}) + "\n", encoding="utf-8")
+            os.replace(tmp, out / MARKER)
+    except OSError as e:
+        raise DatasetError(f"{out}: 无法创建数据集文件夹:{e.strerror or e}") from None
+
+
+def _only_ours(out: Path) -> bool:
+    return all(p.name in (LOCK, f".{MARKER}.part") for p in out.iterdir())
+
+
+@contextlib.contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """Hold the dataset's lock (`LOCK`, an advisory lock of the kernel on a file in it),
+    or raise DatasetError at once when another process holds it. Refused, not waited for:
+    the other run is writing the same dataset, and the one wanted is a re-run after it
+    (which reads only what it did not). The kernel releases the lock when the process ends
+    however it ends, so no lock outlives its run."""
+    try:
+        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    except OSError as e:
+        raise DatasetError(f"{out}: 无法创建数据集的锁文件:{e.strerror or e}") from None
+    held = False
+    try:
+        if not _lock(fd):
+            writer = _writer(fd)
+            if writer is None:
+                raise DatasetError(f"{out}: 另一个 taskmap 正在读取这个数据集;"
+                                   "请等它结束后再运行")
+            raise DatasetError(f"{out}: 另一个 taskmap(进程 {writer})正在写这个数据集;"
+                               "请等它结束后再运行(再运行只读它没有读过的方案)")
+        held = True
+        with contextlib.suppress(OSError):  # who writes, for the message above
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        if held:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)  # readers hold no pid
+        os.close(fd)  # the lock goes with it
+
+
+def _writer(fd: int) -> int | None:
+    """The process writing the dataset whose lock `fd` is: its pid, when it is alive (a
+    writer killed leaves its pid, and a reader may hold the lock since); else None."""
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        text = os.read(fd, 32).decode("ascii", "replace").strip()
+    except OSError:
+        return None
+    if not text.isdigit():
+        return None
+    if os.name == "posix":
+        try:
+            os.kill(int(text), 0)
+        except ProcessLookupError:
+            return None
+        except OSError:
+            pass  # alive, another user's
+    return int(text)
+
+
+def hold_for_reading(folder: str | Path) -> Callable[[], None]:
+    """Keep any run from writing dataset `folder` while this process reads it (a shared
+    lock: readers are welcome, a writer would remove part files being read), until the
+    function returned is called or this process ends. DatasetError when a run is writing
+    it now. A folder where no lock can be made (read-only) is read without one."""
+    try:
+        fd = os.open(Path(folder) / LOCK, os.O_RDONLY | os.O_CREAT, 0o666)
+    except OSError:
+        return lambda: None
+    if not _lock(fd, shared=True):
+        writer = _writer(fd)
+        os.close(fd)
+        who = f"(进程 {writer})" if writer is not None else ""
+        raise DatasetError(f"{folder}: 另一个 taskmap{who}正在写这个数据集;请等它结束后再读取")
+    return lambda: os.close(fd)
+
+
+def _lock(fd: int, shared: bool = False) -> bool:
+    """Lock `fd` without waiting, for this process alone or, `shared`, with other readers;
+    False when another process holds it (True, unlocked, on a file system that has no
+    locks: the run goes on as it did before locks)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no shared locks, readers go without
+        import msvcrt
+
+        if shared:
+            return True
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except OSError:  # ENOLCK, EOPNOTSUPP: no locks here
+        pass
+    return True
 
 
 def open_dataset(folder: str | Path, keep: object = None) -> Corpus:
@@ -379,7 +613,12 @@ def open_dataset(folder: str | Path, keep: object = None) -> Corpus:
     folder = Path(folder)
     if not is_dataset(folder):
         raise DatasetError(f"{folder}: 不是 taskmap 数据集(没有 {MANIFEST})")
-    manifest = pl.read_parquet(folder / MANIFEST)
+    problem = manifest_problem(folder)
+    if problem is not None:
+        raise DatasetError(f"{problem};请对原来的方案重新运行 taskmap extract 方案 -f parquet "
+                           f"-o {folder},它会修复数据集(完好的分块会保留,不必重读)")
+    manifest = _read_manifest(folder)
+    assert manifest is not None  # manifest_problem said so otherwise
     current = manifest.filter(pl.col("part") != "").select("plan", "part")
     order = current["part"].unique(maintain_order=True).to_list()  # parts in plan order
     frames, pieces = {}, []

@@ -29,15 +29,18 @@ AHEAD = 4  # batches a worker may have finished before this process takes them
 
 def extract(inputs: Sequence[str | Path], out: str | Path, scheduler=None,
             aliases: Sequence[str | Path] = (), progress: Callable[[Path], None] | None = None,
-            per_task: int = PER_TASK) -> dict[str, int]:
+            per_task: int = PER_TASK,
+            mending: Callable[[str], None] | None = None) -> dict[str, int]:
     """Read the plans `inputs` name (files, folders, globs) on a Dask cluster into the dataset
     folder `out`. `scheduler`: the address of a running scheduler (``tcp://host:8786``), a
     `distributed.Client`, or None for the client already made in this process, else a local
-    cluster of one worker a core. Returns the counts `write_dataset` returns."""
+    cluster of one worker a core. Returns the counts `write_dataset` returns (`mending`:
+    as there)."""
     client, owned = _client(scheduler)
     try:
         runner = partial(_on_cluster, client, per_task=per_task)
-        return write_dataset(inputs, out, aliases, progress=progress, runner=runner)
+        return write_dataset(inputs, out, aliases, progress=progress, runner=runner,
+                             mending=mending)
     finally:
         if owned:
             cluster = client.cluster

@@ -7,10 +7,13 @@ each worker stays small.
 from __future__ import annotations
 
 import atexit
+import ctypes
 import multiprocessing
 import os
 import signal
+import sys
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -79,10 +82,40 @@ def rows_many(jobs: list[tuple[str, tuple[str, ...]]]
     return [rows(job) for job in jobs]
 
 
-def quiet() -> None:
-    """Ctrl-C reaches every process of the terminal's group: the workers leave it to the
-    parent, which stops them and says one line, whatever a worker was doing."""
+def quiet(parent: int | None = None, deathsig: bool = False) -> None:
+    """A worker's start. Ctrl-C reaches every process of the terminal's group: the workers
+    leave it to the parent, which stops them and says one line, whatever a worker was doing.
+    And a worker ends when its `parent` does, however the parent ends (kill -9 included),
+    instead of waiting on a pipe for ever (see `die_with`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        die_with(parent, deathsig)
+
+
+WATCH = 0.5  # seconds between two looks of a worker at its parent
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with(parent: int, deathsig: bool = False) -> None:
+    """End this process when `parent` ends: on Linux, with `deathsig`, the kernel kills it
+    (PR_SET_PDEATHSIG; only when the parent's main thread started it, for the signal
+    follows the thread that did); everywhere, a thread that looks every WATCH seconds
+    whether this process still has `parent` (it gets another when the parent is gone)."""
+    if deathsig and sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watching thread still does it
+    if os.getppid() != parent:  # gone already, before the kernel was asked
+        os._exit(1)
+    threading.Thread(target=_watch, args=(parent,), name="taskmap-parent", daemon=True).start()
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(WATCH)
+    os._exit(1)  # nothing of a dead parent's run is worth finishing
 
 
 AHEAD = 4  # chunks of plans a worker may have in hand before they are taken
@@ -107,7 +140,8 @@ def take(jobs: int, aliases: tuple[str, ...],
     process reads too) — and the (chunk, Future) of the chunks they were given ahead, read
     as Plans with `plans`, else as rows: those `start` started (their chunks dropped if read
     the other way), else new ones and none. The caller shuts them down. Spawned, not
-    forked: a fork of a process whose polars threads hold a lock deadlocks."""
+    forked: a fork of a process whose polars threads hold a lock deadlocks. Each worker
+    ends when this process does, however it ends (`quiet`)."""
     started = _started.pop((jobs, aliases), None)
     if started is not None:
         pool, ahead, as_plans = started
@@ -116,7 +150,9 @@ def take(jobs: int, aliases: tuple[str, ...],
                 future.cancel()
             ahead = []
         return pool, ahead
+    main = threading.current_thread() is threading.main_thread()
     pool = ProcessPoolExecutor(max_workers=jobs - 1, initializer=quiet,
+                               initargs=(os.getpid(), main),
                                mp_context=multiprocessing.get_context("spawn"))
     with _interrupts_ignored():  # a worker born now ignores Ctrl-C from its first instant
         for _ in range(jobs - 1):
