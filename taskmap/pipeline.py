@@ -17,12 +17,14 @@ from pathlib import Path
 
 from . import lexicon as lx
 from . import mentions
-from .errors import InputNotFound, TaskmapError
+from .errors import InputNotFound, TaskmapError, UnsupportedFormat
 from .grammar.blocks import find_blocks
 from .grammar.outline import parse_outline
 from .grammar.reflow import reflow
+from .grammar.tables import find_header
 from .grammar.tasks import build_tasks
 from .models import Document, ParseWarning, Plan, PlanContext
+from .names.book import plans_from_book
 from .names.context import plan_context
 from .names.resolve import resolve_plan
 from .names.tables import AliasTable
@@ -40,9 +42,27 @@ def national_table() -> AliasTable:
 def parse_document(doc: Document, aliases: AliasTable | None = None,
                    words: Words | None = None) -> Plan:
     """Extract the plan in a Document already read, names resolved with `aliases`
-    (default: the national table), read with `words` (default: the process's)."""
+    (default: the national table), read with `words` (default: the process's).
+
+    taskmap's own workbook (`doc.own`) is the plan it holds, the clerk's edits made
+    (`names.book`); one that holds several plans is refused (read them with
+    `parse_book`). A workbook or CSV without a task table is refused, never read as tasks.
+    """
+    if doc.own is not None:
+        plans = parse_book(doc, aliases, words)
+        if len(plans) != 1:
+            raise UnsupportedFormat(
+                f"{doc.source}: 是 taskmap 写出的汇总工作簿,含 {len(plans)} 个方案;一次只能"
+                "读回一个方案的工作簿,请对每个方案分别导出(taskmap extract 方案 -o 文件.xlsx)"
+                "后修改读入")
+        return plans[0]
     table = aliases or national_table()
     with lx.using(words):
+        if doc.format in ("xlsx", "csv") and not any(
+                find_header(t) for t in doc.tables):
+            raise UnsupportedFormat(
+                f"{doc.source}: 既不是方案或任务分工表,也不是 taskmap 写出的工作簿"
+                "(找不到任务表的表头),未读取")
         work, origin = reflow(doc)  # a plan flattened onto few lines, cut where it was
         context = plan_context(work, table)
         outline = parse_outline(work, start=context.body_start)
@@ -61,6 +81,13 @@ def parse_document(doc: Document, aliases: AliasTable | None = None,
                                    for line, why in doc.notes)),
                 key=lambda w: (w.line, w.text, w.reason))))
         return mentions.account(doc, resolve_plan(plan, plan.context, table), table)
+
+
+def parse_book(doc: Document, aliases: AliasTable | None = None,
+               words: Words | None = None) -> list[Plan]:
+    """Every plan taskmap's own workbook (`doc.own`) holds, the clerk's edits made."""
+    with lx.using(words):
+        return plans_from_book(doc, aliases or national_table())
 
 
 def _line(doc: Document, line: int) -> str:

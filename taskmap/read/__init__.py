@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 from ..errors import InputNotFound, UnsupportedFormat
-from ..models import Document, Table
+from ..models import Document, OwnBook, Table
 from ..text import clean as clean_line
 from ..text import split_lines
 from .clean import one_line_each, scrub_tables
@@ -61,8 +61,9 @@ def document_from_bytes(data: bytes, source: str, limits: Limits | None = None) 
         return _doc(*read_docx_tables(data, source, limits, notes), source=source,
                     fmt="docx", notes=notes)
     if kind == "xlsx":
-        from .sheets import read_xlsx
-        return _doc(*read_xlsx(data, source, limits), source=source, fmt="xlsx")
+        from .sheets import read_xlsx_book
+        lines, tables, own = read_xlsx_book(data, source, limits)
+        return _doc(lines, tables, source=source, fmt="xlsx", own=own)
     if kind == "pdf":
         from .pdf import read_pdf
         return _doc(read_pdf(data, source, limits), source=source, fmt="pdf")
@@ -131,15 +132,16 @@ def _looks_like_html(text: str) -> bool:
 
 
 def _doc(lines: list[str], tables: list[Table] | tuple[Table, ...] = (), *, source: str,
-         fmt: str, encoding: str = "utf-8", notes: list[tuple[int, str]] | None = None
-         ) -> Document:
+         fmt: str, encoding: str = "utf-8", notes: list[tuple[int, str]] | None = None,
+         own: OwnBook | None = None) -> Document:
     split, moved = one_line_each(lines, tables)
     # a note is on a table row's line: it follows the row where lines were split
     where = {a.line: b.line for t, u in zip(tables, moved, strict=True)
              for a, b in zip(t.rows, u.rows, strict=True)}
     return Document(source=source, lines=tuple(map(clean_line, split)), encoding=encoding,
                     format=fmt, tables=scrub_tables(moved),
-                    notes=tuple((where.get(line, line), why) for line, why in notes or ()))
+                    notes=tuple((where.get(line, line), why) for line, why in notes or ()),
+                    own=own)
 
 
 def document_from_text(text: str, source: str = "<text>") -> Document:
