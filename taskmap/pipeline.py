@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import lexicon as lx
 from . import mentions
-from .errors import InputNotFound, TaskmapError, UnsupportedFormat
+from .errors import InputNotFound, NotAPlan, TaskmapError
 from .grammar.blocks import find_blocks
 from .grammar.outline import parse_outline
 from .grammar.reflow import reflow
@@ -51,8 +51,8 @@ def parse_document(doc: Document, aliases: AliasTable | None = None,
     if doc.own is not None:
         plans = parse_book(doc, aliases, words)
         if len(plans) != 1:
-            raise UnsupportedFormat(
-                f"{doc.source}: 是 taskmap 写出的汇总工作簿,含 {len(plans)} 个方案;一次只能"
+            raise NotAPlan(
+                doc.source, f"是 taskmap 写出的汇总工作簿,含 {len(plans)} 个方案;一次只能"
                 "读回一个方案的工作簿,请对每个方案分别导出(taskmap extract 方案 -o 文件.xlsx)"
                 "后修改读入")
         return plans[0]
@@ -60,8 +60,8 @@ def parse_document(doc: Document, aliases: AliasTable | None = None,
     with lx.using(words):
         if doc.format in ("xlsx", "csv") and not any(
                 find_header(t) for t in doc.tables):
-            raise UnsupportedFormat(
-                f"{doc.source}: 既不是方案或任务分工表,也不是 taskmap 写出的工作簿"
+            raise NotAPlan(
+                doc.source, "既不是方案或任务分工表,也不是 taskmap 写出的工作簿"
                 "(找不到任务表的表头),未读取")
         work, origin = reflow(doc)  # a plan flattened onto few lines, cut where it was
         context = plan_context(work, table)

@@ -24,7 +24,7 @@ import json
 from dataclasses import fields, replace
 from typing import Any
 
-from ..errors import UnsupportedFormat
+from ..errors import NotAPlan
 from ..grammar.clauses import split_items
 from ..models import (
     LEAD,
@@ -55,7 +55,7 @@ def plans_from_book(doc: Document, table: AliasTable) -> list[Plan]:
         data = json.loads(own.data)
         plans = [_plan(p, doc.source) for p in data["plans"]]
     except (ValueError, KeyError, TypeError):
-        raise UnsupportedFormat(f"{doc.source}: taskmap 工作簿的标记数据已损坏,无法读回;"
+        raise NotAPlan(doc.source, "taskmap 工作簿的标记数据已损坏,无法读回;"
                                 "请用原方案文件重新导出") from None
     titles = _titles(own, data, doc.source)
     edits = _rows(own, data, doc.source)
@@ -134,13 +134,13 @@ def _rows(own: OwnBook, data: dict, source: str
     sheet, columns = data["sheet"], data["columns"]
     values = own.sheets.get(sheet)
     if values is None:
-        raise UnsupportedFormat(f"{source}: taskmap 工作簿中缺少“{sheet}”工作表,无法读回")
+        raise NotAPlan(source, f"taskmap 工作簿中缺少“{sheet}”工作表,无法读回")
     multi = len(data["plans"]) > 1
     keys = ["no", "lead", "responsible", "area", "title"] + (["plan"] if multi else [])
     top, cols = _header(values, [columns[k] for k in keys])
     if not top:
         missing = "、".join(f"“{columns[k]}”" for k in keys)
-        raise UnsupportedFormat(f"{source}: “{sheet}”工作表的表头应含 {missing} 列,"
+        raise NotAPlan(source, f"“{sheet}”工作表的表头应含 {missing} 列,"
                                 "找不到;请恢复表头后再读入")
     at = {k: cols[h] for k, h in columns.items() if h in cols}
     written = {str(no): (k, task, cells) for k, task, cells in data["rows"]

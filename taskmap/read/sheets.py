@@ -27,7 +27,7 @@ import csv
 import datetime
 from io import BytesIO
 
-from ..errors import LimitExceeded, UnsupportedFormat
+from ..errors import LimitExceeded, NotAPlan, UnsupportedFormat
 from ..models import OwnBook, Table
 from .grid import Cells, make_table, place
 from .limits import Limits
@@ -87,7 +87,7 @@ def read_xlsx(data: bytes, source: str,
 def read_xlsx_book(data: bytes, source: str, limits: Limits | None = None
                    ) -> tuple[list[str], list[Table], OwnBook | None]:
     """`read_xlsx`, and what taskmap's own workbook holds (None for any other workbook);
-    a workbook of taskmap's sheets without the marker is refused (UnsupportedFormat)."""
+    a workbook of taskmap's sheets without the marker is refused (NotAPlan)."""
     from openpyxl import load_workbook
     limits = limits or Limits.from_env()
     try:
@@ -128,8 +128,8 @@ def read_xlsx_book(data: bytes, source: str, limits: Limits | None = None
         wb.close()
     if mark is None:
         if sheets.keys() >= OWN_SHEETS:
-            raise UnsupportedFormat(
-                f"{source}: 是 taskmap 写出的工作簿,但缺少读回所需的标记(旧版本写出,或标记表"
+            raise NotAPlan(
+                source, "是 taskmap 写出的工作簿,但缺少读回所需的标记(旧版本写出,或标记表"
                 "已被删除),不能作为方案读取;请用原方案文件重新导出后再修改")
         return lines, tables, None
     return lines, tables, OwnBook(mark, sheets)
@@ -139,7 +139,7 @@ def _mark_data(values: dict[int, dict[int, str]], source: str) -> str:
     """The data below the marker, in a format this taskmap reads."""
     version = values.get(1, {}).get(2, "")
     if version != str(MARK_VERSION):
-        raise UnsupportedFormat(f"{source}: taskmap 工作簿的格式版本为“{version}”,本版本只能"
+        raise NotAPlan(source, f"taskmap 工作簿的格式版本为“{version}”,本版本只能"
                                 f"读回版本 {MARK_VERSION};请用原方案文件重新导出")
     return "".join(values[r].get(1, "") for r in sorted(values) if r > 1)
 
