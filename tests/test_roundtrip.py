@@ -189,6 +189,33 @@ def test_a_deleted_row_is_a_task_gone_and_an_added_row_a_new_task(written, origi
     assert bodies(new, LEAD) == bodies(original.tasks[10], LEAD)  # 区发改委, resolved
 
 
+def test_rows_sorted_and_renumbered_keep_their_tasks(written, original, tmp_path):
+    wb = load_workbook(written)
+    ws = wb[TASKS_SHEET]
+    cols = columns(ws)
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2, max_row=ws.max_row)]
+    rows.reverse()  # sorted the other way, then 序号 typed again from 1
+    for i, values in enumerate(rows, start=2):
+        for j, value in enumerate(values, start=1):
+            ws.cell(i, j).value = value
+        ws.cell(i, cols["序号"]).value = i - 1
+    last = len(rows) + 1  # the plan's first task, now the last row: its lead edited
+    ws.cell(last, cols["牵头单位"]).value = NEW_LEAD
+    wb.save(tmp_path / "sorted.xlsx")
+    back = load_plan(tmp_path / "sorted.xlsx")
+    assert [a.raw for a in back.tasks[0].assignments if a.role == LEAD] == [NEW_LEAD]
+    assert back.tasks[1:] == original.tasks[1:]
+
+
+def test_a_row_whose_wording_was_edited_is_still_its_task_by_number(written, original,
+                                                                     tmp_path):
+    path = edit(written, tmp_path / "text.xlsx", area=None, title=None,
+                任务内容=(2, "改写过的任务内容"))
+    back = load_plan(path)
+    assert [t.id for t in back.tasks] == [t.id for t in original.tasks]
+    assert [a.raw for a in back.tasks[0].assignments if a.role == LEAD] == [NEW_LEAD]
+
+
 def test_columns_are_found_by_header_and_unknown_columns_passed_over(written, tmp_path):
     wb = load_workbook(written)
     ws = wb[TASKS_SHEET]

@@ -39,6 +39,7 @@ from ..models import (
     PlanContext,
     Task,
 )
+from ..read.sheets import cell_text
 from ..text import Text
 from .resolve import resolve_plan
 from .tables import AliasTable
@@ -90,8 +91,8 @@ def _plan(p: dict, source: str) -> Plan:
 # the cells the clerk may have edited -------------------------------------------------------
 
 def _same(a: str | None, b: str | None) -> bool:
-    """Two cell texts alike but for spaces."""
-    return "".join((a or "").split()) == "".join((b or "").split())
+    """Two cell texts alike but for spaces (a text as written against a cell as read)."""
+    return _bare(a) == _bare(b)
 
 
 def _header(values: dict[int, dict[int, str]], wanted: list[str]) -> tuple[int, dict[str, int]]:
@@ -143,32 +144,56 @@ def _rows(own: OwnBook, data: dict, source: str
         raise NotAPlan(source, f"“{sheet}”工作表的表头应含 {missing} 列,"
                                 "找不到;请恢复表头后再读入")
     at = {k: cols[h] for k, h in columns.items() if h in cols}
-    written = {str(no): (k, task, cells) for k, task, cells in data["rows"]
-               for no in [cells["no"]]}
+    rows = [{k: values[r].get(c, "") for k, c in at.items()} for r in sorted(values)
+            if r > top]
+    match = _match(data["rows"], rows)
     labels = {label: k for k, label in enumerate(data["labels"])}
-    seen: dict[str, dict[str, str]] = {}
-    added: dict[int, list[dict[str, str]]] = {}
-    for r in sorted(values):
-        if r <= top:
-            continue
-        cells = {k: values[r].get(c, "") for k, c in at.items()}
-        no = cells.get("no", "").strip()
-        if no in written and no not in seen:
-            seen[no] = cells
-        elif any(cells.get(k) for k in ("title", "lead", "responsible")):
-            plan = labels.get(cells.get("plan", ""), 0) if multi else 0
-            added.setdefault(plan, []).append(cells)
     editable = data["editable"]
     out: dict[int, tuple[list[Edit | None], list[dict[str, str]]]] = {
-        k: ([], added.get(k, [])) for k in range(len(data["plans"]))}
-    for no, (k, task, cells) in written.items():
-        now = seen.get(no)
-        if now is None:
-            out[k][0].append(None)
-            continue
-        out[k][0].append((task, {key: now.get(key, "") for key in editable
-                                 if key in at and not _same(now.get(key), cells.get(key))}))
+        k: ([], []) for k in range(len(data["plans"]))}
+    for i, (k, task, cells) in enumerate(data["rows"]):
+        now = match.get(i)
+        out[k][0].append(None if now is None else (task, {
+            key: now.get(key, "") for key in editable
+            if key in at and not _same(now.get(key), cells.get(key))}))
+    claimed = {id(now) for now in match.values()}
+    for now in rows:
+        if id(now) not in claimed and any(now.get(k) for k in ("title", "lead", "responsible")):
+            out[labels.get(now.get("plan", ""), 0) if multi else 0][1].append(now)
     return out
+
+
+def _key(cells: dict, *keys: str) -> tuple[str, ...]:
+    return tuple(_bare(cells.get(k)) for k in keys)
+
+
+def _bare(value: object) -> str:
+    """A cell's text as the reader gives it (`read.sheets.cell_text`), without spaces."""
+    return "".join(cell_text(value).split())
+
+
+def _match(written: list, rows: list[dict[str, str]]) -> dict[int, dict[str, str]]:
+    """Written row index → the sheet row that is now that task's: first by what the clerk
+    does not edit (its plan, 原文行号 and 任务内容, so rows sorted or renumbered keep
+    their tasks), then, for a row whose 任务内容 was edited, by its 序号."""
+    ident = ("plan", "line", "text")
+    free: dict[tuple[str, ...], list[int]] = {}
+    for i, (_, _, cells) in enumerate(written):
+        free.setdefault(_key(cells, *ident), []).append(i)
+    match: dict[int, dict[str, str]] = {}
+    left = []
+    for row in rows:
+        same = free.get(_key(row, *ident))
+        if same:
+            match[same.pop(0)] = row
+        else:
+            left.append(row)
+    by_no = {_key(cells, "no"): i for i, (_, _, cells) in enumerate(written)}
+    for row in left:
+        j = by_no.get(_key(row, "no"))
+        if j is not None and j not in match:
+            match[j] = row
+    return match
 
 
 def _edited(plan: Plan, edits: tuple[list[Edit | None], list[dict[str, str]]], k: int,

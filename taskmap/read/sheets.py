@@ -43,6 +43,12 @@ MARK_CHUNK = 30000  # characters of data a cell (Excel holds at most 32767)
 OWN_SHEETS = frozenset(("说明", "任务分解表", "部门汇总", "待核实名称", "解析警告"))
 
 
+def cell_text(value) -> str:
+    """A cell's value as the reader gives it: a date as ISO, lines joined by 、, runs of
+    spaces one space."""
+    return _cell(value)
+
+
 def _cell(value) -> str:
     if value is None:
         return ""

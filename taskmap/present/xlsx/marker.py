@@ -19,7 +19,8 @@ from ...read.sheets import MARK, MARK_CHUNK, MARK_SHEET, MARK_VERSION
 
 # the 任务分解表 columns read back, by key: what each holds → its header
 COLUMNS = {"plan": "所属方案", "no": "序号", "area": "行动领域", "title": "重点任务",
-           "lead": "牵头单位", "responsible": "责任单位", "deadline": "完成时限"}
+           "text": "任务内容", "lead": "牵头单位", "responsible": "责任单位",
+           "deadline": "完成时限", "line": "原文行号"}
 EDITABLE = ("area", "title", "lead", "responsible", "deadline")
 COVER_HEADER = "方案名称"  # the cover's column of plan titles (一、方案)
 

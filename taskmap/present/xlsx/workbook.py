@@ -336,15 +336,16 @@ def _tasks_sheet(ws, book: _Book, written: list[tuple[int, str, dict[str, object
         where.setdefault((t["plan"], t["task_id"]), i + 1)
         task = own[(t["plan"], t["task_id"])]
         values: list[object] = [names[t["plan"]]] if book.multi else []
-        values += [i, t["area"], t["title"], task_content(task), t["lead"], t["responsible"]]
+        content = task_content(task)
+        values += [i, t["area"], t["title"], content, t["lead"], t["responsible"]]
         values += [t["implicit"]] if with_implicit else []
         values += [t["deadline"]]
         values += ["、".join(task.leaders)] if leaders else []
         rows.append([*values, None, None, t["line"]])
         written.append((index[t["plan"]], t["task_id"], {
             "plan": names[t["plan"]] if book.multi else None, "no": i, "area": t["area"],
-            "title": t["title"], "lead": t["lead"], "responsible": t["responsible"],
-            "deadline": t["deadline"]}))
+            "title": t["title"], "text": content, "lead": t["lead"],
+            "responsible": t["responsible"], "deadline": t["deadline"], "line": t["line"]}))
     cols = _task_cols(book, with_implicit, leaders)
     last = write_table(ws, cols, rows, empty="无任务")
     _status_dropdown(ws, [c.header for c in cols].index("完成状态") + 1, last)
