@@ -424,3 +424,18 @@ def test_the_served_page_shows_the_edit_and_refuses_a_foreign_workbook(edited, t
     finally:
         server.stop()
     assert not [line for line in server.log if "Traceback" in line]
+
+
+def test_taskmaps_json_and_other_json_are_refused_not_read_as_tasks(tmp_path):
+    ours = tmp_path / "plan.json"
+    run_taskmap("extract", str(PLAN), "-o", str(ours), check=True)
+    result = run_taskmap("extract", str(ours))
+    assert result.returncode == 1
+    assert "taskmap 写出的 JSON" in one_chinese_line(result.stderr)
+    other = tmp_path / "data.txt"
+    other.write_text('{"name": "某某", "tasks": 3}', encoding="utf-8")
+    result = run_taskmap("extract", str(other))
+    assert result.returncode == 1 and "是 JSON 数据" in one_chinese_line(result.stderr)
+    plan = tmp_path / "bracket.txt"  # a plan that opens with a bracket is still a plan
+    plan.write_text("[一、任务]\n1.推进节能改造。(牵头单位:区发改委)\n", encoding="utf-8")
+    assert load_plan(plan).tasks

@@ -13,10 +13,11 @@ pages…; defaults overridable by TASKMAP_MAX_… variables): a file over one is
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
-from ..errors import InputNotFound, UnsupportedFormat
+from ..errors import InputNotFound, NotAPlan, UnsupportedFormat
 from ..models import Document, OwnBook, Table
 from ..text import clean as clean_line
 from ..text import split_lines
@@ -82,7 +83,25 @@ def document_from_bytes(data: bytes, source: str, limits: Limits | None = None) 
         from .sheets import read_csv_text
         return _doc(*read_csv_text(text, source, limits), source=source, fmt="csv",
                     encoding=encoding)
+    _refuse_json(text, source)
     return Document(source=source, lines=_lines(text), encoding=encoding, format="text")
+
+
+def _refuse_json(text: str, source: str) -> None:
+    """A text that is JSON data (taskmap's own `-f json` output among them) is no plan:
+    read as one, the blocks its strings quote would be tasks without titles or areas."""
+    head = text.lstrip("\ufeff \t\r\n")[:1]
+    if head not in ("{", "["):
+        return
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return
+    if isinstance(data, dict) and ({"tasks", "coverage"} <= data.keys()
+                                   or {"plans", "agencies"} <= data.keys()):
+        raise NotAPlan(source, "是 taskmap 写出的 JSON 数据,不是方案,未读取;请读入原方案文件,"
+                               "或 taskmap 写出的 .xlsx 工作簿(修改后可读回)")
+    raise NotAPlan(source, "是 JSON 数据,不是方案,未读取")
 
 
 def sniff(data: bytes, source: str, limits: Limits | None = None) -> str:
