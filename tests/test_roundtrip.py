@@ -439,3 +439,10 @@ def test_taskmaps_json_and_other_json_are_refused_not_read_as_tasks(tmp_path):
     plan = tmp_path / "bracket.txt"  # a plan that opens with a bracket is still a plan
     plan.write_text("[一、任务]\n1.推进节能改造。(牵头单位:区发改委)\n", encoding="utf-8")
     assert load_plan(plan).tasks
+
+
+def test_the_diff_workbook_reads_back_as_the_new_plan(tmp_path):
+    draft, final = (DATA / "diff" / f"wutong_county_plan_{v}.txt" for v in ("draft", "final"))
+    out = tmp_path / "变化.xlsx"
+    run_taskmap("diff", str(draft), str(final), "-o", str(out), check=True)
+    assert load_plan(out).tasks == load_plan(final).tasks
