@@ -55,11 +55,11 @@ def plans_from_book(doc: Document, table: AliasTable) -> list[Plan]:
     try:
         data = json.loads(own.data)
         plans = [_plan(p, doc.source) for p in data["plans"]]
-    except (ValueError, KeyError, TypeError):
+        titles = _titles(own, data)
+        edits = _rows(own, data, doc.source)
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
         raise NotAPlan(doc.source, "taskmap 工作簿的标记数据已损坏,无法读回;"
-                                "请用原方案文件重新导出") from None
-    titles = _titles(own, data, doc.source)
-    edits = _rows(own, data, doc.source)
+                                   "请用原方案文件重新导出") from None
     out = []
     for k, plan in enumerate(plans):
         if titles.get(k) is not None:
@@ -107,7 +107,7 @@ def _header(values: dict[int, dict[int, str]], wanted: list[str]) -> tuple[int, 
     return 0, {}
 
 
-def _titles(own: OwnBook, data: dict, source: str) -> dict[int, str]:
+def _titles(own: OwnBook, data: dict) -> dict[int, str]:
     """Plan index → the title the cover now gives it, where the clerk changed it."""
     cover = data["cover"]
     values = own.sheets.get(cover["sheet"], {})
