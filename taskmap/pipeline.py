@@ -46,7 +46,8 @@ def parse_document(doc: Document, aliases: AliasTable | None = None,
 
     taskmap's own workbook (`doc.own`) is the plan it holds, the clerk's edits made
     (`names.book`); one that holds several plans is refused (read them with
-    `parse_book`). A workbook or CSV without a task table is refused, never read as tasks.
+    `parse_book`). A workbook or CSV in which neither a task table (a header with a role
+    column) nor a plan's text gives a task is refused, not read as a plan of no tasks.
     """
     if doc.own is not None:
         plans = parse_book(doc, aliases, words)
@@ -58,16 +59,15 @@ def parse_document(doc: Document, aliases: AliasTable | None = None,
         return plans[0]
     table = aliases or national_table()
     with lx.using(words):
-        if doc.format in ("xlsx", "csv") and not any(
-                find_header(t) for t in doc.tables):
-            raise NotAPlan(
-                doc.source, "既不是方案或任务分工表,也不是 taskmap 写出的工作簿"
-                "(找不到任务表的表头),未读取")
         work, origin = reflow(doc)  # a plan flattened onto few lines, cut where it was
         context = plan_context(work, table)
         outline = parse_outline(work, start=context.body_start)
         found = find_blocks(work)
         tasks, task_warnings, first_lead = build_tasks(work, outline, found)
+        if not tasks and doc.format in ("xlsx", "csv") and not any(
+                find_header(t) for t in doc.tables):
+            raise NotAPlan(doc.source, "既不是方案或任务分工表,也不是 taskmap 写出的工作簿"
+                                       "(找不到任务表的表头,也没有读出任务),未读取")
         warnings = sorted(found.warnings + task_warnings,
                           key=lambda w: (w.line, w.text, w.reason))
         plan = Plan(source=doc.source, tasks=tasks, warnings=tuple(warnings),

@@ -322,12 +322,21 @@ def test_a_csv_with_no_task_table_is_refused_and_a_task_table_csv_still_read(tmp
     assert result.returncode == 1 and str(data) in one_chinese_line(result.stderr)
     ours = tmp_path / "ours.csv"
     run_taskmap("extract", str(PLAN), "-o", str(ours), check=True)  # taskmap's data rows
-    assert run_taskmap("extract", str(ours)).returncode == 1
+    result = run_taskmap("extract", str(ours))  # its block column would give tasks
+    assert result.returncode == 1
+    assert "taskmap 写出的 CSV" in one_chinese_line(result.stderr)
     table = tmp_path / "table.csv"
     table.write_text("序号,重点任务,牵头单位,责任单位,完成时限\n"
                      "1,推进节能改造,区发改委,区财政局,2025年底前\n", encoding="utf-8")
     plan = load_plan(table)
     assert [t.agencies(LEAD) for t in plan.tasks] == [["区发改委"]]
+
+
+def test_a_workbook_holding_a_plans_text_is_still_read(tmp_path):
+    wb = Workbook()
+    wb.active.append(["1.推进节能改造。(牵头单位:区发改委,责任单位:区财政局)"])
+    wb.save(tmp_path / "text.xlsx")
+    assert load_plan(tmp_path / "text.xlsx").tasks[0].agencies(LEAD) == ["区发改委"]
 
 
 def test_a_users_own_task_table_workbook_is_still_read(tmp_path):
@@ -396,7 +405,7 @@ def test_the_web_page_reads_the_edited_workbook_and_refuses_a_foreign_one(edited
     assert plans[0].tasks[0].agencies(LEAD) == [NEW_LEAD]
     assert [p.name for p in problems] == [foreign.name]
     assert problems[0].message == (f"{foreign.name}:既不是方案或任务分工表,也不是 taskmap "
-                                   "写出的工作簿(找不到任务表的表头),未读取")
+                                   "写出的工作簿(找不到任务表的表头,也没有读出任务),未读取")
 
 
 def test_a_copy_in_a_folder_is_read_with_the_plans(written, tmp_path):

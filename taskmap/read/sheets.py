@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import re
 from io import BytesIO
 
 from ..errors import LimitExceeded, NotAPlan, UnsupportedFormat
@@ -77,9 +78,20 @@ def read_csv_text(text: str, source: str = "<csv>",
                                 "打开后另存为 CSV UTF-8") from None
     finally:
         csv.field_size_limit(before)
+    if rows and _taskmaps_data(rows[0]):
+        raise NotAPlan(source, "是 taskmap 写出的 CSV 数据(每行一条记录),不是方案,未读取;"
+                               "请读入原方案文件,或 taskmap 写出的 .xlsx 工作簿(修改后可读回)")
     table = make_table((k, {j: (c, False) for j, c in enumerate(row)})
                        for k, row in enumerate(rows, 1))
     return ["\t".join(row) for row in rows], [table] if table else []
+
+
+def _taskmaps_data(header: list[str]) -> bool:
+    """A header of taskmap's CSV data (`-f csv`, `-o x.csv`): names of columns in English,
+    one of them a task's or a body's key."""
+    names = [h.lstrip("\ufeff") for h in header]
+    return (len(names) > 2 and all(re.fullmatch(r"[a-z][a-z_]*", n) for n in names)
+            and bool({"task_id", "agency"} & set(names)))
 
 
 def read_xlsx(data: bytes, source: str,
