@@ -56,7 +56,7 @@ class Table:
         return range(self.rows[0].line, self.rows[-1].end + 1) if self.rows else range(0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: it holds dicts
 class OwnBook:
     """What taskmap's own workbook holds besides its lines: the data its marker sheet
     keeps (JSON text: the plans as written, the cells as written, the headers) and the
