@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
@@ -106,7 +107,10 @@ def _seconds(s: float) -> str:
 
 def _child(conn: Connection, upload: views.Upload, limits: Limits, seconds: float,
            memory: int) -> None:
-    """In the child: limit itself, read, send the answer."""
+    """In the child: limit itself, read, send the answer. Ctrl-C in the server's window
+    reaches the child too: it leaves the ending to the server (which ends its children)
+    instead of printing a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _limit(seconds, memory)
     try:
         answer = views.read_uploads([upload], limits)
