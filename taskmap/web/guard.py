@@ -103,6 +103,7 @@ FOREIGN_ORIGIN = ("拒绝请求:其他网站的页面不能向本机 taskmap 服
                   "请在 taskmap 自己的页面({url})中上传。")
 BUSY = "服务正忙:同时处理的上传已达上限,请稍后再试。"
 SLOW = "上传超时:文件没有在限定时间内传完,已断开。请重新上传。"
+STOPPING = "taskmap 服务正在停止,本次上传未处理。"
 
 
 def host_names(host: str) -> tuple[frozenset[str], bool]:
@@ -219,11 +220,22 @@ class Guard:
             self.slots.release()
 
     async def _quietly(self, scope, receive, send):
-        """The app, a client that went away dropped without a word."""
+        """The app, a client that went away dropped without a word; a request the server
+        gives up as it stops (Ctrl-C while a plan is read) answered 503 in a line."""
+        started = False
+
+        async def send_marked(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, send_marked)
         except (ClientDisconnect, ConnectionError):
             return
+        except asyncio.CancelledError:
+            if not started:
+                await _refuse(send, 503, STOPPING)
 
     def _in_time(self, receive):
         """`receive`, raising _Slow when the body stalls or takes too long; once the body

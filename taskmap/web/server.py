@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 import webbrowser
+from dataclasses import replace
 
 import h11
 import uvicorn
@@ -30,6 +31,10 @@ from .guard import ServeLimits, host_names
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 FD_WANTED = 4096  # the soft limit of open files is raised to this (within the hard one)
+FD_RESERVE = 32  # files kept for the server's own use (its socket, the parse children's
+# pipes, uploads spooled to temporary files): connections get the rest, at most
+BACKLOG = 128  # connections the kernel queues before the server accepts them; asyncio's
+# accept loop also tries this many accepts at a time
 QUIET_SECONDS = 60  # "out of file descriptors" is said at most once in this long
 log = logging.getLogger("taskmap.web")
 
@@ -49,7 +54,7 @@ def bind(host: str, port: int) -> socket.socket:
         if e.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows
             raise TaskmapError(f"端口 {port} 已被占用:请用 --port 指定其他端口") from None
         raise TaskmapError(f"无法在 {host}:{port} 上启动服务:{e.strerror or e}") from None
-    sock.listen(128)
+    sock.listen(BACKLOG)
     sock.set_inheritable(True)
     return sock
 
@@ -68,11 +73,14 @@ def serve(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True,
     limits = limits or ServeLimits.from_env()
     sock = bind(host, port)
     url = url_of(sock)
-    _more_files()
+    files = _more_files()
+    if files is not None:  # connections never take the files the server needs itself
+        limits = replace(limits, connections=max(1, min(limits.connections,
+                                                        files - FD_RESERVE)))
     names, any_ip = host_names(host)
     app = create_app(max_upload, serve_limits=limits, hosts=names, any_ip=any_ip)
     server = uvicorn.Server(uvicorn.Config(
-        app, http=_guarded(limits), log_level="warning", access_log=False,
+        app, http=_guarded(limits), log_level="warning", access_log=False, backlog=BACKLOG,
         timeout_graceful_shutdown=3, timeout_keep_alive=limits.keep_alive_seconds,
         h11_max_incomplete_event_size=limits.header_bytes))
     announce(f"taskmap 网页已启动:{url}(按 Ctrl-C 停止)")
@@ -85,18 +93,28 @@ def serve(host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True,
 
 async def _run(server: uvicorn.Server, sock: socket.socket) -> None:
     asyncio.get_running_loop().set_exception_handler(_QuietAccept())
+    logging.getLogger("uvicorn.error").addFilter(_no_cancel_notice)
     await server.serve(sockets=[sock])
 
 
+def _no_cancel_notice(record: logging.LogRecord) -> bool:
+    """uvicorn's "Cancel N running task(s)" at Ctrl-C is not an error here: an upload
+    still being read is answered that the server is stopping (guard.STOPPING)."""
+    return not str(record.msg).startswith("Cancel %s running task")
+
+
 class _QuietAccept:
-    """The loop's exception handler: asyncio's accept loop, out of file descriptors,
-    retries every second and logs a traceback each time; this says it in one line a
-    minute. Anything else goes to the default handler."""
+    """The loop's exception handler. asyncio's accept loop, out of file descriptors, logs
+    a traceback for each accept it tries (BACKLOG at a time) and schedules a retry for
+    each, which fail again once the socket is closed: this says it in one line a minute
+    and drops the retries' failures. Anything else goes to the default handler."""
 
     def __init__(self) -> None:
         self.said: float = -QUIET_SECONDS
 
     def __call__(self, loop: asyncio.AbstractEventLoop, context: dict) -> None:
+        if "_start_serving" in repr(context.get("handle")):  # a retry after the close
+            return
         if "out of system resource" not in context.get("message", ""):
             loop.default_exception_handler(context)
             return
@@ -107,17 +125,20 @@ class _QuietAccept:
                   file=sys.stderr, flush=True)
 
 
-def _more_files() -> None:
-    """Raise the soft limit of open files toward FD_WANTED (Linux and macOS)."""
+def _more_files() -> int | None:
+    """Raise the soft limit of open files toward FD_WANTED (Linux and macOS); the limit
+    then (None: none, or not known)."""
     try:
         import resource
     except ImportError:  # Windows
-        return
+        return None
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     wanted = FD_WANTED if hard == resource.RLIM_INFINITY else min(FD_WANTED, hard)
     if soft != resource.RLIM_INFINITY and soft < wanted:
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    return None if soft == resource.RLIM_INFINITY else soft
 
 
 def _guarded(limits: ServeLimits) -> type[H11Protocol]:
