@@ -2,12 +2,12 @@
 file crafted to take minutes or gigabytes costs that one upload (a Chinese line on the
 page), never the server.
 
-The children come from a forkserver that has the readers and the grammar imported already
-(a child starts in milliseconds); where there is none (Windows), they are spawned. On
-Linux the child's address space is limited (RLIMIT_AS) to `parse_memory` bytes more than
-it starts with, and its CPU time (RLIMIT_CPU) to the time limit and a little more, so it
-ends by itself even when the server is gone. The server waits `parse_seconds` for an
-answer and kills the child after that.
+The children come from a forkserver that has the readers and the grammar imported and
+warmed already (`warm`: a child starts in milliseconds); where there is none (Windows),
+they are spawned. On Linux the child's address space is limited (RLIMIT_AS) to
+`parse_memory` bytes more than it starts with, and its CPU time (RLIMIT_CPU) to the time
+limit and a little more, so it ends by itself even when the server is gone. The server
+waits `parse_seconds` for an answer and kills the child after that.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def context():
     if _context is None:
         if "forkserver" in multiprocessing.get_all_start_methods():
             _context = multiprocessing.get_context("forkserver")
-            _context.set_forkserver_preload(["taskmap.web.isolate"])
+            _context.set_forkserver_preload(["taskmap.web.isolate", "taskmap.web.warm"])
         else:
             _context = multiprocessing.get_context("spawn")
     return _context
