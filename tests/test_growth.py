@@ -5,13 +5,14 @@ the best of three runs (the 4× input two) of CPU time (`time.process_time`: the
 in-process), so a busy shared machine slows both sizes alike; the bound, 7, leaves room
 for noise and for a stage's fixed costs.
 
-Sizes are chosen so that the 1× input takes a few tenths of a second: each of these stages
-was quadratic or worse before (issue #22): a plan on one line of 0.5 MB took 4.5 s and
+Sizes are chosen so that the 1× input takes a few tenths of a second. Most of these stages
+were quadratic or worse before (issue #22): a plan on one line of 0.5 MB took 4.5 s and
 2 MB 44 s, a .docx paragraph of 20,000 soft-broken tasks 38.8 s, thousands of nested <p>s
 of 60 KB 37 s, the Word 任务分解表 of 10,000 tasks 106 s, a diff of two unrelated plans of
-1,000 tasks 25 s. (The Word table's old cost was mostly a constant a row, its quadratic
-part showing past a few thousand rows: at the sizes here its test guards the one-pass
-build, the old build passed it too.)"""
+1,000 tasks 25 s; the workbook, lines parted by Unicode's separators and the diff of two
+drafts were linear already, and are kept so. (The Word table's old cost was mostly a
+constant a row, its quadratic part showing past a few thousand rows: at the sizes here
+its test guards the one-pass build, the old build passed it too.)"""
 
 from __future__ import annotations
 
