@@ -154,7 +154,7 @@ def _line(v: str) -> str | None:
     """A line that may hold or start a title, cleaned; None for a sentence, a heading, a
     metadata row or a list of attachments."""
     if (not v or len(v) > 4 * _MAX or _FIELD.match(v) or _HEADING.match(v) or "|" in v
-            or "序号" in v):  # a row of a table, or its header
+            or "序号" in v or _DATE_LINE.match(v)):  # a row of a table, its header; a date
         return None
     labelled = _ATTACHMENT.match(v)
     v = _ATTACHMENT.sub("", v)
