@@ -97,7 +97,7 @@ def find_title(views: tuple[str, ...], start: int, found: str | None) -> str | N
         return _notice_plan(notice)
     for v in top[:_TOP]:
         if _FIELD.match(v):
-            value = _clean(_NEXT_FIELD.split(_FIELD.sub("", v), maxsplit=1)[0])
+            value = _clean(_NEXT_FIELD.split(_FIELD.sub("", v[:4 * _MAX]), maxsplit=1)[0])
             if value and _titled(value):
                 return _notice_plan(value) if value.endswith(_NOTICE_ENDINGS) else value
     return None
