@@ -25,7 +25,10 @@ class NotAPlan(UnsupportedFormat):
 
     def __init__(self, source: str, reason: str):
         super().__init__(f"{source}: {reason}")
-        self.reason = reason
+        self.source, self.reason = source, reason
+
+    def __reduce__(self):  # as it was made (a parse in a child process sends it back)
+        return type(self), (self.source, self.reason)
 
 
 class DecodeError(TaskmapError):

@@ -40,9 +40,10 @@ def national_table() -> AliasTable:
 
 
 def parse_document(doc: Document, aliases: AliasTable | None = None,
-                   words: Words | None = None) -> Plan:
+                   words: Words | None = None, title: str | None = None) -> Plan:
     """Extract the plan in a Document already read, names resolved with `aliases`
-    (default: the national table), read with `words` (default: the process's).
+    (default: the national table), read with `words` (default: the process's); a `title`
+    given is the plan's title, in place of the one found (`Plan.with_title`).
 
     taskmap's own workbook (`doc.own`) is the plan it holds, the clerk's edits made
     (`names.book`); one that holds several plans is refused (read them with
@@ -56,7 +57,7 @@ def parse_document(doc: Document, aliases: AliasTable | None = None,
                 doc.source, f"是 taskmap 写出的汇总工作簿,含 {len(plans)} 个方案;一次只能"
                 "读回一个方案的工作簿,请对每个方案分别导出(taskmap extract 方案 -o 文件.xlsx)"
                 "后修改读入")
-        return plans[0]
+        return plans[0].with_title(title)
     table = aliases or national_table()
     with lx.using(words):
         work, origin = reflow(doc)  # a plan flattened onto few lines, cut where it was
@@ -80,7 +81,8 @@ def parse_document(doc: Document, aliases: AliasTable | None = None,
                 (*plan.warnings, *(ParseWarning(line, _line(doc, line), why)
                                    for line, why in doc.notes)),
                 key=lambda w: (w.line, w.text, w.reason))))
-        return mentions.account(doc, resolve_plan(plan, plan.context, table), table)
+        plan = mentions.account(doc, resolve_plan(plan, plan.context, table), table)
+        return plan.with_title(title)
 
 
 def parse_book(doc: Document, aliases: AliasTable | None = None,
@@ -168,16 +170,16 @@ class Firsts:
 
 
 def load_plan(path: str | Path, aliases: AliasTable | None = None,
-              words: Words | None = None) -> Plan:
+              words: Words | None = None, title: str | None = None) -> Plan:
     """Read and extract one plan file (with `words`, a PDF's paragraphs are rebuilt with
-    them too).
+    them too); a `title` given replaces the one found.
 
     >>> plan = load_plan("data/yunxi_district_carbon_plan.txt")  # doctest: +SKIP
     >>> plan.tasks[0].agencies("lead")  # doctest: +SKIP
     ['区发改委']
     """
     with lx.using(words):
-        return parse_document(read_document(path), aliases, words)
+        return parse_document(read_document(path), aliases, words, title)
 
 
 PLAN_SUFFIXES = (".txt", ".docx", ".docm", ".doc", ".wps", ".rtf", ".html", ".htm", ".pdf",
@@ -260,6 +262,7 @@ def note_duplicate(path: str, first: str, duplicates: list[tuple[str, str]] | No
 
 
 def parse_text(text: str, source: str = "<text>", aliases: AliasTable | None = None,
-               words: Words | None = None) -> Plan:
-    """Extract a plan given as a string (notebooks, tests)."""
-    return parse_document(document_from_text(text, source), aliases, words)
+               words: Words | None = None, title: str | None = None) -> Plan:
+    """Extract a plan given as a string (notebooks, tests); a `title` given replaces the
+    one found."""
+    return parse_document(document_from_text(text, source), aliases, words, title)
