@@ -40,8 +40,9 @@ def main() -> int:
                          collective=not args.no_collective, by=args.by)
     book = load_workbook(out, read_only=True)
     print(f"wrote {out} from {len(plans)} plans; sheets:")
-    for name in book.sheetnames:
-        print(f"  {name}")
+    for ws in book.worksheets:
+        if ws.sheet_state == "visible":  # not the hidden marker that makes it an input
+            print(f"  {ws.title}")
     book.close()
     return 0
 

@@ -19,6 +19,18 @@ class UnsupportedFormat(TaskmapError):
     """A file whose format taskmap cannot read (yet), or that is not a plan at all."""
 
 
+class NotAPlan(UnsupportedFormat):
+    """A file that is neither a plan nor taskmap's own workbook, or taskmap's own that
+    cannot be read back. `reason` is the message without the file's name before it."""
+
+    def __init__(self, source: str, reason: str):
+        super().__init__(f"{source}: {reason}")
+        self.source, self.reason = source, reason
+
+    def __reduce__(self):  # as it was made (a parse in a child process sends it back)
+        return type(self), (self.source, self.reason)
+
+
 class DecodeError(TaskmapError):
     """A text file that decodes as none of the Chinese encodings taskmap tries."""
 

@@ -56,6 +56,17 @@ class Table:
         return range(self.rows[0].line, self.rows[-1].end + 1) if self.rows else range(0)
 
 
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: it holds dicts
+class OwnBook:
+    """What taskmap's own workbook holds besides its lines: the data its marker sheet
+    keeps (JSON text: the plans as written, the cells as written, the headers) and the
+    visible sheets the clerk may have edited, as sheet title → row → column → text
+    (1-based, non-empty cells only)."""
+
+    data: str
+    sheets: dict[str, dict[int, dict[int, str]]]
+
+
 @dataclass(frozen=True)
 class Document:
     """A plan as read from disk: its lines in reading order, in the source's own characters,
@@ -70,6 +81,7 @@ class Document:
     format: str = "text"
     tables: tuple[Table, ...] = ()
     notes: tuple[tuple[int, str], ...] = ()  # (line, reason): what the reader had to clip
+    own: OwnBook | None = None  # taskmap's own workbook (its marker found): read back
 
     @cached_property
     def views(self) -> tuple[str, ...]:

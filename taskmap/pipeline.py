@@ -17,12 +17,14 @@ from pathlib import Path
 
 from . import lexicon as lx
 from . import mentions
-from .errors import InputNotFound, TaskmapError
+from .errors import InputNotFound, NotAPlan, TaskmapError
 from .grammar.blocks import find_blocks
 from .grammar.outline import parse_outline
 from .grammar.reflow import reflow
+from .grammar.tables import find_header
 from .grammar.tasks import build_tasks
 from .models import Document, ParseWarning, Plan, PlanContext
+from .names.book import plans_from_book
 from .names.context import plan_context
 from .names.resolve import resolve_plan
 from .names.tables import AliasTable
@@ -41,7 +43,21 @@ def parse_document(doc: Document, aliases: AliasTable | None = None,
                    words: Words | None = None, title: str | None = None) -> Plan:
     """Extract the plan in a Document already read, names resolved with `aliases`
     (default: the national table), read with `words` (default: the process's); a `title`
-    given is the plan's title, in place of the one found (`Plan.with_title`)."""
+    given is the plan's title, in place of the one found (`Plan.with_title`).
+
+    taskmap's own workbook (`doc.own`) is the plan it holds, the clerk's edits made
+    (`names.book`); one that holds several plans is refused (read them with
+    `parse_book`). A workbook or CSV in which neither a task table (a header with a role
+    column) nor a plan's text gives a task is refused, not read as a plan of no tasks.
+    """
+    if doc.own is not None:
+        plans = parse_book(doc, aliases, words)
+        if len(plans) != 1:
+            raise NotAPlan(
+                doc.source, f"是 taskmap 写出的汇总工作簿,含 {len(plans)} 个方案;一次只能"
+                "读回一个方案的工作簿,请对每个方案分别导出(taskmap extract 方案 -o 文件.xlsx)"
+                "后修改读入")
+        return plans[0].with_title(title)
     table = aliases or national_table()
     with lx.using(words):
         work, origin = reflow(doc)  # a plan flattened onto few lines, cut where it was
@@ -49,6 +65,10 @@ def parse_document(doc: Document, aliases: AliasTable | None = None,
         outline = parse_outline(work, start=context.body_start)
         found = find_blocks(work)
         tasks, task_warnings, first_lead = build_tasks(work, outline, found)
+        if not tasks and doc.format in ("xlsx", "csv") and not any(
+                find_header(t) for t in doc.tables):
+            raise NotAPlan(doc.source, "既不是方案或任务分工表,也不是 taskmap 写出的工作簿"
+                                       "(找不到任务表的表头,也没有读出任务),未读取")
         warnings = sorted(found.warnings + task_warnings,
                           key=lambda w: (w.line, w.text, w.reason))
         plan = Plan(source=doc.source, tasks=tasks, warnings=tuple(warnings),
@@ -63,6 +83,13 @@ def parse_document(doc: Document, aliases: AliasTable | None = None,
                 key=lambda w: (w.line, w.text, w.reason))))
         plan = mentions.account(doc, resolve_plan(plan, plan.context, table), table)
         return plan.with_title(title)
+
+
+def parse_book(doc: Document, aliases: AliasTable | None = None,
+               words: Words | None = None) -> list[Plan]:
+    """Every plan taskmap's own workbook (`doc.own`) holds, the clerk's edits made."""
+    with lx.using(words):
+        return plans_from_book(doc, aliases or national_table())
 
 
 def _line(doc: Document, line: int) -> str:

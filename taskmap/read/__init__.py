@@ -13,11 +13,12 @@ pages…; defaults overridable by TASKMAP_MAX_… variables): a file over one is
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
-from ..errors import InputNotFound, UnsupportedFormat
-from ..models import Document, Table
+from ..errors import InputNotFound, NotAPlan, UnsupportedFormat
+from ..models import Document, OwnBook, Table
 from ..text import clean as clean_line
 from ..text import split_lines
 from .clean import one_line_each, scrub_tables
@@ -61,8 +62,9 @@ def document_from_bytes(data: bytes, source: str, limits: Limits | None = None) 
         return _doc(*read_docx_tables(data, source, limits, notes), source=source,
                     fmt="docx", notes=notes)
     if kind == "xlsx":
-        from .sheets import read_xlsx
-        return _doc(*read_xlsx(data, source, limits), source=source, fmt="xlsx")
+        from .sheets import read_xlsx_book
+        lines, tables, own = read_xlsx_book(data, source, limits)
+        return _doc(lines, tables, source=source, fmt="xlsx", own=own)
     if kind == "pdf":
         from .pdf import read_pdf
         return _doc(read_pdf(data, source, limits), source=source, fmt="pdf")
@@ -81,7 +83,25 @@ def document_from_bytes(data: bytes, source: str, limits: Limits | None = None) 
         from .sheets import read_csv_text
         return _doc(*read_csv_text(text, source, limits), source=source, fmt="csv",
                     encoding=encoding)
+    _refuse_json(text, source)
     return Document(source=source, lines=_lines(text), encoding=encoding, format="text")
+
+
+def _refuse_json(text: str, source: str) -> None:
+    """A text that is JSON data (taskmap's own `-f json` output among them) is no plan:
+    read as one, the blocks its strings quote would be tasks without titles or areas."""
+    head = text.lstrip("\ufeff \t\r\n")[:1]
+    if head not in ("{", "["):
+        return
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return
+    if isinstance(data, dict) and ({"tasks", "coverage"} <= data.keys()
+                                   or {"plans", "agencies"} <= data.keys()):
+        raise NotAPlan(source, "是 taskmap 写出的 JSON 数据,不是方案,未读取;请读入原方案文件,"
+                               "或 taskmap 写出的 .xlsx 工作簿(修改后可读回)")
+    raise NotAPlan(source, "是 JSON 数据,不是方案,未读取")
 
 
 def sniff(data: bytes, source: str, limits: Limits | None = None) -> str:
@@ -131,15 +151,16 @@ def _looks_like_html(text: str) -> bool:
 
 
 def _doc(lines: list[str], tables: list[Table] | tuple[Table, ...] = (), *, source: str,
-         fmt: str, encoding: str = "utf-8", notes: list[tuple[int, str]] | None = None
-         ) -> Document:
+         fmt: str, encoding: str = "utf-8", notes: list[tuple[int, str]] | None = None,
+         own: OwnBook | None = None) -> Document:
     split, moved = one_line_each(lines, tables)
     # a note is on a table row's line: it follows the row where lines were split
     where = {a.line: b.line for t, u in zip(tables, moved, strict=True)
              for a, b in zip(t.rows, u.rows, strict=True)}
     return Document(source=source, lines=tuple(map(clean_line, split)), encoding=encoding,
                     format=fmt, tables=scrub_tables(moved),
-                    notes=tuple((where.get(line, line), why) for line, why in notes or ()))
+                    notes=tuple((where.get(line, line), why) for line, why in notes or ()),
+                    own=own)
 
 
 def document_from_text(text: str, source: str = "<text>") -> Document:

@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..errors import DecodeError, LimitExceeded, TaskmapError, UnsupportedFormat
+from ..errors import DecodeError, LimitExceeded, NotAPlan, TaskmapError, UnsupportedFormat
 from ..models import Plan
 from ..pipeline import parse_document
 from ..read import document_from_bytes
@@ -75,6 +75,8 @@ def problem(name: str, e: Exception) -> Problem:
     if isinstance(e, DecodeError):
         return Problem(name, f"{name}:无法识别文字编码(不是 UTF-8、UTF-16、GB18030/GBK 或 Big5 "
                              "文本)。请在 Word 或 WPS 中另存为 .docx 后再上传。", detail)
+    if isinstance(e, NotAPlan):  # not a plan, or taskmap's workbook it cannot read back
+        return Problem(name, f"{name}:{e.reason}", detail)
     if isinstance(e, UnsupportedFormat):
         lowered = detail.lower()
         for key, text in _FORMAT_REASONS:

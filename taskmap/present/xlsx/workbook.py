@@ -32,6 +32,7 @@ from ... import engine
 from ...models import LEAD, RESPONSIBLE, Plan, Task
 from ...names.review import REVIEW_FIRST, surfaces
 from ..labels import ROLE_LABELS, TIER_LABELS, plan_title
+from .marker import write_marker
 from .style import (
     BODY_BOLD,
     BORDER,
@@ -128,7 +129,8 @@ def build_workbook(plans: Sequence[Plan], *, implicit: bool = True, collective: 
     wb = Workbook()
     wb.remove(wb.active)
     _guide_sheet(wb.create_sheet(SHEETS[0]), book)
-    rows = _tasks_sheet(wb.create_sheet(TASKS_SHEET), book)
+    written: list[tuple[int, str, dict[str, object]]] = []  # each row, for the marker
+    rows = _tasks_sheet(wb.create_sheet(TASKS_SHEET), book, written)
     _matrix_sheet(wb.create_sheet("牵头矩阵"), book, LEAD, rows)
     _matrix_sheet(wb.create_sheet("参与矩阵"), book, RESPONSIBLE, rows)
     _summary_sheet(wb.create_sheet("部门汇总"), book)
@@ -136,7 +138,17 @@ def build_workbook(plans: Sequence[Plan], *, implicit: bool = True, collective: 
     _pairs_sheet(wb.create_sheet("协同关系"), book)
     _review_sheet(wb.create_sheet("待核实名称"), book)
     _warnings_sheet(wb.create_sheet("解析警告"), book)
+    _marker(wb, book, written)
     return wb
+
+
+def _marker(wb, book: _Book, written: list[tuple[int, str, dict[str, object]]]) -> None:
+    """The hidden sheet that makes this workbook an input (`marker`)."""
+    labels = _plan_labels(book.plans)
+    titles = [plan_title(p) for p in book.plans]
+    write_marker(wb, book.plans, [labels[p.source] for p in book.plans], titles, written,
+                 sheet=TASKS_SHEET, cover=SHEETS[0], heading=str(wb[SHEETS[0]]["A1"].value),
+                 suffix=TITLE_SUFFIX if len(book.plans) == 1 else "")
 
 
 # 说明 ---------------------------------------------------------------------------------
@@ -154,7 +166,7 @@ def _digest(source: str) -> str:
 def _guide_sheet(ws, book: _Book) -> None:
     """The cover: each plan by its title, issuer, 文号 and date; the files read; what is
     counted and how; what each sheet holds."""
-    title = (f"{plan_title(book.plans[0])}重点任务分工统计" if len(book.plans) == 1
+    title = (f"{plan_title(book.plans[0])}{TITLE_SUFFIX}" if len(book.plans) == 1
              else "行动方案重点任务分工统计")
     put(ws["A1"], title, TITLE_FONT)
     row = _plans_table(ws, book, top=3)
@@ -168,6 +180,7 @@ def _guide_sheet(ws, book: _Book) -> None:
     print_setup(ws, freeze=None, title_rows=None)
 
 
+TITLE_SUFFIX = "重点任务分工统计"  # the cover's heading: a plan's title, then this
 COVER_WIDTHS = (6, 40, 22, 22, 16, 9, 9, 10, 10, 10)
 
 
@@ -307,24 +320,32 @@ def _plan_labels(plans: Sequence[Plan]) -> dict[str, str]:
             for p, t in zip(plans, titles, strict=True)}
 
 
-def _tasks_sheet(ws, book: _Book) -> dict[tuple[str, str], int]:
+def _tasks_sheet(ws, book: _Book, written: list[tuple[int, str, dict[str, object]]]
+                 ) -> dict[tuple[str, str], int]:
     """One row per task in plan order, with columns for the 督办 office to fill in (进展情况,
-    完成状态 from a drop-down); returns the sheet row of each (plan, task id)."""
+    完成状态 from a drop-down); returns the sheet row of each (plan, task id). Each row's
+    plan, task and cells read back (`marker.COLUMNS`) are added to `written`."""
     with_implicit = book.implicit and any(book.tasks["implicit"].str.len_chars() > 0)
     leaders = any(t.leaders for p in book.plans for t in p.tasks)
     names = _plan_labels(book.plans)
     own = {(p.source, t.id): t for p in book.plans for t in p.tasks}
+    index = {p.source: k for k, p in reversed(list(enumerate(book.plans)))}
     rows: list[list[object]] = []
     where: dict[tuple[str, str], int] = {}
     for i, t in enumerate(book.tasks.iter_rows(named=True), start=1):
         where.setdefault((t["plan"], t["task_id"]), i + 1)
         task = own[(t["plan"], t["task_id"])]
         values: list[object] = [names[t["plan"]]] if book.multi else []
-        values += [i, t["area"], t["title"], task_content(task), t["lead"], t["responsible"]]
+        content = task_content(task)
+        values += [i, t["area"], t["title"], content, t["lead"], t["responsible"]]
         values += [t["implicit"]] if with_implicit else []
         values += [t["deadline"]]
         values += ["、".join(task.leaders)] if leaders else []
         rows.append([*values, None, None, t["line"]])
+        written.append((index[t["plan"]], t["task_id"], {
+            "plan": names[t["plan"]] if book.multi else None, "no": i, "area": t["area"],
+            "title": t["title"], "text": content, "lead": t["lead"],
+            "responsible": t["responsible"], "deadline": t["deadline"], "line": t["line"]}))
     cols = _task_cols(book, with_implicit, leaders)
     last = write_table(ws, cols, rows, empty="无任务")
     _status_dropdown(ws, [c.header for c in cols].index("完成状态") + 1, last)

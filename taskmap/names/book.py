@@ -1,0 +1,242 @@
+"""taskmap's own workbook read back as the plans it holds, with the clerk's edits.
+
+The workbook's marker (`read.sheets`, written by `present.xlsx.marker`) keeps each plan as
+it was written and each 任务分解表 row's cells as written. A cell that now says something
+else is the clerk's edit, and the plan from then on:
+
+- 行动领域, 重点任务, 完成时限: the task's area, title, deadline (an empty cell: none);
+- 牵头单位, 责任单位: the task's bodies in that role, split as the grammar splits a list
+  (、,;/ and line breaks, 和/及 between two bodies), each resolved like any surface the plan
+  writes (alias tables, the plan's place); the bodies the clerk left alone keep their names;
+- a row deleted: the task is gone; a row added (no 序号 the workbook wrote, a task or a
+  body typed): a new task, of the plan its 所属方案 names (the first plan when there is one);
+- 方案名称 on the cover (or, for one plan, the cover's heading before 重点任务分工统计):
+  the plan's title.
+
+Columns are found by their header's text, wherever they stand; columns the workbook did not
+write (added by the clerk, or by a later taskmap) are passed over. Every refusal is one
+Chinese line naming the file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields, replace
+from typing import Any
+
+from ..errors import NotAPlan
+from ..grammar.clauses import split_items
+from ..models import (
+    LEAD,
+    RESPONSIBLE,
+    Assignment,
+    Coverage,
+    Document,
+    Heading,
+    OwnBook,
+    ParseWarning,
+    Plan,
+    PlanContext,
+    Task,
+)
+from ..read.sheets import cell_text
+from ..text import Text
+from .resolve import resolve_plan
+from .tables import AliasTable
+
+ROLE_OF = {"lead": LEAD, "responsible": RESPONSIBLE}
+HEADER_ROWS = 10  # rows searched for a sheet's header
+
+
+def plans_from_book(doc: Document, table: AliasTable) -> list[Plan]:
+    """The plans `doc` (taskmap's own workbook: `doc.own`) holds, the clerk's edits made."""
+    own = doc.own
+    assert own is not None
+    try:
+        data = json.loads(own.data)
+        plans = [_plan(p, doc.source) for p in data["plans"]]
+        titles = _titles(own, data)
+        edits = _rows(own, data, doc.source)
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+        raise NotAPlan(doc.source, "taskmap 工作簿的标记数据已损坏,无法读回;"
+                                   "请用原方案文件重新导出") from None
+    out = []
+    for k, plan in enumerate(plans):
+        if titles.get(k) is not None:
+            plan = replace(plan, context=replace(plan.context, title=titles[k] or None))
+        out.append(_edited(plan, edits.get(k, ([], [])), k, table))
+    return out
+
+
+# the plans as written ------------------------------------------------------------------
+
+def _make(cls, data: dict, **given):
+    """A dataclass from its JSON, fields it does not know passed over."""
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names and k not in given}, **given)
+
+
+def _plan(p: dict, source: str) -> Plan:
+    ctx = p["context"]
+    context = _make(PlanContext, ctx, parents=tuple(tuple(x) for x in ctx.get("parents", ())))
+    tasks = tuple(_make(Task, t, assignments=tuple(_make(Assignment, a)
+                                                   for a in t["assignments"]),
+                        leaders=tuple(t.get("leaders", ()))) for t in p["tasks"])
+    return _make(Plan, p, source=source, tasks=tasks,
+                 warnings=tuple(_make(ParseWarning, w) for w in p["warnings"]),
+                 outline=tuple(_make(Heading, h) for h in p["outline"]),
+                 coverage=_make(Coverage, p["coverage"]), context=context)
+
+
+# the cells the clerk may have edited -------------------------------------------------------
+
+def _same(a: str | None, b: str | None) -> bool:
+    """Two cell texts alike but for spaces (a text as written against a cell as read)."""
+    return _bare(a) == _bare(b)
+
+
+def _header(values: dict[int, dict[int, str]], wanted: list[str]) -> tuple[int, dict[str, int]]:
+    """The header row among the first rows (the one holding every `wanted` text) and the
+    column of each header text (its first); (0, {}) when none holds them all."""
+    for r in sorted(values)[:HEADER_ROWS]:
+        cols: dict[str, int] = {}
+        for c, text in sorted(values[r].items()):
+            cols.setdefault("".join(text.split()), c)
+        if all(w in cols for w in wanted):
+            return r, cols
+    return 0, {}
+
+
+def _titles(own: OwnBook, data: dict) -> dict[int, str]:
+    """Plan index → the title the cover now gives it, where the clerk changed it."""
+    cover = data["cover"]
+    values = own.sheets.get(cover["sheet"], {})
+    out: dict[int, str] = {}
+    heading, suffix = values.get(1, {}).get(1, ""), cover["suffix"]
+    if suffix and not _same(heading, cover["heading"]) and heading.endswith(suffix):
+        out[0] = heading[:-len(suffix)].strip()
+    top, cols = _header(values, [cover["header"]])
+    if top:
+        c = cols[cover["header"]]
+        for k, written in enumerate(cover["titles"]):
+            now = values.get(top + 1 + k, {}).get(c, "")
+            if not _same(now, written):
+                out[k] = now.strip()
+    return out
+
+
+Edit = tuple[str, dict[str, str]]  # task id, key → the cell's new text
+
+
+def _rows(own: OwnBook, data: dict, source: str
+          ) -> dict[int, tuple[list[Edit | None], list[dict[str, str]]]]:
+    """Plan index → (for each task written, in order: its edits, or None where its row is
+    gone; the rows added, key → text)."""
+    sheet, columns = data["sheet"], data["columns"]
+    values = own.sheets.get(sheet)
+    if values is None:
+        raise NotAPlan(source, f"taskmap 工作簿中缺少“{sheet}”工作表,无法读回")
+    multi = len(data["plans"]) > 1
+    keys = ["no", "lead", "responsible", "area", "title"] + (["plan"] if multi else [])
+    top, cols = _header(values, [columns[k] for k in keys])
+    if not top:
+        missing = "、".join(f"“{columns[k]}”" for k in keys)
+        raise NotAPlan(source, f"“{sheet}”工作表的表头应含 {missing} 列,"
+                                "找不到;请恢复表头后再读入")
+    at = {k: cols[h] for k, h in columns.items() if h in cols}
+    rows = [{k: values[r].get(c, "") for k, c in at.items()} for r in sorted(values)
+            if r > top]
+    match = _match(data["rows"], rows)
+    labels = {label: k for k, label in enumerate(data["labels"])}
+    editable = data["editable"]
+    out: dict[int, tuple[list[Edit | None], list[dict[str, str]]]] = {
+        k: ([], []) for k in range(len(data["plans"]))}
+    for i, (k, task, cells) in enumerate(data["rows"]):
+        now = match.get(i)
+        out[k][0].append(None if now is None else (task, {
+            key: now.get(key, "") for key in editable
+            if key in at and not _same(now.get(key), cells.get(key))}))
+    claimed = {id(now) for now in match.values()}
+    for now in rows:
+        if id(now) not in claimed and any(now.get(k) for k in ("title", "lead", "responsible")):
+            out[labels.get(now.get("plan", ""), 0) if multi else 0][1].append(now)
+    return out
+
+
+def _key(cells: dict, *keys: str) -> tuple[str, ...]:
+    return tuple(_bare(cells.get(k)) for k in keys)
+
+
+def _bare(value: object) -> str:
+    """A cell's text as the reader gives it (`read.sheets.cell_text`), without spaces."""
+    return "".join(cell_text(value).split())
+
+
+def _match(written: list, rows: list[dict[str, str]]) -> dict[int, dict[str, str]]:
+    """Written row index → the sheet row that is now that task's: first by what the clerk
+    does not edit (its plan, 原文行号 and 任务内容, so rows sorted or renumbered keep
+    their tasks), then, for a row whose 任务内容 was edited, by its 序号."""
+    ident = ("plan", "line", "text")
+    free: dict[tuple[str, ...], list[int]] = {}
+    for i, (_, _, cells) in enumerate(written):
+        free.setdefault(_key(cells, *ident), []).append(i)
+    match: dict[int, dict[str, str]] = {}
+    left = []
+    for row in rows:
+        same = free.get(_key(row, *ident))
+        if same:
+            match[same.pop(0)] = row
+        else:
+            left.append(row)
+    by_no = {_key(cells, "no"): i for i, (_, _, cells) in enumerate(written)}
+    for row in left:
+        j = by_no.get(_key(row, "no"))
+        if j is not None and j not in match:
+            match[j] = row
+    return match
+
+
+def _edited(plan: Plan, edits: tuple[list[Edit | None], list[dict[str, str]]], k: int,
+            table: AliasTable) -> Plan:
+    """`plan` with its rows' edits made; its names resolved again where a body changed."""
+    changed, added = edits
+    by_id = {e[0]: e[1] for e in changed if e is not None}
+    if not changed and not added:
+        return plan
+    tasks: list[Task] = []
+    bodies = bool(added)
+    for task in plan.tasks:
+        if task.id not in by_id:
+            continue  # its row is gone
+        edit = by_id[task.id]
+        bodies = bodies or any(key in ROLE_OF for key in edit)
+        tasks.append(_task(task, edit))
+    for n, cells in enumerate(added, start=1):
+        tasks.append(_task(Task(id=f"W{n:03d}", line=0, block="",
+                                chapter=None, area=None, title=None, deadline=None,
+                                assignments=()), {key: cells.get(key, "") for key in
+                                                  ("area", "title", "deadline", "lead",
+                                                   "responsible")}))
+    plan = replace(plan, tasks=tuple(tasks))
+    return resolve_plan(plan, plan.context, table) if bodies else plan
+
+
+def _task(task: Task, edit: dict[str, str]) -> Task:
+    changes: dict[str, Any] = {key: (edit[key].strip() or None)
+                               for key in ("area", "title", "deadline") if key in edit}
+    assignments = list(task.assignments)
+    for key, role in ROLE_OF.items():
+        if key in edit:
+            kept = [a for a in assignments if a.role != role or a.implicit]
+            typed = [Assignment(role, s, s) for s in surfaces(edit[key])]
+            assignments = kept + typed
+    if any(key in ROLE_OF for key in edit):  # leads first, as a plan lists them
+        assignments.sort(key=lambda a: (a.implicit, a.role != LEAD))
+        changes["assignments"] = tuple(assignments)
+    return replace(task, **changes) if changes else task
+
+
+def surfaces(cell: str) -> list[str]:
+    """The bodies a cell lists, split as the grammar splits a list of bodies."""
+    text = Text.of(cell.strip())
+    return [s for s, _ in split_items(text, 0, len(text.src))]
