@@ -67,8 +67,9 @@ def stopped_cleanly(server: Server) -> None:
 
 def tasks_plan(n: int) -> bytes:
     """Our own plan of n tasks, one a line (parsing takes about a second per thousand)."""
-    line = "{0}.推进第{0}项工作。(牵头单位:区发改委,责任单位:区财政局)\n"
-    return ("一、重点任务\n" + "".join(map(line.format, range(1, n + 1)))).encode()
+    line = "{0}.推进第{1}项工作。(牵头单位:区发改委,责任单位:区财政局)\n"
+    # numbered 1–999 over and over: every line a task (a list's numbers have three digits)
+    return ("一、重点任务\n" + "".join(line.format(i % 999 + 1, i + 1) for i in range(n))).encode()
 
 
 def connect(port: int) -> socket.socket:
@@ -405,7 +406,8 @@ def _many_connections(s: Server) -> None:
 
 # parsing in a child --------------------------------------------------------------------
 
-def _descendants(pid: int) -> set[int]:
+def _tree() -> dict[int, list[int]]:
+    """pid → the pids of its children, from /proc."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -413,6 +415,17 @@ def _descendants(pid: int) -> set[int]:
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    return children
+
+
+def _deep(pid: int) -> bool:
+    """Has `pid` a grandchild: a parse child, which the forkserver (its child) starts?"""
+    tree = _tree()
+    return any(tree.get(child) for child in tree.get(pid, []))
+
+
+def _descendants(pid: int) -> set[int]:
+    children = _tree()
     out, todo = set(), [pid]
     while todo:
         for child in children.get(todo.pop(), []):
@@ -475,12 +488,17 @@ def test_ctrl_c_while_a_plan_is_parsed_leaves_no_traceback_and_no_process():
     s = Server()
     answers: list = []
     sending = threading.Thread(target=lambda: answers.append(post(
-        s.url + "extract", [("file", "慢.txt", tasks_plan(20_000))], timeout=CEILING)))
+        s.url + "extract", [("file", "慢.txt", tasks_plan(80_000))], timeout=CEILING)))
     sending.start()
     try:
-        time.sleep(3)  # the upload is in, its child parsing
-        family = _descendants(s.proc.pid)
-        assert family  # the forkserver and the parse child
+        for _ in range(CEILING * 20):  # until the upload is in and its child parsing
+            if _deep(s.proc.pid):
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("no child parsed the upload")
+        time.sleep(1)  # the request waits on its child (a parse of ~9 s of CPU)
+        family = _descendants(s.proc.pid)  # the forkserver and the parse child
         s.proc.send_signal(signal.SIGINT)
         assert s.proc.wait(CEILING) == 130
         sending.join(CEILING)
@@ -488,6 +506,7 @@ def test_ctrl_c_while_a_plan_is_parsed_leaves_no_traceback_and_no_process():
         s.stop()
     log = "".join(s.log)
     assert not re.search(r"Traceback|ERROR|Exception", log), log
+    assert answers, (log, "no answer")
     status, _, body = answers[0]
     assert status == 503 and "正在停止" in body.decode()
     for _ in range(CEILING):
