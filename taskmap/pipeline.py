@@ -19,6 +19,7 @@ from . import lexicon as lx
 from . import mentions
 from .errors import InputNotFound, TaskmapError
 from .grammar.blocks import find_blocks
+from .grammar.deadlines import plan_year
 from .grammar.outline import parse_outline
 from .grammar.reflow import reflow
 from .grammar.tasks import build_tasks
@@ -38,16 +39,19 @@ def national_table() -> AliasTable:
 
 
 def parse_document(doc: Document, aliases: AliasTable | None = None,
-                   words: Words | None = None) -> Plan:
+                   words: Words | None = None, sole_lead: bool = False) -> Plan:
     """Extract the plan in a Document already read, names resolved with `aliases`
-    (default: the national table), read with `words` (default: the process's)."""
+    (default: the national table), read with `words` (default: the process's). With
+    `sole_lead`, the one body a block names where it names no lead (a single 责任单位) is
+    the lead; by default roles stay as the plan writes them."""
     table = aliases or national_table()
     with lx.using(words):
         work, origin = reflow(doc)  # a plan flattened onto few lines, cut where it was
         context = plan_context(work, table)
         outline = parse_outline(work, start=context.body_start)
         found = find_blocks(work)
-        tasks, task_warnings, first_lead = build_tasks(work, outline, found)
+        tasks, task_warnings, first_lead = build_tasks(work, outline, found,
+                                                       plan_year(context), sole_lead)
         warnings = sorted(found.warnings + task_warnings,
                           key=lambda w: (w.line, w.text, w.reason))
         plan = Plan(source=doc.source, tasks=tasks, warnings=tuple(warnings),
@@ -141,7 +145,7 @@ class Firsts:
 
 
 def load_plan(path: str | Path, aliases: AliasTable | None = None,
-              words: Words | None = None) -> Plan:
+              words: Words | None = None, sole_lead: bool = False) -> Plan:
     """Read and extract one plan file (with `words`, a PDF's paragraphs are rebuilt with
     them too).
 
@@ -150,7 +154,7 @@ def load_plan(path: str | Path, aliases: AliasTable | None = None,
     ['区发改委']
     """
     with lx.using(words):
-        return parse_document(read_document(path), aliases, words)
+        return parse_document(read_document(path), aliases, words, sole_lead)
 
 
 PLAN_SUFFIXES = (".txt", ".docx", ".docm", ".doc", ".wps", ".rtf", ".html", ".htm", ".pdf",
@@ -194,7 +198,7 @@ def load_plans(inputs: Sequence[str | Path], aliases: AliasTable | None = None,
                progress: Callable[[Path], None] | None = None,
                failures: list[tuple[Path, str]] | None = None,
                duplicates: list[tuple[str, str]] | None = None,
-               words: Words | None = None) -> list[Plan]:
+               words: Words | None = None, sole_lead: bool = False) -> list[Plan]:
     """Every plan named by `inputs` (files, folders, globs), each once; `progress(path)`
     after each.
 
@@ -213,7 +217,7 @@ def load_plans(inputs: Sequence[str | Path], aliases: AliasTable | None = None,
             if first is not None:
                 note_duplicate(str(path), first, duplicates)
             else:
-                plans.append(parse_document(doc, aliases, words))
+                plans.append(parse_document(doc, aliases, words, sole_lead))
         except Exception as e:  # one bad file must not stop a corpus
             if failures is None:
                 raise
@@ -233,6 +237,6 @@ def note_duplicate(path: str, first: str, duplicates: list[tuple[str, str]] | No
 
 
 def parse_text(text: str, source: str = "<text>", aliases: AliasTable | None = None,
-               words: Words | None = None) -> Plan:
+               words: Words | None = None, sole_lead: bool = False) -> Plan:
     """Extract a plan given as a string (notebooks, tests)."""
-    return parse_document(document_from_text(text, source), aliases, words)
+    return parse_document(document_from_text(text, source), aliases, words, sole_lead)
