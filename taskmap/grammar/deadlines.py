@@ -30,6 +30,7 @@ _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "�
 _NUM = r"(?:\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 _TOKEN = re.compile(
     r"(?P<iy>(?:19|20)\d\d)[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2})"
+    r"|(?P<ay>(?:19|20)\d\d)[-/.](?P<am>1[0-2]|0?[1-9])(?![\d./-])"
     r"|(?P<y>(?:19|20)\d\d)(?!\d)\s*(?:年度|年(?![底末中]))?"
     r"|(?P<ry>今年|本年度?|当年|年内|全年|明年|次年)"
     r"|十(?P<fy>[一二三四五六七八九])五"
@@ -102,6 +103,11 @@ def due(text: str | None, year: int | None) -> tuple[str | None, str | None]:
         if m["iy"]:
             pending, current = None, int(m["iy"])
             if not start and (d := _end(current, int(m["im"]), int(m["id"]))):
+                explicit.append(d)
+            continue
+        if m["ay"]:  # a table's cell: 2024.6
+            pending, current = None, int(m["ay"])
+            if not start and (d := _end(current, int(m["am"]))):
                 explicit.append(d)
             continue
         if m["fy"]:
