@@ -102,6 +102,29 @@ aliases_app = typer.Typer(no_args_is_help=True, help="检查别名表,核对单�
 app.add_typer(aliases_app, name="aliases")
 
 
+TitleOpt = Annotated[str | None, typer.Option(
+    "--title", help="方案标题,取代从文件中识别的标题(只用于一个方案;写入表格、Word 和工作簿)。",
+    show_default=False)]
+
+
+def _given_title(title: str | None, inputs: list[Path] | None = None) -> str | None:
+    """--title as given, its spaces folded; refused when empty or when `inputs` are not
+    one plan file."""
+    if title is None:
+        return None
+    if not title.split():
+        raise typer.BadParameter("--title 不能为空")
+    if inputs is not None:
+        from .corpus import is_dataset
+
+        if len(inputs) == 1 and is_dataset(inputs[0]):
+            raise typer.BadParameter(f"--title 只用于一个方案文件,{inputs[0]} 是数据集文件夹")
+        n = len(expand_inputs(inputs))
+        if n != 1:
+            raise typer.BadParameter(f"--title 只用于一个方案文件,给出的输入含 {n} 个方案文件")
+    return " ".join(title.split())
+
+
 def _table(aliases: list[Path] | None) -> AliasTable | None:
     return AliasTable.load(aliases) if aliases else None
 
@@ -141,12 +164,15 @@ def extract(
         "--scheduler", help="与 -f parquet 同用:在这个 Dask 集群上读取方案"
                             "(tcp://HOST:8786;需安装 taskmap[dask])。",
         show_default=False)] = None,
+    title: TitleOpt = None,
     sole_lead: SoleLeadOpt = False,
 ) -> None:
     """列出方案的每个任务分工(牵头单位、责任单位、完成时限)及提纲,输出为表格、JSON、CSV、
     Parquet 或 Excel;或把多个方案写成一个 Parquet 数据集(-f parquet -o 文件夹),再次运行
     时只重读有变化的方案。"""
     target = choose("extract", output, format and format.value)
+    if target.folder and title is not None:
+        raise typer.BadParameter("--title 只用于一个方案,不能用于数据集(-f parquet -o 文件夹)")
     if target.folder:
         _dataset(plans, target.file, aliases, jobs, scheduler, sole_lead)
         return
@@ -158,7 +184,7 @@ def extract(
     plan = plans[0]
     if output is not None:
         refuse_inputs(output, [plan, *(aliases or [])])
-    result = load_plan(plan, _table(aliases), sole_lead=sole_lead)
+    result = load_plan(plan, _table(aliases), title=_given_title(title), sole_lead=sole_lead)
     if target.path is None:
         if target.format == TEXT:
             _console().print(extract_view(result))
@@ -251,7 +277,7 @@ _reading: list = []  # the datasets this process reads (`corpus.hold_for_reading
 
 
 def _corpus(inputs: list[Path], aliases: list[Path] | None, jobs: int | None,
-            sole_lead: bool = False):
+            title: str | None = None, sole_lead: bool = False):
     """The plans `inputs` name as a Corpus (frames): a dataset folder is read as it is;
     plans are read on `jobs` cores, each once. A plan that cannot be read, and a second
     copy of a plan, are warnings."""
@@ -274,6 +300,10 @@ def _corpus(inputs: list[Path], aliases: list[Path] | None, jobs: int | None,
     _say_duplicates(corpus.duplicates)
     if corpus.plans.select(pl_len()).collect().item() == 0:
         raise TaskmapError("给出的方案文件都未能读取")
+    if title is not None:  # --title: the one plan's title, in place of the one found
+        import polars as pl
+
+        corpus.plans = corpus.plans.with_columns(pl.lit(title).alias("title"))
     _say_versions(corpus.plans.select("plan", "jurisdiction", "title").collect().iter_rows())
     return corpus
 
@@ -309,7 +339,7 @@ def _say_duplicates(duplicates) -> None:
 
 
 def _plans(inputs: list[Path], aliases: list[Path] | None, jobs: int | None = None,
-           sole_lead: bool = False):
+           title: str | None = None, sole_lead: bool = False):
     """Plans as objects (for a workbook), read on `jobs` cores, each once. A plan that
     cannot be read, or a second copy, is a warning on stderr and the others are still
     counted; when none can be read, that is an error."""
@@ -324,6 +354,7 @@ def _plans(inputs: list[Path], aliases: list[Path] | None, jobs: int | None = No
     _say_duplicates(duplicates)
     if not plans:
         raise TaskmapError(f"给出的 {len(paths)} 个方案文件都未能读取")
+    plans = [p.with_title(title) for p in plans]
     # the same place and title the corpus's plans frame holds (engine.plan_summary)
     _say_versions((p.source, p.jurisdiction, p.context.title) for p in plans)
     return plans
@@ -360,10 +391,12 @@ def report(
     output: Annotated[Path | None, _output_opt(
         "写入文件而不是屏幕:.txt 报告文本;.csv/.parquet 单位排名(全部单位);.json 概况、排名、"
         "矩阵和警告;.xlsx 领导用工作簿。")] = None,
+    title: TitleOpt = None,
     sole_lead: SoleLeadOpt = False,
 ) -> None:
     """谁承担多少任务、在哪些领域:概况、单位排名、单位 × 行动领域矩阵、解析警告。"""
     target = choose("report", output, format and format.value)
+    title = _given_title(title, plans)
     _start_workers(plans, aliases, jobs, target.format, sole_lead)
     from .present.workload_view import check_area, workload_report  # polars: when used
 
@@ -372,13 +405,13 @@ def report(
         refuse_inputs(output, [*([] if dataset else expand_inputs(plans)), *(aliases or [])])
     switches: dict[str, Any] = {"by": by.value, "implicit": implicit, "collective": collective}
     if target.format in BOOKS:
-        loaded = _plans(plans, aliases, jobs, sole_lead)
+        loaded = _plans(plans, aliases, jobs, title, sole_lead)
         if area is not None:
             check_area(loaded, area)
         write_book(target.format, loaded, target.file, **switches)
         _wrote(target.file)
         return
-    loaded = _corpus(plans, aliases, jobs, sole_lead)
+    loaded = _corpus(plans, aliases, jobs, title, sole_lead)
     if target.format == TEXT:
         console = _console() if target.path is None else None
         width = console.width if console else PIPE_WIDTH
@@ -422,10 +455,12 @@ def export(
     collective: CollectiveOpt = True,
     aliases: AliasesOpt = None,
     jobs: JobsOpt = None,
+    title: TitleOpt = None,
     sole_lead: SoleLeadOpt = False,
 ) -> None:
     """领导用的 Excel 工作簿(.xlsx),或把数据表和矩阵写成数据文件(CSV、JSON、Parquet)。"""
     target = choose("export", output, format and format.value)
+    title = _given_title(title, plans)
     _start_workers(plans, aliases, jobs, target.format, sole_lead)
     from .present.frames import frame_files, write_frames  # polars, openpyxl: when used
 
@@ -434,14 +469,15 @@ def export(
     refuse_inputs(output, inputs, frame_files(target.format) if target.folder else [])
     switches: dict[str, Any] = {"by": by.value, "implicit": implicit, "collective": collective}
     if target.format in BOOKS:
-        write_book(target.format, _plans(plans, aliases, jobs, sole_lead), output, **switches)
+        write_book(target.format, _plans(plans, aliases, jobs, title, sole_lead), output,
+                   **switches)
         _wrote(output)
     elif target.folder:
-        written = write_frames(_corpus(plans, aliases, jobs, sole_lead), output, target.format,
-                               **switches)
+        written = write_frames(_corpus(plans, aliases, jobs, title, sole_lead), output,
+                               target.format, **switches)
         typer.echo(f"已写出 {len(written)} 个文件到 {output}", err=True)
     else:
-        corpus = _corpus(plans, aliases, jobs, sole_lead)
+        corpus = _corpus(plans, aliases, jobs, title, sole_lead)
         write_frame(corpus.assignments.collect(), output, target.format)
         _wrote(output)
 
@@ -455,6 +491,12 @@ def diff(
         "写入文件而不是屏幕:.txt 比对文本;.json;.csv/.parquet 逐项任务变化;"
         ".xlsx 工作簿(变更清单、部门变化、对照表)。")] = None,
     aliases: AliasesOpt = None,
+    title: Annotated[str | None, typer.Option(
+        "--title", help="后一稿的方案标题,取代从文件中识别的标题(修改对照表以它为题)。",
+        show_default=False)] = None,
+    old_title: Annotated[str | None, typer.Option(
+        "--old-title", help="前一稿的方案标题,取代从文件中识别的标题。",
+        show_default=False)] = None,
     sole_lead: SoleLeadOpt = False,
 ) -> None:
     """比对同一方案的两稿:逐项任务、逐个单位,谁的职责有变化。"""
@@ -465,8 +507,8 @@ def diff(
     if output is not None:
         refuse_inputs(output, [old, new, *(aliases or [])])
     table = _table(aliases)
-    result = diff_plans(load_plan(old, table, sole_lead=sole_lead),
-                        load_plan(new, table, sole_lead=sole_lead))
+    result = diff_plans(load_plan(old, table, title=_given_title(old_title), sole_lead=sole_lead),
+                        load_plan(new, table, title=_given_title(title), sole_lead=sole_lead))
     if target.path is None:
         if target.format == "json":
             _write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", None)

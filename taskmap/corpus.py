@@ -34,7 +34,7 @@ from .errors import DatasetError
 from .models import Plan
 from .pipeline import duplicate_message
 from .rows import Rows, plan_rows
-from .safe import replacing
+from .safe import refusal, replacing
 from .version import __version__
 
 TABLES = tuple(engine.SCHEMAS)  # plans, tasks, assignments, warnings
@@ -366,8 +366,8 @@ def _whole(frame: pl.DataFrame, path: Path) -> None:
         _parquet(frame, tmp, path)
         os.replace(tmp, path)
     except OSError as e:
-        raise DatasetError(f"{path}: 无法写入:{e.strerror or e};数据集已写完的部分保留,"
-                           "重新运行即可接着写") from None
+        raise DatasetError(f"{path}: 无法写入:{refusal(e, path.parent) or e.strerror or e};"
+                           "数据集已写完的部分保留,重新运行即可接着写") from None
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -378,7 +378,8 @@ def _parquet(frame: pl.DataFrame, tmp: Path, path: Path) -> None:
     try:
         frame.write_parquet(tmp)
     except pl.exceptions.PolarsError as e:
-        reason = str(e).splitlines()[0].rpartition("IO error: ")[2] if str(e) else type(e).__name__
+        reason = refusal(e, path.parent) or (
+            str(e).splitlines()[0].rpartition("IO error: ")[2] if str(e) else type(e).__name__)
         raise DatasetError(f"{path}: 无法写入:{reason};数据集已写完的部分保留,"
                            "重新运行即可接着写") from None
 

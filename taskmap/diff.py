@@ -288,6 +288,7 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
     renamed: dict[str, str] = {}
     by_new = {j: (i, s) for i, j, s in pairs}
     matched_old = {i for i, _, _ in pairs}
+    by_old = {id(old.tasks[i]): i for i in matched_old}
     entries: list[TaskDiff] = []
     for j, task in enumerate(new.tasks):
         if j in by_new:
@@ -295,21 +296,24 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
             entries.append(_compare(old.tasks[i], task, score, old, new, renamed))
         else:
             entries.append(TaskDiff(status=ADDED, old=None, new=task))
-    # each removed task goes after the entry of the old task that preceded it
-    for i in sorted(set(range(len(old.tasks))) - matched_old, reverse=True):
-        removed = TaskDiff(status=REMOVED, old=old.tasks[i], new=None)
-        at = _after_old(entries, old.tasks, i)
-        entries.insert(at, removed)
+    # each removed task goes after the entry of the last old task before it that has one
+    # (its pair's), removed tasks after one such entry in their order; those before every
+    # paired task open the list. One pass: linear in the tasks.
+    after: dict[int | None, list[TaskDiff]] = {}  # old index of a pair (None: none) → removed
+    last_paired: int | None = None
+    for i, task in enumerate(old.tasks):
+        if i in matched_old:
+            last_paired = i
+        else:
+            after.setdefault(last_paired, []).append(TaskDiff(status=REMOVED, old=task, new=None))
+    placed: list[TaskDiff] = list(after.get(None, ()))
+    for e in entries:
+        placed.append(e)
+        if e.old is not None:
+            placed += after.get(by_old[id(e.old)], ())
+    entries = placed
     return PlanDiff(old=old, new=new, tasks=tuple(entries),
                     bodies=_body_changes(entries, old, new, renamed))
-
-
-def _after_old(entries: list[TaskDiff], old_tasks, i: int) -> int:
-    for k in range(i - 1, -1, -1):
-        for pos, e in enumerate(entries):
-            if e.old is old_tasks[k]:
-                return pos + 1
-    return 0
 
 
 def _body_changes(entries: list[TaskDiff], old: Plan, new: Plan,

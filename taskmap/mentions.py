@@ -27,7 +27,7 @@ itself, given no lines to skip, depends on nothing the grammar found.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -554,10 +554,13 @@ def _verbs(t: _Text, p: _Patterns, is_body: Callable[[str], bool]) -> None:
     verbs: dict[int, int] = {}  # sentence → closing verbs in it
     backwards = ""
     brackets: dict[int, tuple[list[int], list[int]]] = {}  # a line's start → its brackets
+    breaks: list[int] = []  # where the lines break, found once (a one-line plan stays linear)
     for m in lx.VERB.finditer(whole):
         if m.end() < len(whole) and whole[m.end()] not in p.closing:
             continue
-        backwards = backwards or whole[::-1]
+        if not backwards:
+            backwards = whole[::-1]
+            breaks = [b.start() for b in re.finditer("\n", whole)]
         end = p.sentence_end.search(whole, m.end())
         sentence = end.start() if end else len(whole)
         if whole[sentence:sentence + 1] == "?":
@@ -572,7 +575,7 @@ def _verbs(t: _Text, p: _Patterns, is_body: Callable[[str], bool]) -> None:
                 start = max(start, at + len(opener))
         head = lx.TRAILING_VERB.sub("", whole[start:m.start()])
         names = _names(whole, start, start + len(head), is_body)
-        if _in_bracket(whole, m.start(), brackets):
+        if _in_bracket(whole, m.start(), brackets, breaks):
             for s, e in names:
                 t.add(s, e, VERB)
         else:
@@ -583,14 +586,16 @@ def _verbs(t: _Text, p: _Patterns, is_body: Callable[[str], bool]) -> None:
                 t.add(s, e, VERB)
 
 
-def _in_bracket(whole: str, at: int,
-                known: dict[int, tuple[list[int], list[int]]]) -> bool:
+def _in_bracket(whole: str, at: int, known: dict[int, tuple[list[int], list[int]]],
+                breaks: list[int]) -> bool:
     """Is `at` inside a bracket of its line, or after one its line leaves open (a bracket
-    a line break cuts)? `known`: the brackets of the lines seen (their opens, their ends)."""
-    line = whole.rfind("\n", 0, at) + 1
+    a line break cuts)? `known`: the brackets of the lines seen (their opens, their ends);
+    `breaks`: the offsets of every line break in `whole`, in order."""
+    k = bisect_left(breaks, at)  # the breaks before `at`
+    line = breaks[k - 1] + 1 if k else 0
     spans = known.get(line)
     if spans is None:
-        end = whole.find("\n", at)
+        end = breaks[k] if k < len(breaks) else -1
         closed, unclosed = lx.bracket_spans(whole[line:end if end >= 0 else len(whole)])
         closed += [(unclosed, len(whole))] if unclosed is not None else []
         spans = known[line] = ([s for s, _ in closed], [e for _, e in closed])

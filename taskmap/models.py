@@ -4,7 +4,7 @@ Document (lines + tables) → PlanContext, Heading, Task/Assignment → Plan."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 
 from .text import Text, fold_line
@@ -200,6 +200,17 @@ class Plan:
     level: str | None = None  # its level (区)
     coverage: Coverage = field(default_factory=Coverage)
     context: PlanContext = field(default_factory=lambda: PlanContext())
+
+    def with_title(self, title: str | None) -> Plan:
+        """This plan under `title`, a person's correction of the title found in it (its
+        spaces and line breaks folded to one space); None keeps the title found.
+
+        >>> Plan(source="x.txt", tasks=()).with_title(" 青岚市 行动方案\n").context.title
+        '青岚市 行动方案'
+        """
+        if title is None:
+            return self
+        return replace(self, context=replace(self.context, title=" ".join(title.split()) or None))
 
     def to_dict(self, lazy: bool = False) -> dict:
         """The JSON contract of `taskmap extract --format json`; with `lazy`, its lists are

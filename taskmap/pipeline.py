@@ -39,9 +39,11 @@ def national_table() -> AliasTable:
 
 
 def parse_document(doc: Document, aliases: AliasTable | None = None,
-                   words: Words | None = None, sole_lead: bool = False) -> Plan:
+                   words: Words | None = None, title: str | None = None,
+                   sole_lead: bool = False) -> Plan:
     """Extract the plan in a Document already read, names resolved with `aliases`
-    (default: the national table), read with `words` (default: the process's). With
+    (default: the national table), read with `words` (default: the process's); a `title`
+    given is the plan's title, in place of the one found (`Plan.with_title`). With
     `sole_lead`, the one body a block names where it names no lead (a single 责任单位) is
     the lead; by default roles stay as the plan writes them."""
     table = aliases or national_table()
@@ -50,8 +52,8 @@ def parse_document(doc: Document, aliases: AliasTable | None = None,
         context = plan_context(work, table)
         outline = parse_outline(work, start=context.body_start)
         found = find_blocks(work)
-        tasks, task_warnings, first_lead = build_tasks(work, outline, found,
-                                                       plan_year(context), sole_lead)
+        year = plan_year(replace(context, title=title) if title else context)
+        tasks, task_warnings, first_lead = build_tasks(work, outline, found, year, sole_lead)
         warnings = sorted(found.warnings + task_warnings,
                           key=lambda w: (w.line, w.text, w.reason))
         plan = Plan(source=doc.source, tasks=tasks, warnings=tuple(warnings),
@@ -64,7 +66,8 @@ def parse_document(doc: Document, aliases: AliasTable | None = None,
                 (*plan.warnings, *(ParseWarning(line, _line(doc, line), why)
                                    for line, why in doc.notes)),
                 key=lambda w: (w.line, w.text, w.reason))))
-        return mentions.account(doc, resolve_plan(plan, plan.context, table), table)
+        plan = mentions.account(doc, resolve_plan(plan, plan.context, table), table)
+        return plan.with_title(title)
 
 
 def _line(doc: Document, line: int) -> str:
@@ -145,16 +148,17 @@ class Firsts:
 
 
 def load_plan(path: str | Path, aliases: AliasTable | None = None,
-              words: Words | None = None, sole_lead: bool = False) -> Plan:
+              words: Words | None = None, title: str | None = None,
+              sole_lead: bool = False) -> Plan:
     """Read and extract one plan file (with `words`, a PDF's paragraphs are rebuilt with
-    them too).
+    them too); a `title` given replaces the one found.
 
     >>> plan = load_plan("data/yunxi_district_carbon_plan.txt")  # doctest: +SKIP
     >>> plan.tasks[0].agencies("lead")  # doctest: +SKIP
     ['区发改委']
     """
     with lx.using(words):
-        return parse_document(read_document(path), aliases, words, sole_lead)
+        return parse_document(read_document(path), aliases, words, title, sole_lead)
 
 
 PLAN_SUFFIXES = (".txt", ".docx", ".docm", ".doc", ".wps", ".rtf", ".html", ".htm", ".pdf",
@@ -217,7 +221,7 @@ def load_plans(inputs: Sequence[str | Path], aliases: AliasTable | None = None,
             if first is not None:
                 note_duplicate(str(path), first, duplicates)
             else:
-                plans.append(parse_document(doc, aliases, words, sole_lead))
+                plans.append(parse_document(doc, aliases, words, sole_lead=sole_lead))
         except Exception as e:  # one bad file must not stop a corpus
             if failures is None:
                 raise
@@ -237,6 +241,8 @@ def note_duplicate(path: str, first: str, duplicates: list[tuple[str, str]] | No
 
 
 def parse_text(text: str, source: str = "<text>", aliases: AliasTable | None = None,
-               words: Words | None = None, sole_lead: bool = False) -> Plan:
-    """Extract a plan given as a string (notebooks, tests)."""
-    return parse_document(document_from_text(text, source), aliases, words, sole_lead)
+               words: Words | None = None, title: str | None = None,
+               sole_lead: bool = False) -> Plan:
+    """Extract a plan given as a string (notebooks, tests); a `title` given replaces the
+    one found; `sole_lead`: as in `parse_document`."""
+    return parse_document(document_from_text(text, source), aliases, words, title, sole_lead)

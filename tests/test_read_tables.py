@@ -395,15 +395,18 @@ def test_xlsx_merges_are_clipped_to_the_data_and_a_leading_empty_column_kept(tmp
                             ["", "排查餐饮场所", "县住建局*"]]
 
 
-def _merged_over_the_whole_sheet(path: Path) -> Path:
+def _merged_over_the_whole_sheet(path: Path, plain: Path | None = None) -> Path:
     """A small table whose sheet says it is merged (and sized) A1:XFD1048576, as a damaged
-    template can: the sheet XML is edited after openpyxl wrote it."""
+    template can: the sheet XML is edited after openpyxl wrote it (`plain`: the same table
+    as written, for a yardstick)."""
     wb = Workbook()
     ws = wb.active
     ws.append(HEADER)
     for row in GAS:
         ws.append(row)
     wb.save(path)
+    if plain is not None:
+        wb.save(plain)
     with zipfile.ZipFile(path) as z:
         parts = {name: z.read(name) for name in z.namelist()}
     sheet = parts["xl/worksheets/sheet1.xml"].decode("utf-8")
@@ -419,10 +422,19 @@ def _merged_over_the_whole_sheet(path: Path) -> Path:
 
 
 def test_xlsx_merge_over_the_whole_sheet_reads_fast_and_stays_in_the_data(tmp_path):
-    path = _merged_over_the_whole_sheet(tmp_path / "p.xlsx")
-    start = time.perf_counter()
+    path = _merged_over_the_whole_sheet(tmp_path / "p.xlsx", plain=tmp_path / "plain.xlsx")
+
+    def best(p: Path) -> float:
+        times = []
+        for _ in range(3):
+            start = time.process_time()
+            taskmap.read_document(p)
+            times.append(time.process_time() - start)
+        return min(times)
+
+    # as fast as the same table without the merge (a merge cell by cell: 1.7e10 cells)
+    assert best(path) < 5 * best(tmp_path / "plain.xlsx")
     doc = taskmap.read_document(path)
-    assert time.perf_counter() - start < 0.5
     assert doc.lines == ("序号", "序号", "序号")  # a merge shows its first cell only
     [table] = doc.tables
     assert _grid(table) == [["序号", *["序号*"] * 4], *[["序号*"] * 5] * 2]

@@ -64,6 +64,17 @@ def test_numbers_that_do_not_carry_on_a_sequence_are_not_cut():
         assert reflow(doc) == (doc, ()), text
 
 
+def test_a_flattened_plan_of_more_than_99_tasks_keeps_every_task():
+    """Task numbers of three digits carry the sequence on too (a flattened plan of 120
+    tasks once lost all after the 99th, with no warning)."""
+    flat = "青岚区城市更新行动方案 一、重点任务 " + "".join(
+        f"{i}.完成第{i}批小区改造。牵头单位:区住建局;责任单位:区财政局 " for i in range(1, 121))
+    for text in (flat, flat.replace(" ", "\n")):  # and the plan on its own lines
+        plan = taskmap.parse_text(text)
+        assert [t.title for t in plan.tasks] == [f"完成第{i}批小区改造" for i in range(1, 121)]
+        assert all(t.agencies("lead") == ["区住建局"] for t in plan.tasks)
+
+
 def test_a_document_with_nothing_to_cut_comes_back_as_it_is():
     doc = document_from_text("一、重点任务\n1.推进某事。(牵头单位:区发改委)\n2.推进另一事。")
     assert reflow(doc)[0] is doc

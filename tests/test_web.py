@@ -62,12 +62,13 @@ needs_chromium = needs(CHROMIUM.exists() and _playwright_installed(),
 class Server:
     """`taskmap serve` in a subprocess; its stderr collected (to show no server error)."""
 
-    def __init__(self, *args: str, browser: bool = False, env: dict | None = None):
+    def __init__(self, *args: str, browser: bool = False, env: dict | None = None,
+                 preexec_fn=None):
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "taskmap", "serve", "--port", "0", *args,
              *([] if browser else ["--no-browser"])],
             cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
-            env=env)
+            env=env, preexec_fn=preexec_fn)
         self.log: list[str] = []
         self.url = self._address()
         threading.Thread(target=self._drain, daemon=True).start()

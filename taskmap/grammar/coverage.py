@@ -9,7 +9,7 @@ and unread (neither), each of which it reports with its line and text.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 
@@ -105,21 +105,29 @@ def account(doc: Document, blocks, rules, warnings: list[ParseWarning], tables: 
     """Count the role-bearing segments: read as blocks or rules; warned, when the grammar
     itself warned on their line; else unread, each of which gets a warning of its own
     (its line, its text)."""
-    read_spans: dict[int, list[tuple]] = {}  # line → (first, last, start, end) of blocks on it
+    spans: dict[int, _Spans] = {}  # line → the blocks standing on it
     for b in blocks:
         last = b.line + b.text.count("\n")
-        span = (b.line, last, b.start, b.end if last == b.line else 10**9)
         for line in range(b.line, last + 1):
-            read_spans.setdefault(line, []).append(span)
+            at = spans.setdefault(line, _Spans())
+            if line == b.line == last:
+                at.one_line.append((b.start, b.end))
+            else:
+                at.across = True
+    for at in spans.values():
+        at.prepare()
     rules_at: dict[int, list[int]] = {}
     for r in rules:
         rules_at.setdefault(r.line, []).append(r.start)
+    for starts in rules_at.values():
+        starts.sort()
     warned_lines = {w.line for w in warnings}
     seen = read = warned = unread = 0
     for seg in segments(doc, tables, rows):
         seen += 1
-        if _read(seg, read_spans.get(seg.line, ())) or any(
-                seg.start <= start < seg.end for start in rules_at.get(seg.line, ())):
+        standing = spans.get(seg.line)
+        if (standing is not None and standing.read(seg)) or _any_in(
+                rules_at.get(seg.line, ()), seg.start, seg.end):
             read += 1
         elif seg.line in warned_lines:
             warned += 1
@@ -130,11 +138,36 @@ def account(doc: Document, blocks, rules, warnings: list[ParseWarning], tables: 
     return Coverage(seen=seen, read=read, warned=warned, unread=unread)
 
 
-def _read(seg: Segment, spans) -> bool:
-    """Is the segment part of one of the blocks standing on its line?"""
-    for first, last, start, end in spans:
-        if seg.kind != "bracket" or first != seg.line or last != seg.line:
+def _any_in(starts, lo: int, hi: int) -> bool:
+    """Does the sorted `starts` hold a value in [lo, hi)?"""
+    k = bisect_left(starts, lo)
+    return k < len(starts) and starts[k] < hi
+
+
+class _Spans:
+    """The blocks standing on one line: whether one of them spans lines, and the
+    [start, end) of those that do not, sorted, so that a segment is looked up by
+    bisection (a one-line plan of thousands of blocks stays linear)."""
+
+    def __init__(self) -> None:
+        self.across = False
+        self.one_line: list[tuple[int, int]] = []
+        self.starts: list[int] = []
+        self.reach: list[int] = []  # the furthest end among the spans up to each
+
+    def prepare(self) -> None:
+        self.one_line.sort()
+        self.starts = [s for s, _ in self.one_line]
+        furthest = -1
+        for _, e in self.one_line:
+            furthest = max(furthest, e)
+            self.reach.append(furthest)
+
+    def read(self, seg: Segment) -> bool:
+        """Is the segment part of one of the blocks standing on its line?"""
+        if seg.kind != "bracket" or self.across:
+            return bool(self.one_line) or self.across
+        k = bisect_right(self.starts, seg.start)  # spans starting at or before it
+        if k and self.reach[k - 1] > seg.start:
             return True
-        if start <= seg.start < end or seg.start <= start < seg.end:
-            return True
-    return False
+        return _any_in(self.starts, seg.start, seg.end)

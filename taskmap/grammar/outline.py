@@ -19,8 +19,8 @@ _HEADING_PATTERNS = (
     (0, re.compile(rf"^(第[{_CN}\d]+[章部篇](?:分)?)\s*")),
     (1, re.compile(rf"^([{_CN}]{{1,3}})\s*[、.]\s*")),
     (2, re.compile(rf"^(?:\(\s*([{_CN}]{{1,3}})\s*\)|([\u3220-\u3229]))\s*[、.]?\s*")),
-    (3, re.compile(r"^(\d{1,2})\s*(?:[、]|\.(?!\d))\s*")),
-    (4, re.compile(r"^(?:\(\s*(\d{1,2})\s*\)|([\u2474-\u2487]))\s*[、.]?\s*")),
+    (3, re.compile(r"^(\d{1,3})\s*(?:[、]|\.(?!\d))\s*")),
+    (4, re.compile(r"^(?:\(\s*(\d{1,3})\s*\)|([\u2474-\u2487]))\s*[、.]?\s*")),
     (5, re.compile(r"^([\u2460-\u2473\u2776-\u277f])\s*")),
 )
 # A title ends at the first full stop, colon or semicolon, or where a block opens.

@@ -32,8 +32,8 @@ _CIRCLED = "\u2460\u2461\u2462\u2463\u2464\u2465\u2466\u2467\u2468\u2469" \
 _MARK = re.compile(
     rf"(?P<l1>[{_CN}]{{1,3}})\s*、"
     rf"|\(\s*(?P<l2>[{_CN}]{{1,3}})\s*\)"
-    r"|(?<![\d.])(?P<l3>\d{1,2})\s*(?:、|\.(?![\d.]))"
-    r"|\(\s*(?P<l4>\d{1,2})\s*\)"
+    r"|(?<![\d.])(?P<l3>\d{1,3})\s*(?:、|\.(?![\d.]))"
+    r"|\(\s*(?P<l4>\d{1,3})\s*\)"
     rf"|(?P<l5>[{_CIRCLED}])"
 )
 # A date of issue between spaces (a notice's signature, flattened): 2024年3月1日.

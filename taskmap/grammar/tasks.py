@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 
 from .. import lexicon as lx
@@ -41,6 +42,8 @@ def build_tasks(doc: Document, outline: Outline, found: Found, year: int | None 
     ends_by_line: dict[int, list[int]] = {}
     for b in found.blocks:
         ends_by_line.setdefault(b.line, []).append(b.end)
+    for ends in ends_by_line.values():
+        ends.sort()  # a block's stretch starts at the last end before it: a bisection
     statement: _Statement | None = None
     tasks: list[Task] = []
     warnings: list[ParseWarning] = []
@@ -153,7 +156,9 @@ def _stretch(doc: Document, block: Block,
     if block.kind == "lines":
         line = _previous_paragraph(doc, block.line)
         return None if line is None else (line, 0, len(doc.lines[line - 1]))
-    s = max((end for end in ends_by_line[block.line] if end <= block.start), default=0)
+    ends = ends_by_line[block.line]  # sorted
+    k = bisect_right(ends, block.start)
+    s = ends[k - 1] if k else 0
     if s == 0 and _wrapped_tail(doc, block.line, block.start):
         return block.line - 1, 0, len(doc.lines[block.line - 2])
     return block.line, s, block.start

@@ -1,6 +1,7 @@
 """What a plan says about itself, read once from its Document: `plan_context(doc, table)`.
 
-- the **title** (a title line near the top, or the plan's title after a covering notice);
+- the **title** (`names.titles`: the plan's own, joined over the lines it runs onto; never a
+  file name, an attachment label, a metadata row or a document it cites);
 - **where the plan starts**: a notice that carries the plan (`…关于印发…的通知`, its
   salutation, its own `一、二、三、`, the issuer's name and the date) ends at its date line,
   and the plan's own outline starts at the title that follows;
@@ -28,6 +29,7 @@ from .places import (
     plausible_place,
 )
 from .tables import AliasTable
+from .titles import find_title
 
 _TOP = 40  # lines near the top that may hold a title, metadata or a notice
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "Ｏ": 0}
@@ -67,7 +69,7 @@ def plan_context(doc: Document, table: AliasTable) -> PlanContext:
     date, year = _date(views)
     number = _number(doc)
     parents = _parent_places(views, table, place, level)
-    title = plan_title or _title(views)
+    title = find_title(views, start, plan_title)
     return PlanContext(title=title, issuer=issuer, place=place, level=level, date=date,
                        year=year, number=number, body_start=start,
                        parents=tuple(sorted(parents.items())))
@@ -129,18 +131,6 @@ def _title_like(line: str) -> bool:
     bare = TRAILING_NOTE.sub("", line).strip()
     return 4 <= len(bare) <= 70 and bare.endswith(
         (*PLAN_WORDS, "表", "项目", "事项", "任务", "分工"))
-
-
-def _title(views: tuple[str, ...]) -> str | None:
-    for v in views[:_TOP]:
-        line = v.strip()
-        if _title_like(line) and not _NOTICE.search(line):
-            return line
-    for v in views[:_TOP]:
-        m = TITLE.search(v)
-        if m and not _CITED.search(v[:m.start()]):
-            return m.group(1)
-    return None
 
 
 # ----------------------------------------------------------------------------- place

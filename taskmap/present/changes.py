@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..diff import ADDED, CHANGED, REMOVED, UNCHANGED, PlanDiff, TaskDiff, wording_changes
 from ..models import LEAD, RESPONSIBLE, Plan, Task
-from .labels import ROLE_LABELS, plan_title
+from .labels import ROLE_LABELS, UNTITLED, plan_title
 
 CHANGE_LABELS = {ADDED: "增加", REMOVED: "减少"}
 
@@ -78,9 +78,12 @@ LEGEND = ("说明：原稿栏中红色删除线标示删去的文字，修改稿
 
 
 def named(plan: Plan) -> str:
-    """《title》（文件：name；文号；日期）: which file a version is."""
+    """《title》（文件：name；文号；日期）: which file a version is; a plan that states no
+    title is said to (（未识别标题；文件：name…）), never its file's name in 《》."""
     ctx = plan.context
     facts = [f"文件：{Path(plan.source).name}"] + [x for x in (ctx.number, ctx.date) if x]
+    if not ctx.title:
+        return f"（{'；'.join([UNTITLED, *facts])}）"
     return f"《{plan_title(plan)}》（{'；'.join(facts)}）"
 
 

@@ -19,9 +19,17 @@ DUE_KIND_LABELS = {"recurring": "定期(周期性)", "ongoing": "长期(持续)"
 DUE_NUMBER_FORMAT = "yyyy-mm-dd"
 
 
+# What the outputs say of a plan that states no title (`taskmap … --title` gives it one).
+UNTITLED = "未识别标题"
+
+
 def plan_title(plan: Plan) -> str:
-    """What a file calls a plan: its own title, else its file's name, else 行动方案."""
-    return plan.context.title or Path(plan.source).stem or "行动方案"
+    """What a file calls a plan: its own title; when it states none, a label that says so
+    and names the file read — marked as a file's name, never passed off as the title."""
+    if plan.context.title:
+        return plan.context.title
+    name = Path(plan.source).name if plan.source else ""
+    return f"（{UNTITLED}：文件 {name}）" if name else f"（{UNTITLED}）"
 
 
 def issued(plan: Plan) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from contextvars import ContextVar
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, CData, NavigableString, Tag
 
 from ..models import Table
 from ..text import split_lines
@@ -119,11 +119,15 @@ def _article(soup: BeautifulSoup) -> Tag | None:
     """The element whose paragraphs hold the most Chinese text (each block's text counts
     for its parent fully and its grandparent by half)."""
     scores: dict[int, tuple[float, Tag]] = {}
+    totals: dict[int, int] | None = None  # a tag's Chinese characters, once for the page
     for block in soup.find_all(["p", "td", "li", "h2", "h3", "h4", "div", "section"]):
         own = _cjk("".join(s for s in block.find_all(string=True, recursive=False)))
         if own < 10 and block.name != "p":
             continue
-        own = own or _cjk(block.get_text())
+        if not own:
+            totals = totals if totals is not None else _cjk_totals(soup)
+            own = totals[id(block)] if block.interesting_string_types == _TEXT_TYPES else _cjk(
+                block.get_text())
         for parent, weight in ((block.parent, 1.0), (getattr(block.parent, "parent", None), .5)):
             if isinstance(parent, Tag):
                 score = scores.get(id(parent), (0.0, parent))[0] + own * weight
@@ -142,6 +146,23 @@ def _article(soup: BeautifulSoup) -> Tag | None:
 
 
 _TABLE_PARTS = ("tr", "tbody", "thead", "tfoot", "table")
+_TEXT_TYPES = {NavigableString, CData}  # the strings a block's get_text() joins
+
+
+def _cjk_totals(soup: BeautifulSoup) -> dict[int, int]:
+    """Each tag's `_cjk(tag.get_text())`, for all tags in one pass from the leaves up (a
+    get_text() a tag walks its subtree each time: thousands of nested <p>s were
+    quadratic)."""
+    totals: dict[int, int] = {}
+    for tag in reversed([soup, *soup.find_all(True)]):  # children before their parent
+        n = 0
+        for child in tag.children:
+            if isinstance(child, Tag):
+                n += totals[id(child)]
+            elif type(child) in _TEXT_TYPES:
+                n += _cjk(str(child))
+        totals[id(tag)] = n
+    return totals
 
 
 def _walk(node: Tag, lines: list[str], buffer: list[str], tables: list[Table]) -> None:

@@ -7,7 +7,10 @@ Routes (a script can drive them too):
 - `POST /export?format=xlsx|csv` (the same fields) → the file;
 - `POST /diff` (fields `old`, `new`) → the 修改对照表 page; `?format=xlsx` → its workbook.
 
-Uploads are read into memory (python-multipart spools a part over 1 MB to an anonymous
+What the server refuses (other hosts, other sites' posts, too many uploads at once, slow
+bodies) is `guard.Guard`, a middleware, so it holds whatever server runs the app; each file
+is parsed in a child process under a time and a memory limit (`isolate`). Uploads are read
+into memory (python-multipart spools a part over 1 MB to an anonymous
 temporary file, deleted when the request ends), never kept; a request over `max_upload`
 bytes is refused with a Chinese message. Files written for a download go to a private
 temporary folder, removed once read back. The page loads nothing from outside the machine.
@@ -41,7 +44,8 @@ from ..models import Plan
 from ..present.files import CSV_COLUMNS, csv_rows, csv_text
 from ..present.outputs import BOOKS, diff_writer
 from ..read.limits import Limits
-from . import views
+from . import isolate, views
+from .guard import LOOPBACK_NAMES, Guard, ServeLimits
 
 HERE = Path(__file__).resolve().parent
 MAX_UPLOAD = 50 * 1024 * 1024  # bytes in one request, all files together
@@ -104,10 +108,19 @@ class _TooLarge(Exception):
     pass
 
 
-def create_app(max_upload: int = MAX_UPLOAD, limits: Limits | None = None) -> Starlette:
+def create_app(max_upload: int = MAX_UPLOAD, limits: Limits | None = None,
+               serve_limits: ServeLimits | None = None,
+               hosts: tuple[str, ...] | frozenset[str] = LOOPBACK_NAMES,
+               any_ip: bool = False) -> Starlette:
     """The web app. `max_upload`: bytes one request may carry; `limits`: the readers'
-    limits (default: `Limits.from_env()`, the TASKMAP_MAX_… variables)."""
+    limits (default: `Limits.from_env()`, the TASKMAP_MAX_… variables); `serve_limits`:
+    the server's (default: `ServeLimits.from_env()`, the TASKMAP_WEB_… variables);
+    `hosts`: the names it answers to (`guard.host_names`), any IP address too if
+    `any_ip`."""
     limits = limits or Limits.from_env()
+    serve_limits = serve_limits or ServeLimits.from_env()
+    read = partial(isolate.read_uploads, limits=limits, seconds=serve_limits.parse_seconds,
+                   memory=serve_limits.parse_memory)
     env = Environment(loader=FileSystemLoader(HERE / "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True)
@@ -127,7 +140,7 @@ def create_app(max_upload: int = MAX_UPLOAD, limits: Limits | None = None) -> St
     async def extract(request: Request) -> Response:
         try:
             uploads = (await _uploads(request, max_upload))["file"]
-            plans, problems = await _plans(uploads, limits)
+            plans, problems = await _plans(uploads, read)
         except Refused as e:
             return page("extract.html", e.status, errors=[views.Problem("", e.message)])
         return page("extract.html", result=views.extract_page(plans, problems))
@@ -138,7 +151,7 @@ def create_app(max_upload: int = MAX_UPLOAD, limits: Limits | None = None) -> St
             if fmt not in EXPORTS:
                 raise Refused(400, f"不支持的下载格式“{fmt}”,可选:{'、'.join(EXPORTS)}。")
             uploads = (await _uploads(request, max_upload))["file"]
-            plans, problems = await _plans(uploads, limits, whole=True)
+            plans, problems = await _plans(uploads, read, whole=True)
         except Refused as e:
             return page("extract.html", e.status, errors=[views.Problem("", e.message)])
         if problems:
@@ -157,7 +170,7 @@ def create_app(max_upload: int = MAX_UPLOAD, limits: Limits | None = None) -> St
             fields = await _uploads(request, max_upload, ("old", "new"))
             if len(fields["old"]) != 1 or len(fields["new"]) != 1:
                 raise Refused(400, "请分别选择征求意见稿(原稿)和印发稿(新稿)各一个文件。")
-            plans, problems = await _plans(fields["old"] + fields["new"], limits, whole=True)
+            plans, problems = await _plans(fields["old"] + fields["new"], read, whole=True)
         except Refused as e:
             return page("compare.html", e.status, errors=[views.Problem("", e.message)])
         if problems:
@@ -169,10 +182,11 @@ def create_app(max_upload: int = MAX_UPLOAD, limits: Limits | None = None) -> St
         return page("compare.html", result=views.diff_page(result))
 
     @asynccontextmanager
-    async def lifespan(app):  # the alias tables, loaded once before the first upload
-        from ..pipeline import national_table
+    async def lifespan(app):  # the alias tables and the parse children's forkserver,
+        from ..pipeline import national_table  # made ready before the first upload
 
         await run_in_threadpool(national_table)
+        await run_in_threadpool(isolate.warm)
         yield
 
     return Starlette(
@@ -181,14 +195,17 @@ def create_app(max_upload: int = MAX_UPLOAD, limits: Limits | None = None) -> St
                 Route("/export", export, methods=["POST"]),
                 Route("/diff", diff, methods=["POST"]),
                 Mount("/static", StaticFiles(directory=HERE / "static"), name="static")],
-        middleware=[Middleware(_Headers)], lifespan=lifespan)
+        middleware=[Middleware(_Headers),
+                    Middleware(Guard, limits=serve_limits, hosts=hosts, any_ip=any_ip)],
+        lifespan=lifespan)
 
 
-async def _plans(uploads: list[views.Upload], limits: Limits, whole: bool = False):
-    """Plans of the uploads, read off the event loop; none at all is refused."""
+async def _plans(uploads: list[views.Upload], read, whole: bool = False):
+    """Plans of the uploads, read off the event loop (`read`: isolate.read_uploads with
+    its limits); none at all is refused."""
     if not uploads:
         raise Refused(400, "请先选择至少一个方案文件。")
-    plans, problems = await run_in_threadpool(views.read_uploads, uploads, limits)
+    plans, problems = await run_in_threadpool(read, uploads)
     if not plans and not whole:
         raise _refuse_all(problems)
     return plans, problems
@@ -281,14 +298,17 @@ def _size(n: int) -> str:
 
 class _Headers:
     """Every answer says: nothing from elsewhere (scripts, styles, fonts, images only from
-    this server), not in a frame, not cached, content types as declared."""
+    this server), not in a frame, not cached, content types as declared, no referrer
+    outside this server."""
 
     HEADERS = (
         (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; "
                                      b"object-src 'none'; base-uri 'none'; form-action 'self'; "
                                      b"frame-ancestors 'none'"),
         (b"x-content-type-options", b"nosniff"),
-        (b"referrer-policy", b"no-referrer"),
+        # no address is told to anyone else; this server's own requests keep their
+        # Origin, which the guard checks (under no-referrer a browser sends Origin: null)
+        (b"referrer-policy", b"same-origin"),
     )
 
     def __init__(self, app):

@@ -59,7 +59,7 @@ def write_changes_docx(diff: PlanDiff, path: str | Path) -> Path:
         lines = account(t)
         cells[3].paragraphs[0].add_run(lines[0] if lines else "")
         for line in lines[1:]:
-            cells[3].add_paragraph(line, style="表格文字")
+            table.add_paragraph(cells[3], line, "表格文字")
     if not rows:
         table.add_group_row("两稿的任务及分工没有修改。")
     return save_stable(doc, Path(path))

@@ -12,6 +12,7 @@ kind instead of a Western one. LibreOffice substitutes a CJK font of its own.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import io
 from collections.abc import Sequence
@@ -225,10 +226,15 @@ class Column:
 class GridTable:
     """A fixed-layout table across the type area: a header row repeated on every page
     (w:tblHeader), cells filled by the caller.
-    Rows are added without python-docx's whole-table cell walk (linear in the rows)."""
+    The table is built in one pass, linear in its rows: a row is a copy of an empty row
+    made once (no python-docx walk of the table's rows, no style looked up by name a
+    cell), appended after the last."""
 
     def __init__(self, doc, columns: Sequence[Column], width_emu: int):
         self.columns = list(columns)
+        self._rows = 1  # the header's
+        self._empty: dict[bool, etree._Element] = {}  # split? → an empty row to copy
+        self._style_ids: dict[str, str | None] = {}
         total = sum(c.mm for c in columns)
         self.widths = [Emu(int(width_emu * c.mm / total)) for c in columns]
         self.table: Table = doc.add_table(rows=1, cols=len(columns))
@@ -263,17 +269,32 @@ class GridTable:
         """A new row; each cell holds one empty paragraph in its column's style. The first
         row may break across pages, so that a table under a title starts on the title's
         page even when its first task is long; the others are kept whole."""
-        tr = self.table._tbl.add_tr()
-        _row_props(tr, header=False, split=len(self.table._tbl.tr_lst) == 2)
-        cells = []
-        for column, w in zip(self.columns, self.widths, strict=True):
-            tc = tr.add_tc()
-            tc.width = w
-            cell = _Cell(tc, self.table)
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-            cell.paragraphs[0].style = column.style
-            cells.append(cell)
-        return cells
+        self._rows += 1
+        split = self._rows == 2
+        empty = self._empty.get(split)
+        if empty is None:
+            tr = self.table._tbl.add_tr()
+            _row_props(tr, header=False, split=split)
+            for column, w in zip(self.columns, self.widths, strict=True):
+                tc = tr.add_tc()
+                tc.width = w
+                cell = _Cell(tc, self.table)
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+                cell.paragraphs[0].style = column.style
+            self._empty[split] = copy.deepcopy(tr)
+        else:
+            tr = copy.deepcopy(empty)
+            self.table._tbl.append(tr)  # a table's rows are its last children
+        return self._cells(tr)
+
+    def add_paragraph(self, cell: _Cell, text: str, style: str):
+        """`cell.add_paragraph(text, style=style)`, the style's id looked up once a table."""
+        if style not in self._style_ids:
+            self._style_ids[style] = self.table.part.get_style_id(style,
+                                                                  WD_STYLE_TYPE.PARAGRAPH)
+        para = cell.add_paragraph(text)
+        para._p.style = self._style_ids[style]
+        return para
 
     def add_group_row(self, text: str) -> _Cell:
         """A row of one cell across the table (a section of the table: 一、…)."""

@@ -153,7 +153,7 @@ def _plan_section(doc, plan: Plan, mark: str) -> None:
                 cells[1]._tc.vMerge = "continue"
             group = this
             cells = [cells[0], *cells[2:]]
-        _task_row(cells, n, task, leaders)
+        _task_row(table, cells, n, task, leaders)
     if not plan.tasks:
         table.add_group_row("未识别到带分工的重点任务。")
     if any(a.implicit for t in plan.tasks for a in t.assignments):
@@ -205,9 +205,9 @@ def _names(task: Task, role: str) -> str:
     return "、".join(shown)
 
 
-def _task_row(cells, n: int, task: Task, leaders: bool) -> None:
+def _task_row(table: GridTable, cells, n: int, task: Task, leaders: bool) -> None:
     cells[0].paragraphs[0].add_run(str(n))
-    _task_cell(cells[1], task)
+    _task_cell(table, cells[1], task)
     cells[2].paragraphs[0].add_run(_names(task, LEAD))
     cells[3].paragraphs[0].add_run(_names(task, RESPONSIBLE))
     cells[4].paragraphs[0].add_run(task.deadline or "")
@@ -215,7 +215,7 @@ def _task_row(cells, n: int, task: Task, leaders: bool) -> None:
         cells[5].paragraphs[0].add_run("、".join(task.leaders))
 
 
-def _task_cell(cell, task: Task) -> None:
+def _task_cell(table: GridTable, cell, task: Task) -> None:
     """The task's title in 黑体, then its own wording in 仿宋; a wording that opens with
     the title continues it on the same line (依法淘汰落后产能。严格执行……)."""
     title, text = (task.title or "").strip(), (task.text or "").strip()
@@ -229,7 +229,7 @@ def _task_cell(cell, task: Task) -> None:
     elif title:
         _title_run(para, title)
         if text:
-            cell.add_paragraph(text, style="表格文字")
+            table.add_paragraph(cell, text, "表格文字")
     else:
         para.add_run(text)
 

@@ -11,6 +11,7 @@ into a formula, column widths for Chinese text, print setup and a byte-stable sa
 
 from __future__ import annotations
 
+import copy
 import datetime
 import gc
 import sys
@@ -24,6 +25,7 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 from lxml import etree
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.writer.excel import ExcelWriter
@@ -63,6 +65,12 @@ class Col:
 def put(cell, value, font: Font = BODY_FONT):
     """Write `value` as data, never as a formula: every str is stored as text (type "s"),
     with Excel's quote prefix when it starts like a formula. None becomes an empty cell."""
+    _put_value(cell, value)
+    cell.font = font
+    return cell
+
+
+def _put_value(cell, value) -> None:
     if isinstance(value, bool):
         value = "是" if value else "否"
     if isinstance(value, str):
@@ -73,8 +81,6 @@ def put(cell, value, font: Font = BODY_FONT):
             cell.quotePrefix = True
     else:
         cell.value = value
-    cell.font = font
-    return cell
 
 
 def text_width(value) -> int:
@@ -96,12 +102,34 @@ def header_row(ws, row: int, headers: Sequence[str], start: int = 1) -> None:
 
 
 def body_row(ws, row: int, values: Sequence, cols: Sequence[Col], start: int = 1) -> None:
-    """One table row in 仿宋, top-aligned, bordered; wrapping where its column wraps."""
+    """One table row in 仿宋, top-aligned, bordered; wrapping where its column wraps.
+    A cell's style is set once a workbook for each kind of cell and copied to the others
+    of its kind (openpyxl hashes a style object each time it is set: most of a big
+    workbook's time)."""
+    made = _body_styles(ws.parent)
     for i, (value, col) in enumerate(zip(values, cols, strict=True)):
-        cell = put(ws.cell(row, start + i), value)
+        cell = ws.cell(row, start + i)
+        fresh = not cell._style or not any(cell._style)  # not styled before: of its kind
+        _put_value(cell, value)
+        key = (col.wrap, col.fmt, cell.quotePrefix)
+        if fresh and key in made:
+            cell._style = copy.copy(made[key])
+            continue
+        cell.font = BODY_FONT
         cell.alignment, cell.border = (TOP_WRAP if col.wrap else TOP), BORDER
         if col.fmt:
             cell.number_format = col.fmt
+        if fresh:
+            made[key] = copy.copy(cell._style)
+
+
+def _body_styles(wb) -> dict[tuple, StyleArray]:
+    """The styles of a body cell made in workbook `wb`, by (wraps, number format, quote
+    prefix): the style ids index `wb`'s own style lists, so they are kept with it."""
+    made = getattr(wb, "_taskmap_body_styles", None)
+    if made is None:
+        made = wb._taskmap_body_styles = {}
+    return made
 
 
 def write_table(ws, cols: Sequence[Col], rows: Iterable[Sequence], *, top: int = 1,
