@@ -95,6 +95,9 @@ AliasesOpt = Annotated[list[Path] | None, typer.Option(
 JobsOpt = Annotated[int | None, typer.Option(
     "--jobs", "-j", min=1, help="用几个 CPU 核心读取方案(默认:全部核心;1 为不另起进程)。",
     show_default=False)]
+SoleLeadOpt = Annotated[bool, typer.Option(
+    "--sole-lead", help="只写一个责任单位、未写牵头单位的任务,以该单位为牵头单位"
+                        "(许多单位的习惯读法);默认照方案原文。")]
 aliases_app = typer.Typer(no_args_is_help=True, help="检查别名表,核对单位名称。")
 app.add_typer(aliases_app, name="aliases")
 
@@ -162,6 +165,7 @@ def extract(
                             "(tcp://HOST:8786;需安装 taskmap[dask])。",
         show_default=False)] = None,
     title: TitleOpt = None,
+    sole_lead: SoleLeadOpt = False,
 ) -> None:
     """列出方案的每个任务分工(牵头单位、责任单位、完成时限)及提纲,输出为表格、JSON、CSV、
     Parquet 或 Excel;或把多个方案写成一个 Parquet 数据集(-f parquet -o 文件夹),再次运行
@@ -170,7 +174,7 @@ def extract(
     if target.folder and title is not None:
         raise typer.BadParameter("--title 只用于一个方案,不能用于数据集(-f parquet -o 文件夹)")
     if target.folder:
-        _dataset(plans, target.file, aliases, jobs, scheduler)
+        _dataset(plans, target.file, aliases, jobs, scheduler, sole_lead)
         return
     if scheduler is not None:
         raise typer.BadParameter("--scheduler 只用于 -f parquet -o 文件夹(集群写出的是数据集)")
@@ -180,7 +184,7 @@ def extract(
     plan = plans[0]
     if output is not None:
         refuse_inputs(output, [plan, *(aliases or [])])
-    result = load_plan(plan, _table(aliases), title=_given_title(title))
+    result = load_plan(plan, _table(aliases), title=_given_title(title), sole_lead=sole_lead)
     if target.path is None:
         if target.format == TEXT:
             _console().print(extract_view(result))
@@ -218,7 +222,7 @@ CollectiveOpt = Annotated[bool, typer.Option("--collective/--no-collective",
 
 
 def _dataset(inputs: list[Path], output: Path, aliases: list[Path] | None,
-             jobs: int | None, scheduler: str | None = None) -> None:
+             jobs: int | None, scheduler: str | None = None, sole_lead: bool = False) -> None:
     from .corpus import open_dataset, write_dataset
 
     paths = expand_inputs(inputs)
@@ -231,10 +235,11 @@ def _dataset(inputs: list[Path], output: Path, aliases: list[Path] | None,
         from .dask import extract as on_cluster
 
         counts = _progress(len(paths), lambda tick: on_cluster(
-            paths, output, scheduler, aliases or (), tick, mending=mending))
+            paths, output, scheduler, aliases or (), tick, mending=mending,
+            sole_lead=sole_lead))
     else:
         counts = _progress(len(paths), lambda tick: write_dataset(
-            paths, output, aliases or (), jobs, tick, mending=mending))
+            paths, output, aliases or (), jobs, tick, mending=mending, sole_lead=sole_lead))
     stored = open_dataset(output)
     _say_failures(stored.failures)
     _say_duplicates(stored.duplicates)
@@ -254,7 +259,7 @@ def _progress(total: int, work):
 
 
 def _start_workers(inputs: list[Path], aliases: list[Path] | None, jobs: int | None,
-                   fmt: str) -> None:
+                   fmt: str, sole_lead: bool = False) -> None:
     """Workers of a run over many plans start on the first plans now, while this process
     imports what it needs and hashes the files (the run takes them; see workers.start): as
     Plans for a document (`fmt` in BOOKS), else as rows."""
@@ -264,20 +269,24 @@ def _start_workers(inputs: list[Path], aliases: list[Path] | None, jobs: int | N
         paths = expand_inputs(inputs)
     except TaskmapError:
         return  # said by the command itself
-    workers.start(jobs, tuple(str(a) for a in aliases or ()), paths, plans=fmt in BOOKS)
+    workers.start(jobs, tuple(str(a) for a in aliases or ()), paths, plans=fmt in BOOKS,
+                  sole_lead=sole_lead)
 
 
 _reading: list = []  # the datasets this process reads (`corpus.hold_for_reading`)
 
 
 def _corpus(inputs: list[Path], aliases: list[Path] | None, jobs: int | None,
-            title: str | None = None):
+            title: str | None = None, sole_lead: bool = False):
     """The plans `inputs` name as a Corpus (frames): a dataset folder is read as it is;
     plans are read on `jobs` cores, each once. A plan that cannot be read, and a second
     copy of a plan, are warnings."""
     from .corpus import extract_corpus, hold_for_reading, is_dataset, open_dataset
 
     if len(inputs) == 1 and is_dataset(inputs[0]):
+        if sole_lead:
+            raise TaskmapError(f"{inputs[0]}: 数据集按写出时的方式读取,--sole-lead 须在"
+                               "写出数据集时(extract -f parquet -o 文件夹)给出")
         # no run writes it while the command reads it (it would remove part files): held
         # until the process ends
         _reading.append(hold_for_reading(inputs[0]))
@@ -286,7 +295,7 @@ def _corpus(inputs: list[Path], aliases: list[Path] | None, jobs: int | None,
         paths = expand_inputs(inputs)
         _table(aliases)
         corpus = _progress(len(paths), lambda tick: extract_corpus(
-            paths, aliases or (), jobs, tick))
+            paths, aliases or (), jobs, tick, sole_lead=sole_lead))
     _say_failures(corpus.failures)
     _say_duplicates(corpus.duplicates)
     if corpus.plans.select(pl_len()).collect().item() == 0:
@@ -330,7 +339,7 @@ def _say_duplicates(duplicates) -> None:
 
 
 def _plans(inputs: list[Path], aliases: list[Path] | None, jobs: int | None = None,
-           title: str | None = None):
+           title: str | None = None, sole_lead: bool = False):
     """Plans as objects (for a workbook), read on `jobs` cores, each once. A plan that
     cannot be read, or a second copy, is a warning on stderr and the others are still
     counted; when none can be read, that is an error."""
@@ -340,7 +349,7 @@ def _plans(inputs: list[Path], aliases: list[Path] | None, jobs: int | None = No
     _table(aliases)  # a broken alias table is one error before any work
     duplicates: list[tuple[str, str]] = []
     plans, failures = _progress(len(paths), lambda tick: load_many(
-        paths, aliases or (), jobs, tick, duplicates=duplicates))
+        paths, aliases or (), jobs, tick, duplicates=duplicates, sole_lead=sole_lead))
     _say_failures(failures)
     _say_duplicates(duplicates)
     if not plans:
@@ -383,11 +392,12 @@ def report(
         "写入文件而不是屏幕:.txt 报告文本;.csv/.parquet 单位排名(全部单位);.json 概况、排名、"
         "矩阵和警告;.xlsx 领导用工作簿。")] = None,
     title: TitleOpt = None,
+    sole_lead: SoleLeadOpt = False,
 ) -> None:
     """谁承担多少任务、在哪些领域:概况、单位排名、单位 × 行动领域矩阵、解析警告。"""
     target = choose("report", output, format and format.value)
     title = _given_title(title, plans)
-    _start_workers(plans, aliases, jobs, target.format)
+    _start_workers(plans, aliases, jobs, target.format, sole_lead)
     from .present.workload_view import check_area, workload_report  # polars: when used
 
     dataset = _refuse_dataset_book(plans, target.format)
@@ -395,13 +405,13 @@ def report(
         refuse_inputs(output, [*([] if dataset else expand_inputs(plans)), *(aliases or [])])
     switches: dict[str, Any] = {"by": by.value, "implicit": implicit, "collective": collective}
     if target.format in BOOKS:
-        loaded = _plans(plans, aliases, jobs, title)
+        loaded = _plans(plans, aliases, jobs, title, sole_lead)
         if area is not None:
             check_area(loaded, area)
         write_book(target.format, loaded, target.file, **switches)
         _wrote(target.file)
         return
-    loaded = _corpus(plans, aliases, jobs, title)
+    loaded = _corpus(plans, aliases, jobs, title, sole_lead)
     if target.format == TEXT:
         console = _console() if target.path is None else None
         width = console.width if console else PIPE_WIDTH
@@ -446,11 +456,12 @@ def export(
     aliases: AliasesOpt = None,
     jobs: JobsOpt = None,
     title: TitleOpt = None,
+    sole_lead: SoleLeadOpt = False,
 ) -> None:
     """领导用的 Excel 工作簿(.xlsx),或把数据表和矩阵写成数据文件(CSV、JSON、Parquet)。"""
     target = choose("export", output, format and format.value)
     title = _given_title(title, plans)
-    _start_workers(plans, aliases, jobs, target.format)
+    _start_workers(plans, aliases, jobs, target.format, sole_lead)
     from .present.frames import frame_files, write_frames  # polars, openpyxl: when used
 
     dataset = _refuse_dataset_book(plans, target.format)
@@ -458,14 +469,15 @@ def export(
     refuse_inputs(output, inputs, frame_files(target.format) if target.folder else [])
     switches: dict[str, Any] = {"by": by.value, "implicit": implicit, "collective": collective}
     if target.format in BOOKS:
-        write_book(target.format, _plans(plans, aliases, jobs, title), output, **switches)
+        write_book(target.format, _plans(plans, aliases, jobs, title, sole_lead), output,
+                   **switches)
         _wrote(output)
     elif target.folder:
-        written = write_frames(_corpus(plans, aliases, jobs, title), output, target.format,
-                               **switches)
+        written = write_frames(_corpus(plans, aliases, jobs, title, sole_lead), output,
+                               target.format, **switches)
         typer.echo(f"已写出 {len(written)} 个文件到 {output}", err=True)
     else:
-        corpus = _corpus(plans, aliases, jobs, title)
+        corpus = _corpus(plans, aliases, jobs, title, sole_lead)
         write_frame(corpus.assignments.collect(), output, target.format)
         _wrote(output)
 
@@ -485,6 +497,7 @@ def diff(
     old_title: Annotated[str | None, typer.Option(
         "--old-title", help="前一稿的方案标题,取代从文件中识别的标题。",
         show_default=False)] = None,
+    sole_lead: SoleLeadOpt = False,
 ) -> None:
     """比对同一方案的两稿:逐项任务、逐个单位,谁的职责有变化。"""
     from .diff import diff_plans
@@ -494,8 +507,8 @@ def diff(
     if output is not None:
         refuse_inputs(output, [old, new, *(aliases or [])])
     table = _table(aliases)
-    result = diff_plans(load_plan(old, table, title=_given_title(old_title)),
-                        load_plan(new, table, title=_given_title(title)))
+    result = diff_plans(load_plan(old, table, title=_given_title(old_title), sole_lead=sole_lead),
+                        load_plan(new, table, title=_given_title(title), sole_lead=sole_lead))
     if target.path is None:
         if target.format == "json":
             _write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", None)

@@ -105,21 +105,22 @@ def _labelled(assignments: pl.LazyFrame, names: dict[str, str]) -> pl.LazyFrame:
 # ----------------------------------------------------------------------------- workers
 
 def _results(paths: Sequence[str | Path], aliases: tuple[str, ...], jobs: int | None,
-             plans: bool = False) -> Iterator[tuple[str, str | None, Rows | Plan | str]]:
+             plans: bool = False, sole_lead: bool = False
+             ) -> Iterator[tuple[str, str | None, Rows | Plan | str]]:
     """Each plan's rows (its Plan, with `plans`) with the key of its text, or why it could
     not be read, in the order of `paths`, read on `jobs` cores: the same results in the
     same order whatever the number of cores."""
     jobs = jobs or os.cpu_count() or 1
-    work = [(str(p), aliases) for p in paths]
+    work = [(str(p), aliases, sole_lead) for p in paths]
     one, many = (workers.read, workers.read_many) if plans else (workers.rows, workers.rows_many)
     if jobs <= 1 or len(work) < 2:
-        workers.stop(jobs, aliases)  # started for more plans than there are
+        workers.stop(jobs, aliases, sole_lead)  # started for more plans than there are
         yield from map(one, work)
         return
     # This process is one of the `jobs`: it reads chunks too while the next result is still
     # with a worker, so `jobs` cores run `jobs` processes (one worker fewer to start, nothing
     # to send back for the chunks read here).
-    pool, ahead = workers.take(jobs, aliases, plans)
+    pool, ahead = workers.take(jobs, aliases, plans, sole_lead)
     todo = workers.chunked(work, jobs)
     slots: deque = deque()  # in input order: (chunk, a worker's Future), or a chunk's results
     for k, (chunk, future) in enumerate(ahead):  # chunks started ahead, where they match
@@ -166,16 +167,18 @@ def _here(slots: deque) -> int:
 
 def load_many(inputs: Sequence[str | Path], aliases: Sequence[str | Path] = (),
               jobs: int | None = None, progress: Callable[[Path], None] | None = None,
-              duplicates: list[tuple[str, str]] | None = None,
+              duplicates: list[tuple[str, str]] | None = None, sole_lead: bool = False,
               ) -> tuple[list[Plan], list[tuple[str, str]]]:
     """Every plan `inputs` name as Plan objects, read on `jobs` cores, in input order, each
     once; and the (path, reason) of those that could not be read. A second file of the same
     text is skipped, the first in input order kept: recorded in `duplicates` as (path,
-    first path), or said as a Python warning when no list is given."""
+    first path), or said as a Python warning when no list is given. `sole_lead`: as in
+    `pipeline.parse_document`."""
     from .pipeline import expand_inputs
 
     failures: list[tuple[str, str]] = []
-    results = _results(expand_inputs(inputs), tuple(map(str, aliases)), jobs, plans=True)
+    results = _results(expand_inputs(inputs), tuple(map(str, aliases)), jobs, plans=True,
+                       sole_lead=sole_lead)
     plans = list(_firsts(results, failures, duplicates, progress))
     return plans, failures
 
@@ -199,11 +202,13 @@ def _firsts(results, failures: list, duplicates: list | None, progress) -> Itera
 
 def extract_corpus(inputs: Sequence[str | Path], aliases: Sequence[str | Path] = (),
                    jobs: int | None = None,
-                   progress: Callable[[Path], None] | None = None) -> Corpus:
+                   progress: Callable[[Path], None] | None = None,
+                   sole_lead: bool = False) -> Corpus:
     """Read every plan `inputs` name (files, folders, globs) on `jobs` cores (default: all)
     into a Corpus. Up to IN_MEMORY plans stay in memory as frames; a bigger corpus is
     written batch by batch to a temporary dataset and read from it lazily, so memory stays
     flat whatever the number of plans. Plans that cannot be read are listed in `failures`.
+    `sole_lead`: as in `pipeline.parse_document`.
     """
     from .pipeline import expand_inputs
 
@@ -212,10 +217,11 @@ def extract_corpus(inputs: Sequence[str | Path], aliases: Sequence[str | Path] =
     if len(paths) <= IN_MEMORY:
         failures: list[tuple[str, str]] = []
         duplicates: list[tuple[str, str]] = []
-        parts = list(_firsts(_results(paths, names, jobs), failures, duplicates, progress))
+        parts = list(_firsts(_results(paths, names, jobs, sole_lead=sole_lead), failures,
+                             duplicates, progress))
         return Corpus.of(engine.frames_of(parts), failures, duplicates=duplicates)
     folder = tempfile.TemporaryDirectory(prefix="taskmap-")
-    write_dataset(paths, folder.name, names, jobs, progress)
+    write_dataset(paths, folder.name, names, jobs, progress, sole_lead=sole_lead)
     return open_dataset(folder.name, keep=folder)
 
 
@@ -229,7 +235,8 @@ def write_dataset(inputs: Sequence[str | Path], out: str | Path,
                   aliases: Sequence[str | Path] = (), jobs: int | None = None,
                   progress: Callable[[Path], None] | None = None,
                   runner: Runner | None = None,
-                  mending: Callable[[str], None] | None = None) -> dict[str, int]:
+                  mending: Callable[[str], None] | None = None,
+                  sole_lead: bool = False) -> dict[str, int]:
     """Write the plans `inputs` name as a Parquet dataset in folder `out`: one folder a
     table (plans, tasks, assignments, warnings) of part files, and `_manifest.parquet`
     (each plan's content hash, part and text key). A re-run reads again only the plans
@@ -250,7 +257,9 @@ def write_dataset(inputs: Sequence[str | Path], out: str | Path,
     one that names part files no longer there reads those plans again. A plan file that
     cannot be opened is listed as not read, like any plan that cannot be read.
     `mending(what)` is told what is wrong with the dataset (`manifest_problem`) once this
-    run holds it, before mending it."""
+    run holds it, before mending it. `sole_lead`: as in `pipeline.parse_document` (a
+    dataset read without it is read again with it, and the other way round; a `runner`
+    takes it from its caller)."""
     from .pipeline import expand_inputs
 
     out = Path(out)
@@ -260,12 +269,14 @@ def write_dataset(inputs: Sequence[str | Path], out: str | Path,
     with _locked(out):
         if mending is not None and problem is not None:
             mending(problem)
-        return _write(out, paths, tuple(str(a) for a in aliases), jobs, progress, runner)
+        return _write(out, paths, tuple(str(a) for a in aliases), jobs, progress, runner,
+                      sole_lead)
 
 
 def _write(out: Path, paths: list[str], names: tuple[str, ...], jobs: int | None,
-           progress: Callable[[Path], None] | None, runner: Runner | None) -> dict[str, int]:
-    salt = fingerprint(names)
+           progress: Callable[[Path], None] | None, runner: Runner | None,
+           sole_lead: bool = False) -> dict[str, int]:
+    salt = fingerprint(names, sole_lead)
     digests: dict[str, str] = {}
     unread: dict[str, str] = {}  # plan files that cannot be opened → why
     for p in paths:
@@ -291,7 +302,8 @@ def _write(out: Path, paths: list[str], names: tuple[str, ...], jobs: int | None
         for p in unread:
             progress(Path(p))
     batch, k = [], 0
-    results = runner(todo, names) if runner else _results(todo, names, jobs)
+    results = (runner(todo, names) if runner
+               else _results(todo, names, jobs, sole_lead=sole_lead))
     for path, key, result in results:
         if isinstance(result, str):
             rows.append(_Entry(path, digests[path], "", result, key, None))
@@ -428,15 +440,18 @@ def code_version() -> str:
     return h.hexdigest()
 
 
-def fingerprint(aliases: Sequence[str]) -> str:
+def fingerprint(aliases: Sequence[str], sole_lead: bool = False) -> str:
     """What an extraction depends on besides a plan's own bytes: taskmap's code
     (`code_version`), the words file the grammar reads (TASKMAP_WORDS, else the shipped
     one) and every alias table it resolves names with (the shipped ones, then `aliases`),
-    each by its content. A change to any of them makes a dataset read every plan again."""
+    each by its content, and the reading's options (`sole_lead`). A change to any of them
+    makes a dataset read every plan again."""
     from .names.tables import shipped_tables
     from .words import words_path
 
     h = hashlib.sha256(code_version().encode())
+    if sole_lead:  # without it, the fingerprint of datasets written before the option
+        h.update(b"sole_lead")
     for path in (words_path(), *shipped_tables(), *map(Path, aliases)):
         h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()

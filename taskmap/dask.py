@@ -30,17 +30,18 @@ AHEAD = 4  # batches a worker may have finished before this process takes them
 def extract(inputs: Sequence[str | Path], out: str | Path, scheduler=None,
             aliases: Sequence[str | Path] = (), progress: Callable[[Path], None] | None = None,
             per_task: int = PER_TASK,
-            mending: Callable[[str], None] | None = None) -> dict[str, int]:
+            mending: Callable[[str], None] | None = None,
+            sole_lead: bool = False) -> dict[str, int]:
     """Read the plans `inputs` name (files, folders, globs) on a Dask cluster into the dataset
     folder `out`. `scheduler`: the address of a running scheduler (``tcp://host:8786``), a
     `distributed.Client`, or None for the client already made in this process, else a local
     cluster of one worker a core. Returns the counts `write_dataset` returns (`mending`:
-    as there)."""
+    as there; `sole_lead`: as in `pipeline.parse_document`)."""
     client, owned = _client(scheduler)
     try:
-        runner = partial(_on_cluster, client, per_task=per_task)
+        runner = partial(_on_cluster, client, per_task=per_task, sole_lead=sole_lead)
         return write_dataset(inputs, out, aliases, progress=progress, runner=runner,
-                             mending=mending)
+                             mending=mending, sole_lead=sole_lead)
     finally:
         if owned:
             cluster = client.cluster
@@ -73,14 +74,15 @@ def _client(scheduler):
                            f"{e}") from None
 
 
-def _read_batch(paths: list[str], aliases: tuple[str, ...]
+def _read_batch(paths: list[str], aliases: tuple[str, ...], sole_lead: bool = False
                 ) -> list[tuple[str, str | None, object]]:
     """On a worker: each plan's rows, or why it could not be read."""
-    return [workers.rows((path, aliases)) for path in paths]
+    return [workers.rows((path, aliases, sole_lead)) for path in paths]
 
 
 def _on_cluster(client, paths: Sequence[str], aliases: tuple[str, ...],
-                per_task: int = PER_TASK) -> Iterator[tuple[str, str | None, object]]:
+                per_task: int = PER_TASK, sole_lead: bool = False
+                ) -> Iterator[tuple[str, str | None, object]]:
     """Each plan's result in the order of `paths`, read in batches on the cluster; at most
     AHEAD batches a worker are in flight, so neither side holds the whole corpus."""
     batches = [list(paths[i:i + per_task]) for i in range(0, len(paths), per_task)]
@@ -88,16 +90,16 @@ def _on_cluster(client, paths: Sequence[str], aliases: tuple[str, ...],
     pending: deque = deque()
     todo = iter(batches)
     for _ in range(window):
-        _submit(client, todo, aliases, pending)
+        _submit(client, todo, aliases, pending, sole_lead)
     while pending:
         future = pending.popleft()
         results = future.result()
         future.release()
-        _submit(client, todo, aliases, pending)
+        _submit(client, todo, aliases, pending, sole_lead)
         yield from results
 
 
-def _submit(client, todo, aliases, pending: deque) -> None:
+def _submit(client, todo, aliases, pending: deque, sole_lead: bool = False) -> None:
     item = next(todo, None)
     if item is not None:
-        pending.append(client.submit(_read_batch, item, aliases, pure=False))
+        pending.append(client.submit(_read_batch, item, aliases, sole_lead, pure=False))

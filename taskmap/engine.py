@@ -24,9 +24,9 @@ from .models import LEAD, RESPONSIBLE, Plan
 ROLE_ALL = "all"
 BY = ("canonical", "function")
 _TYPES: dict[str, dict[str, Any]] = {"plans": {c: pl.Int64 for c in rows.PLANS[6:]},  # the counts
-          "tasks": {"line": pl.Int64},
-          "assignments": {"line": pl.Int64, "implicit": pl.Boolean, "collective": pl.Boolean,
-                          "score": pl.Float64},
+          "tasks": {"line": pl.Int64, "due": pl.Date},
+          "assignments": {"line": pl.Int64, "due": pl.Date, "implicit": pl.Boolean,
+                          "collective": pl.Boolean, "score": pl.Float64},
           "warnings": {"line": pl.Int64}}
 SCHEMAS = {name: {c: _TYPES[name].get(c, pl.String) for c in columns}
            for name, columns in (("plans", rows.PLANS), ("tasks", rows.TASKS),

@@ -155,6 +155,9 @@ class Task:
     assignments: tuple[Assignment, ...]
     text: str = ""  # the task's own wording (the text the block closes, without numbering)
     leaders: tuple[str, ...] = ()  # persons the block names (责任领导:张某), never bodies
+    due: str | None = None  # the deadline as a date, ISO (2024-12-31): its period's last day
+    due_kind: str | None = None  # date / recurring / ongoing / immediate / unresolved; None
+    # where the task has no deadline (taskmap.grammar.deadlines)
 
     def agencies(self, role: str, implicit: bool | None = None) -> list[str]:
         """Surfaces in `role`; `implicit=None` keeps both kinds."""

@@ -19,6 +19,7 @@ from . import lexicon as lx
 from . import mentions
 from .errors import InputNotFound, NotAPlan, TaskmapError
 from .grammar.blocks import find_blocks
+from .grammar.deadlines import plan_year
 from .grammar.outline import parse_outline
 from .grammar.reflow import reflow
 from .grammar.tables import find_header
@@ -40,10 +41,13 @@ def national_table() -> AliasTable:
 
 
 def parse_document(doc: Document, aliases: AliasTable | None = None,
-                   words: Words | None = None, title: str | None = None) -> Plan:
+                   words: Words | None = None, title: str | None = None,
+                   sole_lead: bool = False) -> Plan:
     """Extract the plan in a Document already read, names resolved with `aliases`
     (default: the national table), read with `words` (default: the process's); a `title`
-    given is the plan's title, in place of the one found (`Plan.with_title`).
+    given is the plan's title, in place of the one found (`Plan.with_title`). With
+    `sole_lead`, the one body a block names where it names no lead (a single 责任单位) is
+    the lead; by default roles stay as the plan writes them.
 
     taskmap's own workbook (`doc.own`) is the plan it holds, the clerk's edits made
     (`names.book`); one that holds several plans is refused (read them with
@@ -64,7 +68,8 @@ def parse_document(doc: Document, aliases: AliasTable | None = None,
         context = plan_context(work, table)
         outline = parse_outline(work, start=context.body_start)
         found = find_blocks(work)
-        tasks, task_warnings, first_lead = build_tasks(work, outline, found)
+        year = plan_year(replace(context, title=title) if title else context)
+        tasks, task_warnings, first_lead = build_tasks(work, outline, found, year, sole_lead)
         if not tasks and doc.format in ("xlsx", "csv") and not any(
                 find_header(t) for t in doc.tables):
             raise NotAPlan(doc.source, "既不是方案或任务分工表,也不是 taskmap 写出的工作簿"
@@ -170,7 +175,8 @@ class Firsts:
 
 
 def load_plan(path: str | Path, aliases: AliasTable | None = None,
-              words: Words | None = None, title: str | None = None) -> Plan:
+              words: Words | None = None, title: str | None = None,
+              sole_lead: bool = False) -> Plan:
     """Read and extract one plan file (with `words`, a PDF's paragraphs are rebuilt with
     them too); a `title` given replaces the one found.
 
@@ -179,7 +185,7 @@ def load_plan(path: str | Path, aliases: AliasTable | None = None,
     ['区发改委']
     """
     with lx.using(words):
-        return parse_document(read_document(path), aliases, words, title)
+        return parse_document(read_document(path), aliases, words, title, sole_lead)
 
 
 PLAN_SUFFIXES = (".txt", ".docx", ".docm", ".doc", ".wps", ".rtf", ".html", ".htm", ".pdf",
@@ -223,7 +229,7 @@ def load_plans(inputs: Sequence[str | Path], aliases: AliasTable | None = None,
                progress: Callable[[Path], None] | None = None,
                failures: list[tuple[Path, str]] | None = None,
                duplicates: list[tuple[str, str]] | None = None,
-               words: Words | None = None) -> list[Plan]:
+               words: Words | None = None, sole_lead: bool = False) -> list[Plan]:
     """Every plan named by `inputs` (files, folders, globs), each once; `progress(path)`
     after each.
 
@@ -242,7 +248,7 @@ def load_plans(inputs: Sequence[str | Path], aliases: AliasTable | None = None,
             if first is not None:
                 note_duplicate(str(path), first, duplicates)
             else:
-                plans.append(parse_document(doc, aliases, words))
+                plans.append(parse_document(doc, aliases, words, sole_lead=sole_lead))
         except Exception as e:  # one bad file must not stop a corpus
             if failures is None:
                 raise
@@ -262,7 +268,8 @@ def note_duplicate(path: str, first: str, duplicates: list[tuple[str, str]] | No
 
 
 def parse_text(text: str, source: str = "<text>", aliases: AliasTable | None = None,
-               words: Words | None = None, title: str | None = None) -> Plan:
+               words: Words | None = None, title: str | None = None,
+               sole_lead: bool = False) -> Plan:
     """Extract a plan given as a string (notebooks, tests); a `title` given replaces the
-    one found."""
-    return parse_document(document_from_text(text, source), aliases, words, title)
+    one found; `sole_lead`: as in `parse_document`."""
+    return parse_document(document_from_text(text, source), aliases, words, title, sole_lead)

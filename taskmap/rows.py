@@ -6,16 +6,18 @@ parent turns a whole batch into frames in one call (`engine.frames_of`).
 
 from __future__ import annotations
 
+from datetime import date
+
 from .models import LEAD, RESPONSIBLE, Plan
 
 # column names, in the order of every row's fields; their types are in engine
 PLANS = ("plan", "jurisdiction", "title", "issuer", "date", "number", "tasks", "bodies",
          "review", "warnings", "segments", "segments_read", "segments_warned", "segments_unread")
-TASKS = ("plan", "task_id", "line", "chapter", "area", "title", "deadline", "block", "lead",
-         "responsible", "implicit")
+TASKS = ("plan", "task_id", "line", "chapter", "area", "title", "deadline", "due", "due_kind",
+         "block", "lead", "responsible", "implicit")
 ASSIGNMENTS = ("plan", "jurisdiction", "task_id", "line", "chapter", "area", "title",
-               "deadline", "role", "raw", "canonical", "display", "level", "function",
-               "implicit", "collective", "tier", "score")
+               "deadline", "due", "due_kind", "role", "raw", "canonical", "display", "level",
+               "function", "implicit", "collective", "tier", "score")
 WARNINGS = ("plan", "line", "text", "reason")
 NO_AREA = "(未分领域)"
 
@@ -43,7 +45,7 @@ def summary_row(plan: Plan) -> tuple:
 def task_rows(plan: Plan) -> list[tuple]:
     """A task a row: where it stands and who carries it (names as written, joined by 、)."""
     return [(plan.source, t.id, t.line, t.chapter, t.area or NO_AREA, t.title, t.deadline,
-             t.block,
+             due_date(t.due), t.due_kind, t.block,
              _join(a for a in t.assignments if a.role == LEAD and not a.implicit),
              _join(a for a in t.assignments if a.role == RESPONSIBLE and not a.implicit),
              _join(a for a in t.assignments if a.implicit))
@@ -61,7 +63,8 @@ def assignment_rows(plan: Plan) -> list[tuple]:
                 continue
             seen.add(key)
             rows.append((plan.source, plan.jurisdiction, t.id, t.line, t.chapter, area, t.title,
-                         t.deadline, a.role, a.raw, a.agency, a.display or a.raw, a.level,
+                         t.deadline, due_date(t.due), t.due_kind, a.role, a.raw, a.agency,
+                         a.display or a.raw, a.level,
                          # a collective is never one kind of bureau: it keeps its own name
                          a.agency if a.collective or not a.function else a.function,
                          a.implicit, a.collective, a.tier, a.score))
@@ -70,6 +73,11 @@ def assignment_rows(plan: Plan) -> list[tuple]:
 
 def warning_rows(plan: Plan) -> list[tuple]:
     return [(plan.source, w.line, w.text, w.reason) for w in plan.warnings]
+
+
+def due_date(iso: str | None) -> date | None:
+    """A task's due date (ISO text) as a date, for a Date column."""
+    return None if iso is None else date.fromisoformat(iso)
 
 
 def _join(assignments) -> str:

@@ -48,36 +48,39 @@ def _table(aliases: tuple[str, ...], stamps: tuple):
     return AliasTable.load(aliases) if aliases else national_table()
 
 
-def read(job: tuple[str, tuple[str, ...]]) -> tuple[str, str | None, Plan | str]:
+Job = tuple[str, tuple[str, ...], bool]  # a plan's path, the alias tables, sole_lead
+
+
+def read(job: Job) -> tuple[str, str | None, Plan | str]:
     """One plan and the key of its text (`pipeline.text_key`, what makes two files one
-    plan), or why it could not be read, with no key (one bad file must not stop a corpus)."""
-    path, aliases = job
+    plan), or why it could not be read, with no key (one bad file must not stop a corpus).
+    `job`: the plan's path, the alias tables, and whether a sole body named is the lead
+    (`pipeline.parse_document`'s `sole_lead`)."""
+    path, aliases, sole_lead = job
     from .pipeline import parse_document, text_key
     from .read import read_document
 
     try:
         doc = read_document(path)
-        return path, text_key(doc), parse_document(doc, table(aliases))
+        return path, text_key(doc), parse_document(doc, table(aliases), sole_lead=sole_lead)
     except Exception as e:
         return path, None, (str(e) if isinstance(e, TaskmapError)
                             else f"{type(e).__name__}: {e}")
 
 
-def read_many(jobs: list[tuple[str, tuple[str, ...]]]
-              ) -> list[tuple[str, str | None, Plan | str]]:
+def read_many(jobs: list[Job]) -> list[tuple[str, str | None, Plan | str]]:
     """A chunk of plans, read one after the other (one message a chunk, not a plan)."""
     return [read(job) for job in jobs]
 
 
-def rows(job: tuple[str, tuple[str, ...]]) -> tuple[str, str | None, Rows | str]:
+def rows(job: Job) -> tuple[str, str | None, Rows | str]:
     """One plan as its rows (`taskmap.rows.plan_rows`), with the key of its text; or why it
     could not be read."""
     path, key, plan = read(job)
     return path, key, plan if isinstance(plan, str) else plan_rows(plan)
 
 
-def rows_many(jobs: list[tuple[str, tuple[str, ...]]]
-              ) -> list[tuple[str, str | None, Rows | str]]:
+def rows_many(jobs: list[Job]) -> list[tuple[str, str | None, Rows | str]]:
     """A chunk of plans as rows."""
     return [rows(job) for job in jobs]
 
@@ -119,8 +122,9 @@ def _watch(parent: int) -> None:
 
 
 AHEAD = 4  # chunks of plans a worker may have in hand before they are taken
-# (jobs, aliases) → the workers `start` started, their chunks given ahead, and whether as Plans
-_started: dict[tuple[int, tuple[str, ...]], tuple[ProcessPoolExecutor, list, bool]] = {}
+# (jobs, aliases, sole_lead) → the workers `start` started, their chunks given ahead, and
+# whether as Plans
+_started: dict[tuple[int, tuple[str, ...], bool], tuple[ProcessPoolExecutor, list, bool]] = {}
 
 
 def chunked(work: list, jobs: int) -> Iterator[list]:
@@ -134,15 +138,15 @@ def chunked(work: list, jobs: int) -> Iterator[list]:
         start += size
 
 
-def take(jobs: int, aliases: tuple[str, ...],
-         plans: bool = False) -> tuple[ProcessPoolExecutor, list]:
+def take(jobs: int, aliases: tuple[str, ...], plans: bool = False,
+         sole_lead: bool = False) -> tuple[ProcessPoolExecutor, list]:
     """The worker processes of a corpus run on `jobs` cores — `jobs - 1` of them (the calling
     process reads too) — and the (chunk, Future) of the chunks they were given ahead, read
     as Plans with `plans`, else as rows: those `start` started (their chunks dropped if read
     the other way), else new ones and none. The caller shuts them down. Spawned, not
     forked: a fork of a process whose polars threads hold a lock deadlocks. Each worker
     ends when this process does, however it ends (`quiet`)."""
-    started = _started.pop((jobs, aliases), None)
+    started = _started.pop((jobs, aliases, sole_lead), None)
     if started is not None:
         pool, ahead, as_plans = started
         if as_plans != plans:
@@ -175,24 +179,29 @@ def _interrupts_ignored() -> Iterator[None]:
 
 
 def start(jobs: int | None, aliases: tuple[str, ...], paths: Sequence[str | Path],
-          plans: bool = False) -> None:
+          plans: bool = False, sole_lead: bool = False) -> None:
     """Start the workers of a coming corpus run over `paths` now, on their first chunks
     (read as Plans with `plans`, else as rows), while this process does its own preparing
-    (imports, file hashes); the next run on the same `jobs` and `aliases` takes them, and
+    (imports, file hashes); the next run on the same `jobs`, `aliases` and `sole_lead`
+    takes them, and
     those chunks where its own first chunks are the same and read the same way. Nothing to
     start for one core or one plan."""
     jobs = jobs or os.cpu_count() or 1
-    if jobs < 2 or len(paths) < 2 or (jobs, aliases) in _started:
+    key = (jobs, aliases, sole_lead)
+    if jobs < 2 or len(paths) < 2 or key in _started:
         return
     pool, _ = take(jobs, aliases)
-    chunks = islice(chunked([(str(p), aliases) for p in paths], jobs), AHEAD * (jobs - 1))
+    chunks = islice(chunked([(str(p), aliases, sole_lead) for p in paths], jobs),
+                    AHEAD * (jobs - 1))
     many = read_many if plans else rows_many
-    _started[(jobs, aliases)] = (pool, [(c, pool.submit(many, c)) for c in chunks], plans)
+    _started[key] = (pool, [(c, pool.submit(many, c)) for c in chunks], plans)
 
 
-def stop(jobs: int | None = None, aliases: tuple[str, ...] | None = None) -> None:
-    """Stop the workers `start` started for `jobs` and `aliases` (default: all of them)."""
-    for key in [k for k in _started if jobs is None or k == (jobs, aliases)]:
+def stop(jobs: int | None = None, aliases: tuple[str, ...] | None = None,
+         sole_lead: bool = False) -> None:
+    """Stop the workers `start` started for `jobs`, `aliases` and `sole_lead` (default: all
+    of them)."""
+    for key in [k for k in _started if jobs is None or k == (jobs, aliases, sole_lead)]:
         _started.pop(key)[0].shutdown(wait=True, cancel_futures=True)
 
 

@@ -170,6 +170,18 @@ def test_a_cell_lists_bodies_as_the_grammar_splits_them(written, original, tmp_p
     assert back.tasks[1:] == original.tasks[1:]
 
 
+def test_an_edited_deadline_gets_its_own_due_date(written, original, tmp_path):
+    path = edit(written, tmp_path / "due.xlsx", lead=None, area=None, title=None,
+                完成时限=(2, "2031年6月底前"))
+    back = load_plan(path)
+    assert (back.tasks[0].deadline, back.tasks[0].due, back.tasks[0].due_kind) == (
+        "2031年6月底前", "2031-06-30", "date")
+    path = edit(written, tmp_path / "ongoing.xlsx", lead=None, area=None, title=None,
+                完成时限=(2, "长期坚持"))
+    assert load_plan(path).tasks[0].due_kind == "ongoing"
+    assert back.tasks[1:] == original.tasks[1:]
+
+
 def test_a_deleted_row_is_a_task_gone_and_an_added_row_a_new_task(written, original,
                                                                   tmp_path):
     wb = load_workbook(written)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import lexicon as lx
 from ..models import LEAD, RESPONSIBLE, Assignment, Document, ParseWarning, Task
@@ -12,6 +12,7 @@ from ..normalize import body_key
 from ..text import WS, Text
 from .blocks import Block, Found, Rule
 from .clauses import Mention
+from .deadlines import due
 from .outline import Outline, detect_heading
 
 _SENTENCE = re.compile(r"[。;!?]")
@@ -26,10 +27,14 @@ class _Statement:
     agencies: tuple[str, ...]
 
 
-def build_tasks(doc: Document, outline: Outline,
-                found: Found) -> tuple[tuple[Task, ...], tuple[ParseWarning, ...], bool]:
+def build_tasks(doc: Document, outline: Outline, found: Found, year: int | None = None,
+                sole_lead: bool = False
+                ) -> tuple[tuple[Task, ...], tuple[ParseWarning, ...], bool]:
     """Tasks of `doc` in order, the warnings they raise, and whether first-listed leads.
-    Each assignment's `agency` is its surface until `resolve.resolve_plan` fills it."""
+    Each assignment's `agency` is its surface until `resolve.resolve_plan` fills it.
+    Deadlines are dated in the plan's `year` (`deadlines.plan_year`). With `sole_lead`, a
+    block that names one body and no lead (a single 责任单位) makes it the lead, as many
+    offices read it; by default roles stay as the plan writes them."""
     events = sorted([(b.line, b.start, 1, b) for b in found.blocks]
                     + [(r.line, r.start, 0, r) for r in found.rules], key=lambda x: x[:3])
     rule_from = _rule_start(events, "first_lead", "declares_first_lead")
@@ -62,11 +67,24 @@ def build_tasks(doc: Document, outline: Outline,
                             for s in statement.agencies if body_key(s) not in named]
         if block.content.statement:
             statement = _Statement(chapter, block.content.statement)
-        task = _task(len(tasks) + 1, doc, outline, block, tuple(assignments), ends_by_line)
+        if sole_lead:
+            assignments = _sole_lead(assignments)
+        task = _task(len(tasks) + 1, doc, outline, block, tuple(assignments), ends_by_line,
+                     year)
         if not any(a.role == LEAD for a in assignments):
             warnings.append(ParseWarning(block.line, block.text, _no_lead()))
         tasks.append(task)
     return tuple(tasks), tuple(warnings), rule_from is not None
+
+
+def _sole_lead(assignments: list[Assignment]) -> list[Assignment]:
+    """The one body a block names, as lead, where it names no lead (implicit bodies a
+    standing statement adds are not named by the block, and stay responsible)."""
+    named = [k for k, a in enumerate(assignments) if not a.implicit]
+    if len(named) != 1 or any(a.role == LEAD for a in assignments):
+        return assignments
+    k = named[0]
+    return [*assignments[:k], replace(assignments[k], role=LEAD), *assignments[k + 1:]]
 
 
 def _no_lead() -> str:
@@ -118,15 +136,17 @@ def _roles(block: Block, first_lead: bool, each_leads: bool = False) -> list[Ass
 
 
 def _task(n: int, doc: Document, outline: Outline, block: Block,
-          assignments: tuple[Assignment, ...], ends_by_line: dict[int, list[int]]) -> Task:
+          assignments: tuple[Assignment, ...], ends_by_line: dict[int, list[int]],
+          year: int | None = None) -> Task:
     chapter = outline.chapter(block.line)
     area = outline.area(block.line)
+    when, kind = due(block.content.deadline, year)
     return Task(id=f"T{n:03d}", line=block.line, block=block.text,
                 chapter=chapter.title if chapter else None, area=area.title if area else None,
                 title=block.title or _title(doc, outline, block, ends_by_line),
                 text=_text(doc, outline, block, ends_by_line),
                 deadline=block.content.deadline, assignments=assignments,
-                leaders=block.content.persons)
+                leaders=block.content.persons, due=when, due_kind=kind)
 
 
 def _stretch(doc: Document, block: Block,

@@ -26,6 +26,7 @@ from typing import Any
 
 from ..errors import NotAPlan
 from ..grammar.clauses import split_items
+from ..grammar.deadlines import due, plan_year
 from ..models import (
     LEAD,
     RESPONSIBLE,
@@ -205,25 +206,28 @@ def _edited(plan: Plan, edits: tuple[list[Edit | None], list[dict[str, str]]], k
         return plan
     tasks: list[Task] = []
     bodies = bool(added)
+    year = plan_year(plan.context)
     for task in plan.tasks:
         if task.id not in by_id:
             continue  # its row is gone
         edit = by_id[task.id]
         bodies = bodies or any(key in ROLE_OF for key in edit)
-        tasks.append(_task(task, edit))
+        tasks.append(_task(task, edit, year))
     for n, cells in enumerate(added, start=1):
         tasks.append(_task(Task(id=f"W{n:03d}", line=0, block="",
                                 chapter=None, area=None, title=None, deadline=None,
                                 assignments=()), {key: cells.get(key, "") for key in
                                                   ("area", "title", "deadline", "lead",
-                                                   "responsible")}))
+                                                   "responsible")}, year))
     plan = replace(plan, tasks=tuple(tasks))
     return resolve_plan(plan, plan.context, table) if bodies else plan
 
 
-def _task(task: Task, edit: dict[str, str]) -> Task:
+def _task(task: Task, edit: dict[str, str], year: int | None) -> Task:
     changes: dict[str, Any] = {key: (edit[key].strip() or None)
                                for key in ("area", "title", "deadline") if key in edit}
+    if "deadline" in changes:  # the due date is the edited deadline's, not the old one's
+        changes["due"], changes["due_kind"] = due(changes["deadline"], year)
     assignments = list(task.assignments)
     for key, role in ROLE_OF.items():
         if key in edit:

@@ -17,7 +17,7 @@ from ..models import Plan
 from ..names.review import Surface
 
 CSV_COLUMNS = ("kind", "source", "task_id", "line", "chapter", "area", "title", "deadline",
-               "role", "raw", "agency", "implicit", "block", "reason")
+               "due", "due_kind", "role", "raw", "agency", "implicit", "block", "reason")
 
 
 def to_json(plan: Plan) -> str:
@@ -58,6 +58,7 @@ def csv_rows(plan: Plan):
         for a in t.assignments:
             yield {"kind": "assignment", "source": plan.source, "task_id": t.id, "line": t.line,
                    "chapter": t.chapter, "area": t.area, "title": t.title, "deadline": t.deadline,
+                   "due": t.due, "due_kind": t.due_kind,
                    "role": a.role, "raw": a.raw, "agency": a.agency,
                    "implicit": "true" if a.implicit else "false", "block": t.block,
                    "reason": None}

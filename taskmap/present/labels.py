@@ -13,6 +13,10 @@ TIER_LABELS = {"exact": "完全一致", "alias": "别名", "normalized": "规范
                "function": "职能匹配", "collective": "集合主体", "fuzzy": "模糊匹配(待核实)",
                "unresolved": "未识别(待核实)"}
 STATUS_LABELS = {ADDED: "新增", REMOVED: "删除", CHANGED: "调整", UNCHANGED: "未变"}
+# a deadline that is no date (taskmap.grammar.deadlines), as the 完成时限(日期) column says it
+DUE_KIND_LABELS = {"recurring": "定期(周期性)", "ongoing": "长期(持续)", "immediate": "即时",
+                   "unresolved": "未能换算"}
+DUE_NUMBER_FORMAT = "yyyy-mm-dd"
 
 
 # What the outputs say of a plan that states no title (`taskmap … --title` gives it one).

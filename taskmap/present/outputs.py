@@ -202,11 +202,13 @@ def plan_rows_frame(plan):
     """The rows of `extract -f csv` as a typed frame (for Parquet)."""
     import polars as pl
 
+    from ..rows import due_date
     from .files import CSV_COLUMNS, csv_rows
 
-    schema = {c: pl.String for c in CSV_COLUMNS} | {"line": pl.Int64, "implicit": pl.Boolean}
-    rows = [{**r, "implicit": None if r.get("implicit") is None else r["implicit"] == "true"}
-            for r in csv_rows(plan)]
+    schema = {c: pl.String for c in CSV_COLUMNS} | {"line": pl.Int64, "implicit": pl.Boolean,
+                                                    "due": pl.Date}
+    rows = [{**r, "implicit": None if r.get("implicit") is None else r["implicit"] == "true",
+             "due": due_date(r.get("due"))} for r in csv_rows(plan)]
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 

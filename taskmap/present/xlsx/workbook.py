@@ -31,7 +31,7 @@ from openpyxl.worksheet.pagebreak import Break
 from ... import engine
 from ...models import LEAD, RESPONSIBLE, Plan, Task
 from ...names.review import REVIEW_FIRST, surfaces
-from ..labels import ROLE_LABELS, TIER_LABELS, plan_title
+from ..labels import DUE_KIND_LABELS, DUE_NUMBER_FORMAT, ROLE_LABELS, TIER_LABELS, plan_title
 from .marker import write_marker
 from .style import (
     BODY_BOLD,
@@ -55,12 +55,14 @@ from .style import (
 SHEETS = ("说明", "任务分解表", "牵头矩阵", "参与矩阵", "部门汇总", "牵头统计图", "协同关系",
           "待核实名称", "解析警告")
 TASKS_SHEET = "任务分解表"
+DUE_HEADER = "完成时限(日期)"  # the deadline as a date (its period's last day), or its kind
 STATUSES = ("未启动", "推进中", "已完成", "滞后")  # the 完成状态 drop-down
 ZERO_BLANK = "0;-0;;@"  # zeros print as blank cells, the value stays 0
 GUIDE = (
     ("说明", "本页：来源文件、统计口径、总体情况和各表说明。"),
     ("任务分解表", "每项重点任务一行，按方案原文顺序：任务名称、任务内容（措施和目标）、"
-                   "牵头和责任单位（照录原文）、完成时限、责任领导（方案写明时），"
+                   "牵头和责任单位（照录原文）、完成时限（照录原文）及其换算的日期（期限的最后一天；"
+                   "长期、定期等写明类别）、责任领导（方案写明时），"
                    "以及供督办填写的进展情况、完成状态两栏，附原文行号。"),
     ("牵头矩阵", "各单位在各行动领域牵头的任务数，颜色越深任务越多；集合主体（如各县区"
                  "人民政府）在部门之后单列、单独着色；多个方案时每个方案一块、各占一页。"
@@ -297,7 +299,7 @@ def _task_cols(book: _Book, with_implicit: bool, leaders: bool) -> list[Col]:
              Col("重点任务", cap=14, wrap=True), Col("任务内容", width=40, wrap=True),
              Col("牵头单位", cap=14, wrap=True), Col("责任单位", cap=20, wrap=True)]
     cols += [Col("其他落实单位(隐含)", cap=12, wrap=True)] if with_implicit else []
-    cols += [Col("完成时限", cap=10, wrap=True)]
+    cols += [Col("完成时限", cap=10, wrap=True), Col(DUE_HEADER, cap=12)]
     cols += [Col("责任领导", cap=10, wrap=True)] if leaders else []
     return [*cols, Col("进展情况", width=20, wrap=True), Col("完成状态", width=9),
             Col("原文行号", cap=6)]
@@ -339,7 +341,7 @@ def _tasks_sheet(ws, book: _Book, written: list[tuple[int, str, dict[str, object
         content = task_content(task)
         values += [i, t["area"], t["title"], content, t["lead"], t["responsible"]]
         values += [t["implicit"]] if with_implicit else []
-        values += [t["deadline"]]
+        values += [t["deadline"], t["due"] or DUE_KIND_LABELS.get(t["due_kind"] or "")]
         values += ["、".join(task.leaders)] if leaders else []
         rows.append([*values, None, None, t["line"]])
         written.append((index[t["plan"]], t["task_id"], {
@@ -348,6 +350,10 @@ def _tasks_sheet(ws, book: _Book, written: list[tuple[int, str, dict[str, object
             "responsible": t["responsible"], "deadline": t["deadline"], "line": t["line"]}))
     cols = _task_cols(book, with_implicit, leaders)
     last = write_table(ws, cols, rows, empty="无任务")
+    due = [c.header for c in cols].index(DUE_HEADER) + 1
+    for row in range(2, last + 1):  # a real date: Excel sorts and filters it as one
+        if ws.cell(row, due).is_date:
+            ws.cell(row, due).number_format = DUE_NUMBER_FORMAT
     _status_dropdown(ws, [c.header for c in cols].index("完成状态") + 1, last)
     print_setup(ws, freeze=f"{get_column_letter(3 if book.multi else 2)}2")
     return where
