@@ -518,7 +518,8 @@ def _claim(out: Path) -> None:
     try:
         out.mkdir(parents=True, exist_ok=True)
         if not (out / MARKER).is_file():
-            tmp = out / f".{MARKER}.part"
+            tmp = out / f".{MARKER}.{os.getpid()}.part"  # two runs started at once each
+            # write their own, and both put the same marker in place (one then holds the lock)
             tmp.write_text(json.dumps({"taskmap_dataset": 1}) + "\n", encoding="utf-8")
             os.replace(tmp, out / MARKER)
     except OSError as e:
@@ -526,7 +527,8 @@ def _claim(out: Path) -> None:
 
 
 def _only_ours(out: Path) -> bool:
-    return all(p.name in (LOCK, f".{MARKER}.part") for p in out.iterdir())
+    return all(p.name == LOCK or (p.name.startswith(f".{MARKER}.") and p.name.endswith(".part"))
+               for p in out.iterdir())
 
 
 @contextlib.contextmanager
