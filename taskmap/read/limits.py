@@ -37,7 +37,7 @@ from dataclasses import dataclass, fields
 from ..errors import LimitExceeded, TaskmapError
 
 K, M, G = 1 << 10, 1 << 20, 1 << 30
-_NUMBER = re.compile(r"^\s*(\d[\d_]*)\s*([KMG]?)i?B?\s*$", re.I)
+_NUMBER = re.compile(r"^\s*(\d[\d_]*(?:\.\d+)?)\s*([KMG]?)i?B?\s*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -85,8 +85,20 @@ def variable(field: str) -> str:
 
 
 def _parse(name: str, text: str) -> int:
+    return int(amount(name, text))
+
+
+def amount(name: str, text: str, whole: bool = True) -> float:
+    """A positive amount as a TASKMAP_… variable writes it (500, 500M, 1.5G; with `whole`
+    False, 1.5 too), else a TaskmapError naming the variable.
+
+    >>> amount("TASKMAP_WEB_PARSE_MEMORY", "1.5G")
+    1610612736
+    """
     m = _NUMBER.match(text)
-    if not m or int(m.group(1).replace("_", "")) <= 0:
-        raise TaskmapError(f"{name}={text!r}: 不是正整数(可带 K、M 或 G,"
-                           "如 500M)")
-    return int(m.group(1).replace("_", "")) * {"": 1, "K": K, "M": M, "G": G}[m.group(2).upper()]
+    number = m.group(1).replace("_", "") if m else ""
+    value = float(number) * {"": 1, "K": K, "M": M, "G": G}[m.group(2).upper()] if m else 0
+    if value <= 0 or (whole and value != int(value)):  # 1.5G is whole, 1.5 is not
+        what = "正整数" if whole else "正数"
+        raise TaskmapError(f"{name}={text!r}: 不是{what}(可带 K、M 或 G,如 500M)")
+    return int(value) if whole else value

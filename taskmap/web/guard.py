@@ -25,17 +25,13 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import os
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from html import escape
 
 from starlette.requests import ClientDisconnect
 
-from ..errors import TaskmapError
-
-K, M, G = 1 << 10, 1 << 20, 1 << 30
-_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMG]?)i?B?\s*$", re.I)
+from ..read.limits import G, K, amount
 
 
 @dataclass(frozen=True)
@@ -79,16 +75,20 @@ class ServeLimits:
             name = "TASKMAP_WEB_" + field.name.upper()
             text = environ.get(name, "").strip()
             if text:
-                values[field.name] = _number(name, text, whole=field.type in (int, "int"))
+                values[field.name] = amount(name, text, whole=field.type in (int, "int"))
         return cls(**values)  # type: ignore[arg-type]
 
 
-def _number(name: str, text: str, whole: bool) -> float | int:
-    m = _NUMBER.match(text)
-    value = float(m.group(1)) * {"": 1, "K": K, "M": M, "G": G}[m.group(2).upper()] if m else 0
-    if value <= 0:
-        raise TaskmapError(f"{name}={text!r}: 不是正数(可带 K、M 或 G,如 500M)")
-    return int(value) if whole else value
+class _Answer:
+    """An ASGI `send` that notes whether the answer has begun: a refusal (408, 503) can be
+    sent only before it has."""
+
+    def __init__(self, send):
+        self.send, self.started = send, False
+
+    async def __call__(self, message) -> None:
+        self.started = self.started or message["type"] == "http.response.start"
+        await self.send(message)
 
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
@@ -197,24 +197,18 @@ class Guard:
             self.waiting += 1
             try:
                 await asyncio.wait_for(self.slots.acquire(), self.limits.queue_seconds)
-            except TimeoutError:
+            except asyncio.TimeoutError:  # (a class of its own before Python 3.11)
                 return await _refuse(send, 503, BUSY)
             finally:
                 self.waiting -= 1
         else:
             await self.slots.acquire()
         try:
-            started = False
-
-            async def send_marked(message):
-                nonlocal started
-                started = started or message["type"] == "http.response.start"
-                await send(message)
-
+            answer = _Answer(send)
             try:
-                await self._quietly(scope, self._in_time(receive), send_marked)
+                await self._quietly(scope, self._in_time(receive), answer)
             except _Slow:
-                if not started:
+                if not answer.started:
                     await _refuse(send, 408, SLOW)
         finally:
             self.slots.release()
@@ -222,19 +216,13 @@ class Guard:
     async def _quietly(self, scope, receive, send):
         """The app, a client that went away dropped without a word; a request the server
         gives up as it stops (Ctrl-C while a plan is read) answered 503 in a line."""
-        started = False
-
-        async def send_marked(message):
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        answer = _Answer(send)
         try:
-            await self.app(scope, receive, send_marked)
+            await self.app(scope, receive, answer)
         except (ClientDisconnect, ConnectionError):
             return
         except asyncio.CancelledError:
-            if not started:
+            if not answer.started:
                 await _refuse(send, 503, STOPPING)
 
     def _in_time(self, receive):
@@ -253,7 +241,7 @@ class Guard:
                 raise _Slow
             try:
                 message = await asyncio.wait_for(receive(), wait)
-            except TimeoutError:
+            except asyncio.TimeoutError:  # (a class of its own before Python 3.11)
                 raise _Slow from None
             whole = message["type"] != "http.request" or not message.get("more_body")
             return message
