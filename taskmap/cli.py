@@ -288,7 +288,7 @@ def _corpus(inputs: list[Path], aliases: list[Path] | None, jobs: int | None,
             raise TaskmapError(f"{inputs[0]}: 数据集按写出时的方式读取,--sole-lead 须在"
                                "写出数据集时(extract -f parquet -o 文件夹)给出")
         # no run writes it while the command reads it (it would remove part files): held
-        # until the process ends
+        # until the command ends (`run`)
         _reading.append(hold_for_reading(inputs[0]))
         corpus = open_dataset(inputs[0])
     else:
@@ -640,6 +640,14 @@ def main() -> None:
 
 def run(args: list[str]) -> int:
     """Run the command line on `args` and return its exit status (see `main`)."""
+    try:
+        return _run(args)
+    finally:  # the datasets the command read may be written again (by this process too)
+        while _reading:
+            _reading.pop()()
+
+
+def _run(args: list[str]) -> int:
     start = placed()[0]
     try:
         code = app(args=args, prog_name="taskmap", standalone_mode=False)

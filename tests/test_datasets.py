@@ -207,6 +207,19 @@ def test_a_run_is_refused_while_a_command_reads_the_dataset(tmp_path):
     assert again.returncode == 0 and "新读取 1 个方案,3 个未变" in again.stderr
 
 
+def test_a_command_reading_a_dataset_lets_it_go_when_it_ends(tmp_path, capsys):
+    """In one process (a notebook, a test calling `cli.run`): `report` on a dataset, then
+    a re-run writing it, is not refused as if the report still read it."""
+    from taskmap.cli import run
+
+    plans = _plans(tmp_path / "plans", 3)
+    out = tmp_path / "ds"
+    assert run(["extract", str(plans), "-f", "parquet", "-o", str(out), "-j", "1"]) == 0
+    assert run(["report", str(out)]) == 0
+    assert run(["extract", str(plans), "-f", "parquet", "-o", str(out), "-j", "1"]) == 0, (
+        capsys.readouterr().err)
+
+
 def test_two_runs_at_once_leave_a_whole_dataset(tmp_path):
     """Started together: each one ends writing the dataset or refused in one line, and the
     dataset is whole and readable afterwards (no manifest naming a removed part)."""
