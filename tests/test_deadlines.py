@@ -270,3 +270,19 @@ def test_cli_sole_lead_option(tmp_path):
     refused = _run("report", str(data), "--sole-lead", cwd=tmp_path)
     assert refused.returncode == 1
     assert len(refused.stderr.strip().splitlines()) == 1 and "--sole-lead" in refused.stderr
+
+
+def test_a_cell_after_a_date_of_its_kind_keeps_its_own_number_format():
+    """The workbook's body cells share a style by kind; a date's number format is part of
+    its kind, so a number after a date does not show as a date, nor a date as a number."""
+    import datetime
+
+    from openpyxl import Workbook
+
+    from taskmap.present.xlsx.style import Col, body_row
+
+    ws = Workbook().active
+    for row, value in enumerate([datetime.date(2024, 1, 1), 5, datetime.date(2024, 2, 1)], 1):
+        body_row(ws, row, [value], [Col("完成时限(日期)")])
+    assert [ws.cell(r, 1).is_date for r in (1, 2, 3)] == [True, False, True]
+    assert ws.cell(2, 1).number_format == "General"

@@ -111,7 +111,8 @@ def body_row(ws, row: int, values: Sequence, cols: Sequence[Col], start: int = 1
         cell = ws.cell(row, start + i)
         fresh = not cell._style or not any(cell._style)  # not styled before: of its kind
         _put_value(cell, value)
-        key = (col.wrap, col.fmt, cell.quotePrefix)
+        # the number format a value brings (a date's) is part of its kind
+        key = (col.wrap, col.fmt, cell.quotePrefix, cell.number_format)
         if fresh and key in made:
             cell._style = copy.copy(made[key])
             continue
@@ -124,8 +125,9 @@ def body_row(ws, row: int, values: Sequence, cols: Sequence[Col], start: int = 1
 
 
 def _body_styles(wb) -> dict[tuple, StyleArray]:
-    """The styles of a body cell made in workbook `wb`, by (wraps, number format, quote
-    prefix): the style ids index `wb`'s own style lists, so they are kept with it."""
+    """The styles of a body cell made in workbook `wb`, by (wraps, column's number format,
+    quote prefix, the value's number format): the style ids index `wb`'s own style lists,
+    so they are kept with it."""
     made = getattr(wb, "_taskmap_body_styles", None)
     if made is None:
         made = wb._taskmap_body_styles = {}
