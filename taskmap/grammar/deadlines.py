@@ -38,9 +38,12 @@ _TOKEN = re.compile(
     r"|(?P<q>[一二三四1-4])\s*季度"
     r"|(?P<h>上半年|下半年|年中|年底|年末)")
 _START = re.compile(r"\s*(?:起|开始|以来)")
-# periods that move from year to year, or that name no day: no date is guessed for them
+# periods that move from year to year, or that name no day: no date is guessed for a
+# deadline they set (春节前, 汛期, 采暖季结束) — a season the task's own wording names
+# (2024年底前完成冬季清洁取暖改造) sets none
 _MOVABLE = re.compile(
-    r"春节|元旦|清明|端午|中秋|国庆|汛期|汛前|汛后|[春夏秋冬]季|采暖季|供暖季|开学")
+    r"(?:春节|元旦|清明|端午|中秋|国庆|汛期|汛前|汛后|[春夏秋冬]季|采暖季|供暖季|开学)"
+    r"(?=\s*(?:前|后|之前|以前|期间|结束|来临|到来|开始|[,,。;;、)]|$))")
 _RECURRING = re.compile(r"每(?:年|季度?|半年|月|旬|周|日|天)|定期|按(?:年|季度?|月)|逐年")
 _ONGOING = re.compile(r"长期|持续|常态|久久为功|一以贯之|坚持不懈|经常性|不间断")
 _IMMEDIATE = re.compile(r"即时|立即|即日|马上|立行立改")
@@ -71,6 +74,8 @@ def due(text: str | None, year: int | None) -> tuple[str | None, str | None]:
     ('2024-12-31', 'date')
     >>> due("6月底前", 2025), due("6月底前", None)
     (('2025-06-30', 'date'), (None, 'unresolved'))
+    >>> due("2024年底前完成冬季清洁取暖改造", None), due("2024年春节前", None)
+    (('2024-12-31', 'date'), (None, 'unresolved'))
     >>> due("每季度", 2024), due("长期坚持", 2024)
     ((None, 'recurring'), (None, 'ongoing'))
     """
