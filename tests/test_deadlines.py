@@ -78,6 +78,7 @@ FORMS = [  # (deadline text, the plan's year) → (due, kind)
     ("即时", 2024, None, "immediate"),
     ("立即执行", None, None, "immediate"),
     ("2025年春节前", None, None, "unresolved"),  # a movable date
+    ("2024年底前完成冬季清洁取暖改造", None, "2024-12-31", "date"),  # a season of the task
     ("按进度推进", 2024, None, "unresolved"),
     ("", 2024, None, None),
     (None, 2024, None, None),
