@@ -183,14 +183,13 @@ def start(jobs: int | None, aliases: tuple[str, ...], paths: Sequence[str | Path
     """Start the workers of a coming corpus run over `paths` now, on their first chunks
     (read as Plans with `plans`, else as rows), while this process does its own preparing
     (imports, file hashes); the next run on the same `jobs`, `aliases` and `sole_lead`
-    takes them, and
-    those chunks where its own first chunks are the same and read the same way. Nothing to
-    start for one core or one plan."""
+    takes them, and those chunks where its own first chunks are the same and read the same
+    way. Nothing to start for one core or one plan."""
     jobs = jobs or os.cpu_count() or 1
     key = (jobs, aliases, sole_lead)
     if jobs < 2 or len(paths) < 2 or key in _started:
         return
-    pool, _ = take(jobs, aliases)
+    pool, _ = take(jobs, aliases, plans, sole_lead)  # a new pool: none waits under its key
     chunks = islice(chunked([(str(p), aliases, sole_lead) for p in paths], jobs),
                     AHEAD * (jobs - 1))
     many = read_many if plans else rows_many
