@@ -211,10 +211,15 @@ def _clean(v: str) -> str:
     return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", v).strip()
 
 
-@cache
 def _numbers() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """A document number (文号) leading a line, and one in brackets trailing it."""
-    year = rf"(?:{lx.OPEN_CLASS}|\[)\s*(?:19|20)\d\d\s*(?:{lx.CLOSE_CLASS}|\])\s*\d{{1,4}}\s*号"
+    """A document number (文号) leading a line, and one in brackets trailing it, in the
+    brackets of the words in force."""
+    return _numbers_in(lx.OPEN_CLASS, lx.CLOSE_CLASS)
+
+
+@cache
+def _numbers_in(open_class: str, close_class: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    year = rf"(?:{open_class}|\[)\s*(?:19|20)\d\d\s*(?:{close_class}|\])\s*\d{{1,4}}\s*号"
     return (re.compile(rf"^\s*[\u4e00-\u9fff]{{1,10}}\s*{year}\s*"),
             re.compile(rf"\(\s*[\u4e00-\u9fff]{{1,10}}\s*{year}\s*\)\s*$"))
 
