@@ -160,7 +160,8 @@ def _stretch(doc: Document, block: Block,
     k = bisect_right(ends, block.start)
     s = ends[k - 1] if k else 0
     if s == 0 and _wrapped_tail(doc, block.line, block.start):
-        return block.line - 1, 0, len(doc.lines[block.line - 2])
+        above = ends_by_line.get(block.line - 1) or [0]  # after the blocks the line above
+        return block.line - 1, above[-1], len(doc.lines[block.line - 2])  # closes
     return block.line, s, block.start
 
 
