@@ -18,13 +18,11 @@ import os as _os
 import signal as _signal
 import sys as _sys
 
-_INTERRUPTED = "已中断;没有写出不完整的文件\n"
-
 
 def _interrupted_while_starting(signum, frame) -> None:  # pragma: no cover - a subprocess
     """A Ctrl-C before the command line runs: nothing was written, so say so and end."""
     try:
-        _os.write(2, _INTERRUPTED.encode())
+        _os.write(2, "已中断;没有写出不完整的文件\n".encode())
     finally:
         _os._exit(130)
 

@@ -7,11 +7,20 @@ package before this module; the `taskmap` command imports this module through it
 installs it too when it is called some other way, and hands Ctrl-C back to Python's own
 handling once `cli` is imported: from then on `cli.main` says what was put in place."""
 
+import os
 import signal
 import sys
 
-from . import _INTERRUPTED as INTERRUPTED
-from . import _interrupted_while_starting
+INTERRUPTED = "已中断;没有写出不完整的文件\n"
+STARTING = "_interrupted_while_starting"  # the handler's name, here and in the package
+
+
+def _interrupted_while_starting(signum, frame) -> None:
+    """Nothing has been written yet: say so and end now (no cleanup is owed)."""
+    try:
+        os.write(2, INTERRUPTED.encode())
+    finally:
+        os._exit(130)
 
 
 def main() -> None:
@@ -22,7 +31,7 @@ def main() -> None:
     except KeyboardInterrupt:  # a handler of the caller's raised it
         sys.stderr.write(INTERRUPTED)
         sys.exit(130)
-    if signal.getsignal(signal.SIGINT) is _interrupted_while_starting:
+    if getattr(signal.getsignal(signal.SIGINT), "__name__", "") == STARTING:
         signal.signal(signal.SIGINT, signal.default_int_handler)  # cli.main's from here
     run()
 
