@@ -30,6 +30,7 @@ def main() -> None:
         from .cli import main as run
     except KeyboardInterrupt:  # a handler of the caller's raised it
         sys.stderr.write(INTERRUPTED)
+        exec("pass")  # the Ctrl-C was handled: see cli.handled_interrupt
         sys.exit(130)
     if getattr(signal.getsignal(signal.SIGINT), "__name__", "") == STARTING:
         signal.signal(signal.SIGINT, signal.default_int_handler)  # cli.main's from here

@@ -635,7 +635,17 @@ def main() -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C: no traceback
         code = _interrupted(start)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # done: a late Ctrl-C changes nothing
+    handled_interrupt()
     sys.exit(code)
+
+
+def handled_interrupt() -> None:
+    """Tell Python that no Ctrl-C went unhandled. A KeyboardInterrupt raised inside code
+    that `eval` or `exec` ran from a string (typer reads annotations so; `typing` and
+    `dataclasses` build code so) marks the process as ended by an unhandled Ctrl-C even
+    when it was caught, and Python then kills itself with SIGINT on the way out: the exit
+    status is -2 instead of ours. Each string run clears that mark on starting."""
+    exec("pass")
 
 
 def run(args: list[str]) -> int:

@@ -351,3 +351,31 @@ def test_the_exit_status_of_an_interrupted_read_is_130(tmp_path):
     os.killpg(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130 and "已中断" in err and "Traceback" not in err
+
+
+_EVAL_INTERRUPTED = """
+import sys
+import taskmap.cli as cli
+inner = cli.run
+def run(args):
+    eval("(_ for _ in ()).throw(KeyboardInterrupt)")  # a Ctrl-C inside code run from a string
+    return inner(args)
+cli.run = run
+sys.argv = ["taskmap", "extract", sys.argv[1]]
+cli.main()
+"""
+
+
+def test_a_ctrl_c_caught_inside_code_run_from_a_string_still_exits_130(tmp_path):
+    """typer evaluates annotations from strings: a Ctrl-C that lands there marks the
+    process as ended by an unhandled Ctrl-C, and Python would kill itself with SIGINT on
+    the way out (-2) after the command had said its line and chosen 130."""
+    package = tmp_path / "interrupted"  # run as `python -m`, as the command is: `-c` ends
+    package.mkdir()                       # through another door, which skips the mark
+    (package / "__init__.py").write_text("")
+    (package / "__main__.py").write_text(_EVAL_INTERRUPTED, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
+    proc = subprocess.run([sys.executable, "-m", "interrupted", str(_copy(tmp_path))],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 130, (proc.returncode, proc.stderr)
+    assert proc.stderr == "已中断;没有写出不完整的文件\n" and proc.stdout == ""
