@@ -83,8 +83,9 @@ def _check(plan: Plan, edits: PlanEdits) -> None:
     ids = {t.id for t in plan.tasks}
     unknown = [i for i in (*edits.tasks, *sorted(edits.removed)) if i not in ids]
     if unknown:
-        raise EditError(f"{plan.source}:没有编号为 {'、'.join(map(str, unknown[:5]))}"
-                        f"{' 等' if len(unknown) > 5 else ''}的任务,修改未能应用")
+        more = " 等" if len(unknown) > 5 else ""
+        raise EditError(f"{plan.source}:没有编号为 {'、'.join(map(str, unknown[:5]))}{more} "
+                        "的任务,修改未能应用")
     for edit in (*edits.tasks.values(), *edits.added):
         for key, value in edit.items():
             if key not in FIELDS:
