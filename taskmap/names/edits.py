@@ -35,9 +35,8 @@ from .resolve import resolve_plan
 from .tables import AliasTable
 
 ROLE_OF = {"lead": LEAD, "responsible": RESPONSIBLE}
-# key → what the clerk calls it (the 任务分解表's header)
-FIELDS = {"area": "行动领域", "title": "重点任务", "lead": "牵头单位", "responsible": "责任单位",
-          "deadline": "完成时限"}
+# the keys a correction may change (their headers are the 任务分解表's: present.xlsx.marker)
+FIELDS = ("area", "title", "lead", "responsible", "deadline")
 
 
 @dataclass(frozen=True)
@@ -89,10 +88,9 @@ def _check(plan: Plan, edits: PlanEdits) -> None:
     for edit in (*edits.tasks.values(), *edits.added):
         for key, value in edit.items():
             if key not in FIELDS:
-                allowed = "、".join(f"{label}({k})" for k, label in FIELDS.items())
-                raise EditError(f"{plan.source}:“{key}”不能修改;可修改的是 {allowed}")
+                raise EditError(f"{plan.source}:“{key}”不能修改;可修改的是 {'、'.join(FIELDS)}")
             if not isinstance(value, str):
-                raise EditError(f"{plan.source}:“{FIELDS[key]}”的修改内容应为文字")
+                raise EditError(f"{plan.source}:“{key}”的修改内容应为文字")
     if edits.title is not None and not isinstance(edits.title, str):
         raise EditError(f"{plan.source}:方案名称的修改内容应为文字")
 

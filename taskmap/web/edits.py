@@ -21,11 +21,12 @@ from ..errors import EditError
 from ..models import Plan
 from ..names.edits import FIELDS, PlanEdits, apply_edits
 from ..names.tables import AliasTable
+from ..present.xlsx.marker import COLUMNS
 
 MAX_BYTES = 256 * 1024  # the field, UTF-8
 MAX_TEXT = 2000  # characters of one value
 SHAPE = ('应为 {"方案文件名": {"title": "方案名称", "tasks": {"任务编号": '
-         '{"lead": "牵头单位", …}}}}')
+         '{"area": "行动领域", …}}}}')
 
 
 class BadEdits(Exception):
@@ -74,7 +75,7 @@ def parse_edits(raw: str | bytes | None) -> dict[str, PlanEdits]:
         for task, edit in tasks.items():
             unknown = [k for k in edit if k not in FIELDS]
             if unknown:
-                allowed = "、".join(f"{label}({k})" for k, label in FIELDS.items())
+                allowed = "、".join(f"{COLUMNS[k]}({k})" for k in FIELDS)
                 raise BadEdits(f"修改内容的格式不对(方案“{source}”的任务 {task}):“{unknown[0]}”"
                                f"不能修改,可修改的是 {allowed}。")
         out[source] = PlanEdits(tasks={t: e for t, e in tasks.items() if e}, title=title)
