@@ -261,6 +261,30 @@ def test_edits_as_a_file_part_and_non_utf8_text(server):
     assert status == 400 and "UTF-8" in messages(body)[0]
 
 
+def test_two_plans_edits_go_to_their_own_plan(server, plan):
+    qinglan = load_plan(QINGLAN)
+    fields = [("edits", json.dumps({
+        QINGLAN.name: {"title": "青岚市新方案", "tasks": {"T001": {"lead": "市财政局"}}},
+        YUNXI.name: {"tasks": {"T001": {"area": "芸溪新领域"}}}}, ensure_ascii=False))]
+    status, _, body = post(server.url + "export?format=xlsx",
+                           [yunxi_file(), ("file", QINGLAN.name, QINGLAN.read_bytes())], fields)
+    assert status == 200
+    book = load_workbook(io.BytesIO(body))
+    sheet = book[TASKS_SHEET]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)
+            if r[0] is not None]
+    by_plan: dict[str, list[dict]] = {}
+    for r in rows:
+        by_plan.setdefault(r["所属方案"], []).append(r)
+    ours, theirs = by_plan.values()  # in the order of the files
+    assert len(ours) == len(plan.tasks) and len(theirs) == len(qinglan.tasks)
+    assert (ours[0]["行动领域"], ours[0]["牵头单位"]) == ("芸溪新领域", cell(plan.tasks[0], "lead"))
+    assert (theirs[0]["行动领域"], theirs[0]["牵头单位"]) == (qinglan.tasks[0].area, "市财政局")
+    cover = [c for r in book["说明"].iter_rows(values_only=True) for c in r if c]
+    assert "青岚市新方案" in cover and plan.context.title in cover
+
+
 def test_an_empty_edits_field_is_no_edit(server, plan):
     status, _, body = post(server.url + "extract", [yunxi_file()], [("edits", "")])
     assert status == 200 and body.decode().count("<tr data-area=") == len(plan.tasks)
