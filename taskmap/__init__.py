@@ -52,6 +52,7 @@ from .errors import (
     ClusterError,
     DatasetError,
     DecodeError,
+    EditError,
     InputNotFound,
     LimitExceeded,
     MissingExtra,
@@ -79,6 +80,7 @@ _LAZY = {
     "parse_text": ".pipeline",
     "read_document": ".read",
     "plan_context": ".names.context",
+    "PlanEdits": ".names.edits", "apply_edits": ".names.edits",
     "Words": ".words", "load_words": ".words",
     "Corpus": ".corpus", "extract_corpus": ".corpus", "open_dataset": ".corpus",
     "write_dataset": ".corpus",
@@ -89,6 +91,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from .diff import PlanDiff, diff_plans
     from .engine import agency_summary, assignments_frame, build_matrix, co_assignments, tasks_frame
     from .names.context import plan_context
+    from .names.edits import PlanEdits, apply_edits
     from .names.tables import AliasTable
     from .pipeline import load_plan, load_plans, parse_document, parse_text
     from .present.docx import write_changes_docx, write_tasks_docx
@@ -112,12 +115,13 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "AliasTable", "AliasTableError", "Assignment", "ClusterError", "Corpus", "DatasetError",
-    "DecodeError", "Document", "Heading", "InputNotFound", "LimitExceeded", "MissingExtra",
-    "NotAPlan", "OutputError", "OutputIsInput", "ParseWarning", "Plan", "PlanContext",
-    "PlanDiff", "Row", "Table", "Task", "TaskmapError", "UnknownArea", "UnsupportedFormat",
-    "Words", "WordsError",
-    "agency_summary", "assignments_frame", "build_matrix", "co_assignments", "diff_plans",
-    "extract_corpus", "load_plan", "load_plans", "load_words", "open_dataset", "parse_document",
-    "parse_text", "plan_context", "read_document", "tasks_frame", "write_changes_docx",
-    "write_changes_xlsx", "write_dataset", "write_tasks_docx", "write_workbook",
+    "DecodeError", "Document", "EditError", "Heading", "InputNotFound", "LimitExceeded",
+    "MissingExtra", "NotAPlan", "OutputError", "OutputIsInput", "ParseWarning", "Plan",
+    "PlanContext", "PlanDiff", "PlanEdits", "Row", "Table", "Task", "TaskmapError",
+    "UnknownArea", "UnsupportedFormat", "Words", "WordsError",
+    "agency_summary", "apply_edits", "assignments_frame", "build_matrix", "co_assignments",
+    "diff_plans", "extract_corpus", "load_plan", "load_plans", "load_words", "open_dataset",
+    "parse_document", "parse_text", "plan_context", "read_document", "tasks_frame",
+    "write_changes_docx", "write_changes_xlsx", "write_dataset", "write_tasks_docx",
+    "write_workbook",
 ]

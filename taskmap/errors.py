@@ -67,6 +67,11 @@ class MissingExtra(TaskmapError):
     """The web page's packages are not installed."""
 
 
+class EditError(TaskmapError):
+    """A correction that cannot be made: it names a task the plan does not have, a field
+    that cannot be edited, or is not of the shape corrections take."""
+
+
 class LimitExceeded(TaskmapError):
     """A file that would cost more than a reader's limit (bytes, inflated bytes, XML elements,
     cells, PDF pages…); the message names the file, the limit and the variable that raises it.

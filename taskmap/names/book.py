@@ -13,6 +13,7 @@ else is the clerk's edit, and the plan from then on:
 - 方案名称 on the cover (or, for one plan, the cover's heading before 重点任务分工统计):
   the plan's title.
 
+The edits are made by `names.edits.apply_edits`, as the web page's and a notebook's are.
 Columns are found by their header's text, wherever they stand; columns the workbook did not
 write (added by the clerk, or by a later taskmap) are passed over. Every refusal is one
 Chinese line naming the file.
@@ -22,14 +23,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import fields, replace
-from typing import Any
 
-from ..errors import NotAPlan
-from ..grammar.clauses import split_items
-from ..grammar.deadlines import due, plan_year
+from ..errors import EditError, NotAPlan
 from ..models import (
-    LEAD,
-    RESPONSIBLE,
     Assignment,
     Coverage,
     Document,
@@ -41,11 +37,9 @@ from ..models import (
     Task,
 )
 from ..read.sheets import cell_text
-from ..text import Text
-from .resolve import resolve_plan
+from .edits import FIELDS, PlanEdits, apply_edits
 from .tables import AliasTable
 
-ROLE_OF = {"lead": LEAD, "responsible": RESPONSIBLE}
 HEADER_ROWS = 10  # rows searched for a sheet's header
 
 
@@ -58,15 +52,11 @@ def plans_from_book(doc: Document, table: AliasTable) -> list[Plan]:
         plans = [_plan(p, doc.source) for p in data["plans"]]
         titles = _titles(own, data)
         edits = _rows(own, data, doc.source)
-    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return [apply_edits(plan, replace(edits[k], title=titles.get(k)), table)
+                for k, plan in enumerate(plans)]
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, EditError):
         raise NotAPlan(doc.source, "taskmap 工作簿的标记数据已损坏,无法读回;"
                                    "请用原方案文件重新导出") from None
-    out = []
-    for k, plan in enumerate(plans):
-        if titles.get(k) is not None:
-            plan = replace(plan, context=replace(plan.context, title=titles[k] or None))
-        out.append(_edited(plan, edits.get(k, ([], [])), k, table))
-    return out
 
 
 # the plans as written ------------------------------------------------------------------
@@ -126,13 +116,9 @@ def _titles(own: OwnBook, data: dict) -> dict[int, str]:
     return out
 
 
-Edit = tuple[str, dict[str, str]]  # task id, key → the cell's new text
-
-
-def _rows(own: OwnBook, data: dict, source: str
-          ) -> dict[int, tuple[list[Edit | None], list[dict[str, str]]]]:
-    """Plan index → (for each task written, in order: its edits, or None where its row is
-    gone; the rows added, key → text)."""
+def _rows(own: OwnBook, data: dict, source: str) -> dict[int, PlanEdits]:
+    """Plan index → the edits its rows make: each task's changed cells (key → text), the
+    tasks whose row is gone, the rows added (key → text)."""
     sheet, columns = data["sheet"], data["columns"]
     values = own.sheets.get(sheet)
     if values is None:
@@ -149,19 +135,26 @@ def _rows(own: OwnBook, data: dict, source: str
             if r > top]
     match = _match(data["rows"], rows)
     labels = {label: k for k, label in enumerate(data["labels"])}
-    editable = data["editable"]
-    out: dict[int, tuple[list[Edit | None], list[dict[str, str]]]] = {
-        k: ([], []) for k in range(len(data["plans"]))}
+    editable = [key for key in data["editable"] if key in FIELDS and key in at]
+    changed: dict[int, dict[str, dict[str, str]]] = {k: {} for k in range(len(data["plans"]))}
+    removed: dict[int, set[str]] = {k: set() for k in changed}
+    added: dict[int, list[dict[str, str]]] = {k: [] for k in changed}
     for i, (k, task, cells) in enumerate(data["rows"]):
         now = match.get(i)
-        out[k][0].append(None if now is None else (task, {
-            key: now.get(key, "") for key in editable
-            if key in at and not _same(now.get(key), cells.get(key))}))
+        if now is None:
+            removed[k].add(task)
+            continue
+        edit = {key: now.get(key, "") for key in editable
+                if not _same(now.get(key), cells.get(key))}
+        if edit:
+            changed[k][task] = edit
     claimed = {id(now) for now in match.values()}
     for now in rows:
         if id(now) not in claimed and any(now.get(k) for k in ("title", "lead", "responsible")):
-            out[labels.get(now.get("plan", ""), 0) if multi else 0][1].append(now)
-    return out
+            k = labels.get(now.get("plan", ""), 0) if multi else 0
+            added[k].append({key: now.get(key, "") for key in FIELDS})
+    return {k: PlanEdits(tasks=changed[k], removed=frozenset(removed[k]),
+                         added=tuple(added[k])) for k in changed}
 
 
 def _key(cells: dict, *keys: str) -> tuple[str, ...]:
@@ -195,52 +188,3 @@ def _match(written: list, rows: list[dict[str, str]]) -> dict[int, dict[str, str
         if j is not None and j not in match:
             match[j] = row
     return match
-
-
-def _edited(plan: Plan, edits: tuple[list[Edit | None], list[dict[str, str]]], k: int,
-            table: AliasTable) -> Plan:
-    """`plan` with its rows' edits made; its names resolved again where a body changed."""
-    changed, added = edits
-    by_id = {e[0]: e[1] for e in changed if e is not None}
-    if not changed and not added:
-        return plan
-    tasks: list[Task] = []
-    bodies = bool(added)
-    year = plan_year(plan.context)
-    for task in plan.tasks:
-        if task.id not in by_id:
-            continue  # its row is gone
-        edit = by_id[task.id]
-        bodies = bodies or any(key in ROLE_OF for key in edit)
-        tasks.append(_task(task, edit, year))
-    for n, cells in enumerate(added, start=1):
-        tasks.append(_task(Task(id=f"W{n:03d}", line=0, block="",
-                                chapter=None, area=None, title=None, deadline=None,
-                                assignments=()), {key: cells.get(key, "") for key in
-                                                  ("area", "title", "deadline", "lead",
-                                                   "responsible")}, year))
-    plan = replace(plan, tasks=tuple(tasks))
-    return resolve_plan(plan, plan.context, table) if bodies else plan
-
-
-def _task(task: Task, edit: dict[str, str], year: int | None) -> Task:
-    changes: dict[str, Any] = {key: (edit[key].strip() or None)
-                               for key in ("area", "title", "deadline") if key in edit}
-    if "deadline" in changes:  # the due date is the edited deadline's, not the old one's
-        changes["due"], changes["due_kind"] = due(changes["deadline"], year)
-    assignments = list(task.assignments)
-    for key, role in ROLE_OF.items():
-        if key in edit:
-            kept = [a for a in assignments if a.role != role or a.implicit]
-            typed = [Assignment(role, s, s) for s in surfaces(edit[key])]
-            assignments = kept + typed
-    if any(key in ROLE_OF for key in edit):  # leads first, as a plan lists them
-        assignments.sort(key=lambda a: (a.implicit, a.role != LEAD))
-        changes["assignments"] = tuple(assignments)
-    return replace(task, **changes) if changes else task
-
-
-def surfaces(cell: str) -> list[str]:
-    """The bodies a cell lists, split as the grammar splits a list of bodies."""
-    text = Text.of(cell.strip())
-    return [s for s, _ in split_items(text, 0, len(text.src))]

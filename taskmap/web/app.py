@@ -3,8 +3,9 @@
 Routes (a script can drive them too):
 
 - `GET /` the page with the upload form; `GET /compare` the draft-and-final form;
-- `POST /extract` (multipart `file`, repeatable) → the 任务分解表 page;
-- `POST /export?format=xlsx|csv` (the same fields) → the file;
+- `POST /extract` (multipart `file`, repeatable; `edits`, the page's corrections, optional:
+  `web.edits`) → the 任务分解表 page, the corrections made;
+- `POST /export?format=xlsx|docx|csv` (the same fields) → the file, the corrections made;
 - `POST /diff` (fields `old`, `new`) → the 修改对照表 page; `?format=xlsx` → its workbook.
 
 What the server refuses (other hosts, other sites' posts, too many uploads at once, slow
@@ -41,15 +42,18 @@ from starlette.staticfiles import StaticFiles
 
 from ..diff import diff_plans
 from ..models import Plan
+from ..names.edits import PlanEdits
+from ..pipeline import national_table
 from ..present.files import CSV_COLUMNS, csv_rows, csv_text
 from ..present.outputs import BOOKS, diff_writer
 from ..read.limits import Limits
-from . import isolate, views
+from . import edits, isolate, views
 from .guard import LOOPBACK_NAMES, Guard, ServeLimits
 
 HERE = Path(__file__).resolve().parent
 MAX_UPLOAD = 50 * 1024 * 1024  # bytes in one request, all files together
 MAX_FILES = 50
+EDITS = "edits"  # the field of the page's corrections (`edits`)
 DRAIN_CAP = 1 << 30  # a refused body is read (and dropped) up to this, so the browser sees
 # the answer instead of a reset connection
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -97,11 +101,12 @@ EXPORTS = {
 
 
 class Refused(Exception):
-    """An upload the page answers with a message instead of a result."""
+    """An upload the page answers with a message instead of a result (`edits`: for its
+    corrections)."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, edits: bool = False):
         super().__init__(message)
-        self.status, self.message = status, message
+        self.status, self.message, self.edits = status, message, edits
 
 
 class _TooLarge(Exception):
@@ -139,21 +144,28 @@ def create_app(max_upload: int = MAX_UPLOAD, limits: Limits | None = None,
 
     async def extract(request: Request) -> Response:
         try:
-            uploads = (await _uploads(request, max_upload))["file"]
-            plans, problems = await _plans(uploads, read)
+            fields = await _uploads(request, max_upload)
+            changes = _edits(fields)
+            originals, problems = await _plans(fields["file"], read)
+            plans = await run_in_threadpool(_edited, originals, changes)
         except Refused as e:
             return page("extract.html", e.status, errors=[views.Problem("", e.message)])
-        return page("extract.html", result=views.extract_page(plans, problems))
+        return page("extract.html", result=views.extract_page(plans, problems, originals,
+                                                              changes))
 
     async def export(request: Request) -> Response:
         fmt = request.query_params.get("format", "xlsx")
         try:
             if fmt not in EXPORTS:
                 raise Refused(400, f"不支持的下载格式“{fmt}”,可选:{'、'.join(EXPORTS)}。")
-            uploads = (await _uploads(request, max_upload))["file"]
-            plans, problems = await _plans(uploads, read, whole=True)
+            fields = await _uploads(request, max_upload)
+            changes = _edits(fields)
+            plans, problems = await _plans(fields["file"], read, whole=True)
+            if not problems:
+                plans = await run_in_threadpool(_edited, plans, changes)
         except Refused as e:
-            return page("extract.html", e.status, errors=[views.Problem("", e.message)])
+            return page("extract.html", e.status, errors=[views.Problem("", e.message)],
+                        lead="未生成下载:" if e.edits else "")
         if problems:
             return page("extract.html", 400, errors=problems, lead="以下文件无法读取,未生成下载"
                         "(请移除或更换这些文件后重试):")
@@ -200,6 +212,24 @@ def create_app(max_upload: int = MAX_UPLOAD, limits: Limits | None = None,
         lifespan=lifespan)
 
 
+def _edits(fields: dict[str, list[views.Upload]]) -> dict[str, PlanEdits]:
+    """The page's corrections the request carries (`web.edits`), or Refused."""
+    try:
+        return edits.parse_edits(fields[EDITS][0].data if fields.get(EDITS) else None)
+    except edits.BadEdits as e:
+        raise Refused(400, e.message, edits=True) from None
+
+
+def _edited(plans: list[Plan], changes: dict[str, PlanEdits]) -> list[Plan]:
+    """`plans` with the page's corrections made (`web.edits.edited`), or Refused."""
+    if not changes:
+        return plans
+    try:
+        return edits.edited(plans, changes, national_table())
+    except edits.BadEdits as e:
+        raise Refused(400, e.message, edits=True) from None
+
+
 async def _plans(uploads: list[views.Upload], read, whole: bool = False):
     """Plans of the uploads, read off the event loop (`read`: isolate.read_uploads with
     its limits); none at all is refused."""
@@ -221,7 +251,8 @@ async def _uploads(request: Request, max_upload: int, names: tuple[str, ...] = (
                    ) -> dict[str, list[views.Upload]]:
     """The files of the fields `names`, read into memory, the request held to `max_upload`
     bytes. A field with no file chosen gives nothing; an empty file is kept (and refused
-    by name when read)."""
+    by name when read). The page's corrections (the field `edits`, text or a file) are
+    under EDITS, as one Upload (none when the field is absent)."""
     too_large = Refused(413, f"上传的文件太大:一次最多 {_size(max_upload)}。请分批上传,或用命令行 "
                              "taskmap extract 处理大文件。")
     declared = request.headers.get("content-length", "")
@@ -246,6 +277,11 @@ async def _uploads(request: Request, max_upload: int, names: tuple[str, ...] = (
                     continue
                 out[n].append(views.Upload(views.file_name(item.filename, taken),
                                            await item.read()))
+        raw = form.get(EDITS)
+        if isinstance(raw, UploadFile):
+            out[EDITS] = [views.Upload(EDITS, await raw.read(edits.MAX_BYTES + 1))]
+        elif raw is not None:
+            out[EDITS] = [views.Upload(EDITS, raw.encode("utf-8"))]
         return out
     finally:
         await form.close()

@@ -6,13 +6,15 @@ here: the frames come from `taskmap.engine`, the ranking and heat from
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .. import engine
 from ..diff import ADDED, REMOVED, UNCHANGED, PlanDiff, TaskDiff
 from ..mentions import whole_plan
 from ..models import LEAD, RESPONSIBLE, Plan
+from ..names.edits import FIELDS, PlanEdits, cell
 from ..present.diff_view import body_detail, flags
 from ..present.extract_view import coverage_line
 from ..present.labels import ROLE_LABELS, STATUS_LABELS, TIER_LABELS
@@ -40,6 +42,7 @@ class Name:
 class TaskRow:
     n: int
     plan: str
+    id: str
     line: int
     chapter: str
     area: str
@@ -49,6 +52,8 @@ class TaskRow:
     deadline: str
     lead: list[Name] = field(default_factory=list)
     responsible: list[Name] = field(default_factory=list)
+    original: dict[str, str] = field(default_factory=dict)  # what a correction may change,
+    # as the plan says it before any (`names.edits.cell`): what the page's 撤销 restores
 
     @property
     def lead_labels(self) -> str:
@@ -59,15 +64,22 @@ class TaskRow:
         return "|".join(dict.fromkeys(n.label for n in self.responsible))
 
 
-def extract_page(plans: Sequence[Plan], problems: Sequence[Problem] = ()) -> dict:
-    """Everything the 任务分解表 page shows for `plans`."""
+def extract_page(plans: Sequence[Plan], problems: Sequence[Problem] = (),
+                 originals: Sequence[Plan] | None = None,
+                 edits: Mapping[str, PlanEdits] | None = None) -> dict:
+    """Everything the 任务分解表 page shows for `plans`; `originals`: the plans before the
+    page's corrections `edits` (by source) were made, what 撤销 goes back to."""
     frame = engine.assignments_frame(plans)
     summary = engine.agency_summary(frame)
     label = dict(zip(summary["agency"], summary["display"], strict=True))
-    rows = task_rows(plans, label)
+    before = {p.source: p for p in (originals or plans)}
+    rows = task_rows(plans, label, before)
     areas = list(dict.fromkeys(r.area for r in rows))
     return {
-        "plans": plan_rows(plans),
+        "plans": plan_rows(plans, before),
+        "edits": json.dumps({s: {"title": e.title, "tasks": e.tasks} if e.title is not None
+                             else {"tasks": e.tasks} for s, e in (edits or {}).items()},
+                            ensure_ascii=False) if edits else "",
         "problems": list(problems),
         "multi": len(plans) > 1,
         "rows": rows,
@@ -84,20 +96,27 @@ def extract_page(plans: Sequence[Plan], problems: Sequence[Problem] = ()) -> dic
     }
 
 
-def plan_rows(plans: Sequence[Plan]) -> list[dict]:
-    """One row per plan (as in the report's 概况), with its coverage sentence."""
+def plan_rows(plans: Sequence[Plan], before: Mapping[str, Plan] | None = None
+              ) -> list[dict]:
+    """One row per plan (as in the report's 概况), with its coverage sentence and its title
+    before the page's corrections (`before`: the plans by source before them)."""
     by_source = {p.source: p for p in plans}
-    return [{**r, "coverage": coverage_line(by_source[r["plan"]]).plain}
+    before = before or by_source
+    return [{**r, "coverage": coverage_line(by_source[r["plan"]]).plain,
+             "original_title": before[r["plan"]].context.title or ""}
             for r in engine.plan_summary(plans).iter_rows(named=True)]
 
 
-def task_rows(plans: Sequence[Plan], label: dict[str, str]) -> list[TaskRow]:
+def task_rows(plans: Sequence[Plan], label: dict[str, str],
+              before: Mapping[str, Plan] | None = None) -> list[TaskRow]:
     rows: list[TaskRow] = []
     for plan in plans:
+        was = {t.id: t for t in (before or {}).get(plan.source, plan).tasks}
         for t in plan.tasks:
-            row = TaskRow(len(rows) + 1, plan.source, t.line, t.chapter or "",
+            row = TaskRow(len(rows) + 1, plan.source, t.id, t.line, t.chapter or "",
                           t.area or NO_AREA, t.title or "", t.text or "", t.block or "",
-                          t.deadline or "")
+                          t.deadline or "",
+                          original={key: cell(was.get(t.id, t), key) for key in FIELDS})
             seen: set[tuple[str, str]] = set()
             for a in t.assignments:
                 if (a.role, a.raw) in seen:
