@@ -3,7 +3,8 @@
 A unit's list starts on a page of its own (a section of its own, its pages numbered from
 `— 1 —`, so that each list can be printed and sent apart): the unit's name and 重点任务清单
 in 方正小标宋简体, the plan it comes from (or how many plans) in 楷体, one sentence of
-counts, then 一、牵头任务 / 二、配合任务 / 三、统一落实任务 (the parts it has), each a table:
+counts and a note on how to read the tables, then 一、牵头任务 / 二、配合任务 /
+三、统一落实任务 (the parts it has), each a table:
 序号 (the task's number in its plan's 任务分解表) | 所属方案 (several plans) | 重点任务 (title
 in 黑体, then the wording) | 牵头单位 | 责任单位 (the other bodies) | 完成时限, its header
 row repeated on every page. A4 landscape with the 公文 margins, as the 任务分解表
@@ -19,7 +20,7 @@ import polars as pl
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from ..units import LIST_TITLE, PART_LABELS, PARTS
+from ..units import IMPLICIT_MARK, LIST_TITLE, PART_LABELS, PARTS
 from .gongwen import (
     Column,
     GridTable,
@@ -36,9 +37,9 @@ COLUMNS = (Column("序号", 14, "表格居中"), Column("重点任务", 100), Co
            Column("责任单位", 46), Column("完成时限", 24, "表格居中"))
 PLAN_COLUMN = Column("所属方案", 34)
 NUMERALS = "一二三四五"
-NOTE = ("注：序号为任务在方案重点任务分解表中的序号；“牵头单位”“责任单位”两栏列出本单位以外的"
-        "单位；标注“（统一落实）”的单位，是方案中“以下任务均需……落实，不再一一列出”等统一表述"
-        "所指的单位。")
+NOTE = "注：序号为任务在方案重点任务分解表中的序号；“牵头单位”“责任单位”两栏列出本单位以外的单位。"
+IMPLICIT_NOTE = (f"标注“{IMPLICIT_MARK}”的单位，是方案中“以下任务均需……落实，不再一一列出”等统一"
+                 "表述所指的单位。")
 EMPTY = "未识别到带分工的重点任务。"
 
 
@@ -95,6 +96,8 @@ def unit_pages(doc, rows: pl.DataFrame, *, multi: bool) -> None:
     plans = rows["plan_title"].unique(maintain_order=True).to_list()
     paragraph(doc, f"（涉及{len(plans)}个方案）" if multi else f"（{plans[0]}）", "公文副题")
     paragraph(doc, counts_sentence(rows))
+    marked = any(IMPLICIT_MARK in r for c in ("lead", "responsible") for r in rows[c])
+    paragraph(doc, NOTE + (IMPLICIT_NOTE if marked else ""), "表注")
     columns = [COLUMNS[0], *([PLAN_COLUMN] if multi else []), *COLUMNS[1:]]
     k = 0
     for part in PARTS:
@@ -116,5 +119,3 @@ def unit_pages(doc, rows: pl.DataFrame, *, multi: bool) -> None:
             cells[2].paragraphs[0].add_run(r["lead"])
             cells[3].paragraphs[0].add_run(r["responsible"])
             cells[4].paragraphs[0].add_run(r["deadline"])
-    note = paragraph(doc, NOTE, "表注")
-    note.paragraph_format.keep_together = True
