@@ -36,6 +36,7 @@ from taskmap.present.units import (
     unit_tasks,
 )
 from taskmap.present.xlsx.workbook import write_workbook
+from taskmap.read.sheets import MARK_SHEET
 
 QINGLAN = DATA / "qinglan_city_industry_plan.txt"
 DEMO = sorted(p for p in DATA.glob("*.txt") if not p.stem.endswith(("_gb18030", "_utf16")))
@@ -229,11 +230,12 @@ def test_workbook_a_sheet_a_unit_printable_and_stable(tmp_path, qinglan):
     wb = load_workbook(path)
     want = expected_parts([qinglan])
     counts = unit_counts(unit_tasks([qinglan]))
-    assert wb.sheetnames == [INDEX_SHEET, *sheet_names(counts["name"])]
+    assert wb.sheetnames == [INDEX_SHEET, *sheet_names(counts["name"]), MARK_SHEET]
+    assert wb[MARK_SHEET].sheet_state == "veryHidden"
     index = wb[INDEX_SHEET]
     header = [c.value for c in index[3]]
     assert header[:6] == ["序号", "单位", "牵头任务", "配合任务", "统一落实任务", "合计"]
-    for row, sheet in zip(index.iter_rows(min_row=4, values_only=True), wb.sheetnames[1:],
+    for row, sheet in zip(index.iter_rows(min_row=4, values_only=True), wb.sheetnames[1:-1],
                           strict=True):
         name = row[1]
         parts = want[name]
@@ -245,7 +247,7 @@ def test_workbook_a_sheet_a_unit_printable_and_stable(tmp_path, qinglan):
         assert kinds == sorted(kinds, key=["牵头", "配合", "统一落实"].index)
         assert kinds.count("牵头") == len(parts[LEAD])
         assert len(kinds) == row[5]
-    for ws in wb.worksheets:
+    for ws in wb.worksheets[:-1]:
         assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4 == "9"
         assert ws.page_setup.orientation == "landscape"
         assert ws.sheet_properties.pageSetUpPr.fitToPage and int(ws.page_setup.fitToWidth) == 1
@@ -265,7 +267,7 @@ def test_sheet_names_are_cut_cleaned_and_unique(tmp_path):
     assert {x.raw for t in plan.tasks for x in t.assignments} == {a, b, "区财政局"}
     assert len(a) > 31 and a[:31] == b[:31]
     wb = load_workbook(write_unit_lists([plan], tmp_path / "long.xlsx"))
-    assert len(wb.sheetnames) == 4 and len(set(wb.sheetnames)) == 4
+    assert len(wb.sheetnames) == 5 and len(set(wb.sheetnames)) == 5
     assert all(len(s) <= 31 for s in wb.sheetnames)
     assert wb.sheetnames[1] == a[:31] and wb.sheetnames[2] == a[:28] + "（2）"
     assert wb[wb.sheetnames[2]]["A1"].value == b + LIST_TITLE  # the whole name inside
@@ -389,6 +391,16 @@ def test_an_empty_input_writes_a_page_that_says_so(tmp_path):
     doc = Document(write_unit_lists([], tmp_path / "e.docx"))
     assert [p.text for p in doc.paragraphs if p.text] == [LIST_TITLE, "未识别到带分工的重点任务。"]
     wb = load_workbook(write_unit_lists([], tmp_path / "e.xlsx"))
-    assert wb.sheetnames == [INDEX_SHEET]
+    assert wb.sheetnames == [INDEX_SHEET, MARK_SHEET]
     assert write_unit_lists([], tmp_path / "f").is_dir()
     assert Path(tmp_path / "f").exists()
+
+
+def test_the_lists_workbook_read_as_a_plan_is_refused(tmp_path, qinglan):
+    """Each task stands on every sheet of a unit that carries it, without that unit: read
+    as a plan, the lists would count tasks many times over."""
+    path = write_unit_lists([qinglan], tmp_path / "清单.xlsx")
+    for command in (["extract", str(path)], ["report", str(path)]):
+        result = run_taskmap(*command)
+        assert result.returncode == 1 and "各单位任务清单" in result.stderr
+        one_error(result.stderr)

@@ -5,7 +5,8 @@ made full-width, made unique: `units.sheet_names`), its tasks one a row: 类别 
 配合 / 统一落实), 所属方案 (several plans), 序号 (in the plan's 任务分解表), 行动领域,
 重点任务, 任务内容, the other bodies, 完成时限. Every sheet prints on A4 landscape, one page
 wide, its title and header rows on every page (`style.print_setup`); the same frame gives
-the same bytes (`style.save_stable`).
+the same bytes (`style.save_stable`). A hidden sheet marks the workbook as these lists:
+read as a plan, it is refused (`read.sheets.UNITS_MARK`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from ...read.sheets import MARK_SHEET, UNITS_MARK
 from ..units import INDEX_SHEET, LIST_TITLE, PART_LABELS, sheet_names, unit_counts
 from .style import (
     LINE_HEIGHT,
@@ -47,7 +49,7 @@ def write_units_workbook(tasks: pl.DataFrame, path: str | Path, *,
 def build_units_workbook(tasks: pl.DataFrame, *, multi: bool = False) -> Workbook:
     """The workbook of `write_units_workbook`, not yet saved."""
     counts = unit_counts(tasks)
-    names = sheet_names(counts["name"])
+    names = sheet_names(counts["name"], taken=(INDEX_SHEET, MARK_SHEET))
     wb = Workbook()
     index = wb.active
     index.title = INDEX_SHEET
@@ -56,6 +58,9 @@ def build_units_workbook(tasks: pl.DataFrame, *, multi: bool = False) -> Workboo
     parts = tasks.partition_by("unit", maintain_order=True) if tasks.height else []
     for sheet, rows in zip(names, parts, strict=True):
         _unit_sheet(wb.create_sheet(sheet), rows, multi)
+    mark = wb.create_sheet(MARK_SHEET)  # read back, the lists are refused: they are no plan
+    mark.sheet_state = "veryHidden"
+    mark["A1"] = UNITS_MARK
     return wb
 
 
