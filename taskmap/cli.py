@@ -465,6 +465,8 @@ def export(
     """领导用的 Excel 工作簿(.xlsx),或把数据表和矩阵写成数据文件(CSV、JSON、Parquet);
     加 --by-unit 时,写出发给各单位的任务清单。"""
     if by_unit:
+        if by != By.canonical:
+            raise typer.BadParameter("--by-unit 按单位列出任务清单,不能与 --by function 同用")
         _export_by_unit(plans, output, format and format.value, implicit, collective,
                         aliases, jobs, title, sole_lead)
         return
@@ -505,7 +507,7 @@ def _export_by_unit(plans: list[Path], output: Path, fmt: str | None, implicit: 
     try:
         kind = unit_format(output, fmt)
     except OutputError as e:
-        raise typer.BadParameter(f"--by-unit:{e}") from None
+        raise typer.BadParameter(f"按单位列出(--by-unit):{e}") from None
     title = _given_title(title, plans)
     _start_workers(plans, aliases, jobs, "docx", sole_lead)
     dataset = _refuse_dataset_book(plans, "xlsx" if kind == "xlsx" else "docx")

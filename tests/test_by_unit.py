@@ -316,9 +316,11 @@ def one_error(stderr: str) -> str:
 
 
 @pytest.mark.parametrize("args", [["-o", "清单.csv"], ["-o", "-"], ["-o", "清单", "-f", "xlsx"],
-                                  ["-o", "清单.docx", "-f", "xlsx"], ["-o", "清单.txt"]])
+                                  ["-o", "清单.docx", "-f", "xlsx"], ["-o", "清单.txt"],
+                                  ["-o", "清单.docx", "--by", "function"]])
 def test_another_format_or_the_terminal_is_refused(tmp_path, args):
-    args = [a if a in ("-o", "-f", "-", "xlsx") else str(tmp_path / a) for a in args]
+    args = [a if a.startswith("-") or a in ("xlsx", "function") else str(tmp_path / a)
+            for a in args]
     result = run_taskmap("export", str(QINGLAN), *args, "--by-unit")
     assert result.returncode == 2
     assert "--by-unit" in one_error(result.stderr)

@@ -94,7 +94,8 @@ def unit_pages(doc, rows: pl.DataFrame, *, multi: bool) -> None:
     paragraph(doc, rows["name"][0], "公文标题")
     paragraph(doc, LIST_TITLE, "公文标题")
     plans = rows["plan_title"].unique(maintain_order=True).to_list()
-    paragraph(doc, f"（涉及{len(plans)}个方案）" if multi else f"（{plans[0]}）", "公文副题")
+    source = f"涉及{len(plans)}个方案" if len(plans) > 1 else plans[0]
+    paragraph(doc, f"（{source}）", "公文副题")
     paragraph(doc, counts_sentence(rows))
     marked = any(IMPLICIT_MARK in r for c in ("lead", "responsible") for r in rows[c])
     paragraph(doc, NOTE + (IMPLICIT_NOTE if marked else ""), "表注")
