@@ -294,6 +294,8 @@ def test_folder_a_file_a_unit(tmp_path, qinglan):
         assert heading == name
         assert sum(len(r) for _, r in parts) == sum(map(len, want[name].values()))
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
+    again = write_unit_lists([qinglan], tmp_path / "again")  # the library, the same bytes
+    assert all((again / f).read_bytes() == (out / f).read_bytes() for f in files)
 
 
 def test_file_names_are_safe_and_unique():
