@@ -76,6 +76,8 @@ _LAZY = {
     "write_workbook": ".present.xlsx.workbook",
     "write_tasks_docx": ".present.docx", "write_changes_docx": ".present.docx",
     "write_changes_xlsx": ".present.xlsx.changes_book",
+    "write_unit_lists": ".present.by_unit", "unit_tasks": ".present.units",
+    "unit_counts": ".present.units",
     "load_plan": ".pipeline", "load_plans": ".pipeline", "parse_document": ".pipeline",
     "parse_text": ".pipeline",
     "read_document": ".read",
@@ -94,7 +96,9 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from .names.edits import PlanEdits, apply_edits
     from .names.tables import AliasTable
     from .pipeline import load_plan, load_plans, parse_document, parse_text
+    from .present.by_unit import write_unit_lists
     from .present.docx import write_changes_docx, write_tasks_docx
+    from .present.units import unit_counts, unit_tasks
     from .present.xlsx.changes_book import write_changes_xlsx
     from .present.xlsx.workbook import write_workbook
     from .read import read_document
@@ -122,6 +126,6 @@ __all__ = [
     "agency_summary", "apply_edits", "assignments_frame", "build_matrix", "co_assignments",
     "diff_plans", "extract_corpus", "load_plan", "load_plans", "load_words", "open_dataset",
     "parse_document", "parse_text", "plan_context", "read_document", "tasks_frame",
-    "write_changes_docx", "write_changes_xlsx", "write_dataset", "write_tasks_docx",
-    "write_workbook",
+    "unit_counts", "unit_tasks", "write_changes_docx", "write_changes_xlsx", "write_dataset",
+    "write_tasks_docx", "write_unit_lists", "write_workbook",
 ]

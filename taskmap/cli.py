@@ -457,8 +457,19 @@ def export(
     jobs: JobsOpt = None,
     title: TitleOpt = None,
     sole_lead: SoleLeadOpt = False,
+    by_unit: Annotated[bool, typer.Option(
+        "--by-unit", help="按单位分别列出任务清单(牵头任务、配合任务、统一落实任务):"
+                          "-o 清单.docx 一个 Word 文件,每个单位一页;-o 清单.xlsx 每个单位"
+                          "一个工作表;-o 不带扩展名的文件夹,每个单位一个 Word 文件。")] = False,
 ) -> None:
-    """领导用的 Excel 工作簿(.xlsx),或把数据表和矩阵写成数据文件(CSV、JSON、Parquet)。"""
+    """领导用的 Excel 工作簿(.xlsx),或把数据表和矩阵写成数据文件(CSV、JSON、Parquet);
+    加 --by-unit 时,写出发给各单位的任务清单。"""
+    if by_unit:
+        if by != By.canonical:
+            raise typer.BadParameter("--by-unit 按单位列出任务清单,不能与 --by function 同用")
+        _export_by_unit(plans, output, format and format.value, implicit, collective,
+                        aliases, jobs, title, sole_lead)
+        return
     target = choose("export", output, format and format.value)
     title = _given_title(title, plans)
     _start_workers(plans, aliases, jobs, target.format, sole_lead)
@@ -480,6 +491,31 @@ def export(
         corpus = _corpus(plans, aliases, jobs, title, sole_lead)
         write_frame(corpus.assignments.collect(), output, target.format)
         _wrote(output)
+
+
+def _export_by_unit(plans: list[Path], output: Path, fmt: str | None, implicit: bool,
+                    collective: bool, aliases: list[Path] | None, jobs: int | None,
+                    title: str | None, sole_lead: bool) -> None:
+    """`export --by-unit`: each unit's list of tasks as one Word file, one workbook or a
+    folder of Word files (`present.by_unit`)."""
+    from .errors import OutputError
+    from .present.by_unit import unit_format, write_unit_lists
+
+    if str(output) == "-":
+        raise typer.BadParameter("--by-unit 写出的任务清单只能写入文件:请用 -o 清单.docx、"
+                                 "-o 清单.xlsx 或 -o 文件夹")
+    try:
+        kind = unit_format(output, fmt)
+    except OutputError as e:
+        raise typer.BadParameter(f"按单位列出(--by-unit):{e}") from None
+    title = _given_title(title, plans)
+    _start_workers(plans, aliases, jobs, "docx", sole_lead)
+    dataset = _refuse_dataset_book(plans, "xlsx" if kind == "xlsx" else "docx")
+    inputs = [*([] if dataset else expand_inputs(plans)), *(aliases or [])]
+    refuse_inputs(output, inputs)
+    loaded = _plans(plans, aliases, jobs, title, sole_lead)
+    write_unit_lists(loaded, output, implicit=implicit, collective=collective, inputs=inputs)
+    _wrote(output)
 
 
 @app.command()

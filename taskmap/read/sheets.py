@@ -39,6 +39,9 @@ MARK_SHEET = "taskmap"  # the hidden sheet that marks taskmap's own workbook
 MARK = "taskmap-workbook"  # its first cell
 MARK_VERSION = 1  # its second cell: the format of the data below
 MARK_CHUNK = 30000  # characters of data a cell (Excel holds at most 32767)
+# the marker's first cell in taskmap's lists of tasks by unit (`export --by-unit`): each
+# task there is on the sheet of every unit that carries it, without that unit — no plan
+UNITS_MARK = "taskmap-unit-lists"
 # the sheets every workbook taskmap writes has: a workbook that has them all and no
 # marker is taskmap's own output that cannot be read back (checked in tests/test_roundtrip)
 OWN_SHEETS = frozenset(("说明", "任务分解表", "部门汇总", "待核实名称", "解析警告"))
@@ -128,6 +131,10 @@ def read_xlsx_book(data: bytes, source: str, limits: Limits | None = None
                 found = scan_sheet(package, ws._worksheet_path, cells)
             values = _values(ws, raw=ws.title == MARK_SHEET)
             if ws.title == MARK_SHEET:
+                if values.get(1, {}).get(1) == UNITS_MARK:
+                    raise NotAPlan(source, "是 taskmap 写出的各单位任务清单(--by-unit),不是方案,"
+                                           "未读取;请读入原方案文件,或 taskmap 写出的任务分解表"
+                                           "工作簿(修改后可读回)")
                 if values.get(1, {}).get(1) == MARK:
                     mark = _mark_data(values, source)
                     continue

@@ -54,6 +54,7 @@ FOOTER_DISTANCE = Mm(21)  # the page number stands about 7 mm below the type are
 STYLES = {
     "公文标题": (TITLE_FONT, 22, 36, WD_ALIGN_PARAGRAPH.CENTER, 0),
     "附件标记": (HEAD_FONT, 16, 28, WD_ALIGN_PARAGRAPH.LEFT, 0),
+    "一级标题": (HEAD_FONT, 16, 28, WD_ALIGN_PARAGRAPH.LEFT, 0),
     "公文副题": (KAI_FONT, 16, 28, WD_ALIGN_PARAGRAPH.CENTER, 0),
     "公文正文": (BODY_FONT, 16, 28, WD_ALIGN_PARAGRAPH.JUSTIFY, 2),
     "表头": (HEAD_FONT, 12, 18, WD_ALIGN_PARAGRAPH.CENTER, 0),
@@ -320,16 +321,23 @@ def _row_props(tr, *, header: bool, split: bool = False) -> None:
 def save_stable(doc, path: Path) -> Path:
     """Save whole or not at all, with fixed zip timestamps: equal documents are equal
     bytes."""
-    buffer = io.BytesIO()
-    doc.save(buffer)
+    data = stable_bytes(doc)
     try:
-        with replacing(path) as tmp, ZipFile(buffer) as source, \
-                ZipFile(tmp, "w", ZIP_DEFLATED) as target:
-            for info in source.infolist():
-                fixed = ZipInfo(info.filename, date_time=_ZIP_TIME)
-                fixed.compress_type = ZIP_DEFLATED
-                fixed.external_attr = 0o600 << 16
-                target.writestr(fixed, source.read(info))
+        with replacing(path) as tmp:
+            tmp.write_bytes(data)
     except OSError as e:
         raise TaskmapError(f"{path}: cannot write the document ({e})") from None
     return path
+
+
+def stable_bytes(doc) -> bytes:
+    """The .docx file of `doc` with fixed zip timestamps: equal documents, equal bytes."""
+    buffer, out = io.BytesIO(), io.BytesIO()
+    doc.save(buffer)
+    with ZipFile(buffer) as source, ZipFile(out, "w", ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = ZipInfo(info.filename, date_time=_ZIP_TIME)
+            fixed.compress_type = ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            target.writestr(fixed, source.read(info))
+    return out.getvalue()

@@ -216,9 +216,12 @@ def _task_row(table: GridTable, cells, n: int, task: Task, leaders: bool) -> Non
 
 
 def _task_cell(table: GridTable, cell, task: Task) -> None:
-    """The task's title in 黑体, then its own wording in 仿宋; a wording that opens with
+    task_cell(table, cell, (task.title or "").strip(), (task.text or "").strip())
+
+
+def task_cell(table: GridTable, cell, title: str, text: str) -> None:
+    """A task's title in 黑体, then its own wording in 仿宋; a wording that opens with
     the title continues it on the same line (依法淘汰落后产能。严格执行……)."""
-    title, text = (task.title or "").strip(), (task.text or "").strip()
     para = cell.paragraphs[0]
     if title and text.startswith(title):
         cut = len(title)
