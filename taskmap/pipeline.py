@@ -23,7 +23,7 @@ from .grammar.deadlines import plan_year
 from .grammar.outline import parse_outline
 from .grammar.reflow import reflow
 from .grammar.tables import find_header
-from .grammar.tasks import build_tasks
+from .grammar.tasks import build_tasks, no_lead_reason, sole_lead_roles
 from .models import Document, ParseWarning, Plan, PlanContext
 from .names.book import plans_from_book
 from .names.context import plan_context
@@ -61,7 +61,8 @@ def parse_document(doc: Document, aliases: AliasTable | None = None,
                 doc.source, f"是 taskmap 写出的汇总工作簿,含 {len(plans)} 个方案;一次只能"
                 "读回一个方案的工作簿,请对每个方案分别导出(taskmap extract 方案 -o 文件.xlsx)"
                 "后修改读入")
-        return plans[0].with_title(title)
+        plan = _sole_lead(plans[0]) if sole_lead else plans[0]
+        return plan.with_title(title)
     table = aliases or national_table()
     with lx.using(words):
         work, origin = reflow(doc)  # a plan flattened onto few lines, cut where it was
@@ -88,6 +89,23 @@ def parse_document(doc: Document, aliases: AliasTable | None = None,
                 key=lambda w: (w.line, w.text, w.reason))))
         plan = mentions.account(doc, resolve_plan(plan, plan.context, table), table)
         return plan.with_title(title)
+
+
+def _sole_lead(plan: Plan) -> Plan:
+    """`parse_document`'s `sole_lead` on a plan read back from taskmap's workbook: a task
+    whose one named body is not its lead gets it as lead, and loses its no-lead warning."""
+    tasks, given = [], set()
+    for task in plan.tasks:
+        roles = sole_lead_roles(list(task.assignments))
+        if roles != list(task.assignments):
+            task = replace(task, assignments=tuple(roles))
+            given.add(task.line)
+        tasks.append(task)
+    if not given:
+        return plan
+    reason = no_lead_reason()
+    return replace(plan, tasks=tuple(tasks), warnings=tuple(
+        w for w in plan.warnings if not (w.line in given and w.reason == reason)))
 
 
 def parse_book(doc: Document, aliases: AliasTable | None = None,

@@ -287,3 +287,16 @@ def test_a_cell_after_a_date_of_its_kind_keeps_its_own_number_format():
         body_row(ws, row, [value], [Col("完成时限(日期)")])
     assert [ws.cell(r, 1).is_date for r in (1, 2, 3)] == [True, False, True]
     assert ws.cell(2, 1).number_format == "General"
+
+
+def test_sole_lead_applies_to_taskmap_s_own_workbook_read_back(tmp_path):
+    """A 分解表 written as the plan says, read back with sole_lead: the same roles and
+    no-lead warnings as the plan read with it (the option was passed over before)."""
+    plan = _write(tmp_path, "方案.txt", SOLE)
+    book = tmp_path / "分解表.xlsx"
+    taskmap.write_workbook([taskmap.load_plan(plan)], book)
+    for asked in (False, True):
+        again = taskmap.load_plan(book, sole_lead=asked)
+        direct = taskmap.parse_text(SOLE, sole_lead=asked)
+        assert _roles(again) == _roles(direct)
+        assert _no_lead_lines(again) == _no_lead_lines(direct)

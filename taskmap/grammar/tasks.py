@@ -68,16 +68,16 @@ def build_tasks(doc: Document, outline: Outline, found: Found, year: int | None 
         if block.content.statement:
             statement = _Statement(chapter, block.content.statement)
         if sole_lead:
-            assignments = _sole_lead(assignments)
+            assignments = sole_lead_roles(assignments)
         task = _task(len(tasks) + 1, doc, outline, block, tuple(assignments), ends_by_line,
                      year)
         if not any(a.role == LEAD for a in assignments):
-            warnings.append(ParseWarning(block.line, block.text, _no_lead()))
+            warnings.append(ParseWarning(block.line, block.text, no_lead_reason()))
         tasks.append(task)
     return tuple(tasks), tuple(warnings), rule_from is not None
 
 
-def _sole_lead(assignments: list[Assignment]) -> list[Assignment]:
+def sole_lead_roles(assignments: list[Assignment]) -> list[Assignment]:
     """The one body a block names, as lead, where it names no lead (implicit bodies a
     standing statement adds are not named by the block, and stay responsible)."""
     named = [k for k, a in enumerate(assignments) if not a.implicit]
@@ -87,7 +87,7 @@ def _sole_lead(assignments: list[Assignment]) -> list[Assignment]:
     return [*assignments[:k], replace(assignments[k], role=LEAD), *assignments[k + 1:]]
 
 
-def _no_lead() -> str:
+def no_lead_reason() -> str:
     lead = lx.WORDS.marks["lead"][1]  # the genre's own word for a lead body (牵头单位)
     return f"未写明{lead}(也没有“列第一位的为{lead}”之类的规定)"
 
