@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import DATA, run_taskmap
+from conftest import DATA, needs, run_taskmap
 from docx import Document as WordDocument
 from openpyxl import Workbook, load_workbook
 
@@ -467,3 +467,42 @@ def test_the_diff_workbook_reads_back_as_the_new_plan(tmp_path):
     out = tmp_path / "变化.xlsx"
     run_taskmap("diff", str(draft), str(final), "-o", str(out), check=True)
     assert load_plan(out).tasks == load_plan(final).tasks
+
+
+# edited in LibreOffice Calc --------------------------------------------------------------
+
+LO_EDIT = Path(__file__).with_name("lo_edit.py")
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+def _uno_installed() -> bool:
+    import subprocess
+
+    return shutil.which("soffice") is not None and Path(SYSTEM_PYTHON).is_file() and (
+        subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode
+        == 0)
+
+
+@needs(_uno_installed(), "LibreOffice with its Python bridge (python3-uno)")
+def test_a_workbook_edited_and_saved_in_libreoffice_calc_reads_back_with_the_edits(
+        written, edited, original, tmp_path):
+    """The same edits made in Calc (not openpyxl) and saved by Calc's own Excel filter: the
+    marker survives and the plan read back is the one the openpyxl-edited copy gives."""
+    import subprocess
+
+    path = tmp_path / "calc.xlsx"
+    shutil.copy(written, path)
+    subprocess.run([SYSTEM_PYTHON, str(LO_EDIT), str(path),
+                    TASKS_SHEET, "2", "牵头单位", NEW_LEAD,
+                    TASKS_SHEET, "3", "行动领域", NEW_AREA,
+                    "说明", "below", "方案名称", NEW_TITLE],
+                   check=True, capture_output=True, timeout=300)
+    assert path.read_bytes() != written.read_bytes()  # Calc wrote its own file
+    calc, ours = load_plan(path), load_plan(edited)
+    assert calc.context.title == ours.context.title == NEW_TITLE
+    assert [(t.title, t.area, [(a.role, a.agency) for a in t.assignments])
+            for t in calc.tasks] == [(t.title, t.area, [(a.role, a.agency)
+                                                       for a in t.assignments])
+                                     for t in ours.tasks]
+    assert calc.tasks[0].assignments[0].raw == NEW_LEAD
+    assert bodies(calc.tasks[0], LEAD) != bodies(original.tasks[0], LEAD)
