@@ -8,6 +8,7 @@ saved in place by Calc's own Excel 2007-365 filter."""
 
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -61,6 +62,7 @@ def main(path, edits):
             office.wait(timeout=60)
         except subprocess.TimeoutExpired:
             office.kill()
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 def _find(sheet, header):
