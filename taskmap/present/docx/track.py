@@ -38,7 +38,7 @@ def write_track_docx(result: Tracking, path: str | Path) -> Path:
         if not section.rows:
             paragraph(doc, f"{section.empty}。")
             continue
-        columns = [Column(h, 60 if i in section.wide else (16 if i in section.numbers else 26),
+        columns = [Column(h, 50 if i in section.wide else (16 if i in section.numbers else 30),
                           "表格居中" if i in section.numbers else "表格文字")
                    for i, h in enumerate(section.headers)]
         table = GridTable(doc, columns, text_width(doc.sections[-1]))
