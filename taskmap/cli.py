@@ -51,7 +51,7 @@ from .version import __version__
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="读取政府实施方案/行动方案,列出每项任务的牵头单位和责任单位,"
-                       "统计各单位任务量,比对方案前后两稿。")
+                       "统计各单位任务量,比对方案前后两稿,汇总督办台账的填报情况。")
 _state = {"debug": False}
 
 

@@ -151,9 +151,9 @@ def track_view(result: Tracking) -> Group:
         table = Table(title=section.title, box=box.SIMPLE_HEAVY, title_justify="left")
         for k, header in enumerate(section.headers):
             if k in section.numbers:
-                table.add_column(header, justify="right", no_wrap=True)
+                table.add_column(header, justify="right", overflow="fold", min_width=4)
             elif k in section.wide:
-                table.add_column(header, overflow="fold", ratio=1, min_width=8)
+                table.add_column(header, overflow="fold", min_width=10)
             else:
                 table.add_column(header, overflow="fold")
         for row in section.rows:
