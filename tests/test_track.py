@@ -6,12 +6,13 @@ test works out from the plan itself and from what it typed into the copies."""
 from __future__ import annotations
 
 import datetime
+import json
 import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import DATA
+from conftest import DATA, needs
 from docx import Document as open_docx
 from test_export import all_values
 from test_render import A4_LANDSCAPE, calc_installed, flat, page_size, pages, to_pdf
@@ -219,8 +220,6 @@ def test_the_terminal_report_and_json(round_, capsys):
     for title in ("概况", "逾期任务", "即将到期", "按单位", "合并冲突"):
         assert title in out
     assert run([*args, "-f", "json"]) == 0
-    import json
-
     data = json.loads(capsys.readouterr().out)
     assert data["counts"]["unverified"] == 1 and data["as_of"] == round_["as_of"].isoformat()
 
@@ -260,8 +259,8 @@ def test_the_same_round_gives_the_same_bytes(result, round_, tmp_path):
             == write_track_docx(again, tmp_path / "b.docx").read_bytes())
 
 
-@pytest.mark.skipif(not calc_installed() or not shutil.which("pdftotext"),
-                    reason="LibreOffice (Writer, Calc) and pdftotext are not installed")
+@needs(calc_installed() and shutil.which("pdftotext") is not None,
+       "LibreOffice Writer and Calc (soffice), poppler-utils (pdftotext)")
 @pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
 def test_the_report_renders_on_a4_with_the_overdue_task_and_the_units(
         suffix, result, round_, tmp_path, capsys):
@@ -277,3 +276,29 @@ def test_the_report_renders_on_a4_with_the_overdue_task_and_the_units(
     for unit in result.units.filter(result.units["overdue"] > 0)["display"]:
         assert unit in text
     assert "合并冲突" in text and "督办通报" in text
+
+
+def test_edits_to_a_deadline_merge_like_the_tracking_cells(round_, tmp_path):
+    """One copy retyping a deadline wins over the copies that left it; two copies retyping
+    it differently are a conflict (the task 待核实); a row a copy adds is a task."""
+    book, n = round_["book"], round_["late"]
+    one = fill(shutil.copy(book, tmp_path / "甲.xlsx"), {}, deadline=(n, "2030年底前"))
+    two = fill(shutil.copy(book, tmp_path / "乙.xlsx"), {}, deadline=(n, "2031年底前"))
+    same = fill(shutil.copy(book, tmp_path / "丙.xlsx"), {})
+    wb = openpyxl.load_workbook(same)
+    ws = wb["任务分解表"]
+    head = [c.value for c in ws[1]]
+    row = ws.max_row + 1
+    ws.cell(row, head.index("重点任务") + 1).value = "新增一项督办工作"
+    ws.cell(row, head.index("完成状态") + 1).value = "推进中"
+    wb.save(same)
+    alone = track([one, same], as_of=round_["as_of"])
+    task = alone.tasks.filter(alone.tasks["no"] == n).row(0, named=True)
+    assert task["deadline"] == "2030年底前" and task["due"] == datetime.date(2030, 12, 31)
+    assert alone.conflicts.is_empty()
+    added = alone.tasks.filter(alone.tasks["title"] == "新增一项督办工作")
+    assert added.height == 1 and added["status"][0] == "推进中" and added["no"][0] is None
+    both = track([one, two], as_of=round_["as_of"])
+    assert sorted(both.conflicts.select("field", "value").rows()) == [
+        ("deadline", "2030年底前"), ("deadline", "2031年底前")]
+    assert both.tasks.filter(both.tasks["no"] == n)["state"][0] == "unverified"
