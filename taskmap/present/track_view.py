@@ -96,7 +96,7 @@ def sections(result: Tracking, every: bool = False) -> list[Section]:
     out.append(Section("overdue", "逾期任务", (*head, "逾期天数", STATUS_HEADER, PROGRESS_HEADER),
                        _task_rows(overdue, "overdue"), "无逾期任务", wide=(1, 2, 7),
                        numbers=(0, 5)))
-    out.append(Section("soon", f"即将到期({result.soon}天内)",
+    out.append(Section("soon", f"即将到期（{result.soon}天内）",
                        (*head, "剩余天数", STATUS_HEADER, PROGRESS_HEADER),
                        _task_rows(soon, "soon"), "无即将到期的任务", wide=(1, 2, 7),
                        numbers=(0, 5)))
