@@ -86,6 +86,7 @@ _LAZY = {
     "Words": ".words", "load_words": ".words",
     "Corpus": ".corpus", "extract_corpus": ".corpus", "open_dataset": ".corpus",
     "write_dataset": ".corpus",
+    "Tracking": ".tracking", "track": ".tracking",
 }
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerly
@@ -102,6 +103,7 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, imported eagerl
     from .present.xlsx.changes_book import write_changes_xlsx
     from .present.xlsx.workbook import write_workbook
     from .read import read_document
+    from .tracking import Tracking, track
     from .words import Words, load_words
 
 
@@ -122,10 +124,10 @@ __all__ = [
     "DecodeError", "Document", "EditError", "Heading", "InputNotFound", "LimitExceeded",
     "MissingExtra", "NotAPlan", "OutputError", "OutputIsInput", "ParseWarning", "Plan",
     "PlanContext", "PlanDiff", "PlanEdits", "Row", "Table", "Task", "TaskmapError",
-    "UnknownArea", "UnsupportedFormat", "Words", "WordsError",
+    "Tracking", "UnknownArea", "UnsupportedFormat", "Words", "WordsError",
     "agency_summary", "apply_edits", "assignments_frame", "build_matrix", "co_assignments",
     "diff_plans", "extract_corpus", "load_plan", "load_plans", "load_words", "open_dataset",
-    "parse_document", "parse_text", "plan_context", "read_document", "tasks_frame",
+    "parse_document", "parse_text", "plan_context", "read_document", "tasks_frame", "track",
     "unit_counts", "unit_tasks", "write_changes_docx", "write_changes_xlsx", "write_dataset",
     "write_tasks_docx", "write_unit_lists", "write_workbook",
 ]

@@ -44,13 +44,14 @@ from .present.outputs import (
     write_plan,
     write_report,
     write_text,
+    write_track,
 )
 from .safe import placed, refusal, refuse_inputs
 from .version import __version__
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="读取政府实施方案/行动方案,列出每项任务的牵头单位和责任单位,"
-                       "统计各单位任务量,比对方案前后两稿。")
+                       "统计各单位任务量,比对方案前后两稿,汇总督办台账的填报情况。")
 _state = {"debug": False}
 
 
@@ -65,12 +66,14 @@ if TYPE_CHECKING:  # made at run time from present.outputs: to a type checker, E
     ReportFormat = Enum
     ExportFormat = Enum
     DiffFormat = Enum
+    TrackFormat = Enum
     ShowFormat = Enum
 else:
     ExtractFormat = _choices("extract")
     ReportFormat = _choices("report")
     ExportFormat = _choices("export")
     DiffFormat = _choices("diff")
+    TrackFormat = _choices("track")
     ShowFormat = Enum("ShowFormat", {n: n for n in STREAMS}, type=str)
 _SHOW_DEFAULT = ShowFormat(TEXT)
 
@@ -555,6 +558,55 @@ def diff(
         return
     write_diff(result, target.path, target.format,
                view=diff_view(result) if target.format == TEXT else None)
+    _wrote(target.path)
+
+
+def _as_of(value: str | None) -> str | None:
+    """--as-of checked when the command line is read: a bad date is a usage mistake."""
+    if value is not None:
+        from .tracking import parse_date
+
+        try:
+            parse_date(value)
+        except ValueError as e:
+            raise typer.BadParameter(str(e)) from None
+    return value
+
+
+@app.command()
+def track(
+    books: Annotated[list[Path], typer.Argument(
+        help="各单位填报后交回的任务分解表工作簿(taskmap export 写出的 .xlsx 的副本),"
+             "可给多个,或给文件夹。", show_default=False)],
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", callback=_as_of, help="按哪一天判断逾期和即将到期:2025-06-30、2025/6/30 或"
+                                         "2025年6月30日。默认今天。", show_default=False)] = None,
+    soon: Annotated[int, typer.Option(
+        "--soon", min=0, help="完成时限在多少天内的任务列为即将到期。")] = 30,
+    format: Annotated[TrackFormat | None, _format_opt("track", "table")] = None,
+    output: Annotated[Path | None, _output_opt(
+        "写入文件而不是屏幕:.xlsx 督办通报工作簿;.docx 督办通报(Word 公文);.json 数据;"
+        ".txt 屏幕上的通报文本。")] = None,
+    aliases: AliasesOpt = None,
+) -> None:
+    """督办通报:汇总各单位填报的进展情况和完成状态,列出逾期、即将到期的任务和各单位完成情况。"""
+    from .present.track_view import track_view
+    from .tracking import track as track_books
+
+    target = choose("track", output, format and format.value)
+    if output is not None:
+        refuse_inputs(output, [*expand_inputs(books), *(aliases or [])])
+    result = track_books(books, as_of=as_of, soon=soon, aliases=_table(aliases))
+    for line in result.warnings:
+        _warn(line)
+    if target.path is None:
+        if target.format == "json":
+            _write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", None)
+        else:
+            _console().print(track_view(result))
+        return
+    write_track(result, target.path, target.format,
+                view=track_view(result) if target.format == TEXT else None)
     _wrote(target.path)
 
 

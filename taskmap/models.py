@@ -12,6 +12,11 @@ from .text import Text, fold_line
 LEAD = "lead"
 RESPONSIBLE = "responsible"
 ROLES = (LEAD, RESPONSIBLE)
+# the 任务分解表's columns the 督办 office fills in, and the 完成状态 drop-down's choices:
+# written by the workbook (`present.xlsx.workbook`), read back by `taskmap.track`
+PROGRESS_HEADER = "进展情况"
+STATUS_HEADER = "完成状态"
+STATUSES = ("未启动", "推进中", "已完成", "滞后")
 
 
 def _fields(obj) -> dict:

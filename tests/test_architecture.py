@@ -26,7 +26,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("grammar", ("grammar",)),  # Document → blocks, rules, tasks
     ("names", ("names",)),  # surfaces → bodies
     # one plan (its bodies named where nothing was read too), its frames, two versions
-    ("plans", ("pipeline", "mentions", "rows", "engine", "diff")),
+    ("plans", ("pipeline", "mentions", "rows", "engine", "diff", "tracking")),
     ("corpus", ("workers", "corpus", "dask")),  # many plans, on many cores or machines
     ("present", ("present",)),  # views and files for people and programs
     ("web", ("web",)),  # the local web page

@@ -116,9 +116,66 @@ def _titles(own: OwnBook, data: dict) -> dict[int, str]:
     return out
 
 
-def _rows(own: OwnBook, data: dict, source: str) -> dict[int, PlanEdits]:
-    """Plan index → the edits its rows make: each task's changed cells (key → text), the
-    tasks whose row is gone, the rows added (key → text)."""
+ADDED_KEYS = ("title", "lead", "responsible")  # a row the workbook did not write is a task
+# when one of these is typed
+
+
+def book_data(doc: Document) -> dict:
+    """The data the marker of taskmap's own workbook `doc` keeps (`present.xlsx.marker`)."""
+    own = doc.own
+    assert own is not None
+    try:
+        data = json.loads(own.data)
+        if not isinstance(data, dict) or not isinstance(data["plans"], list):
+            raise TypeError
+        return data
+    except (ValueError, KeyError, TypeError):
+        raise NotAPlan(doc.source, "taskmap 工作簿的标记数据已损坏,无法读回;"
+                                   "请用原方案文件重新导出") from None
+
+
+def plans_as_written(doc: Document) -> list[Plan]:
+    """The plans taskmap's own workbook `doc` holds as it wrote them (no edit made)."""
+    try:
+        return [_plan(p, doc.source) for p in book_data(doc)["plans"]]
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+        raise NotAPlan(doc.source, "taskmap 工作簿的标记数据已损坏,无法读回;"
+                                   "请用原方案文件重新导出") from None
+
+
+def row_cells(doc: Document, extra: dict[str, str]) -> dict[tuple[int, str], dict[str, str]]:
+    """(plan index, task id) → the cells of its 任务分解表 row under the `extra` headers
+    (key → header; a header the sheet lacks gives no cell), for every task
+    `plans_from_book` gives: the rows matched as it matches them, the rows added as the
+    tasks W001, W002 … of their plan, in sheet order. A task whose row is gone has none."""
+    own = doc.own
+    assert own is not None
+    data = book_data(doc)
+    try:
+        rows, match, multi = _sheet_rows(own, data, doc.source, extra)
+        labels = {label: k for k, label in enumerate(data["labels"])}
+        out: dict[tuple[int, str], dict[str, str]] = {}
+        for i, (k, task, _) in enumerate(data["rows"]):
+            if (now := match.get(i)) is not None:
+                out[(k, task)] = {key: now.get(key, "") for key in extra}
+        claimed = {id(now) for now in match.values()}
+        added: dict[int, int] = {}
+        for now in rows:
+            if id(now) not in claimed and any(now.get(k) for k in ADDED_KEYS):
+                k = labels.get(now.get("plan", ""), 0) if multi else 0
+                added[k] = added.get(k, 0) + 1
+                out[(k, f"W{added[k]:03d}")] = {key: now.get(key, "") for key in extra}
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+        raise NotAPlan(doc.source, "taskmap 工作簿的标记数据已损坏,无法读回;"
+                                   "请用原方案文件重新导出") from None
+    return out
+
+
+def _sheet_rows(own: OwnBook, data: dict, source: str, extra: dict[str, str] | None = None
+                ) -> tuple[list[dict[str, str]], dict[int, dict[str, str]], bool]:
+    """The 任务分解表's rows below its header (key → text, the `extra` headers' cells
+    too), which row is each written row's now (`_match`), and whether the workbook holds
+    several plans."""
     sheet, columns = data["sheet"], data["columns"]
     values = own.sheets.get(sheet)
     if values is None:
@@ -130,12 +187,19 @@ def _rows(own: OwnBook, data: dict, source: str) -> dict[int, PlanEdits]:
         missing = "、".join(f"“{columns[k]}”" for k in keys)
         raise NotAPlan(source, f"“{sheet}”工作表的表头应含 {missing} 列,"
                                 "找不到;请恢复表头后再读入")
-    at = {k: cols[h] for k, h in columns.items() if h in cols}
+    headers = {**columns, **(extra or {})}
+    at = {k: cols[h] for k, h in headers.items() if h in cols}
     rows = [{k: values[r].get(c, "") for k, c in at.items()} for r in sorted(values)
             if r > top]
-    match = _match(data["rows"], rows)
+    return rows, _match(data["rows"], rows), multi
+
+
+def _rows(own: OwnBook, data: dict, source: str) -> dict[int, PlanEdits]:
+    """Plan index → the edits its rows make: each task's changed cells (key → text), the
+    tasks whose row is gone, the rows added (key → text)."""
+    rows, match, multi = _sheet_rows(own, data, source)
     labels = {label: k for k, label in enumerate(data["labels"])}
-    editable = [key for key in data["editable"] if key in FIELDS and key in at]
+    editable = [key for key in data["editable"] if key in FIELDS]
     changed: dict[int, dict[str, dict[str, str]]] = {k: {} for k in range(len(data["plans"]))}
     removed: dict[int, set[str]] = {k: set() for k in changed}
     added: dict[int, list[dict[str, str]]] = {k: [] for k in changed}
@@ -145,12 +209,12 @@ def _rows(own: OwnBook, data: dict, source: str) -> dict[int, PlanEdits]:
             removed[k].add(task)
             continue
         edit = {key: now.get(key, "") for key in editable
-                if not _same(now.get(key), cells.get(key))}
+                if key in now and not _same(now.get(key), cells.get(key))}
         if edit:
             changed[k][task] = edit
     claimed = {id(now) for now in match.values()}
     for now in rows:
-        if id(now) not in claimed and any(now.get(k) for k in ("title", "lead", "responsible")):
+        if id(now) not in claimed and any(now.get(k) for k in ADDED_KEYS):
             k = labels.get(now.get("plan", ""), 0) if multi else 0
             added[k].append({key: now.get(key, "") for key in FIELDS})
     return {k: PlanEdits(tasks=changed[k], removed=frozenset(removed[k]),

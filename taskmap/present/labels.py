@@ -48,3 +48,18 @@ def issued(plan: Plan) -> str:
 IMPLICIT_MARK = "＊"
 IMPLICIT_LEGEND = (f"{IMPLICIT_MARK} 隐含落实单位:方案以统一表述(如“以下任务均需各县(市、区)"
                    "人民政府落实”)加入,该任务原文未逐一列出。")
+
+
+# `taskmap track`: what a task is at the date (taskmap.tracking.STATES), and the fields of a
+# task a filled-in copy may say something of
+STATE_LABELS = {"unverified": "待核实", "overdue": "逾期", "soon": "即将到期",
+                "in_progress": "推进中", "not_started": "未启动", "ongoing": "长期推进",
+                "no_deadline": "无时限", "done": "已完成"}
+TRACK_FIELD_LABELS = {"area": "行动领域", "title": "重点任务", "deadline": "完成时限",
+                      LEAD: "牵头单位", RESPONSIBLE: "责任单位", "progress": "进展情况",
+                      "status": "完成状态"}
+
+
+def chinese_date(day) -> str:
+    """2024-07-15 → 2024年7月15日."""
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -61,7 +61,12 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "report": (TEXT, "json", "csv", "parquet", *BOOKS),
     "export": (*BOOKS, *DATA),
     "diff": (TEXT, "json", "csv", "parquet", *(f for f, b in BOOKS.items() if b.diff)),
+    "track": (TEXT, "json", *BOOKS),
 }
+# the 督办通报 (`taskmap track`) as each document format: "module:function" called as
+# f(tracking: taskmap.tracking.Tracking, path)
+TRACK_BOOKS = {"xlsx": "taskmap.present.xlsx.track_book:write_track_workbook",
+               "docx": "taskmap.present.docx.track:write_track_docx"}
 FOLDERS: dict[str, tuple[str, ...]] = {"extract": ("parquet",), "export": DATA}
 FOLDER_DEFAULT: dict[str, str] = {"export": "csv"}
 
@@ -274,6 +279,17 @@ def diff_rows(diff) -> list[dict]:
                            f"{c['raw']}" for c in t["changes"])
         rows.append({**{k: t[k] for k in DIFF_COLUMNS if k != "changes"}, "changes": changes})
     return rows
+
+
+def write_track(result, path: Path, fmt: str, view=None) -> Path:
+    """`taskmap track -o`: the JSON (`Tracking.to_dict`), the text (`view`), or the
+    workbook or Word 督办通报 (`TRACK_BOOKS`)."""
+    if fmt == "json":
+        return write_text(path, json.dumps(result.to_dict(), ensure_ascii=False, indent=2)
+                          + "\n")
+    if fmt == TEXT:
+        return write_text(path, render_text(view))
+    return _function(TRACK_BOOKS[fmt])(result, path)
 
 
 def write_diff(diff, path: Path, fmt: str, view=None) -> Path:

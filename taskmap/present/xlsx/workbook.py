@@ -29,7 +29,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.pagebreak import Break
 
 from ... import engine
-from ...models import LEAD, RESPONSIBLE, Plan, Task
+from ...models import LEAD, PROGRESS_HEADER, RESPONSIBLE, STATUS_HEADER, STATUSES, Plan, Task
 from ...names.review import REVIEW_FIRST, surfaces
 from ..labels import DUE_KIND_LABELS, DUE_NUMBER_FORMAT, ROLE_LABELS, TIER_LABELS, plan_title
 from .marker import write_marker
@@ -56,7 +56,6 @@ SHEETS = ("说明", "任务分解表", "牵头矩阵", "参与矩阵", "部门�
           "待核实名称", "解析警告")
 TASKS_SHEET = "任务分解表"
 DUE_HEADER = "完成时限(日期)"  # the deadline as a date (its period's last day), or its kind
-STATUSES = ("未启动", "推进中", "已完成", "滞后")  # the 完成状态 drop-down
 ZERO_BLANK = "0;-0;;@"  # zeros print as blank cells, the value stays 0
 GUIDE = (
     ("说明", "本页：来源文件、统计口径、总体情况和各表说明。"),
@@ -77,8 +76,8 @@ GUIDE = (
 
 
 TRACKING_NOTES = (
-    ("进展情况", "由督办部门或牵头单位填写任务推进情况、存在问题和下一步安排。"),
-    ("完成状态", f"在下拉列表中选择：{'、'.join(STATUSES)}。"),
+    (PROGRESS_HEADER, "由督办部门或牵头单位填写任务推进情况、存在问题和下一步安排。"),
+    (STATUS_HEADER, f"在下拉列表中选择：{'、'.join(STATUSES)}。"),
 )
 
 
@@ -301,7 +300,7 @@ def _task_cols(book: _Book, with_implicit: bool, leaders: bool) -> list[Col]:
     cols += [Col("其他落实单位(隐含)", cap=12, wrap=True)] if with_implicit else []
     cols += [Col("完成时限", cap=10, wrap=True), Col(DUE_HEADER, cap=12)]
     cols += [Col("责任领导", cap=10, wrap=True)] if leaders else []
-    return [*cols, Col("进展情况", width=20, wrap=True), Col("完成状态", width=9),
+    return [*cols, Col(PROGRESS_HEADER, width=20, wrap=True), Col(STATUS_HEADER, width=9),
             Col("原文行号", cap=6)]
 
 
@@ -354,7 +353,7 @@ def _tasks_sheet(ws, book: _Book, written: list[tuple[int, str, dict[str, object
     for row in range(2, last + 1):  # a real date: Excel sorts and filters it as one
         if ws.cell(row, due).is_date:
             ws.cell(row, due).number_format = DUE_NUMBER_FORMAT
-    _status_dropdown(ws, [c.header for c in cols].index("完成状态") + 1, last)
+    _status_dropdown(ws, [c.header for c in cols].index(STATUS_HEADER) + 1, last)
     print_setup(ws, freeze=f"{get_column_letter(3 if book.multi else 2)}2")
     return where
 
