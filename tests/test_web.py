@@ -347,14 +347,20 @@ def page(server, tmp_path_factory):
             accept_downloads=True, locale="zh-CN")
         context.set_default_timeout(30_000)
         tab = context.new_page()
-        problems: list[str] = []
-        tab.on("pageerror", lambda e: problems.append(str(e)))
-        # a refused upload is an HTTP 400/413 the page shows: not a script error
-        tab.on("console", lambda m: problems.append(m.text) if m.type == "error" and
-               not m.text.startswith("Failed to load resource") else None)
+        problems = watched(tab)
         yield tab
         context.close()
     assert not problems, problems
+
+
+def watched(tab) -> list[str]:
+    """The script errors `tab` will meet, gathered as they come (a refused upload is an
+    HTTP 400/413 the page shows: not a script error)."""
+    problems: list[str] = []
+    tab.on("pageerror", lambda e: problems.append(str(e)))
+    tab.on("console", lambda m: problems.append(m.text) if m.type == "error" and
+           not m.text.startswith("Failed to load resource") else None)
+    return problems
 
 
 def _view(page, server, *paths: Path) -> None:

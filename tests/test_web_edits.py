@@ -28,7 +28,8 @@ import docx
 import pytest
 from conftest import DATA
 from openpyxl import Workbook, load_workbook
-from test_web import CHROMIUM, CHROMIUM_FLAGS, QINGLAN, Server, _saved, needs_chromium
+from test_web import CHROMIUM, CHROMIUM_FLAGS, QINGLAN, Server, _saved, needs_chromium, watched
+from test_web import _view as view
 
 from taskmap import EditError, PlanEdits, apply_edits, load_plan, parse_text
 from taskmap.models import LEAD, RESPONSIBLE
@@ -309,20 +310,10 @@ def page(browser):
                                   accept_downloads=True)
     context.set_default_timeout(30_000)
     tab = context.new_page()
-    problems: list[str] = []
-    tab.on("pageerror", lambda e: problems.append(str(e)))
-    tab.on("console", lambda m: problems.append(m.text) if m.type == "error" and
-           not m.text.startswith("Failed to load resource") else None)
+    problems = watched(tab)
     yield tab
     context.close()
     assert not problems, problems
-
-
-def view(page, server, *paths: Path) -> None:
-    page.goto(server.url)
-    page.set_input_files("input[name=file]", [str(p) for p in paths])
-    page.click("button[data-view]")
-    page.wait_for_selector("#result table.plans, #result .errors")
 
 
 def row_of(page, task_id: str):
