@@ -120,8 +120,10 @@ def small_server():
     yield from _serving("--max-upload", str(MAX_UPLOAD_MB))
 
 
-def post(url: str, fields: list[tuple[str, str, bytes]], timeout: float = 60):
-    """POST multipart/form-data (name, file name, bytes) → (status, headers, body)."""
+def post(url: str, fields: list[tuple[str, str, bytes]], texts: list[tuple[str, str]] = (),
+         timeout: float = 60):
+    """POST multipart/form-data as a browser's form sends it: files (name, file name,
+    bytes) and text fields (name, text) → (status, headers, body)."""
     boundary = uuid.uuid4().hex
     body = io.BytesIO()
     for name, filename, data in fields:
@@ -129,6 +131,9 @@ def post(url: str, fields: list[tuple[str, str, bytes]], timeout: float = 60):
                    f"filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
                    .encode())
         body.write(data + b"\r\n")
+    for name, text in texts:
+        body.write(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n"
+                   .encode() + text.encode() + b"\r\n")
     body.write(f"--{boundary}--\r\n".encode())
     request = urllib.request.Request(url, data=body.getvalue(), method="POST", headers={
         "Content-Type": f"multipart/form-data; boundary={boundary}"})

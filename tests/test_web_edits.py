@@ -18,9 +18,6 @@ import csv
 import io
 import json
 import re
-import urllib.error
-import urllib.request
-import uuid
 from dataclasses import replace
 from pathlib import Path
 
@@ -28,7 +25,16 @@ import docx
 import pytest
 from conftest import DATA
 from openpyxl import Workbook, load_workbook
-from test_web import CHROMIUM, CHROMIUM_FLAGS, QINGLAN, Server, _saved, needs_chromium, watched
+from test_web import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    QINGLAN,
+    Server,
+    _saved,
+    needs_chromium,
+    post,
+    watched,
+)
 from test_web import _view as view
 
 from taskmap import EditError, PlanEdits, apply_edits, load_plan, parse_text
@@ -164,29 +170,6 @@ def server():
     s.stop()
     errors = [line for line in s.log if "Traceback" in line or "ERROR" in line]
     assert not errors, "".join(s.log)
-
-
-def post(url: str, files: list[tuple[str, str, bytes]], fields: list[tuple[str, str]] = (),
-         timeout: float = 60):
-    """POST multipart/form-data: files (name, file name, bytes) and text fields (name,
-    text), as a browser's form sends them → (status, headers, body)."""
-    boundary = uuid.uuid4().hex
-    body = io.BytesIO()
-    for name, filename, data in files:
-        body.write(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; "
-                   f"filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-                   .encode() + data + b"\r\n")
-    for name, text in fields:
-        body.write(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n"
-                   .encode() + text.encode() + b"\r\n")
-    body.write(f"--{boundary}--\r\n".encode())
-    request = urllib.request.Request(url, data=body.getvalue(), method="POST", headers={
-        "Content-Type": f"multipart/form-data; boundary={boundary}"})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.headers, e.read()
 
 
 def yunxi_file() -> tuple[str, str, bytes]:
