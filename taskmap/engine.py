@@ -81,7 +81,7 @@ def labels(frame: pl.DataFrame | pl.LazyFrame | list[pl.LazyFrame]) -> dict[str,
     best: dict[str, tuple[str, str | None, str]] = {}
     for row in counts.sort("n", descending=True, maintain_order=True).iter_rows(named=True):
         best.setdefault(row["canonical"], (row["display"], row["jurisdiction"], row["plan"]))
-    traditional = _traditional_plans(frames)
+    traditional = traditional_plans(frames)
     label = {c: d for c, (d, _, _) in best.items()}
 
     def qualify(c: str) -> None:
@@ -103,12 +103,14 @@ def labels(frame: pl.DataFrame | pl.LazyFrame | list[pl.LazyFrame]) -> dict[str,
     return label
 
 
-def _traditional_plans(frames: list) -> set[str]:
-    """The plans that write their names in Traditional (more names with a character only
-    Traditional writes than with one only Simplified writes)."""
+def traditional_plans(data) -> set[str]:
+    """The plans (of a list of Plans, an assignments frame or frames, or a Corpus) that
+    write their names in Traditional: more names with a character only Traditional writes
+    than with one only Simplified writes."""
     parts = [_collect(f.lazy().group_by("plan").agg(
         pl.col("raw").str.contains(traditional_class()).sum().alias("t"),
-        pl.col("raw").str.contains(simplified_class()).sum().alias("s"))) for f in frames]
+        pl.col("raw").str.contains(simplified_class()).sum().alias("s")))
+        for f in _chunks(data)]
     counts = pl.concat(parts).group_by("plan").agg(pl.col("t").sum(), pl.col("s").sum())
     return set(counts.filter(pl.col("t") > pl.col("s"))["plan"].to_list())
 

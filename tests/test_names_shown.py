@@ -81,6 +81,8 @@ def test_traditional_plan_report_and_workbook(traditional, tmp_path):
     env = {**os.environ, "COLUMNS": "300", "PYTHONPATH": str(ROOT)}
     out = subprocess.run([sys.executable, "-m", "taskmap", "report", str(path)], cwd=ROOT,
                          capture_output=True, text=True, env=env, check=True).stdout
+    [overview] = [line.split() for line in out.splitlines() if path.name in line]
+    assert overview[1] != "—" and set(overview[1]) <= set(source), overview  # its place
     ranking = out[out.index("任务总数排名"):out.index("单位 ×")]
     rows = [line.split() for line in ranking.splitlines() if line.split()[:1] != []
             and line.split()[0].isdigit()]
@@ -96,6 +98,12 @@ def test_traditional_plan_report_and_workbook(traditional, tmp_path):
     short = [r[header.index("简称")] for r in sheet.iter_rows(min_row=2, values_only=True)
              if r[header.index("简称")]]
     assert sorted(short) == sorted(shown)
+    places = [c.value for row in book["说明"].iter_rows() for c in row
+              if isinstance(c.value, str) and c.value.endswith("市") and len(c.value) <= 6]
+    assert places and all(set(p) <= set(source) for p in places), places
+    column_a = {row[0] for row in book["牵头矩阵"].iter_rows(values_only=True)}
+    leads = set(summary.filter(summary["lead"] > 0)["display"])
+    assert leads and leads <= column_a
     chart = book["牵头统计图"]
     header = [c.value for c in chart[1]]
     led = [r[header.index("单位")] for r in chart.iter_rows(min_row=2, values_only=True)

@@ -46,3 +46,9 @@ def to_script(text: str, traditional: bool) -> str:
     """`text` (Simplified, as canonical names and places are) in Traditional when
     `traditional`, else as it is."""
     return _S2T.convert(text) if traditional else text
+
+
+def place_shown(place: str | None, traditional: bool) -> str:
+    """A plan's place (kept in Simplified) as its report shows it: in the plan's script;
+    — for none."""
+    return to_script(place, traditional) if place else "—"

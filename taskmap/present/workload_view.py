@@ -15,6 +15,7 @@ from ..corpus import Corpus
 from ..errors import UnknownArea
 from ..mentions import PLAN_UNREAD_END
 from ..models import Plan
+from ..names.script import place_shown
 from .labels import ROLE_LABELS
 
 _NUMERALS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -31,6 +32,7 @@ def summary_table(data: Corpus | Sequence[Plan]) -> Table:
     corpus = _corpus(data)
     frame = corpus.plans.collect()
     shown = frame.head(SHOWN_PLANS)
+    traditional = engine.traditional_plans(corpus)
     table = Table(title="概况", box=box.SIMPLE_HEAVY,
                   caption="分工片段 = 读作任务分工 + 解析时已警告 + 未能读出(含分工用语的片段数;"
                           "后两类均列入解析警告)",
@@ -40,7 +42,8 @@ def summary_table(data: Corpus | Sequence[Plan]) -> Table:
     for header in ("任务", "主体", "待核实", "警告", "分工片段"):
         table.add_column(header, justify="right", no_wrap=True)
     for r in shown.iter_rows(named=True):
-        table.add_row(r["plan"], r["jurisdiction"] or "—", str(r["tasks"]), str(r["bodies"]),
+        place = place_shown(r["jurisdiction"], r["plan"] in traditional)
+        table.add_row(r["plan"], place, str(r["tasks"]), str(r["bodies"]),
                       _flag(r["review"]), _flag(r["warnings"]),
                       coverage_text(*(r[c] for c in COVERAGE_COLUMNS)))
     if frame.height > shown.height:
