@@ -18,9 +18,10 @@ from typing import Any, TypeVar
 
 import polars as pl
 
+from . import lexicon as lx
 from . import rows
 from .models import LEAD, RESPONSIBLE, Plan
-from .names.places import PLACE, plausible_place
+from .names.places import PLACE, Jurisdiction, plausible_place
 from .names.script import simplified_class, to_script, traditional_class
 from .normalize import name_key
 
@@ -125,14 +126,15 @@ def _with_place(canonical: str, display: str, place: str | None) -> tuple[str, s
     level_word = key[:1] in _LEVEL_START
     if not level_word:
         named = PLACE.match(key)
-        if named and plausible_place(named.group("place")):
+        if named and plausible_place(named.group("place")) and not (
+                lx.COLLECTIVE_NAME.search(key)):
             return None  # 黄埔区政府, 丽水市发改委: shown with its place
     for where in (place, _canonical_place(canonical)):
         if not where or not canonical.startswith(where) or len(canonical) == len(where):
             continue
         if level_word and where.endswith(key[0]):
             return where, display[1:]
-        if not level_word:
+        if not level_word and Jurisdiction(where, None).short not in key:  # 人行青岚中支
             return where, display
     return None
 

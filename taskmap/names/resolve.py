@@ -633,7 +633,10 @@ def _level_words(display: dict[str, str], resolved: list[list[Resolution]],
         key = name_key(shown)
         p = resolver.prefixes(key)[0]
         if not p.written:
-            bare.append(canonical)
+            r = own[canonical]  # a party body's word is 市委, a vertical one names its place
+            if not r.function.startswith("党委") and resolver._vertical(key, False) is None \
+                    and not (j.short and j.short in key):
+                bare.append(canonical)
         elif p.place is None and len(key) == len(shown):
             word = shown[:len(p.written.removesuffix("委") if p.party else p.written)]
             if LEVEL_WORDS.get(name_key(word)) == j.level or (
