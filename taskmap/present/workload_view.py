@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import polars as pl
 from rich import box
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -88,18 +89,24 @@ def rank(summary: pl.DataFrame, role: str = "lead") -> pl.DataFrame:
                         maintain_order=True)
 
 
+NAME_CELLS = 24  # the widest a body's name is kept on one line in the ranking
+
+
 def ranking_table(summary: pl.DataFrame, top: int, role: str = "lead") -> Table:
     """The `top` bodies (collectives apart) ranked by `role`, with a bar of that count."""
     table = Table(title=f"{RANK_TITLES[role]}(前{top}位)", box=box.SIMPLE_HEAVY)
+    rows = ranking_rows(summary, top, role, bar=16)
+    # a name on one line where it can be (pooled names carry their place): the bar gives way
+    longest = min(max((cell_len(r["display"]) for r in rows), default=4), NAME_CELLS)
     for header, kwargs in (("序号", {"justify": "right", "no_wrap": True}),
-                           ("单位", {"overflow": "fold"}),
+                           ("单位", {"overflow": "fold", "min_width": longest}),
                            ("牵头", {"justify": "right", "no_wrap": True}),
                            ("参与", {"justify": "right", "no_wrap": True}),
                            ("合计", {"justify": "right", "no_wrap": True}),
                            ("涉及领域", {"justify": "right", "no_wrap": True}),
                            ("", {"no_wrap": True, "overflow": "crop"})):
         table.add_column(header, **kwargs)
-    for n, r in enumerate(ranking_rows(summary, top, role, bar=16), start=1):
+    for n, r in enumerate(rows, start=1):
         table.add_row(str(n), r["display"], str(r["lead"]), str(r["responsible"]),
                       str(r["tasks"]), str(r["areas"]), Text(r["bar"], style="cyan"))
     return table
