@@ -134,7 +134,7 @@ def _with_place(canonical: str, display: str, place: str | None) -> tuple[str, s
             continue
         if level_word and where.endswith(key[0]):
             return where, display[1:]
-        if not level_word and Jurisdiction(where, None).short not in key:  # 人行青岚中支
+        if not level_word and (Jurisdiction(where, None).short or where) not in key:  # 人行青岚中支
             return where, display
     return None
 

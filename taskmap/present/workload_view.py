@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import polars as pl
 from rich import box
@@ -98,13 +99,15 @@ def ranking_table(summary: pl.DataFrame, top: int, role: str = "lead") -> Table:
     rows = ranking_rows(summary, top, role, bar=16)
     # a name on one line where it can be (pooled names carry their place): the bar gives way
     longest = min(max((cell_len(r["display"]) for r in rows), default=4), NAME_CELLS)
-    for header, kwargs in (("序号", {"justify": "right", "no_wrap": True}),
-                           ("单位", {"overflow": "fold", "min_width": longest}),
-                           ("牵头", {"justify": "right", "no_wrap": True}),
-                           ("参与", {"justify": "right", "no_wrap": True}),
-                           ("合计", {"justify": "right", "no_wrap": True}),
-                           ("涉及领域", {"justify": "right", "no_wrap": True}),
-                           ("", {"no_wrap": True, "overflow": "crop"})):
+    columns: tuple[tuple[str, dict[str, Any]], ...] = (
+        ("序号", {"justify": "right", "no_wrap": True}),
+        ("单位", {"overflow": "fold", "min_width": longest}),
+        ("牵头", {"justify": "right", "no_wrap": True}),
+        ("参与", {"justify": "right", "no_wrap": True}),
+        ("合计", {"justify": "right", "no_wrap": True}),
+        ("涉及领域", {"justify": "right", "no_wrap": True}),
+        ("", {"no_wrap": True, "overflow": "crop"}))
+    for header, kwargs in columns:
         table.add_column(header, **kwargs)
     for n, r in enumerate(rows, start=1):
         table.add_row(str(n), r["display"], str(r["lead"]), str(r["responsible"]),
