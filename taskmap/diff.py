@@ -9,7 +9,7 @@ the same body is not a change.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import cache
 
@@ -32,6 +32,12 @@ class Change:
     change: str  # added | removed
     raw: str  # as the new file writes it (added) or the old file (removed)
     agency: str
+    display: str = ""  # the body's one name in this diff, its rows and its summary alike
+
+    @property
+    def name(self) -> str:
+        """The body's name as the diff shows it (its task rows and its summary alike)."""
+        return self.display or self.raw
 
 
 @dataclass(frozen=True)
@@ -104,7 +110,8 @@ class PlanDiff:
                 "new_area": t.new.area if t.new else None,
                 "moved": t.moved, "text_changed": t.text_changed,
                 "changes": [{"role": c.role, "change": c.change, "raw": c.raw,
-                             "agency": c.agency} for c in t.changes]} for t in self.tasks],
+                             "agency": c.agency, "display": c.display}
+                            for c in t.changes]} for t in self.tasks],
             "bodies": [{**b.__dict__, "net": b.net} for b in self.bodies],
         }
 
@@ -311,13 +318,28 @@ def diff_plans(old: Plan, new: Plan) -> PlanDiff:
         placed.append(e)
         if e.old is not None:
             placed += after.get(by_old[id(e.old)], ())
-    entries = placed
+    names = _names(old, new)
+    entries = [replace(e, changes=tuple(replace(c, display=names.get(
+        local_name(new if c.change == ADDED else old, c.agency), c.raw)) for c in e.changes))
+        if e.changes else e for e in placed]
     return PlanDiff(old=old, new=new, tasks=tuple(entries),
-                    bodies=_body_changes(entries, old, new, renamed))
+                    bodies=_body_changes(entries, old, new, renamed, names))
 
 
-def _body_changes(entries: list[TaskDiff], old: Plan, new: Plan,
-                  renamed: dict[str, str]) -> tuple[BodyChange, ...]:
+def _names(old: Plan, new: Plan) -> dict[str, str]:
+    """body key → the one name a diff shows it by, in its task rows and its summary alike:
+    the name the new version shows it by, else the old one's."""
+    out: dict[str, str] = {}
+    for plan in (new, old):
+        for task in plan.tasks:
+            for a in task.assignments:
+                if not a.implicit:
+                    out.setdefault(local_name(plan, _lineage(a)), a.display or a.raw)
+    return out
+
+
+def _body_changes(entries: list[TaskDiff], old: Plan, new: Plan, renamed: dict[str, str],
+                  names: dict[str, str]) -> tuple[BodyChange, ...]:
     """Per body: tasks led and shared before and after, and what it gained and lost, added
     and removed tasks included."""
     stats: dict[str, dict] = {}
@@ -334,14 +356,14 @@ def _body_changes(entries: list[TaskDiff], old: Plan, new: Plan,
                     continue
                 key = local_name(plan, _lineage(a))
                 key = renamed.get(key, key) if side == "b" else key
-                s = slot(key, a.agency, a.display or a.raw)
+                s = slot(key, a.agency, names.get(key, a.display or a.raw))
                 s[("l" if a.role == LEAD else "r") + side] += 1
                 if e.status in (ADDED, REMOVED):
                     kind = ("g" if e.status == ADDED else "l") + ("l" if a.role == LEAD else "r")
                     s[kind].append(e.title or "")
         for c in e.changes:
             plan = new if c.change == ADDED else old
-            s = slot(local_name(plan, c.agency), c.agency, c.raw)
+            s = slot(local_name(plan, c.agency), c.agency, c.display or c.raw)
             s[("g" if c.change == ADDED else "l") + ("l" if c.role == LEAD else "r")].append(
                 e.title or "")
         _role_changes(e, stats, old, new)

@@ -18,8 +18,12 @@ from typing import Any, TypeVar
 
 import polars as pl
 
+from . import lexicon as lx
 from . import rows
 from .models import LEAD, RESPONSIBLE, Plan
+from .names.places import PLACE, Jurisdiction, plausible_place
+from .names.script import simplified_class, to_script, traditional_class
+from .normalize import name_key
 
 ROLE_ALL = "all"
 BY = ("canonical", "function")
@@ -61,31 +65,86 @@ _LEVEL_START = ("省", "市", "州", "盟", "县", "旗", "区")
 
 
 def labels(frame: pl.DataFrame | pl.LazyFrame | list[pl.LazyFrame]) -> dict[str, str]:
-    """canonical → the one label a report shows for it: the name its plans show it by most;
-    where two bodies would share a label (two cities' 市工信局 pooled, two districts'
-    区政府), each is qualified by its place (六盘水市工信局, 青岚市工信局), else shown by
-    its canonical name. No two bodies ever share a label."""
+    """canonical → the one label a report shows for it: the name its plans show it by most,
+    in its plan's own script. Pooled over plans of several places, every body of a place
+    is shown with that place (六盘水市工信局, 青岚市工信局, 丽水市发改委, 廣州市發改委), so
+    a reader can tell whose each one is; plans of one place show none. Where two bodies
+    would still share a label (two districts' 区政府 in one plan), each is qualified by its
+    place, else shown by its canonical name. No two bodies ever share a label."""
+    frames = frame if isinstance(frame, list) else [frame]
     parts = [_collect(f.lazy().group_by(["canonical", "display"], maintain_order=True).agg(
-        pl.len().alias("n"), pl.col("jurisdiction").first()))
-        for f in (frame if isinstance(frame, list) else [frame])]
+        pl.len().alias("n"), pl.col("jurisdiction").first(), pl.col("plan").first()))
+        for f in frames]
     counts = pl.concat(parts).group_by(["canonical", "display"], maintain_order=True).agg(
-        pl.col("n").sum(), pl.col("jurisdiction").first())
+        pl.col("n").sum(), pl.col("jurisdiction").first(), pl.col("plan").first())
     if counts.is_empty():
         return {}
-    best: dict[str, tuple[str, str | None]] = {}
+    best: dict[str, tuple[str, str | None, str]] = {}
     for row in counts.sort("n", descending=True, maintain_order=True).iter_rows(named=True):
-        best.setdefault(row["canonical"], (row["display"], row["jurisdiction"]))
-    label = {c: d for c, (d, _) in best.items()}
+        best.setdefault(row["canonical"], (row["display"], row["jurisdiction"], row["plan"]))
+    traditional = traditional_plans(frames)
+    label = {c: d for c, (d, _, _) in best.items()}
+
+    def qualify(c: str) -> None:
+        display, place, plan = best[c]
+        qualified = _with_place(c, display, place)
+        if qualified is not None:
+            label[c] = to_script(qualified[0], plan in traditional) + qualified[1]
+
+    places = {p for _, p, _ in best.values() if p}
+    if len(places) > 1:  # pooled over places: every body of a place shown with it
+        for c in label:
+            qualify(c)
     for clash in _clashes(label):
         for c in clash:
-            place = best[c][1]
-            shown = label[c]
-            if place and shown.startswith(_LEVEL_START) and place.endswith(shown[0]):
-                label[c] = place + shown[1:]  # 市工信局 of 六盘水市 → 六盘水市工信局
+            qualify(c)
     for clash in _clashes(label):
         for c in clash:
-            label[c] = c
+            label[c] = to_script(c, best[c][2] in traditional)
     return label
+
+
+def traditional_plans(data) -> set[str]:
+    """The plans (of a list of Plans, an assignments frame or frames, or a Corpus) that
+    write their names in Traditional: more names with a character only Traditional writes
+    than with one only Simplified writes."""
+    parts = [_collect(f.lazy().group_by("plan").agg(
+        pl.col("raw").str.contains(traditional_class()).sum().alias("t"),
+        pl.col("raw").str.contains(simplified_class()).sum().alias("s")))
+        for f in _chunks(data)]
+    counts = pl.concat(parts).group_by("plan").agg(pl.col("t").sum(), pl.col("s").sum())
+    return set(counts.filter(pl.col("t") > pl.col("s"))["plan"].to_list())
+
+
+def _with_place(canonical: str, display: str, place: str | None) -> tuple[str, str] | None:
+    """(place, the rest of the label) for a body of a place shown without it: its level
+    word taken by the place (市工信局 of 六盘水市 → 六盘水市 + 工信局), a bare name given it
+    (发改委 → 六盘水市 + 发改委); the place is its plan's, or the one its canonical name
+    starts with (a district plan's 市发改委: its city's). None for a body shown with its
+    place already, or of no place (a national body)."""
+    key = name_key(display)
+    level_word = key[:1] in _LEVEL_START
+    if not level_word:
+        named = PLACE.match(key)
+        if named and plausible_place(named.group("place")) and not (
+                lx.COLLECTIVE_NAME.search(key)):
+            return None  # 黄埔区政府, 丽水市发改委: shown with its place
+    for where in (place, _canonical_place(canonical)):
+        if not where or not canonical.startswith(where) or len(canonical) == len(where):
+            continue
+        if level_word and where.endswith(key[0]):
+            return where, display[1:]
+        if not level_word and (Jurisdiction(where, None).short or where) not in key:  # 人行青岚中支
+            return where, display
+    return None
+
+
+def _canonical_place(canonical: str) -> str | None:
+    m = PLACE.match(canonical)
+    if m and plausible_place(m.group("place")) and not m.group("place").startswith(
+            _LEVEL_START):
+        return m.group("place")
+    return None
 
 
 def _clashes(label: dict[str, str]) -> list[list[str]]:

@@ -430,7 +430,9 @@ class Resolver:
             canonical = key
         res = Resolution(canonical, key, level or "其他", "", "unresolved", 0.0,
                          place=prefix.place)
-        return res, (carried if not word or prefix is carried else None)
+        # a prefix written carries over the list, as a resolved name's does (市經貿委、
+        # 國土房管局: the city's)
+        return res, (prefix if word else carried)
 
     # ---------------------------------------------------------------- fuzzy pass
 
@@ -548,9 +550,9 @@ def resolve_plan(plan: Plan, context: PlanContext, table: AliasTable) -> Plan:
         resolved.append(row)
         shown.append(names)
     fixed = resolver.typos(first)
-    final = [[fixed.get(a.raw, r) for a, r in zip(t.assignments, row, strict=True)]
-             for t, row in zip(plan.tasks, resolved, strict=True)]
-    display = _local_names(final, shown)
+    final = _bare_twins([[fixed.get(a.raw, r) for a, r in zip(t.assignments, row, strict=True)]
+                         for t, row in zip(plan.tasks, resolved, strict=True)], resolver)
+    display = _level_words(_local_names(final, shown), final, resolver)
     tasks = []
     for task, row in zip(plan.tasks, final, strict=True):
         assignments = tuple(_with(a, r, r.display if r.chosen else display[r.canonical])
@@ -588,3 +590,59 @@ def _local_names(resolved: list[list[Resolution]], shown: list[list[str]]) -> di
                 seen[name] = seen.get(name, 0) + 1
     return {canonical: max(names, key=lambda n: (names[n], -list(names).index(n)))
             for canonical, names in counts.items()}
+
+
+def _bare_twins(resolved: list[list[Resolution]], resolver: Resolver) -> list[list[Resolution]]:
+    """A name the plan writes both with its own prefix and bare (市國土房管局, 國土房管局),
+    neither in a table, is one body: the bare one is the prefixed one's."""
+    j = resolver.j
+    twins: dict[str, str | None] = {}
+    for r in (r for row in resolved for r in row):
+        if r.tier == "unresolved" and r.level == j.level and not r.collective:
+            p = resolver.prefixes(r.canonical)[0]
+            if p.written and not p.party and (p.place is None or p.place == j.place):
+                seen = twins.setdefault(p.rest, r.canonical)
+                if seen != r.canonical:  # two places' names of one rest: neither
+                    twins[p.rest] = None
+    if not twins:
+        return resolved
+    return [[replace(r, canonical=twin, level=j.level or r.level)
+             if r.tier == "unresolved" and not r.collective and not r.place
+             and (twin := twins.get(r.canonical)) and not resolver.prefixes(r.canonical)[0].written
+             else r for r in row] for row in resolved]
+
+
+def _level_words(display: dict[str, str], resolved: list[list[Resolution]],
+                 resolver: Resolver) -> dict[str, str]:
+    """One way of showing the plan's own bodies: where it writes its level word before
+    some of them (市發改委), every body of its level it writes bare is shown with that word
+    too (外經貿局 → 市外經貿局), as its list's prefix already does for some (規劃局 →
+    市規劃局). A plan that writes none keeps its bare names."""
+    j = resolver.j
+    if j.level in (None, "国家"):
+        return display
+    own: dict[str, Resolution] = {}
+    for r in (r for row in resolved for r in row):
+        if (r.level == j.level and not r.collective and not r.chosen
+                and r.function != "园区管理" and r.canonical in display):
+            own.setdefault(r.canonical, r)
+    words: dict[str, int] = {}
+    bare = []
+    for canonical in own:
+        shown = display[canonical]
+        key = name_key(shown)
+        p = resolver.prefixes(key)[0]
+        if not p.written:
+            r = own[canonical]  # a party body's word is 市委, a vertical one names its place
+            if not r.function.startswith("党委") and resolver._vertical(key, False) is None \
+                    and not (j.short and j.short in key):
+                bare.append(canonical)
+        elif p.place is None and len(key) == len(shown):
+            word = shown[:len(p.written.removesuffix("委") if p.party else p.written)]
+            if LEVEL_WORDS.get(name_key(word)) == j.level or (
+                    resolver.municipality and name_key(word) == "市"):
+                words[word] = words.get(word, 0) + 1
+    if not words or not bare:
+        return display
+    word = max(sorted(words), key=words.__getitem__)
+    return {**display, **{c: word + display[c] for c in bare}}

@@ -41,7 +41,7 @@ def duty_lines(t: TaskDiff) -> list[str]:
     out = []
     for role in (LEAD, RESPONSIBLE):
         for change in (ADDED, REMOVED):
-            names = list(dict.fromkeys(c.raw for c in t.changes
+            names = list(dict.fromkeys(c.name for c in t.changes
                                        if c.role == role and c.change == change))
             if names:
                 out.append(f"{ROLE_LABELS[role]}{CHANGE_LABELS[change]}：{'、'.join(names)}")

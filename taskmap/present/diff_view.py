@@ -26,7 +26,7 @@ def change_text(t: TaskDiff) -> Text:
         text.append(ROLE_LABELS[role] + " ")
         for c in items:
             sign, style = ("＋", "green") if c.change == ADDED else ("－", "red")
-            text.append(f"{sign}{c.raw} ", style=style)
+            text.append(f"{sign}{c.name} ", style=style)
     return text
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import polars as pl
 from rich import box
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -15,6 +17,7 @@ from ..corpus import Corpus
 from ..errors import UnknownArea
 from ..mentions import PLAN_UNREAD_END
 from ..models import Plan
+from ..names.script import place_shown
 from .labels import ROLE_LABELS
 
 _NUMERALS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -31,6 +34,7 @@ def summary_table(data: Corpus | Sequence[Plan]) -> Table:
     corpus = _corpus(data)
     frame = corpus.plans.collect()
     shown = frame.head(SHOWN_PLANS)
+    traditional = engine.traditional_plans(corpus)
     table = Table(title="概况", box=box.SIMPLE_HEAVY,
                   caption="分工片段 = 读作任务分工 + 解析时已警告 + 未能读出(含分工用语的片段数;"
                           "后两类均列入解析警告)",
@@ -40,7 +44,8 @@ def summary_table(data: Corpus | Sequence[Plan]) -> Table:
     for header in ("任务", "主体", "待核实", "警告", "分工片段"):
         table.add_column(header, justify="right", no_wrap=True)
     for r in shown.iter_rows(named=True):
-        table.add_row(r["plan"], r["jurisdiction"] or "—", str(r["tasks"]), str(r["bodies"]),
+        place = place_shown(r["jurisdiction"], r["plan"] in traditional)
+        table.add_row(r["plan"], place, str(r["tasks"]), str(r["bodies"]),
                       _flag(r["review"]), _flag(r["warnings"]),
                       coverage_text(*(r[c] for c in COVERAGE_COLUMNS)))
     if frame.height > shown.height:
@@ -85,18 +90,26 @@ def rank(summary: pl.DataFrame, role: str = "lead") -> pl.DataFrame:
                         maintain_order=True)
 
 
+NAME_CELLS = 24  # the widest a body's name is kept on one line in the ranking
+
+
 def ranking_table(summary: pl.DataFrame, top: int, role: str = "lead") -> Table:
     """The `top` bodies (collectives apart) ranked by `role`, with a bar of that count."""
     table = Table(title=f"{RANK_TITLES[role]}(前{top}位)", box=box.SIMPLE_HEAVY)
-    for header, kwargs in (("序号", {"justify": "right", "no_wrap": True}),
-                           ("单位", {"overflow": "fold"}),
-                           ("牵头", {"justify": "right", "no_wrap": True}),
-                           ("参与", {"justify": "right", "no_wrap": True}),
-                           ("合计", {"justify": "right", "no_wrap": True}),
-                           ("涉及领域", {"justify": "right", "no_wrap": True}),
-                           ("", {"no_wrap": True, "overflow": "crop"})):
+    rows = ranking_rows(summary, top, role, bar=16)
+    # a name on one line where it can be (pooled names carry their place): the bar gives way
+    longest = min(max((cell_len(r["display"]) for r in rows), default=4), NAME_CELLS)
+    columns: tuple[tuple[str, dict[str, Any]], ...] = (
+        ("序号", {"justify": "right", "no_wrap": True}),
+        ("单位", {"overflow": "fold", "min_width": longest}),
+        ("牵头", {"justify": "right", "no_wrap": True}),
+        ("参与", {"justify": "right", "no_wrap": True}),
+        ("合计", {"justify": "right", "no_wrap": True}),
+        ("涉及领域", {"justify": "right", "no_wrap": True}),
+        ("", {"no_wrap": True, "overflow": "crop"}))
+    for header, kwargs in columns:
         table.add_column(header, **kwargs)
-    for n, r in enumerate(ranking_rows(summary, top, role, bar=16), start=1):
+    for n, r in enumerate(rows, start=1):
         table.add_row(str(n), r["display"], str(r["lead"]), str(r["responsible"]),
                       str(r["tasks"]), str(r["areas"]), Text(r["bar"], style="cyan"))
     return table

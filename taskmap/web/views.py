@@ -213,7 +213,7 @@ def diff_row(n: int, t: TaskDiff) -> dict:
         "area": t.area or NO_AREA, "title": t.title or "",
         "old_line": t.old.line if t.old else None, "new_line": t.new.line if t.new else None,
         "old": [r for r in runs if r[0] != "ins"], "new": [r for r in runs if r[0] != "del"],
-        "changes": [(ROLE_LABELS[c.role], "＋" if c.change == ADDED else "－", c.change, c.raw)
+        "changes": [(ROLE_LABELS[c.role], "＋" if c.change == ADDED else "－", c.change, c.name)
                     for c in t.changes],
         "flags": flags(t),
         "edited": t.status != UNCHANGED or t.moved or old != new,

@@ -25,7 +25,7 @@ def write_diff_workbook(d: PlanDiff, path: str | Path) -> Path:
 
 
 def _changes(t: TaskDiff) -> str:
-    return ";".join(f"{ROLE_LABELS[c.role]}{'增加' if c.change == ADDED else '减少'}{c.raw}"
+    return ";".join(f"{ROLE_LABELS[c.role]}{'增加' if c.change == ADDED else '减少'}{c.name}"
                     for c in t.changes)
 
 

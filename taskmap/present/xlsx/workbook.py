@@ -31,6 +31,7 @@ from openpyxl.worksheet.pagebreak import Break
 from ... import engine
 from ...models import LEAD, PROGRESS_HEADER, RESPONSIBLE, STATUS_HEADER, STATUSES, Plan, Task
 from ...names.review import REVIEW_FIRST, surfaces
+from ...names.script import place_shown
 from ..labels import DUE_KIND_LABELS, DUE_NUMBER_FORMAT, ROLE_LABELS, TIER_LABELS, plan_title
 from .marker import write_marker
 from .style import (
@@ -229,11 +230,13 @@ def _source_table(ws, book: _Book, top: int) -> int:
             Col("已警告"), Col("未能读出")]
     header_row(ws, top + 1, [c.header for c in cols])
     summary = engine.plan_summary(book.plans).iter_rows(named=True)
+    traditional = engine.traditional_plans(book.frame)
     row = top + 1
     for i, s in enumerate(summary, start=1):
         row += 1
-        body_row(ws, row, [i, _file_name(s["plan"]), _digest(s["plan"]),
-                           s["jurisdiction"] or "—", s["review"], s["warnings"],
+        place = place_shown(s["jurisdiction"], s["plan"] in traditional)
+        body_row(ws, row, [i, _file_name(s["plan"]), _digest(s["plan"]), place,
+                           s["review"], s["warnings"],
                            s["segments"], s["segments_read"], s["segments_warned"],
                            s["segments_unread"]], cols)
         _fit_row(ws, row, [(_file_name(s["plan"]), COVER_WIDTHS[1])])
