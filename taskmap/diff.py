@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from . import lexicon as lx
+from .grammar.deadlines import date_edit, dates
 from .models import LEAD, RESPONSIBLE, Plan, Task
 from .normalize import name_key
 from .text import fold_line
@@ -43,6 +44,8 @@ class TaskDiff:
     text_changed: bool = False
     changes: tuple[Change, ...] = ()
     score: float | None = None  # alignment score of the pair
+    deadline_changed: bool = False  # its deadline added, removed or moved (in its block or
+    # its wording); `text_changed` is then whether the wording changed besides its dates
 
     @property
     def task(self) -> Task:
@@ -103,6 +106,7 @@ class PlanDiff:
                 "old_area": t.old.area if t.old else None,
                 "new_area": t.new.area if t.new else None,
                 "moved": t.moved, "text_changed": t.text_changed,
+                "deadline_changed": t.deadline_changed,
                 "changes": [{"role": c.role, "change": c.change, "raw": c.raw,
                              "agency": c.agency} for c in t.changes]} for t in self.tasks],
             "bodies": [{**b.__dict__, "net": b.net} for b in self.bodies],
@@ -239,11 +243,24 @@ def _compare(old: Task, new: Task, score: float, old_plan: Plan, new_plan: Plan,
         + [Change(role, ADDED, *after[(role, body)])
            for role, body in after if (role, body) not in before])
     changes = _without_typo_fixes(changes, old, new, old_plan, new_plan, renamed)
+    _, reworded = date_edit(old.text, new.text)
     return TaskDiff(status=CHANGED if changes else UNCHANGED, old=old, new=new,
                     moved=(_norm_text(old.area), _norm_text(old.chapter))
                     != (_norm_text(new.area), _norm_text(new.chapter)),
-                    text_changed=_norm_text(old.text) != _norm_text(new.text),
-                    changes=tuple(sorted(changes, key=_change_order)), score=round(score, 3))
+                    text_changed=_norm_text(old.text) != _norm_text(new.text) and reworded,
+                    changes=tuple(sorted(changes, key=_change_order)), score=round(score, 3),
+                    deadline_changed=_deadline_changed(old, new))
+
+
+def _deadline_changed(old: Task, new: Task) -> bool:
+    """Whether a task's deadline was added, removed or moved: the dates its deadline and
+    its wording write (a deadline moved from the wording into the block is the same one),
+    else, where neither writes a date, its deadline's words (长期 → 持续推进)."""
+    before = sorted(dates(old.deadline) + dates(old.text))
+    after = sorted(dates(new.deadline) + dates(new.text))
+    if before != after:
+        return True
+    return not before and _norm_text(old.deadline) != _norm_text(new.deadline)
 
 
 _UNSURE = ("unresolved", "fuzzy")
