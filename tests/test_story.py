@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import run_taskmap
@@ -182,3 +183,68 @@ def test_web_compare_page_warns_of_unrelated_plans(tmp_path):
         assert status == 200 and "不是同一方案的两稿" not in body.decode()
     finally:
         server.stop()
+
+
+# coverage and warnings -------------------------------------------------------------------
+
+WARNED_PLAN = """溪岭区数字政府建设工作方案
+一、重点任务
+1.推进政务数据共享。(牵头单位:溪岭区数据局;责任单位:溪岭区财政局)
+2.优化政务服务流程。(溪岭区政务服务中心)
+3.加强网络安全保障(主要领导亲自负责、亲自部署)。
+4.完善电子证照应用。(牵头单位:待定)
+5.建设一体化平台。(责任单位:)
+"""
+# a task table whose rows name the bodies under its headers, no role word in a row
+TABLE_PLAN = """溪岭区民生实事项目表
+序号|项目名称|牵头单位|责任单位
+1|新建公办幼儿园两所|溪岭区教育局|溪岭区财政局
+2|改造老旧小区十个|溪岭区住建局|溪岭区财政局
+3|新增公共停车泊位五百个|溪岭区交通局|溪岭区公安分局
+"""
+
+
+def _numbers(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r"\d+", text)]
+
+
+def test_coverage_and_warning_counts_add_up_to_the_warnings_listed(tmp_path):
+    from taskmap.present.coverage import warning_counts
+
+    path = tmp_path / "plan.txt"
+    path.write_text(WARNED_PLAN, encoding="utf-8")
+    plan = taskmap.load_plan(path)
+    c, n = plan.coverage, warning_counts(plan)
+    assert len(plan.warnings) >= 3
+    assert n.total == len(plan.warnings) == n.segments + n.names + n.other
+    assert n.segments == c.unread >= 1 and n.other >= 2  # 待定, an empty cell, no lead
+    data = json.loads(run_taskmap("extract", str(path), "-f", "json", check=True).stdout)
+    screen = "".join(run_taskmap("extract", str(path), check=True).stdout.split())
+    said = re.search(r"解析警告\d+条:[^。]*。", screen).group()
+    total, segments, names, other = _numbers(said)
+    assert total == len(data["warnings"]) == segments + names + other
+    assert segments == data["coverage"]["unread"]
+    counted = re.search(r"分工片段\d+处\(含分工用语[^。]*。", screen).group()
+    seen, read, warned, unread = _numbers(counted)
+    assert seen == read + warned + unread and unread == segments
+    # the workbook: its cover's 解析警告 is the 解析警告 sheet's rows, and says what they are
+    book = tmp_path / "book.xlsx"
+    run_taskmap("export", str(path), "-o", str(book), check=True)
+    wb = load_workbook(book)
+    cover = [[c.value for c in row] for row in wb["说明"].iter_rows()]
+    header = next(row for row in cover if row[0] == "序号" and "解析警告" in row)
+    values = cover[cover.index(header) + 1]
+    listed = [r for r in wb["解析警告"].iter_rows(min_row=2, values_only=True) if any(r)]
+    assert values[header.index("解析警告")] == len(listed) == total
+    assert any(v and "未能读出的分工片段" in str(v) for row in cover for v in row)
+
+
+def test_a_table_plan_read_counts_its_rows(tmp_path):
+    path = tmp_path / "table.txt"
+    path.write_text(TABLE_PLAN, encoding="utf-8")
+    plan = taskmap.load_plan(path)
+    assert len(plan.tasks) == 3
+    c = plan.coverage
+    assert c.seen >= 3 and c.read == c.seen  # never 0=0+0 for tasks read
+    report = "".join(run_taskmap("report", str(path), check=True).stdout.split())
+    assert f"{c.seen}={c.read}+0+0" in report and "0=0+0+0" not in report
