@@ -248,3 +248,38 @@ def test_a_table_plan_read_counts_its_rows(tmp_path):
     assert c.seen >= 3 and c.read == c.seen  # never 0=0+0 for tasks read
     report = "".join(run_taskmap("report", str(path), check=True).stdout.split())
     assert f"{c.seen}={c.read}+0+0" in report and "0=0+0+0" not in report
+
+
+# titles ---------------------------------------------------------------------------------
+
+def test_two_tasks_on_one_line_each_get_their_own_title():
+    plan = taskmap.parse_text(
+        "一、重点任务\n"
+        "1.推进公共建筑节能改造。(牵头单位:溪岭区住建局)按照全市统一部署,开展重点用能单位"
+        "节能诊断。(牵头单位:溪岭区发改委)。建设一批零碳示范社区。(牵头单位:溪岭区生态环境局)\n")
+    titles = [t.title for t in plan.tasks]
+    assert titles == ["推进公共建筑节能改造", "按照全市统一部署,开展重点用能单位节能诊断",
+                      "建设一批零碳示范社区"]
+    assert len(set(titles)) == len(plan.tasks)
+
+
+@pytest.mark.parametrize("text", [
+    "一、重点任务\n1.推进公共建筑节能改造；\n牵头单位:溪岭区住建局\n",
+    "一、重点任务\n（一）推进公共建筑节能改造：\n牵头单位：溪岭区住建局\n",
+    "一、重点任务\n1.推进公共建筑节能改造。\n(牵头单位:溪岭区住建局)\n",
+    "序号|重点任务|牵头单位\n1|推进公共建筑节能改造。|溪岭区住建局\n",
+    "1.推进公共建筑节能改造。(牵头单位:溪岭区住建局)\n",
+])
+def test_titles_carry_no_trailing_punctuation(text, tmp_path):
+    plan = taskmap.parse_text(text)
+    assert [t.title for t in plan.tasks] == ["推进公共建筑节能改造"]
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    data = json.loads(run_taskmap("extract", str(path), "-f", "json", check=True).stdout)
+    assert [t["title"] for t in data["tasks"]] == ["推进公共建筑节能改造"]
+    book = tmp_path / "plan.xlsx"
+    run_taskmap("export", str(path), "-o", str(book), check=True)
+    cells = [c for row in load_workbook(book)["任务分解表"].iter_rows(values_only=True)
+             for c in row if isinstance(c, str) and c.startswith("推进公共建筑节能改造")]
+    assert cells and all(c == "推进公共建筑节能改造" or c[len("推进公共建筑节能改造")] == "。"
+                         for c in cells)  # the title bare; the wording, where shown, whole
