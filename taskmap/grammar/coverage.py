@@ -144,18 +144,22 @@ def account(doc: Document, blocks, rules, warnings: list[ParseWarning], tables: 
 def _blocks_without_segments(blocks, found: list[Segment]) -> int:
     """The blocks read where no role word stands (a task table's row of names under a
     牵头单位 header, a bracket holding only a body's name): each is a segment read too, so
-    that a plan whose tasks were read never counts none."""
-    at: dict[int, list[tuple[int, int]]] = {}
-    for seg in found:
-        at.setdefault(seg.line, []).append((seg.start, seg.end))
+    that a plan whose tasks were read never counts none. Looked up by bisection: a line
+    of thousands of blocks stays linear."""
+    at: dict[int, tuple[list[int], list[int]]] = {}  # line → starts, furthest end so far
+    for seg in sorted(found, key=lambda g: (g.line, g.start)):
+        starts, reach = at.setdefault(seg.line, ([], []))
+        starts.append(seg.start)
+        reach.append(max(seg.end, reach[-1] if reach else seg.end))
     count = 0
     for b in blocks:
         last = b.line + b.text.count("\n")
         if last > b.line:
             count += not any(line in at for line in range(b.line, last + 1))
-        else:
-            count += not any(s < max(b.end, b.start + 1) and b.start < e
-                             for s, e in at.get(b.line, ()))
+            continue
+        starts, reach = at.get(b.line, ([], []))
+        k = bisect_left(starts, max(b.end, b.start + 1))  # segments opening before its end
+        count += not (k and reach[k - 1] > b.start)
     return count
 
 
