@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import pytest
-from conftest import run_taskmap
+from conftest import needs, run_taskmap
 from docx import Document
 from openpyxl import load_workbook
 
@@ -283,3 +284,19 @@ def test_titles_carry_no_trailing_punctuation(text, tmp_path):
              for c in row if isinstance(c, str) and c.startswith("推进公共建筑节能改造")]
     assert cells and all(c == "推进公共建筑节能改造" or c[len("推进公共建筑节能改造")] == "。"
                          for c in cells)  # the title bare; the wording, where shown, whole
+
+
+@needs(shutil.which("soffice") is not None and shutil.which("pdftotext") is not None,
+       "LibreOffice Writer (soffice) and poppler-utils (pdftotext)")
+def test_word_changes_of_a_long_task_print_on_one_page(tmp_path):
+    """A task of a whole page's wording, three characters changed: its row shows the
+    changed sentence and prints on one page, not two (LibreOffice renders it)."""
+    from test_render import pages, to_pdf
+
+    long = PARAGRAPH * 6
+    edited_long = PARAGRAPH * 3 + PARAGRAPH.replace(SENTENCES[3], EDITED) + PARAGRAPH * 2
+    d = diff_plans(_plan(long), _plan(edited_long))
+    printed = pages(to_pdf(write_changes_docx(d, tmp_path / "c.docx")))
+    assert len(printed) == 1
+    text = "".join(printed[0].split())
+    assert "强化改造项目的全过程监管" in text and "全部改造措施落地生效" in text
