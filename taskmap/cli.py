@@ -539,7 +539,7 @@ def diff(
     sole_lead: SoleLeadOpt = False,
 ) -> None:
     """比对同一方案的两稿:逐项任务、逐个单位,谁的职责有变化。"""
-    from .diff import diff_plans, versions_warning
+    from .diff import diff_plans
     from .present.diff_view import diff_view
 
     target = choose("diff", output, format and format.value)
@@ -548,7 +548,7 @@ def diff(
     table = _table(aliases)
     result = diff_plans(load_plan(old, table, title=_given_title(old_title), sole_lead=sole_lead),
                         load_plan(new, table, title=_given_title(title), sole_lead=sole_lead))
-    warning = versions_warning(result.old, result.new)
+    warning = result.warning
     if warning and not (target.path is None and target.format == TEXT):
         _warn(warning.removeprefix("注意："))  # the table on screen opens with it
     if target.path is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, cached_property
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -94,6 +94,15 @@ class PlanDiff:
 
     def count(self, status: str) -> int:
         return sum(t.status == status for t in self.tasks)
+
+    @cached_property
+    def warning(self) -> str | None:
+        """`versions_warning` of the two plans, from the pairs this diff already aligned
+        (said on screen, on the web page and in the files: computed once)."""
+        smaller = min(len(self.old.tasks), len(self.new.tasks))
+        alike = sum(1 for t in self.tasks if t.old is not None and t.new is not None
+                    and _alike(t.old, t.new))
+        return _warning(self.old, self.new, alike / smaller if smaller else 1.0)
 
     def to_dict(self) -> dict:
         """The JSON contract of `taskmap diff --format json`."""
@@ -396,11 +405,13 @@ def aligned_share(old: Plan, new: Plan) -> float:
     smaller = min(len(old.tasks), len(new.tasks))
     if not smaller:
         return 1.0
-    alike = sum(1 for i, j, _ in align(old, new)
-                if fuzz.ratio(_norm_text(old.tasks[i].text or old.tasks[i].title),
-                              _norm_text(new.tasks[j].text or new.tasks[j].title))
-                >= _TEXT_ALIKE)
+    alike = sum(1 for i, j, _ in align(old, new) if _alike(old.tasks[i], new.tasks[j]))
     return alike / smaller
+
+
+def _alike(a: Task, b: Task) -> bool:
+    """Are two paired tasks' own wordings at least half alike?"""
+    return fuzz.ratio(_norm_text(a.text or a.title), _norm_text(b.text or b.title)) >= _TEXT_ALIKE
 
 
 def titles_related(old: Plan, new: Plan) -> bool:
@@ -433,9 +444,12 @@ def looks_like_versions(old: Plan, new: Plan) -> bool:
 def versions_warning(old: Plan, new: Plan) -> str | None:
     """A one-line warning in Chinese when the two files do not look like versions of one
     plan, else None (for the files and views that show a diff)."""
-    if looks_like_versions(old, new):
+    return _warning(old, new, aligned_share(old, new))
+
+
+def _warning(old: Plan, new: Plan, share: float) -> str | None:
+    if share >= VERSION_SHARE or titles_related(old, new):
         return None
-    share = aligned_share(old, new)
     return (f"注意：两份文件仅{share:.0%}的任务可以对应，标题也不相同，"
             "看起来不是同一方案的两稿，以下比对结果仅供参考。")
 

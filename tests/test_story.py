@@ -19,7 +19,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 import taskmap
-from taskmap.diff import diff_plans
+from taskmap.diff import diff_plans, versions_warning
 from taskmap.present.changes import GAP, account, edited, segments
 from taskmap.present.docx import write_changes_docx
 from taskmap.present.xlsx.changes_book import SHEET, WIDTHS, write_changes_xlsx
@@ -155,6 +155,8 @@ def _unrelated(tmp_path):
 
 def test_terminal_diff_of_unrelated_plans_warns(tmp_path):
     a, b = _unrelated(tmp_path)
+    d = diff_plans(taskmap.load_plan(a), taskmap.load_plan(b))
+    assert d.warning and d.warning == versions_warning(d.old, d.new)
     shown = run_taskmap("diff", str(a), str(b))
     assert shown.returncode == 0
     assert "不是同一方案的两稿" in shown.stdout

@@ -7,7 +7,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from ..diff import ADDED, CHANGED, REMOVED, UNCHANGED, PlanDiff, TaskDiff, versions_warning
+from ..diff import ADDED, CHANGED, REMOVED, UNCHANGED, PlanDiff, TaskDiff
 from ..models import LEAD
 from .labels import ROLE_LABELS, STATUS_LABELS
 
@@ -100,6 +100,6 @@ def body_detail(b) -> str:
 def diff_view(d: PlanDiff) -> Group:
     """The diff on screen: the warning when the two files do not look like two versions of
     one plan, the counts, the tasks by area, the bodies."""
-    warning = versions_warning(d.old, d.new)
+    warning = d.warning
     head = [Text(warning, style="bold red")] if warning else []
     return Group(*head, summary_line(d), tasks_by_area(d), bodies_table(d))

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .. import engine
-from ..diff import ADDED, DELETE, INSERT, REMOVED, UNCHANGED, PlanDiff, TaskDiff, versions_warning
+from ..diff import ADDED, DELETE, INSERT, REMOVED, UNCHANGED, PlanDiff, TaskDiff
 from ..mentions import whole_plan
 from ..models import LEAD, RESPONSIBLE, Plan
 from ..names.edits import FIELDS, PlanEdits, cell
@@ -190,7 +190,7 @@ def diff_page(d: PlanDiff) -> dict:
         "old": d.old.source, "new": d.new.source,
         "counts": [(STATUS_LABELS[s], d.count(s), s) for s in (ADDED, REMOVED, "changed",
                                                                  UNCHANGED)],
-        "warning": versions_warning(d.old, d.new),
+        "warning": d.warning,
         "moved": sum(t.moved for t in d.tasks),
         "deadlines": sum(t.deadline_changed for t in d.tasks),
         "reworded": sum(t.text_changed for t in d.tasks),

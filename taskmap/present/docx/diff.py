@@ -12,7 +12,7 @@ from pathlib import Path
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_UNDERLINE
 from docx.shared import Pt
 
-from ...diff import ADDED, DELETE, EQUAL, INSERT, REMOVED, PlanDiff, versions_warning
+from ...diff import ADDED, DELETE, EQUAL, INSERT, REMOVED, PlanDiff
 from ..changes import (
     ELIDED,
     LEGEND,
@@ -52,7 +52,7 @@ def write_changes_docx(diff: PlanDiff, path: str | Path) -> Path:
         para = _left(paragraph(doc, "", "表注"))
         set_fonts(para.add_run(f"{label}：")._r.get_or_add_rPr(), HEAD_FONT)
         para.add_run(named(plan))
-    warning = versions_warning(diff.old, diff.new)
+    warning = diff.warning
     if warning:
         run = _left(paragraph(doc, "", "表注")).add_run(warning)
         set_fonts(run._r.get_or_add_rPr(), HEAD_FONT)

@@ -23,7 +23,7 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from ...diff import ADDED, DELETE, EQUAL, INSERT, REMOVED, PlanDiff, TaskDiff, versions_warning
+from ...diff import ADDED, DELETE, EQUAL, INSERT, REMOVED, PlanDiff, TaskDiff
 from ..changes import (
     ELIDED,
     LEGEND,
@@ -78,7 +78,7 @@ def changes_sheet(ws, diff: PlanDiff) -> None:
     lines = [(f"{plan_title(diff.new)}修改对照表", TITLE_FONT)]
     lines += [(f"{label}：{named(plan)}", BODY_FONT)
               for label, plan in zip(VERSION_LABELS, (diff.old, diff.new), strict=True)]
-    warning = versions_warning(diff.old, diff.new)
+    warning = diff.warning
     if warning:
         lines.append((warning, WARNING_FONT))
     rows = edited(diff)
