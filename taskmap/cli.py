@@ -548,6 +548,9 @@ def diff(
     table = _table(aliases)
     result = diff_plans(load_plan(old, table, title=_given_title(old_title), sole_lead=sole_lead),
                         load_plan(new, table, title=_given_title(title), sole_lead=sole_lead))
+    warning = result.warning
+    if warning and not (target.path is None and target.format == TEXT):
+        _warn(warning.removeprefix("注意："))  # the table on screen opens with it
     if target.path is None:
         if target.format == "json":
             _write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", None)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, cached_property
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from . import lexicon as lx
+from .grammar.deadlines import date_edit, dates
 from .models import LEAD, RESPONSIBLE, Plan, Task
 from .normalize import name_key
 from .text import fold_line
@@ -49,6 +50,8 @@ class TaskDiff:
     text_changed: bool = False
     changes: tuple[Change, ...] = ()
     score: float | None = None  # alignment score of the pair
+    deadline_changed: bool = False  # its deadline added, removed or moved (in its block or
+    # its wording); `text_changed` is then whether the wording changed besides its dates
 
     @property
     def task(self) -> Task:
@@ -98,6 +101,15 @@ class PlanDiff:
     def count(self, status: str) -> int:
         return sum(t.status == status for t in self.tasks)
 
+    @cached_property
+    def warning(self) -> str | None:
+        """`versions_warning` of the two plans, from the pairs this diff already aligned
+        (said on screen, on the web page and in the files: computed once)."""
+        smaller = min(len(self.old.tasks), len(self.new.tasks))
+        alike = sum(1 for t in self.tasks if t.old is not None and t.new is not None
+                    and _alike(t.old, t.new))
+        return _warning(self.old, self.new, alike / smaller if smaller else 1.0)
+
     def to_dict(self) -> dict:
         """The JSON contract of `taskmap diff --format json`."""
         return {
@@ -109,6 +121,7 @@ class PlanDiff:
                 "old_area": t.old.area if t.old else None,
                 "new_area": t.new.area if t.new else None,
                 "moved": t.moved, "text_changed": t.text_changed,
+                "deadline_changed": t.deadline_changed,
                 "changes": [{"role": c.role, "change": c.change, "raw": c.raw,
                              "agency": c.agency, "display": c.display}
                             for c in t.changes]} for t in self.tasks],
@@ -246,11 +259,24 @@ def _compare(old: Task, new: Task, score: float, old_plan: Plan, new_plan: Plan,
         + [Change(role, ADDED, *after[(role, body)])
            for role, body in after if (role, body) not in before])
     changes = _without_typo_fixes(changes, old, new, old_plan, new_plan, renamed)
+    _, reworded = date_edit(old.text, new.text)
     return TaskDiff(status=CHANGED if changes else UNCHANGED, old=old, new=new,
                     moved=(_norm_text(old.area), _norm_text(old.chapter))
                     != (_norm_text(new.area), _norm_text(new.chapter)),
-                    text_changed=_norm_text(old.text) != _norm_text(new.text),
-                    changes=tuple(sorted(changes, key=_change_order)), score=round(score, 3))
+                    text_changed=_norm_text(old.text) != _norm_text(new.text) and reworded,
+                    changes=tuple(sorted(changes, key=_change_order)), score=round(score, 3),
+                    deadline_changed=_deadline_changed(old, new))
+
+
+def _deadline_changed(old: Task, new: Task) -> bool:
+    """Whether a task's deadline was added, removed or moved: the dates its deadline and
+    its wording write (a deadline moved from the wording into the block is the same one),
+    else, where neither writes a date, its deadline's words (长期 → 持续推进)."""
+    before = sorted(dates(old.deadline) + dates(old.text))
+    after = sorted(dates(new.deadline) + dates(new.text))
+    if before != after:
+        return True
+    return not before and _norm_text(old.deadline) != _norm_text(new.deadline)
 
 
 _UNSURE = ("unresolved", "fuzzy")
@@ -401,11 +427,13 @@ def aligned_share(old: Plan, new: Plan) -> float:
     smaller = min(len(old.tasks), len(new.tasks))
     if not smaller:
         return 1.0
-    alike = sum(1 for i, j, _ in align(old, new)
-                if fuzz.ratio(_norm_text(old.tasks[i].text or old.tasks[i].title),
-                              _norm_text(new.tasks[j].text or new.tasks[j].title))
-                >= _TEXT_ALIKE)
+    alike = sum(1 for i, j, _ in align(old, new) if _alike(old.tasks[i], new.tasks[j]))
     return alike / smaller
+
+
+def _alike(a: Task, b: Task) -> bool:
+    """Are two paired tasks' own wordings at least half alike?"""
+    return fuzz.ratio(_norm_text(a.text or a.title), _norm_text(b.text or b.title)) >= _TEXT_ALIKE
 
 
 def titles_related(old: Plan, new: Plan) -> bool:
@@ -438,9 +466,12 @@ def looks_like_versions(old: Plan, new: Plan) -> bool:
 def versions_warning(old: Plan, new: Plan) -> str | None:
     """A one-line warning in Chinese when the two files do not look like versions of one
     plan, else None (for the files and views that show a diff)."""
-    if looks_like_versions(old, new):
+    return _warning(old, new, aligned_share(old, new))
+
+
+def _warning(old: Plan, new: Plan, share: float) -> str | None:
+    if share >= VERSION_SHARE or titles_related(old, new):
         return None
-    share = aligned_share(old, new)
     return (f"注意：两份文件仅{share:.0%}的任务可以对应，标题也不相同，"
             "看起来不是同一方案的两稿，以下比对结果仅供参考。")
 

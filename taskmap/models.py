@@ -182,7 +182,8 @@ class ParseWarning:
 @dataclass(frozen=True, slots=True)
 class Coverage:
     """Role-bearing segments (brackets, labelled lines, table rows holding 牵头, 负责, 配合,
-    参与, 协办, 主办, 单位:, 部门:, and sentences where such a verb follows a body's name):
+    参与, 协办, 主办, 单位:, 部门:, and sentences where such a verb follows a body's name;
+    and each block read where no role word stands, a segment read):
     how many the plan has; how many were read as assignments; how many the grammar warned
     about on their line; how many nothing read or warned about (`unread`), each of which is
     then a warning of its own (含分工用语,但未读作任务分工). seen == read + warned + unread.

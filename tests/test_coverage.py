@@ -45,8 +45,9 @@ KNOWN = {
     # and a question (7) are no segment
     "prose": ([2, 3, 6], (4, 4, 0, 0, 6, 6, 0, 0), []),
     # a task table: rows holding role words read (3) or warned (4); a section row inside
-    # it (5) unread; a row without role words (6) is read but is no segment
-    "table": ([3, 6], (3, 1, 1, 1, 4, 4, 0, 0), [
+    # it (5) unread; a row without role words (6) is read, a segment read too (a plan whose
+    # tasks were read never counts none)
+    "table": ([3, 6], (4, 2, 1, 1, 4, 4, 0, 0), [
         (4, "2|加强某项工作|牵头单位另行明确|", "表格行中没有单位"),
         (5, "二、配合事项", UNREAD)]),
     # a plan of one prose sentence that divides work: a task, read
@@ -72,9 +73,11 @@ def test_the_counts_are_in_every_format(tmp_path):
     rows = list(csv.DictReader(io.StringIO(
         run_taskmap("extract", str(path), "-f", "csv", check=True).stdout)))
     assert [r["line"] for r in rows if r["kind"] == "warning"] == ["3", "4", "5", "6"]
-    table = run_taskmap("extract", str(path), check=True).stdout
-    assert ("含分工用语的片段 6 处:读作任务分工 2 处,解析时已警告 3 处,未能读出 1 处"
-            in table.replace("\n", ""))
+    table = "".join(run_taskmap("extract", str(path), check=True).stdout.split())
+    assert ("分工片段6处(含分工用语或读作任务分工之处):读作任务分工2处,所在行另有解析警告3处,"
+            "未能读出1处。" in table)
+    # the four warnings listed, by kind: the one unread segment, and the grammar's three
+    assert "解析警告4条:未能读出的分工片段1条,列有单位名称但未读出0条,其他3条" in table
     report = run_taskmap("report", str(path), check=True).stdout
     assert "6=2+3+1" in report
     book = tmp_path / "book.xlsx"

@@ -104,7 +104,8 @@ def account(doc: Document, blocks, rules, warnings: list[ParseWarning], tables: 
             rows: set[int]) -> Coverage:
     """Count the role-bearing segments: read as blocks or rules; warned, when the grammar
     itself warned on their line; else unread, each of which gets a warning of its own
-    (its line, its text)."""
+    (its line, its text). A block read where no role word stands counts as a segment
+    read."""
     spans: dict[int, _Spans] = {}  # line → the blocks standing on it
     for b in blocks:
         last = b.line + b.text.count("\n")
@@ -123,7 +124,9 @@ def account(doc: Document, blocks, rules, warnings: list[ParseWarning], tables: 
         starts.sort()
     warned_lines = {w.line for w in warnings}
     seen = read = warned = unread = 0
-    for seg in segments(doc, tables, rows):
+    found = segments(doc, tables, rows)
+    seen = read = _blocks_without_segments(blocks, found)
+    for seg in found:
         seen += 1
         standing = spans.get(seg.line)
         if (standing is not None and standing.read(seg)) or _any_in(
@@ -136,6 +139,28 @@ def account(doc: Document, blocks, rules, warnings: list[ParseWarning], tables: 
             text = doc.lines[seg.line - 1][seg.start:seg.end]
             warnings.append(ParseWarning(seg.line, text, UNREAD))
     return Coverage(seen=seen, read=read, warned=warned, unread=unread)
+
+
+def _blocks_without_segments(blocks, found: list[Segment]) -> int:
+    """The blocks read where no role word stands (a task table's row of names under a
+    牵头单位 header, a bracket holding only a body's name): each is a segment read too, so
+    that a plan whose tasks were read never counts none. Looked up by bisection: a line
+    of thousands of blocks stays linear."""
+    at: dict[int, tuple[list[int], list[int]]] = {}  # line → starts, furthest end so far
+    for seg in sorted(found, key=lambda g: (g.line, g.start)):
+        starts, reach = at.setdefault(seg.line, ([], []))
+        starts.append(seg.start)
+        reach.append(max(seg.end, reach[-1] if reach else seg.end))
+    count = 0
+    for b in blocks:
+        last = b.line + b.text.count("\n")
+        if last > b.line:
+            count += not any(line in at for line in range(b.line, last + 1))
+            continue
+        starts, reach = at.get(b.line, ([], []))
+        k = bisect_left(starts, max(b.end, b.start + 1))  # segments opening before its end
+        count += not (k and reach[k - 1] > b.start)
+    return count
 
 
 def _any_in(starts, lo: int, hi: int) -> bool:

@@ -17,6 +17,7 @@ no year — never guessed); None where the task has no deadline text.
 from __future__ import annotations
 
 import calendar
+import difflib
 import re
 import unicodedata
 
@@ -174,3 +175,46 @@ def plan_year(context: PlanContext) -> int | None:
     if context.number and (m := _YEAR.search(context.number)):
         return int(m.group(1))
     return None
+
+
+_MASK = "\x00"  # stands for one date in a masked text
+_LEFT_OVER = 4  # at most this many characters besides dates in a deadline's own edit
+
+
+def date_edit(old: str | None, new: str | None) -> tuple[bool, bool]:
+    """(dates changed, wording changed besides its dates) between two wordings of one
+    task: `推进改造。` → `推进改造,2024年底前完成。` adds a deadline and nothing else (an edit
+    of dates with at most a few characters around them, 前完成), `2024年底前` → `2025年6月
+    底前` moves one; a rewording that keeps its dates is a change of wording only.
+
+    >>> date_edit("推进改造。", "推进改造,2024年底前完成。")
+    (True, False)
+    >>> date_edit("推进改造,2024年底前完成。", "加快推进改造,2025年6月底前完成。")
+    (True, True)
+    >>> date_edit("推进改造。", "加快推进改造。")
+    (False, True)
+    """
+    old, new = unicodedata.normalize("NFKC", old or ""), unicodedata.normalize("NFKC", new or "")
+    if old == new:
+        return False, False
+    dates_old = [m.group().strip() for m in _TOKEN.finditer(old)]
+    dates_new = [m.group().strip() for m in _TOKEN.finditer(new)]
+    masked_old, masked_new = _TOKEN.sub(_MASK, old), _TOKEN.sub(_MASK, new)
+    if dates_old == dates_new:
+        return False, True
+    matcher = difflib.SequenceMatcher(None, masked_old, masked_new, autojunk=False)
+    edits = [masked_old[i1:i2] + masked_new[j1:j2]
+             for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal"]
+    reworded = any(
+        len(re.sub(r"[\W_]", "", e.replace(_MASK, ""))) > (_LEFT_OVER if _MASK in e else 0)
+        for e in edits)
+    return True, reworded
+
+
+def dates(text: str | None) -> list[str]:
+    """The dates a text writes, as it writes them, in order (`2024年底前完成` → 2024, 年底).
+
+    >>> dates("2024年6月底前启动,12月底前完成")
+    ['2024年', '6月底', '12月底']
+    """
+    return [m.group().strip() for m in _TOKEN.finditer(unicodedata.normalize("NFKC", text or ""))]

@@ -143,7 +143,7 @@ def _task(n: int, doc: Document, outline: Outline, block: Block,
     when, kind = due(block.content.deadline, year)
     return Task(id=f"T{n:03d}", line=block.line, block=block.text,
                 chapter=chapter.title if chapter else None, area=area.title if area else None,
-                title=block.title or _title(doc, outline, block, ends_by_line),
+                title=_bare(block.title or _title(doc, outline, block, ends_by_line)),
                 text=_text(doc, outline, block, ends_by_line),
                 deadline=block.content.deadline, assignments=assignments,
                 leaders=block.content.persons, due=when, due_kind=kind)
@@ -194,7 +194,35 @@ def _title(doc: Document, outline: Outline, block: Block,
     if _NUMBER_ONLY.fullmatch(text.v) and block.line == line:  # the block opens it
         after = _after(doc, block)
         return _title_sentence(after) or _fallback_title(outline, line)
+    if s > 0 and block.line == line and opening.v:
+        # a later task of its line (`1.甲。(…)乙,丙。(…)`): its own words, never the title
+        # of the item the line opens, which is the first task's
+        return _title_sentence(opening) or _first_clauses(opening)
     return _title_sentence(text) or _fallback_title(outline, line)
+
+
+_TRAILING = "。.;；,，:：、" + WS  # no title ends with these
+
+
+def _bare(title: str | None) -> str | None:
+    """A title without the punctuation that closed its sentence (`推进改造。` → 推进改造)."""
+    return (title.rstrip(_TRAILING) or None) if title else title
+
+
+_CLAUSE_MARKS = re.compile(r"[,;:]")
+_LONG_TITLE = 2 * _TITLE_MAX  # a task's first sentence cut to its clauses within this
+
+
+def _first_clauses(text: Text) -> str | None:
+    """A task's first sentence as its title, cut after its last clause within _LONG_TITLE
+    characters where it is longer (then at _LONG_TITLE)."""
+    v = text.v
+    m = _SENTENCE.search(v)
+    end = m.start() if m else len(v)
+    if end > _LONG_TITLE:
+        cuts = [c.start() for c in _CLAUSE_MARKS.finditer(v, 0, _LONG_TITLE)]
+        end = cuts[-1] if cuts and cuts[-1] > _TITLE_MAX // 2 else _LONG_TITLE
+    return text.cut(0, end).strip().rstrip("。.;,:" + WS).src or None
 
 
 _NUMBER_ONLY = re.compile(  # nothing but a heading number before the block

@@ -31,8 +31,9 @@ def change_text(t: TaskDiff) -> Text:
 
 
 def flags(t: TaskDiff) -> str:
-    return "、".join(label for on, label in ((t.moved, "移动"), (t.text_changed, "文字修改"))
-                    if on)
+    return "、".join(label for on, label in (
+        (t.moved, "移动"), (t.deadline_changed, "完成时限调整"), (t.text_changed, "文字修改"))
+        if on)
 
 
 def lines(t: TaskDiff) -> str:
@@ -49,7 +50,8 @@ def summary_line(d: PlanDiff) -> Text:
         text.append(f"  {label} {n}", style=style)
     moved = sum(t.moved for t in d.tasks)
     reworded = sum(t.text_changed for t in d.tasks)
-    text.append(f"  移动 {moved}  文字修改 {reworded}")
+    deadlines = sum(t.deadline_changed for t in d.tasks)
+    text.append(f"  移动 {moved}  完成时限调整 {deadlines}  文字修改 {reworded}")
     return text
 
 
@@ -60,7 +62,8 @@ def tasks_by_area(d: PlanDiff) -> Table:
                            ("行号(原→新)", {"no_wrap": True}), ("重点任务", {"ratio": 3}),
                            ("职责变化", {"ratio": 4}), ("其他", {"no_wrap": True})):
         table.add_column(header, overflow="fold", **kwargs)
-    shown = [t for t in d.tasks if t.status != UNCHANGED or t.moved or t.text_changed]
+    shown = [t for t in d.tasks
+             if t.status != UNCHANGED or t.moved or t.text_changed or t.deadline_changed]
     last_area = None
     for t in shown:
         area = t.area or ""
@@ -95,4 +98,8 @@ def body_detail(b) -> str:
 
 
 def diff_view(d: PlanDiff) -> Group:
-    return Group(summary_line(d), tasks_by_area(d), bodies_table(d))
+    """The diff on screen: the warning when the two files do not look like two versions of
+    one plan, the counts, the tasks by area, the bodies."""
+    warning = d.warning
+    head = [Text(warning, style="bold red")] if warning else []
+    return Group(*head, summary_line(d), tasks_by_area(d), bodies_table(d))

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from ..mentions import whole_plan
 from ..models import LEAD, RESPONSIBLE, Plan
+from .coverage import coverage_sentence, warnings_sentence
 from .labels import IMPLICIT_LEGEND, IMPLICIT_MARK, TIER_LABELS
 
 
@@ -68,15 +69,16 @@ def extract_view(plan: Plan) -> Group:
 
 
 def coverage_line(plan: Plan) -> Text:
-    """How many role-bearing segments the plan has: read, warned about by the grammar,
-    and unread (each of them a warning too)."""
+    """The places where the plan gives out work, read, warned or unread, then its warnings
+    by kind (`present.coverage`): numbers that add up to the 解析警告 listed."""
     c = plan.coverage
-    text = (f"含分工用语的片段 {c.seen} 处:读作任务分工 {c.read} 处,"
-            f"解析时已警告 {c.warned} 处,未能读出 {c.unread} 处(已逐处列入解析警告)。")
+    text = coverage_sentence(plan)
+    if plan.warnings:
+        text += warnings_sentence(plan)
     if c.mentions_warned or c.mentions_unread:
         text += (f"列有单位名称之处 {c.mentions} 处:读作任务分工 {c.mentions_read} 处,"
-                 f"解析时已警告 {c.mentions_warned} 处,未能读出 {c.mentions_unread} 处"
-                 "(所在行已列入解析警告)。")
+                 f"所在行另有解析警告 {c.mentions_warned} 处,未能读出 {c.mentions_unread} 处"
+                 "(其所在行已列入解析警告)。")
     return Text(text, style="yellow" if c.warned or c.unread or c.mentions_unread else "dim")
 
 

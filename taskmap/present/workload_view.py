@@ -18,6 +18,7 @@ from ..errors import UnknownArea
 from ..mentions import PLAN_UNREAD_END
 from ..models import Plan
 from ..names.script import place_shown
+from .coverage import SEGMENTS_FORMULA, WARNINGS_FORMULA
 from .labels import ROLE_LABELS
 
 _NUMERALS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -36,8 +37,7 @@ def summary_table(data: Corpus | Sequence[Plan]) -> Table:
     shown = frame.head(SHOWN_PLANS)
     traditional = engine.traditional_plans(corpus)
     table = Table(title="概况", box=box.SIMPLE_HEAVY,
-                  caption="分工片段 = 读作任务分工 + 解析时已警告 + 未能读出(含分工用语的片段数;"
-                          "后两类均列入解析警告)",
+                  caption=f"{SEGMENTS_FORMULA};{WARNINGS_FORMULA}",
                   caption_justify="left")
     table.add_column("方案", overflow="fold", min_width=12, ratio=1)
     table.add_column("辖区", overflow="fold", min_width=4)

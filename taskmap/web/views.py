@@ -11,10 +11,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .. import engine
-from ..diff import ADDED, REMOVED, UNCHANGED, PlanDiff, TaskDiff
+from ..diff import ADDED, DELETE, INSERT, REMOVED, UNCHANGED, PlanDiff, TaskDiff
 from ..mentions import whole_plan
 from ..models import LEAD, RESPONSIBLE, Plan
 from ..names.edits import FIELDS, PlanEdits, cell
+from ..present.changes import is_edited, segments
 from ..present.diff_view import body_detail, flags
 from ..present.extract_view import coverage_line
 from ..present.labels import ROLE_LABELS, STATUS_LABELS, TIER_LABELS
@@ -182,11 +183,6 @@ def wording_diff(old: str, new: str) -> list[tuple[str, str]]:
     return runs
 
 
-def full_text(task) -> str:
-    """A task's wording with its assignment block, as the 对照表 sheet shows it."""
-    return "" if task is None else f"{task.text}{task.block}"
-
-
 def diff_page(d: PlanDiff) -> dict:
     """Everything the 修改对照表 page shows for a diff."""
     rows = [diff_row(n, t) for n, t in enumerate(d.tasks, start=1)]
@@ -194,7 +190,9 @@ def diff_page(d: PlanDiff) -> dict:
         "old": d.old.source, "new": d.new.source,
         "counts": [(STATUS_LABELS[s], d.count(s), s) for s in (ADDED, REMOVED, "changed",
                                                                  UNCHANGED)],
+        "warning": d.warning,
         "moved": sum(t.moved for t in d.tasks),
+        "deadlines": sum(t.deadline_changed for t in d.tasks),
         "reworded": sum(t.text_changed for t in d.tasks),
         "rows": rows,
         "edited": sum(r["edited"] for r in rows),
@@ -205,9 +203,13 @@ def diff_page(d: PlanDiff) -> dict:
     }
 
 
+_RUN_OPS = {DELETE: "del", INSERT: "ins"}  # the 对照表's segments as the page's runs
+
+
 def diff_row(n: int, t: TaskDiff) -> dict:
-    old, new = full_text(t.old), full_text(t.new)
-    runs = wording_diff(old, new)
+    """A task of the diff as the page shows it: its wording condensed to the sentences an
+    edit stands in (`present.changes.segments`, as the Word and Excel 对照表)."""
+    runs = [(_RUN_OPS.get(op, "same"), text) for op, text in segments(t)]
     return {
         "n": n, "status": t.status, "status_label": STATUS_LABELS[t.status],
         "area": t.area or NO_AREA, "title": t.title or "",
@@ -216,5 +218,5 @@ def diff_row(n: int, t: TaskDiff) -> dict:
         "changes": [(ROLE_LABELS[c.role], "＋" if c.change == ADDED else "－", c.change, c.name)
                     for c in t.changes],
         "flags": flags(t),
-        "edited": t.status != UNCHANGED or t.moved or old != new,
+        "edited": is_edited(t),
     }

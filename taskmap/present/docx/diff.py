@@ -12,8 +12,18 @@ from pathlib import Path
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_UNDERLINE
 from docx.shared import Pt
 
-from ...diff import ADDED, DELETE, EQUAL, INSERT, REMOVED, PlanDiff, versions_warning
-from ..changes import LEGEND, VERSION_LABELS, account, counts_line, edited, named, segments, wording
+from ...diff import ADDED, DELETE, EQUAL, INSERT, REMOVED, PlanDiff
+from ..changes import (
+    ELIDED,
+    LEGEND,
+    VERSION_LABELS,
+    account,
+    counts_line,
+    edited,
+    named,
+    segments,
+    wording,
+)
 from ..labels import plan_title
 from .gongwen import (
     BLUE,
@@ -42,7 +52,7 @@ def write_changes_docx(diff: PlanDiff, path: str | Path) -> Path:
         para = _left(paragraph(doc, "", "表注"))
         set_fonts(para.add_run(f"{label}：")._r.get_or_add_rPr(), HEAD_FONT)
         para.add_run(named(plan))
-    warning = versions_warning(diff.old, diff.new)
+    warning = diff.warning
     if warning:
         run = _left(paragraph(doc, "", "表注")).add_run(warning)
         set_fonts(run._r.get_or_add_rPr(), HEAD_FONT)
@@ -81,9 +91,9 @@ def _sides(old_para, new_para, t) -> None:
         new_para.add_run("（删除）")
         return
     for op, text in segments(t):
-        if op in (EQUAL, DELETE):
+        if op in (EQUAL, DELETE, ELIDED):
             _mark(old_para.add_run(text), op)
-        if op in (EQUAL, INSERT):
+        if op in (EQUAL, INSERT, ELIDED):
             _mark(new_para.add_run(text), op)
 
 

@@ -23,8 +23,19 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from ...diff import ADDED, DELETE, EQUAL, INSERT, REMOVED, PlanDiff, TaskDiff, versions_warning
-from ..changes import LEGEND, VERSION_LABELS, account, counts_line, edited, named, segments, wording
+from ...diff import ADDED, DELETE, EQUAL, INSERT, REMOVED, PlanDiff, TaskDiff
+from ..changes import (
+    ELIDED,
+    LEGEND,
+    VERSION_LABELS,
+    account,
+    counts_line,
+    edited,
+    named,
+    segments,
+    shown,
+    wording,
+)
 from ..labels import plan_title
 from .style import (
     BODY_BOLD,
@@ -48,7 +59,7 @@ PLAIN = InlineFont(**_FONT)
 STRUCK = InlineFont(**_FONT, strike=True, color=RED)
 ADDED_FONT = InlineFont(**_FONT, u="single", color=BLUE)
 WARNING_FONT = Font(name="黑体", size=11, bold=True, color=RED)
-_RUN_FONT = {EQUAL: PLAIN, DELETE: STRUCK, INSERT: ADDED_FONT}
+_RUN_FONT = {EQUAL: PLAIN, DELETE: STRUCK, INSERT: ADDED_FONT, ELIDED: PLAIN}
 
 
 def write_changes_xlsx(diff: PlanDiff, path: str | Path) -> Path:
@@ -67,7 +78,7 @@ def changes_sheet(ws, diff: PlanDiff) -> None:
     lines = [(f"{plan_title(diff.new)}修改对照表", TITLE_FONT)]
     lines += [(f"{label}：{named(plan)}", BODY_FONT)
               for label, plan in zip(VERSION_LABELS, (diff.old, diff.new), strict=True)]
-    warning = versions_warning(diff.old, diff.new)
+    warning = diff.warning
     if warning:
         lines.append((warning, WARNING_FONT))
     rows = edited(diff)
@@ -95,11 +106,14 @@ def changes_sheet(ws, diff: PlanDiff) -> None:
 def _task_row(ws, row: int, n: int, t: TaskDiff) -> None:
     old, new = _sides(t)
     note = "\n".join(account(t))
+    parts = segments(t) if t.old is not None and t.new is not None else ()
+    texts = ((shown(parts, "old"), shown(parts, "new")) if parts
+             else (wording(t.old), wording(t.new)))
     for col, value in enumerate((n, old, new, note), start=1):
         cell = put(ws.cell(row, col), value, BODY_BOLD if col == 1 else BODY_FONT)
         cell.alignment, cell.border = TOP_WRAP, BORDER
     ws.cell(row, 1).alignment = Alignment(horizontal="center", vertical="top")
-    needed = max(_lines(wording(t.old), WIDTHS[1]), _lines(wording(t.new), WIDTHS[2]),
+    needed = max(_lines(texts[0], WIDTHS[1]), _lines(texts[1], WIDTHS[2]),
                  sum(_lines(line, WIDTHS[3]) for line in note.split("\n")))
     ws.row_dimensions[row].height = LINE_HEIGHT * needed + 4
 
@@ -123,6 +137,6 @@ def _rich(parts) -> CellRichText | str:
     """Text blocks of the runs, each in its font; a wording without a change stays a plain
     string (a rich-text cell of one plain run is the same text, stored twice as large)."""
     parts = [(op, ILLEGAL_CHARACTERS_RE.sub("", s)) for op, s in parts if s]
-    if all(op == EQUAL for op, _ in parts):
+    if all(op in (EQUAL, ELIDED) for op, _ in parts):
         return "".join(s for _, s in parts)
     return CellRichText([TextBlock(_RUN_FONT[op], s) for op, s in parts])

@@ -32,6 +32,7 @@ from ... import engine
 from ...models import LEAD, PROGRESS_HEADER, RESPONSIBLE, STATUS_HEADER, STATUSES, Plan, Task
 from ...names.review import REVIEW_FIRST, surfaces
 from ...names.script import place_shown
+from ..coverage import SEGMENTS_FORMULA, WARNINGS_FORMULA
 from ..labels import DUE_KIND_LABELS, DUE_NUMBER_FORMAT, ROLE_LABELS, TIER_LABELS, plan_title
 from .marker import write_marker
 from .style import (
@@ -240,6 +241,12 @@ def _source_table(ws, book: _Book, top: int) -> int:
                            s["segments"], s["segments_read"], s["segments_warned"],
                            s["segments_unread"]], cols)
         _fit_row(ws, row, [(_file_name(s["plan"]), COVER_WIDTHS[1])])
+    row += 1  # what the numbers are: they add up to the 解析警告 listed
+    note = (f"注：{SEGMENTS_FORMULA}；解析{WARNINGS_FORMULA}。“已警告”即所在行另有解析警告，"
+            "每个未能读出的分工片段列一条解析警告。")
+    put(ws.cell(row, 1), note).alignment = TOP_WRAP
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(cols))
+    _fit_row(ws, row, [(note, sum(COVER_WIDTHS))])
     return row
 
 
