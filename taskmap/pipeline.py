@@ -8,6 +8,7 @@ process run one at a time (see `lexicon.using`).
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import warnings
 from collections.abc import Callable, Sequence
@@ -227,7 +228,7 @@ def expand_inputs(inputs: Sequence[str | Path]) -> list[Path]:
         elif p.exists():
             found = [p]
         elif any(ch in str(item) for ch in "*?["):
-            found = sorted(Path().glob(str(item)))
+            found = sorted(Path(f) for f in glob.glob(str(item), recursive=True))  # absolute too
         else:
             raise InputNotFound(f"{item}: 文件或文件夹不存在")
         if not found:

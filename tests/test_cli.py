@@ -108,3 +108,14 @@ def test_every_command_says_its_usage_mistakes_in_chinese(command, capsys):
     assert len(err) == 2 and err[0].startswith(f"用法:taskmap {command[0]}"), err
     assert err[1].startswith("错误:") and "--help 查看用法" in err[1], err
     assert not any(word in err[1] for word in ("Missing", "No such", "Invalid", "Error")), err
+
+
+def test_a_glob_pattern_may_be_absolute_and_match_nothing(tmp_path):
+    """`taskmap report '/abs/path/*.txt'`: read like a relative one; matching nothing is one
+    Chinese line, not an internal error (Path.glob refuses absolute patterns)."""
+    (tmp_path / "a.txt").write_text("1.推进某项工作。(牵头单位:区发改委)\n", encoding="utf-8")
+    found = run_taskmap("report", str(tmp_path / "*.txt"))
+    assert found.returncode == 0 and "区发改委" in found.stdout, found.stderr
+    none = run_taskmap("report", str(tmp_path / "41*"))
+    assert none.returncode == 1 and "内部错误" not in none.stderr
+    assert none.stderr.strip().startswith("错误:") and "未找到方案文件" in none.stderr
