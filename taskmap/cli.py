@@ -24,7 +24,7 @@ from .names.tables import COLUMNS as ALIAS_COLUMNS
 from .names.tables import AliasTable, check_tables, shipped_tables
 from .pipeline import duplicate_message, expand_inputs, load_plan
 from .present.extract_view import extract_view, surfaces_table
-from .present.files import csv_text, surfaces_to_csv, surfaces_to_json, to_csv, write_json
+from .present.files import people_csv, surfaces_to_csv, surfaces_to_json, to_csv, write_json
 from .present.outputs import (
     BOOKS,
     COMMANDS,
@@ -105,6 +105,16 @@ aliases_app = typer.Typer(no_args_is_help=True, help="检查别名表,核对单�
 app.add_typer(aliases_app, name="aliases")
 
 
+class CsvKeys(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+CsvKeysOpt = Annotated[CsvKeys, typer.Option(
+    "--csv-keys", help="CSV 的表头和取值:zh 中文,供人在 Excel、WPS 中阅读;en 英文键和原值"
+                       "(与 JSON 的键相同),供程序读取。")]
+
+
 TitleOpt = Annotated[str | None, typer.Option(
     "--title", help="方案标题,取代从文件中识别的标题(只用于一个方案;写入表格、Word 和工作簿)。",
     show_default=False)]
@@ -169,6 +179,7 @@ def extract(
         show_default=False)] = None,
     title: TitleOpt = None,
     sole_lead: SoleLeadOpt = False,
+    csv_keys: CsvKeysOpt = CsvKeys.zh,
 ) -> None:
     """列出方案的每个任务分工(牵头单位、责任单位、完成时限)及提纲,输出为表格、JSON、CSV、
     Parquet 或 Excel;或把多个方案写成一个 Parquet 数据集(-f parquet -o 文件夹),再次运行
@@ -194,10 +205,11 @@ def extract(
         elif target.format == "json":  # streamed: a plan of any size, in linear memory
             write_json(result, sys.stdout)
         else:
-            sys.stdout.write(to_csv(result))
+            sys.stdout.write(to_csv(result, english=csv_keys == CsvKeys.en))
         return
     write_plan(result, target.path, target.format,
-               view=extract_view(result) if target.format == TEXT else None)
+               view=extract_view(result) if target.format == TEXT else None,
+               english=csv_keys == CsvKeys.en)
     _wrote(target.path)
 
 
@@ -396,6 +408,7 @@ def report(
         "矩阵和警告;.xlsx 领导用工作簿。")] = None,
     title: TitleOpt = None,
     sole_lead: SoleLeadOpt = False,
+    csv_keys: CsvKeysOpt = CsvKeys.zh,
 ) -> None:
     """谁承担多少任务、在哪些领域:概况、单位排名、单位 × 行动领域矩阵、解析警告。"""
     target = choose("report", output, format and format.value)
@@ -430,20 +443,21 @@ def report(
         check_area(loaded, area)
     data = report_data(loaded, area=area, role=role.value, **switches)
     if target.path is None:
-        _write_stream(data, target.format)
+        _write_stream(data, target.format, csv_keys == CsvKeys.en)
         return
-    write_report(data, target.path, target.format)
+    write_report(data, target.path, target.format, english=csv_keys == CsvKeys.en)
     _wrote(target.path)
 
 
-def _write_stream(data: dict, fmt: str) -> None:
+def _write_stream(data: dict, fmt: str, english: bool = False) -> None:
     """The report's data on stdout: JSON, or the ranking as CSV (no BOM on a stream)."""
     if fmt == "json":
         sys.stdout.write(json.dumps({k: f.to_dicts() for k, f in data.items()},
                                     ensure_ascii=False, indent=2, default=str) + "\n")
     else:
         frame = data["agencies"]
-        sys.stdout.write(csv_text(frame.iter_rows(named=True), frame.columns))
+        sys.stdout.write(people_csv(frame.iter_rows(named=True), frame.columns,
+                                    english=english, frame="agencies"))
 
 
 @app.command()
@@ -464,6 +478,7 @@ def export(
         "--by-unit", help="按单位分别列出任务清单(牵头任务、配合任务、统一落实任务):"
                           "-o 清单.docx 一个 Word 文件,每个单位一页;-o 清单.xlsx 每个单位"
                           "一个工作表;-o 不带扩展名的文件夹,每个单位一个 Word 文件。")] = False,
+    csv_keys: CsvKeysOpt = CsvKeys.zh,
 ) -> None:
     """领导用的 Excel 工作簿(.xlsx),或把数据表和矩阵写成数据文件(CSV、JSON、Parquet);
     加 --by-unit 时,写出发给各单位的任务清单。"""
@@ -488,11 +503,12 @@ def export(
         _wrote(output)
     elif target.folder:
         written = write_frames(_corpus(plans, aliases, jobs, title, sole_lead), output,
-                               target.format, **switches)
+                               target.format, english=csv_keys == CsvKeys.en, **switches)
         typer.echo(f"已写出 {len(written)} 个文件到 {output}", err=True)
     else:
         corpus = _corpus(plans, aliases, jobs, title, sole_lead)
-        write_frame(corpus.assignments.collect(), output, target.format)
+        write_frame(corpus.assignments.collect(), output, target.format,
+                    english=csv_keys == CsvKeys.en)
         _wrote(output)
 
 
@@ -537,6 +553,7 @@ def diff(
         "--old-title", help="前一稿的方案标题,取代从文件中识别的标题。",
         show_default=False)] = None,
     sole_lead: SoleLeadOpt = False,
+    csv_keys: CsvKeysOpt = CsvKeys.zh,
 ) -> None:
     """比对同一方案的两稿:逐项任务、逐个单位,谁的职责有变化。"""
     from .diff import diff_plans
@@ -552,12 +569,14 @@ def diff(
         if target.format == "json":
             _write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", None)
         elif target.format == "csv":
-            sys.stdout.write(csv_text(diff_rows(result), DIFF_COLUMNS))
+            sys.stdout.write(people_csv(diff_rows(result), DIFF_COLUMNS,
+                                        english=csv_keys == CsvKeys.en, frame="diff"))
         else:
             _console().print(diff_view(result))
         return
     write_diff(result, target.path, target.format,
-               view=diff_view(result) if target.format == TEXT else None)
+               view=diff_view(result) if target.format == TEXT else None,
+               english=csv_keys == CsvKeys.en)
     _wrote(target.path)
 
 
