@@ -70,7 +70,8 @@ def test_the_counts_are_in_every_format(tmp_path):
                                 "mentions_read": 5, "mentions_warned": 0, "mentions_unread": 0}
     assert [w["line"] for w in data["warnings"]] == [3, 4, 5, 6]
     rows = list(csv.DictReader(io.StringIO(
-        run_taskmap("extract", str(path), "-f", "csv", check=True).stdout)))
+        run_taskmap("extract", str(path), "-f", "csv", "--csv-keys", "en",
+                    check=True).stdout)))
     assert [r["line"] for r in rows if r["kind"] == "warning"] == ["3", "4", "5", "6"]
     table = run_taskmap("extract", str(path), check=True).stdout
     assert ("含分工用语的片段 6 处:读作任务分工 2 处,解析时已警告 3 处,未能读出 1 处"

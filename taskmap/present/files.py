@@ -1,7 +1,7 @@
 """Files for programs and for people: a Plan as JSON (the contract) and as CSV (one row per
 assignment, then warnings), name surfaces for review, and the one CSV writer every CSV goes
 through. CSV is for people (Excel, WPS): its headers and coded values are Chinese
-(`people_csv`: 角色 牵头, 隐含落实 是/否), and a cell a spreadsheet would run as a formula is
+(`people_csv`: 角色 牵头/参与, 隐含落实 是/否), and a cell a spreadsheet would run as a formula is
 written as text. JSON and Parquet are for programs and keep the keys and the text as they
 are; so does the English CSV (`english=True`, `--csv-keys en`), with the keys of the JSON.
 """
@@ -17,7 +17,7 @@ from typing import TextIO
 
 from ..models import Plan
 from ..names.review import Surface
-from .labels import DUE_KIND_LABELS, STATUS_LABELS, TIER_LABELS
+from .labels import DUE_KIND_LABELS, ROLE_LABELS, STATUS_LABELS, TIER_LABELS
 
 CSV_COLUMNS = ("kind", "source", "task_id", "line", "chapter", "area", "title", "deadline",
                "due", "due_kind", "role", "raw", "agency", "implicit", "block", "reason")
@@ -90,7 +90,7 @@ HEADERS = {
     "reason": "警告原因", "text": "原文", "count": "出现次数", "first_line": "首次出现行号",
 }
 FRAME_HEADERS: dict[str, dict[str, str]] = {
-    "agencies": {"lead": "牵头任务数", "responsible": "责任任务数", "tasks": "任务数",
+    "agencies": {"lead": "牵头任务数", "responsible": "参与任务数", "tasks": "任务数",
                  "areas": "领域数", "plans": "方案数", "share": "占比", "rank": "排名"},
     "tasks": {"lead": "牵头单位", "responsible": "责任单位", "implicit": "隐含落实单位"},
     "plans": {"title": "方案标题", "issuer": "印发机关", "date": "印发日期", "number": "文号",
@@ -107,7 +107,7 @@ FRAME_HEADERS["agency_summary"] = FRAME_HEADERS["agencies"]
 # coded values of a column, as people read them (booleans of any column: 是/否)
 VALUES: dict[str, dict[str, str]] = {
     "kind": {"assignment": "任务分工", "warning": "解析警告"},
-    "role": {"lead": "牵头", "responsible": "责任"},
+    "role": ROLE_LABELS,  # 牵头, 参与: as the workbook and the diff say them
     "due_kind": {"date": "日期", **DUE_KIND_LABELS},
     "tier": TIER_LABELS,
     "status": STATUS_LABELS,
