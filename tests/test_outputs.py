@@ -20,7 +20,8 @@ from rich.cells import cell_len
 
 import taskmap
 from taskmap.corpus import extract_corpus, load_many, open_dataset
-from taskmap.present.files import header, to_csv, to_json
+from taskmap.present.files import header as csv_header
+from taskmap.present.files import to_csv, to_json
 from taskmap.present.labels import STATUS_LABELS
 from taskmap.present.outputs import OutputError, choose
 
@@ -128,7 +129,7 @@ def test_export_one_file_per_extension_and_a_folder_without(tmp_path):
     _ok("export", str(QINGLAN), str(CUIPING), "-o", str(tmp_path / "a.csv"))
     rows = _csv(tmp_path / "a.csv")
     frame = extract_corpus([QINGLAN, CUIPING], jobs=1).assignments.collect()
-    assert len(rows) == frame.height and list(rows[0]) == [header(c) for c in frame.columns]
+    assert len(rows) == frame.height and list(rows[0]) == [csv_header(c) for c in frame.columns]
     _ok("export", str(QINGLAN), "-o", str(tmp_path / "a.parquet"))
     assert pl.read_parquet(tmp_path / "a.parquet").height == extract_corpus(
         [QINGLAN], jobs=1).assignments.collect().height
