@@ -25,6 +25,7 @@ from .names.tables import AliasTable, check_tables, shipped_tables
 from .pipeline import duplicate_message, expand_inputs, load_plan
 from .present.extract_view import extract_view, surfaces_table
 from .present.files import people_csv, surfaces_to_csv, surfaces_to_json, to_csv, write_json
+from .present.help import render_help, usage
 from .present.outputs import (
     BOOKS,
     COMMANDS,
@@ -49,7 +50,26 @@ from .present.outputs import (
 from .safe import placed, refusal, refuse_inputs
 from .version import __version__
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+
+class _ChineseHelp:
+    """Help and usage lines in Chinese, at any width (`present.help`), for typer's commands."""
+
+    def format_help(self, ctx, formatter) -> None:
+        formatter.write(render_help(self, ctx, color=sys.stdout.isatty()))
+
+    def get_usage(self, ctx) -> str:
+        return usage(ctx)
+
+
+class HelpGroup(_ChineseHelp, typer.core.TyperGroup):
+    pass
+
+
+class HelpCommand(_ChineseHelp, typer.core.TyperCommand):
+    pass
+
+
+app = typer.Typer(cls=HelpGroup, add_completion=False, no_args_is_help=True,
                   help="读取政府实施方案/行动方案,列出每项任务的牵头单位和责任单位,"
                        "统计各单位任务量,比对方案前后两稿,汇总督办台账的填报情况。")
 _state = {"debug": False}
@@ -101,7 +121,7 @@ JobsOpt = Annotated[int | None, typer.Option(
 SoleLeadOpt = Annotated[bool, typer.Option(
     "--sole-lead", help="只写一个责任单位、未写牵头单位的任务,以该单位为牵头单位"
                         "(许多单位的习惯读法);默认照方案原文。")]
-aliases_app = typer.Typer(no_args_is_help=True, help="检查别名表,核对单位名称。")
+aliases_app = typer.Typer(cls=HelpGroup, no_args_is_help=True, help="检查别名表,核对单位名称。")
 app.add_typer(aliases_app, name="aliases")
 
 
@@ -162,9 +182,10 @@ def _wrote(path: Path) -> None:
     typer.echo(f"已写出 {path}", err=True)
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def extract(
     plans: Annotated[list[Path], typer.Argument(
+        metavar="方案",
         help="方案文件:.txt(任何中文编码)、.docx、.html、.pdf、.doc/.wps、.csv/.xlsx 任务表。"
              "用 -f parquet -o 文件夹 时可给多个文件、文件夹或通配符。", show_default=False)],
     format: Annotated[ExtractFormat | None, _format_opt("extract", "table")] = None,
@@ -225,6 +246,7 @@ class Role(str, Enum):
 
 
 PlansArg = Annotated[list[Path], typer.Argument(
+    metavar="方案",
     help="方案文件、方案所在的文件夹(含子文件夹)、通配符,或一个数据集文件夹"
          "(extract -f parquet 写出的)。同一方案的多份文件(如 .txt 和 .docx,或两种编码)只计一次。",
     show_default=False)]
@@ -386,7 +408,7 @@ def _refuse_dataset_book(inputs: list[Path], fmt: str) -> bool:
     return dataset
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def report(
     plans: PlansArg,
     top: Annotated[int, typer.Option("--top", min=1, help="排名和矩阵列出的单位数"
@@ -460,7 +482,7 @@ def _write_stream(data: dict, fmt: str, english: bool = False) -> None:
                                     english=english, frame="agencies"))
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def export(
     plans: PlansArg,
     output: Annotated[Path, _output_opt(
@@ -537,10 +559,12 @@ def _export_by_unit(plans: list[Path], output: Path, fmt: str | None, implicit: 
     _wrote(output)
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def diff(
-    old: Annotated[Path, typer.Argument(help="前一稿(如征求意见稿)。", show_default=False)],
-    new: Annotated[Path, typer.Argument(help="后一稿(如印发稿)。", show_default=False)],
+    old: Annotated[Path, typer.Argument(metavar="前一稿", help="前一稿(如征求意见稿)。",
+                                        show_default=False)],
+    new: Annotated[Path, typer.Argument(metavar="后一稿", help="后一稿(如印发稿)。",
+                                        show_default=False)],
     format: Annotated[DiffFormat | None, _format_opt("diff", "table")] = None,
     output: Annotated[Path | None, _output_opt(
         "写入文件而不是屏幕:.txt 比对文本;.json;.csv/.parquet 逐项任务变化;"
@@ -592,9 +616,10 @@ def _as_of(value: str | None) -> str | None:
     return value
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def track(
     books: Annotated[list[Path], typer.Argument(
+        metavar="工作簿",
         help="各单位填报后交回的任务分解表工作簿(taskmap export 写出的 .xlsx 的副本),"
              "可给多个,或给文件夹。", show_default=False)],
     as_of: Annotated[str | None, typer.Option(
@@ -629,7 +654,7 @@ def track(
     _wrote(target.path)
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def serve(
     port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535,
                                       help="端口(0:任选一个空闲端口)。")] = 8765,
@@ -651,10 +676,11 @@ def serve(
                announce=lambda text: typer.echo(text, err=True))
 
 
-@aliases_app.command("check")
+@aliases_app.command("check", cls=HelpCommand)
 def aliases_check(
     tables: Annotated[list[Path] | None, typer.Argument(
-        help="要检查的表(单位名称表或地名表;默认:随软件提供的表)。", show_default=False)] = None,
+        metavar="表", help="要检查的表(单位名称表或地名表;默认:随软件提供的表)。",
+        show_default=False)] = None,
 ) -> None:
     """检查别名表并列出每个问题(有问题时退出码为 1)。"""
     paths = tables or shipped_tables()
@@ -666,9 +692,10 @@ def aliases_check(
     typer.echo(f"通过:{len(paths)} 个表,没有问题")
 
 
-@aliases_app.command("show")
+@aliases_app.command("show", cls=HelpCommand)
 def aliases_show(
-    plan: Annotated[Path, typer.Argument(help="一个方案文件。", show_default=False)],
+    plan: Annotated[Path, typer.Argument(metavar="方案", help="一个方案文件。",
+                                         show_default=False)],
     aliases: AliasesOpt = None,
     format: Annotated[ShowFormat, typer.Option(
         "--format", "-f", help="输出格式:table、json 或 csv。")] = _SHOW_DEFAULT,
@@ -683,14 +710,15 @@ def aliases_show(
         _write(surfaces_to_csv(result), None)
 
 
-@aliases_app.command("suggest")
+@aliases_app.command("suggest", cls=HelpCommand)
 def aliases_suggest(
-    plans: Annotated[list[Path], typer.Argument(help="方案文件。", show_default=False)],
+    plans: Annotated[list[Path], typer.Argument(metavar="方案", help="方案文件。",
+                                                show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", help="要写出的 CSV 文件。",
                                          show_default=False)],
     aliases: AliasesOpt = None,
 ) -> None:
-    """为 PLANS 中未识别和模糊匹配的名称写出候选别名行;核对后用 --aliases 给出。"""
+    """为给出的方案中未识别和模糊匹配的名称写出候选别名行;核对后用 --aliases 给出。"""
     if output.suffix.lower() != ".csv":
         raise typer.BadParameter(f"{output}: 候选别名行写成 CSV,文件名须以 .csv 结尾")
     refuse_inputs(output, [*plans, *(aliases or [])])
@@ -788,6 +816,9 @@ def _run(args: list[str]) -> int:
                 _say(f"标准输出: 无法写入:{io_refusal(e)}")
         return 1
     except Exception as e:
+        if type(e).__name__ == "NoArgsIsHelpError":  # a group run without a command: its help
+            sys.stdout.write(e.format_message().rstrip("\n") + "\n")  # type: ignore[attr-defined]
+            return 2
         if hasattr(e, "format_message") and hasattr(e, "exit_code"):  # typer/click's own
             ctx = getattr(e, "ctx", None)
             _say(usage_message(e), usage=_usage_line(ctx.get_usage()) if ctx else None)
@@ -880,12 +911,12 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _param_name(param) -> str | None:
-    """An option by its flags (--format/-f), an argument by its name (PLANS)."""
+    """An option by its flags (--format/-f), an argument by its metavar (方案) or name."""
     if param is None:
         return None
     if getattr(param, "param_type_name", "") == "option":
         return "/".join(param.opts) or param.name
-    return (param.name or "").upper()
+    return param.metavar or (param.name or "").upper()
 
 
 def _value_detail(e: Exception, param) -> str:
