@@ -76,6 +76,8 @@ def wrap(text: str, width: int) -> list[str]:
         line, used = "", 0
         while cell_len(unit) > width:  # a word wider than the line: folded
             head = chop_cells(unit, width)[0]
+            while len(head) > 1 and unit[len(head)] in _CLOSE:  # , 。 never start a line
+                head = head[:-1]
             lines.append(head)
             unit = unit[len(head):]
         line, used = unit, cell_len(unit)
