@@ -85,7 +85,7 @@ def test_bad_input_is_one_line_and_non_zero(tmp_path):
 def test_every_command_has_help(command):
     assert command[0] in run_taskmap("--help", check=True).stdout
     out = run_taskmap(*command, "--help", check=True).stdout
-    assert "Usage" in out and len(out.strip().splitlines()) > 4
+    assert "用法:taskmap" in out and len(out.strip().splitlines()) > 4
 
 
 def test_readme_commands_name_files_that_exist():
