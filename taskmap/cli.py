@@ -105,7 +105,8 @@ def _formats(command: str) -> str:
 def _format_opt(command: str, default: str) -> object:
     return typer.Option("--format", "-f", help=(
         f"输出格式:{_formats(command)}。写文件时由 -o 的扩展名决定,可省略 -f;"
-        f"给出时须与扩展名一致。默认 {default}。"), show_default=False)
+        f"给出时须与扩展名一致。默认{'' if _CJK.match(default) else ' '}{default}。"),
+        show_default=False)
 
 
 def _output_opt(text: str) -> object:
@@ -699,6 +700,7 @@ def aliases_show(
     aliases: AliasesOpt = None,
     format: Annotated[ShowFormat, typer.Option(
         "--format", "-f", help="输出格式:table、json 或 csv。")] = _SHOW_DEFAULT,
+    csv_keys: CsvKeysOpt = CsvKeys.zh,
 ) -> None:
     """列出方案中的每个单位名称及其规范名称、匹配方式和分值;未识别和模糊匹配的排在前面。"""
     result = surfaces(load_plan(plan, _table(aliases)))
@@ -707,7 +709,7 @@ def aliases_show(
     elif format.value == "json":
         _write(surfaces_to_json(result), None)
     else:
-        _write(surfaces_to_csv(result), None)
+        _write(surfaces_to_csv(result, english=csv_keys == CsvKeys.en), None)
 
 
 @aliases_app.command("suggest", cls=HelpCommand)

@@ -92,6 +92,10 @@ def test_export_report_and_diff_csv_are_chinese(tmp_path):
     assert {r["匹配方式"] for r in rows} and not any(LATIN.search(r["匹配方式"]) for r in rows)
     report = _rows(_ok("report", str(QINGLAN), "-f", "csv"))
     assert list(report[0])[:2] == ["单位", "显示名称"]
+    shown = _rows(_ok("aliases", "show", str(QINGLAN), "-f", "csv"))
+    assert {"原文写法", "规范名称", "匹配方式"} <= set(shown[0])
+    assert "raw,canonical," in _ok("aliases", "show", str(QINGLAN), "-f", "csv", "--csv-keys",
+                                   "en")
     diff = _rows(_ok("diff", str(DRAFT), str(FINAL), "-f", "csv"))
     assert {r["变化"] for r in diff} <= {"新增", "删除", "调整", "未变"}
     assert {r["文字修改"] for r in diff} <= {"是", "否"}

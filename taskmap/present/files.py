@@ -175,5 +175,7 @@ def surfaces_to_json(items: list[Surface]) -> str:
     return json.dumps([asdict(s) for s in items], ensure_ascii=False, indent=2) + "\n"
 
 
-def surfaces_to_csv(items: list[Surface]) -> str:
-    return csv_text((asdict(s) for s in items), [f.name for f in fields(Surface)])
+def surfaces_to_csv(items: list[Surface], english: bool = False) -> str:
+    """`taskmap aliases show -f csv`: Chinese headers and values unless `english`."""
+    return people_csv((asdict(s) for s in items), [f.name for f in fields(Surface)],
+                      english=english)
