@@ -70,6 +70,7 @@ class HelpCommand(_ChineseHelp, typer.core.TyperCommand):
 
 
 app = typer.Typer(cls=HelpGroup, add_completion=False, no_args_is_help=True,
+                  context_settings={"help_option_names": ["-h", "--help"]},
                   help="读取政府实施方案/行动方案,列出每项任务的牵头单位和责任单位,"
                        "统计各单位任务量,比对方案前后两稿,汇总督办台账的填报情况。")
 _state = {"debug": False}
@@ -487,7 +488,7 @@ def _write_stream(data: dict, fmt: str, english: bool = False) -> None:
 def export(
     plans: PlansArg,
     output: Annotated[Path, _output_opt(
-        "必填。FILE.xlsx 领导用工作簿;FILE.csv/.json/.parquet 一个数据表(全部任务分工);"
+        ".xlsx 领导用工作簿;.csv/.json/.parquet 一个数据表(全部任务分工);"
         "不带扩展名的文件夹:全部数据表和矩阵,每个一个文件(格式由 -f 指定,默认 csv)。")],
     format: Annotated[ExportFormat | None, _format_opt("export", "由 -o 决定")] = None,
     by: ByOpt = By.canonical,

@@ -79,6 +79,7 @@ def test_help_shows_brackets_and_defaults_and_required():
     export = _run("export", "--help").stdout
     assert "[必填]" in export and "[默认:canonical]" in export
     assert "用法:taskmap diff [选项] 前一稿 后一稿" in _run("diff", "--help").stdout
+    assert _run("diff", "-h").stdout == _run("diff", "--help").stdout  # -h too
 
 
 @pytest.mark.parametrize("columns", [50, 80, 120, 200])
