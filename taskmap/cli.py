@@ -900,6 +900,12 @@ def usage_message(e: Exception) -> str:
         close = re.findall(r"'([^']*)'", found[2])
         also = f";是否想用 {'、'.join(close)}?" if close else ""
         return f"没有命令 {found[1]}{also}{help_hint}"
+    if message.startswith("Missing command") and ctx is not None:  # a group without one
+        names = "、".join(ctx.command.list_commands(ctx))
+        return f"缺少命令;可用的命令:{names}{help_hint}"
+    found = re.match(r"Argument '([^']*)' takes (\d+) values", message)
+    if found:
+        return f"参数 {found[1].upper()} 须给出 {found[2]} 个值{help_hint}"
     found = re.match(r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", message)
     if found:
         return f"多余的参数:{found[1]}{help_hint}"

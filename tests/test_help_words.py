@@ -126,9 +126,12 @@ MISTAKES = {
     "bad extension": (["extract", "plan.txt", "-o", "x.doc"], ".doc"),
     "too many args": (["diff", "plan.txt", "plan.txt", "plan.txt"], "多余"),
     "--title with a folder": (["report", "--title", "标题", "."], "--title"),
+    # and one more: options of taskmap itself, no command
+    "missing command": (["--debug"], "缺少命令"),
 }
 # identifiers a message may name: commands, options, formats, file names
-IDENTIFIERS = re.compile(r"--?[A-Za-z][\w-]*|taskmap|extract|report|export|diff|\S*\.\w+|"
+IDENTIFIERS = re.compile(r"--?[A-Za-z][\w-]*|taskmap|extract|report|export|diff|track|serve|"
+                         r"aliases|\S*\.\w+|"
                          r"table|json|csv|parquet|xlsx|docx|txt")
 
 
