@@ -72,6 +72,19 @@ def test_help_is_chinese_and_fits_80_columns(path):
     assert "C SV" not in page and not re.search(r"C\s*│\s*\n\s*│\s*SV", page)
 
 
+def test_every_command_draws_the_chinese_help():
+    """A command added later without `cls=HelpCommand` would get typer's English help."""
+    from taskmap.cli import HelpCommand, HelpGroup
+
+    def walk(command, path):
+        assert isinstance(command, (HelpCommand, HelpGroup)), " ".join(path)
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, [*path, name])
+            assert [*path, name] in COMMANDS, name  # its help is checked above
+
+    walk(_click_command([]), [])
+
+
 def test_help_shows_brackets_and_defaults_and_required():
     serve = _run("serve", "--help").stdout
     assert "pip install 'taskmap[web]'" in serve and "[默认:8765]" in serve
