@@ -24,7 +24,8 @@ from .names.tables import COLUMNS as ALIAS_COLUMNS
 from .names.tables import AliasTable, check_tables, shipped_tables
 from .pipeline import duplicate_message, expand_inputs, load_plan
 from .present.extract_view import extract_view, surfaces_table
-from .present.files import csv_text, surfaces_to_csv, surfaces_to_json, to_csv, write_json
+from .present.files import people_csv, surfaces_to_csv, surfaces_to_json, to_csv, write_json
+from .present.help import render_help, usage
 from .present.outputs import (
     BOOKS,
     COMMANDS,
@@ -49,7 +50,27 @@ from .present.outputs import (
 from .safe import placed, refusal, refuse_inputs
 from .version import __version__
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+
+class _ChineseHelp:
+    """Help and usage lines in Chinese, at any width (`present.help`), for typer's commands."""
+
+    def format_help(self, ctx, formatter) -> None:
+        formatter.write(render_help(self, ctx, color=sys.stdout.isatty()))
+
+    def get_usage(self, ctx) -> str:
+        return usage(ctx)
+
+
+class HelpGroup(_ChineseHelp, typer.core.TyperGroup):
+    pass
+
+
+class HelpCommand(_ChineseHelp, typer.core.TyperCommand):
+    pass
+
+
+app = typer.Typer(cls=HelpGroup, add_completion=False, no_args_is_help=True,
+                  context_settings={"help_option_names": ["-h", "--help"]},
                   help="读取政府实施方案/行动方案,列出每项任务的牵头单位和责任单位,"
                        "统计各单位任务量,比对方案前后两稿,汇总督办台账的填报情况。")
 _state = {"debug": False}
@@ -85,7 +106,8 @@ def _formats(command: str) -> str:
 def _format_opt(command: str, default: str) -> object:
     return typer.Option("--format", "-f", help=(
         f"输出格式:{_formats(command)}。写文件时由 -o 的扩展名决定,可省略 -f;"
-        f"给出时须与扩展名一致。默认 {default}。"), show_default=False)
+        f"给出时须与扩展名一致。默认{'' if _CJK.match(default) else ' '}{default}。"),
+        show_default=False)
 
 
 def _output_opt(text: str) -> object:
@@ -101,8 +123,18 @@ JobsOpt = Annotated[int | None, typer.Option(
 SoleLeadOpt = Annotated[bool, typer.Option(
     "--sole-lead", help="只写一个责任单位、未写牵头单位的任务,以该单位为牵头单位"
                         "(许多单位的习惯读法);默认照方案原文。")]
-aliases_app = typer.Typer(no_args_is_help=True, help="检查别名表,核对单位名称。")
+aliases_app = typer.Typer(cls=HelpGroup, no_args_is_help=True, help="检查别名表,核对单位名称。")
 app.add_typer(aliases_app, name="aliases")
+
+
+class CsvKeys(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+CsvKeysOpt = Annotated[CsvKeys, typer.Option(
+    "--csv-keys", help="CSV 的表头和取值:zh 中文,供人在 Excel、WPS 中阅读;en 英文键和原值"
+                       "(与 JSON 的键相同),供程序读取。")]
 
 
 TitleOpt = Annotated[str | None, typer.Option(
@@ -152,9 +184,10 @@ def _wrote(path: Path) -> None:
     typer.echo(f"已写出 {path}", err=True)
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def extract(
     plans: Annotated[list[Path], typer.Argument(
+        metavar="方案",
         help="方案文件:.txt(任何中文编码)、.docx、.html、.pdf、.doc/.wps、.csv/.xlsx 任务表。"
              "用 -f parquet -o 文件夹 时可给多个文件、文件夹或通配符。", show_default=False)],
     format: Annotated[ExtractFormat | None, _format_opt("extract", "table")] = None,
@@ -169,6 +202,7 @@ def extract(
         show_default=False)] = None,
     title: TitleOpt = None,
     sole_lead: SoleLeadOpt = False,
+    csv_keys: CsvKeysOpt = CsvKeys.zh,
 ) -> None:
     """列出方案的每个任务分工(牵头单位、责任单位、完成时限)及提纲,输出为表格、JSON、CSV、
     Parquet 或 Excel;或把多个方案写成一个 Parquet 数据集(-f parquet -o 文件夹),再次运行
@@ -194,10 +228,11 @@ def extract(
         elif target.format == "json":  # streamed: a plan of any size, in linear memory
             write_json(result, sys.stdout)
         else:
-            sys.stdout.write(to_csv(result))
+            sys.stdout.write(to_csv(result, english=csv_keys == CsvKeys.en))
         return
     write_plan(result, target.path, target.format,
-               view=extract_view(result) if target.format == TEXT else None)
+               view=extract_view(result) if target.format == TEXT else None,
+               english=csv_keys == CsvKeys.en)
     _wrote(target.path)
 
 
@@ -213,6 +248,7 @@ class Role(str, Enum):
 
 
 PlansArg = Annotated[list[Path], typer.Argument(
+    metavar="方案",
     help="方案文件、方案所在的文件夹(含子文件夹)、通配符,或一个数据集文件夹"
          "(extract -f parquet 写出的)。同一方案的多份文件(如 .txt 和 .docx,或两种编码)只计一次。",
     show_default=False)]
@@ -374,7 +410,7 @@ def _refuse_dataset_book(inputs: list[Path], fmt: str) -> bool:
     return dataset
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def report(
     plans: PlansArg,
     top: Annotated[int, typer.Option("--top", min=1, help="排名和矩阵列出的单位数"
@@ -396,6 +432,7 @@ def report(
         "矩阵和警告;.xlsx 领导用工作簿。")] = None,
     title: TitleOpt = None,
     sole_lead: SoleLeadOpt = False,
+    csv_keys: CsvKeysOpt = CsvKeys.zh,
 ) -> None:
     """谁承担多少任务、在哪些领域:概况、单位排名、单位 × 行动领域矩阵、解析警告。"""
     target = choose("report", output, format and format.value)
@@ -430,27 +467,28 @@ def report(
         check_area(loaded, area)
     data = report_data(loaded, area=area, role=role.value, **switches)
     if target.path is None:
-        _write_stream(data, target.format)
+        _write_stream(data, target.format, csv_keys == CsvKeys.en)
         return
-    write_report(data, target.path, target.format)
+    write_report(data, target.path, target.format, english=csv_keys == CsvKeys.en)
     _wrote(target.path)
 
 
-def _write_stream(data: dict, fmt: str) -> None:
+def _write_stream(data: dict, fmt: str, english: bool = False) -> None:
     """The report's data on stdout: JSON, or the ranking as CSV (no BOM on a stream)."""
     if fmt == "json":
         sys.stdout.write(json.dumps({k: f.to_dicts() for k, f in data.items()},
                                     ensure_ascii=False, indent=2, default=str) + "\n")
     else:
         frame = data["agencies"]
-        sys.stdout.write(csv_text(frame.iter_rows(named=True), frame.columns))
+        sys.stdout.write(people_csv(frame.iter_rows(named=True), frame.columns,
+                                    english=english, frame="agencies"))
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def export(
     plans: PlansArg,
     output: Annotated[Path, _output_opt(
-        "必填。FILE.xlsx 领导用工作簿;FILE.csv/.json/.parquet 一个数据表(全部任务分工);"
+        ".xlsx 领导用工作簿;.csv/.json/.parquet 一个数据表(全部任务分工);"
         "不带扩展名的文件夹:全部数据表和矩阵,每个一个文件(格式由 -f 指定,默认 csv)。")],
     format: Annotated[ExportFormat | None, _format_opt("export", "由 -o 决定")] = None,
     by: ByOpt = By.canonical,
@@ -464,6 +502,7 @@ def export(
         "--by-unit", help="按单位分别列出任务清单(牵头任务、配合任务、统一落实任务):"
                           "-o 清单.docx 一个 Word 文件,每个单位一页;-o 清单.xlsx 每个单位"
                           "一个工作表;-o 不带扩展名的文件夹,每个单位一个 Word 文件。")] = False,
+    csv_keys: CsvKeysOpt = CsvKeys.zh,
 ) -> None:
     """领导用的 Excel 工作簿(.xlsx),或把数据表和矩阵写成数据文件(CSV、JSON、Parquet);
     加 --by-unit 时,写出发给各单位的任务清单。"""
@@ -488,11 +527,12 @@ def export(
         _wrote(output)
     elif target.folder:
         written = write_frames(_corpus(plans, aliases, jobs, title, sole_lead), output,
-                               target.format, **switches)
+                               target.format, english=csv_keys == CsvKeys.en, **switches)
         typer.echo(f"已写出 {len(written)} 个文件到 {output}", err=True)
     else:
         corpus = _corpus(plans, aliases, jobs, title, sole_lead)
-        write_frame(corpus.assignments.collect(), output, target.format)
+        write_frame(corpus.assignments.collect(), output, target.format,
+                    english=csv_keys == CsvKeys.en)
         _wrote(output)
 
 
@@ -521,10 +561,12 @@ def _export_by_unit(plans: list[Path], output: Path, fmt: str | None, implicit: 
     _wrote(output)
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def diff(
-    old: Annotated[Path, typer.Argument(help="前一稿(如征求意见稿)。", show_default=False)],
-    new: Annotated[Path, typer.Argument(help="后一稿(如印发稿)。", show_default=False)],
+    old: Annotated[Path, typer.Argument(metavar="前一稿", help="前一稿(如征求意见稿)。",
+                                        show_default=False)],
+    new: Annotated[Path, typer.Argument(metavar="后一稿", help="后一稿(如印发稿)。",
+                                        show_default=False)],
     format: Annotated[DiffFormat | None, _format_opt("diff", "table")] = None,
     output: Annotated[Path | None, _output_opt(
         "写入文件而不是屏幕:.txt 比对文本;.json;.csv/.parquet 逐项任务变化;"
@@ -537,6 +579,7 @@ def diff(
         "--old-title", help="前一稿的方案标题,取代从文件中识别的标题。",
         show_default=False)] = None,
     sole_lead: SoleLeadOpt = False,
+    csv_keys: CsvKeysOpt = CsvKeys.zh,
 ) -> None:
     """比对同一方案的两稿:逐项任务、逐个单位,谁的职责有变化。"""
     from .diff import diff_plans
@@ -555,12 +598,14 @@ def diff(
         if target.format == "json":
             _write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", None)
         elif target.format == "csv":
-            sys.stdout.write(csv_text(diff_rows(result), DIFF_COLUMNS))
+            sys.stdout.write(people_csv(diff_rows(result), DIFF_COLUMNS,
+                                        english=csv_keys == CsvKeys.en, frame="diff"))
         else:
             _console().print(diff_view(result))
         return
     write_diff(result, target.path, target.format,
-               view=diff_view(result) if target.format == TEXT else None)
+               view=diff_view(result) if target.format == TEXT else None,
+               english=csv_keys == CsvKeys.en)
     _wrote(target.path)
 
 
@@ -576,9 +621,10 @@ def _as_of(value: str | None) -> str | None:
     return value
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def track(
     books: Annotated[list[Path], typer.Argument(
+        metavar="工作簿",
         help="各单位填报后交回的任务分解表工作簿(taskmap export 写出的 .xlsx 的副本),"
              "可给多个,或给文件夹。", show_default=False)],
     as_of: Annotated[str | None, typer.Option(
@@ -613,7 +659,7 @@ def track(
     _wrote(target.path)
 
 
-@app.command()
+@app.command(cls=HelpCommand)
 def serve(
     port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535,
                                       help="端口(0:任选一个空闲端口)。")] = 8765,
@@ -635,10 +681,11 @@ def serve(
                announce=lambda text: typer.echo(text, err=True))
 
 
-@aliases_app.command("check")
+@aliases_app.command("check", cls=HelpCommand)
 def aliases_check(
     tables: Annotated[list[Path] | None, typer.Argument(
-        help="要检查的表(单位名称表或地名表;默认:随软件提供的表)。", show_default=False)] = None,
+        metavar="表", help="要检查的表(单位名称表或地名表;默认:随软件提供的表)。",
+        show_default=False)] = None,
 ) -> None:
     """检查别名表并列出每个问题(有问题时退出码为 1)。"""
     paths = tables or shipped_tables()
@@ -650,12 +697,14 @@ def aliases_check(
     typer.echo(f"通过:{len(paths)} 个表,没有问题")
 
 
-@aliases_app.command("show")
+@aliases_app.command("show", cls=HelpCommand)
 def aliases_show(
-    plan: Annotated[Path, typer.Argument(help="一个方案文件。", show_default=False)],
+    plan: Annotated[Path, typer.Argument(metavar="方案", help="一个方案文件。",
+                                         show_default=False)],
     aliases: AliasesOpt = None,
     format: Annotated[ShowFormat, typer.Option(
         "--format", "-f", help="输出格式:table、json 或 csv。")] = _SHOW_DEFAULT,
+    csv_keys: CsvKeysOpt = CsvKeys.zh,
 ) -> None:
     """列出方案中的每个单位名称及其规范名称、匹配方式和分值;未识别和模糊匹配的排在前面。"""
     result = surfaces(load_plan(plan, _table(aliases)))
@@ -664,17 +713,18 @@ def aliases_show(
     elif format.value == "json":
         _write(surfaces_to_json(result), None)
     else:
-        _write(surfaces_to_csv(result), None)
+        _write(surfaces_to_csv(result, english=csv_keys == CsvKeys.en), None)
 
 
-@aliases_app.command("suggest")
+@aliases_app.command("suggest", cls=HelpCommand)
 def aliases_suggest(
-    plans: Annotated[list[Path], typer.Argument(help="方案文件。", show_default=False)],
+    plans: Annotated[list[Path], typer.Argument(metavar="方案", help="方案文件。",
+                                                show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", help="要写出的 CSV 文件。",
                                          show_default=False)],
     aliases: AliasesOpt = None,
 ) -> None:
-    """为 PLANS 中未识别和模糊匹配的名称写出候选别名行;核对后用 --aliases 给出。"""
+    """为给出的方案中未识别和模糊匹配的名称写出候选别名行;核对后用 --aliases 给出。"""
     if output.suffix.lower() != ".csv":
         raise typer.BadParameter(f"{output}: 候选别名行写成 CSV,文件名须以 .csv 结尾")
     refuse_inputs(output, [*plans, *(aliases or [])])
@@ -772,6 +822,9 @@ def _run(args: list[str]) -> int:
                 _say(f"标准输出: 无法写入:{io_refusal(e)}")
         return 1
     except Exception as e:
+        if type(e).__name__ == "NoArgsIsHelpError":  # a group run without a command: its help
+            sys.stdout.write(e.format_message().rstrip("\n") + "\n")  # type: ignore[attr-defined]
+            return 2
         if hasattr(e, "format_message") and hasattr(e, "exit_code"):  # typer/click's own
             ctx = getattr(e, "ctx", None)
             _say(usage_message(e), usage=_usage_line(ctx.get_usage()) if ctx else None)
@@ -850,6 +903,12 @@ def usage_message(e: Exception) -> str:
         close = re.findall(r"'([^']*)'", found[2])
         also = f";是否想用 {'、'.join(close)}?" if close else ""
         return f"没有命令 {found[1]}{also}{help_hint}"
+    if message.startswith("Missing command") and ctx is not None:  # a group without one
+        names = "、".join(ctx.command.list_commands(ctx))
+        return f"缺少命令;可用的命令:{names}{help_hint}"
+    found = re.match(r"Argument '([^']*)' takes (\d+) values", message)
+    if found:
+        return f"参数 {found[1].upper()} 须给出 {found[2]} 个值{help_hint}"
     found = re.match(r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", message)
     if found:
         return f"多余的参数:{found[1]}{help_hint}"
@@ -864,12 +923,12 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _param_name(param) -> str | None:
-    """An option by its flags (--format/-f), an argument by its name (PLANS)."""
+    """An option by its flags (--format/-f), an argument by its metavar (方案) or name."""
     if param is None:
         return None
     if getattr(param, "param_type_name", "") == "option":
         return "/".join(param.opts) or param.name
-    return (param.name or "").upper()
+    return param.metavar or (param.name or "").upper()
 
 
 def _value_detail(e: Exception, param) -> str:

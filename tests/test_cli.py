@@ -40,7 +40,8 @@ def test_warnings_reach_every_format(tmp_path):
     data = json.loads(run_taskmap("extract", str(path), "-f", "json", check=True).stdout)
     assert [w["line"] for w in data["warnings"]] == [4]
     rows = list(csv.DictReader(io.StringIO(
-        run_taskmap("extract", str(path), "-f", "csv", check=True).stdout)))
+        run_taskmap("extract", str(path), "-f", "csv", "--csv-keys", "en",
+                    check=True).stdout)))
     assert [r["line"] for r in rows if r["kind"] == "warning"] == ["4"]
     assert {r["raw"] for r in rows if r["kind"] == "assignment"} == {
         "市发展改革委", "市工业和信息化局"}
@@ -84,7 +85,7 @@ def test_bad_input_is_one_line_and_non_zero(tmp_path):
 def test_every_command_has_help(command):
     assert command[0] in run_taskmap("--help", check=True).stdout
     out = run_taskmap(*command, "--help", check=True).stdout
-    assert "Usage" in out and len(out.strip().splitlines()) > 4
+    assert "用法:taskmap" in out and len(out.strip().splitlines()) > 4
 
 
 def test_readme_commands_name_files_that_exist():

@@ -71,7 +71,8 @@ def test_the_counts_are_in_every_format(tmp_path):
                                 "mentions_read": 5, "mentions_warned": 0, "mentions_unread": 0}
     assert [w["line"] for w in data["warnings"]] == [3, 4, 5, 6]
     rows = list(csv.DictReader(io.StringIO(
-        run_taskmap("extract", str(path), "-f", "csv", check=True).stdout)))
+        run_taskmap("extract", str(path), "-f", "csv", "--csv-keys", "en",
+                    check=True).stdout)))
     assert [r["line"] for r in rows if r["kind"] == "warning"] == ["3", "4", "5", "6"]
     table = "".join(run_taskmap("extract", str(path), check=True).stdout.split())
     assert ("分工片段6处(含分工用语或读作任务分工之处):读作任务分工2处,所在行另有解析警告3处,"

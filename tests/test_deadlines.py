@@ -138,7 +138,7 @@ def test_json_has_due_and_due_kind_and_is_deterministic(plan):
 
 
 def test_csv_has_due_columns_beside_the_deadline(plan):
-    lines = to_csv(plan).splitlines()
+    lines = to_csv(plan, english=True).splitlines()
     head = lines[0].split(",")
     assert head[head.index("deadline") + 1:head.index("deadline") + 3] == ["due", "due_kind"]
     rows = [dict(zip(head, line.split(","), strict=False)) for line in lines[1:]]

@@ -222,7 +222,7 @@ ENGLISH = re.compile(r"Missing|No such|Invalid value|unexpected extra|requires a
 
 
 @pytest.mark.parametrize(("args", "said"), [
-    (["extract"], "缺少参数 PLANS"),
+    (["extract"], "缺少参数 方案"),
     (["extract", str(PLAN), "--format", "xml"], "--format/-f 的值无效:“xml”不是可选的值"),
     (["report", str(PLAN), "--top", "0"], "--top 的值无效:“0”须不小于 1"),
     (["report", str(PLAN), "--top", "x"], "--top 的值无效:“x”不是整数"),
@@ -230,7 +230,7 @@ ENGLISH = re.compile(r"Missing|No such|Invalid value|unexpected extra|requires a
     (["serve", "--port", "99999"], "须不大于 65535"),
     (["frob"], "没有命令 frob"), (["extrct"], "是否想用 extract"),
     (["aliases", "frob"], "没有命令 frob"),
-    (["export", str(PLAN)], "缺少选项 --output/-o"), (["diff", str(PLAN)], "缺少参数 NEW"),
+    (["export", str(PLAN)], "缺少选项 --output/-o"), (["diff", str(PLAN)], "缺少参数 后一稿"),
     (["diff", str(PLAN), str(PLAN), str(PLAN)], f"多余的参数:{PLAN}"),
     (["extract", str(PLAN), "--nope"], "没有选项 --nope"),
     (["extract", str(PLAN), "--fromat", "json"], "是否想用 --format"),

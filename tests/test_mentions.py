@@ -282,7 +282,8 @@ def test_the_whole_plan_warning_is_in_the_json_first_with_the_counts(unread_plan
 
 def test_the_whole_plan_warning_is_in_the_csv_and_the_terminal_table(unread_plan):
     rows = list(csv.DictReader(io.StringIO(
-        run_taskmap("extract", str(unread_plan), "-f", "csv", check=True).stdout)))
+        run_taskmap("extract", str(unread_plan), "-f", "csv", "--csv-keys", "en",
+                    check=True).stdout)))
     assert next(r["reason"] for r in rows if r["kind"] == "warning") == WHOLE
     table = "".join(run_taskmap("extract", str(unread_plan), check=True).stdout.split())
     assert f"注意:{WHOLE}(见解析警告)。" in table

@@ -20,7 +20,9 @@ from rich.cells import cell_len
 
 import taskmap
 from taskmap.corpus import extract_corpus, load_many, open_dataset
+from taskmap.present.files import header as csv_header
 from taskmap.present.files import to_csv, to_json
+from taskmap.present.labels import STATUS_LABELS
 from taskmap.present.outputs import OutputError, choose
 
 QINGLAN = DATA / "qinglan_city_industry_plan.txt"
@@ -69,14 +71,14 @@ def test_extract_writes_the_format_its_extension_names(tmp_path):
     assert titles == [t.title for t in plan.tasks]
     rows = _csv(tmp_path / "p.csv")
     assert (tmp_path / "p.csv").read_bytes() == BOM + to_csv(plan).encode("utf-8")
-    assert sum(r["kind"] == "assignment" for r in rows) == sum(
+    assert sum(r["记录类型"] == "任务分工" for r in rows) == sum(
         len(t.assignments) for t in plan.tasks)
     assert (tmp_path / "p.json").read_text(encoding="utf-8") == to_json(plan)
     assert (tmp_path / "p.json").read_bytes() == _ok("extract", str(QINGLAN), "-f",
                                                      "json").stdout.encode("utf-8")
     frame = pl.read_parquet(tmp_path / "p.parquet")
     assert frame.height == len(rows) and frame["implicit"].dtype == pl.Boolean
-    assert frame["line"].to_list() == [int(r["line"]) for r in rows]
+    assert frame["line"].to_list() == [int(r["行号"]) for r in rows]
     assert "任务分解表" in (tmp_path / "p.txt").read_text(encoding="utf-8")
 
 
@@ -127,7 +129,7 @@ def test_export_one_file_per_extension_and_a_folder_without(tmp_path):
     _ok("export", str(QINGLAN), str(CUIPING), "-o", str(tmp_path / "a.csv"))
     rows = _csv(tmp_path / "a.csv")
     frame = extract_corpus([QINGLAN, CUIPING], jobs=1).assignments.collect()
-    assert len(rows) == frame.height and list(rows[0]) == frame.columns
+    assert len(rows) == frame.height and list(rows[0]) == [csv_header(c) for c in frame.columns]
     _ok("export", str(QINGLAN), "-o", str(tmp_path / "a.parquet"))
     assert pl.read_parquet(tmp_path / "a.parquet").height == extract_corpus(
         [QINGLAN], jobs=1).assignments.collect().height
@@ -143,7 +145,7 @@ def test_export_one_file_per_extension_and_a_folder_without(tmp_path):
 def test_report_writes_its_numbers(tmp_path):
     _ok("report", str(QINGLAN), "--role", "lead", "-o", str(tmp_path / "r.csv"))
     rows = _csv(tmp_path / "r.csv")
-    leads = [int(r["lead"]) for r in rows]
+    leads = [int(r["牵头任务数"]) for r in rows]
     assert leads == sorted(leads, reverse=True) and leads[0] > 0
     _ok("report", str(QINGLAN), "-o", str(tmp_path / "r.json"))
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
@@ -163,9 +165,9 @@ def test_diff_writes_every_format(tmp_path):
         assert _ok("diff", str(DRAFT), str(FINAL), "-o", str(tmp_path / name)).stdout == ""
     assert json.loads((tmp_path / "d.json").read_text(encoding="utf-8")) == data
     rows = _csv(tmp_path / "d.csv")
-    assert [r["status"] for r in rows] == [t["status"] for t in data["tasks"]]
+    assert [r["变化"] for r in rows] == [STATUS_LABELS[t["status"]] for t in data["tasks"]]
     changed = next(r for r, t in zip(rows, data["tasks"], strict=True) if t["changes"])
-    assert changed["changes"].startswith(("牵头", "参与"))
+    assert changed["分工变化"].startswith(("牵头", "参与"))
     assert pl.read_parquet(tmp_path / "d.parquet").height == len(data["tasks"])
     assert "任务变化" in (tmp_path / "d.txt").read_text(encoding="utf-8")
     assert load_workbook(tmp_path / "d.xlsx").sheetnames[0] == "变更清单"
@@ -311,12 +313,12 @@ def test_role_responsible_titles_and_ranks_by_responsible(tmp_path):
     text = _ok(*args, "--role", "responsible").stdout
     assert "参与任务排名(前5位)" in text and "牵头任务排名" not in text
     _ok(*args, "--role", "responsible", "-o", str(tmp_path / "r.csv"))
-    rows = [r for r in _csv(tmp_path / "r.csv") if r["collective"].lower() == "false"]
-    shared = [int(r["responsible"]) for r in rows]
+    rows = [r for r in _csv(tmp_path / "r.csv") if r["集合主体"] == "否"]
+    shared = [int(r["参与任务数"]) for r in rows]
     assert shared == sorted(shared, reverse=True)
     ranked = text.split("参与任务排名")[1].split("单位 ×")[0]
     first = next(line for line in ranked.splitlines() if line.strip().startswith("1 "))
-    assert rows[0]["display"] in first
+    assert rows[0]["显示名称"] in first
     assert "牵头任务排名(前5位)" in _ok(*args, "--role", "lead").stdout
 
 

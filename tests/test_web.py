@@ -207,9 +207,9 @@ def test_export_csv_is_the_extract_csv_of_every_plan(server):
     assert body.startswith(b"\xef\xbb\xbf")  # Excel and WPS read it as UTF-8
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
     plan = load_plan(QINGLAN)
-    assert sum(r["kind"] == "assignment" for r in rows) == sum(
+    assert sum(r["记录类型"] == "任务分工" for r in rows) == sum(  # for people: Chinese
         len(t.assignments) for t in plan.tasks)
-    assert {r["source"] for r in rows} == {QINGLAN.name}
+    assert {r["来源文件"] for r in rows} == {QINGLAN.name}
 
 
 def test_word_downloads_are_the_libraries_word_files(server):
@@ -448,7 +448,7 @@ def test_browser_upload_read_filter_sort_and_download(page, server, tmp_path):
         page.click("button:has-text('下载 CSV')")
     rows_csv = list(csv.DictReader(io.StringIO(
         Path(download.value.path()).read_text(encoding="utf-8-sig"))))
-    assert len([r for r in rows_csv if r["kind"] == "assignment"]) == sum(
+    assert len([r for r in rows_csv if r["记录类型"] == "任务分工"]) == sum(
         len(t.assignments) for t in plan.tasks)
 
 

@@ -41,6 +41,7 @@ from taskmap import EditError, PlanEdits, apply_edits, load_plan, parse_text
 from taskmap.models import LEAD, RESPONSIBLE
 from taskmap.names.edits import cell
 from taskmap.pipeline import national_table
+from taskmap.present.labels import ROLE_LABELS
 from taskmap.present.xlsx.workbook import TASKS_SHEET, write_workbook
 
 YUNXI = DATA / "yunxi_district_carbon_plan.txt"
@@ -192,10 +193,10 @@ def test_the_csv_download_carries_the_edits(server, plan):
                            edits_field({"T001": {"lead": "区财政局", "area": "能源保供行动"}}))
     assert status == 200
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
-    first = [r for r in rows if r["task_id"] == "T001"]
-    assert {r["raw"] for r in first if r["role"] == LEAD} == {"区财政局"}
-    assert {r["area"] for r in first} == {"能源保供行动"}
-    assert {r["area"] for r in rows if r["task_id"] == "T002"} == {plan.tasks[1].area}
+    first = [r for r in rows if r["任务编号"] == "T001"]
+    assert {r["原文写法"] for r in first if r["角色"] == ROLE_LABELS[LEAD]} == {"区财政局"}
+    assert {r["行动领域"] for r in first} == {"能源保供行动"}
+    assert {r["行动领域"] for r in rows if r["任务编号"] == "T002"} == {plan.tasks[1].area}
 
 
 def test_the_view_with_edits_counts_them(server, plan):

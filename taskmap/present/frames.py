@@ -13,7 +13,7 @@ from ..corpus import Corpus
 from ..errors import TaskmapError
 from ..models import Plan
 from ..safe import replacing_folder
-from .files import csv_text
+from .files import people_csv
 from .outputs import CSV_ENCODING
 
 FORMATS = ("csv", "json", "parquet")
@@ -38,8 +38,9 @@ def frames(plans: Sequence[Plan] | Corpus, by: str = "canonical", implicit: bool
 
 
 def write_frames(plans: Sequence[Plan] | Corpus, folder: str | Path, fmt: str,
-                 **switches) -> list[Path]:
-    """Write every frame to `folder` as `<name>.<fmt>`; returns the paths written."""
+                 english: bool = False, **switches) -> list[Path]:
+    """Write every frame to `folder` as `<name>.<fmt>` (CSV with Chinese headers and values
+    unless `english`); returns the paths written."""
     if fmt not in FORMATS:
         raise TaskmapError(f"不支持的格式 {fmt};可用:{'、'.join(FORMATS)}")
     folder = Path(folder)
@@ -48,7 +49,8 @@ def write_frames(plans: Sequence[Plan] | Corpus, folder: str | Path, fmt: str,
         for name, frame in frames(plans, **switches).items():
             path = tmp / f"{name}.{fmt}"
             if fmt == "csv":  # for people: formulas neutralised and a BOM, like every CSV
-                path.write_text(csv_text(frame.iter_rows(named=True), frame.columns),
+                path.write_text(people_csv(frame.iter_rows(named=True), frame.columns,
+                                           english=english, frame=name),
                                 encoding=CSV_ENCODING)
             elif fmt == "json":
                 path.write_text(frame.write_json() + "\n", encoding="utf-8")

@@ -165,11 +165,14 @@ def write_diff_book(fmt: str, diff, path: Path) -> Path:
 
 # ----------------------------------------------------------------------------- writers
 
-def write_csv(path: str | Path, rows: Iterable[Mapping], columns: Sequence[str]) -> Path:
-    """A CSV file for people: the one CSV writer (`files.csv_text`), with a BOM."""
-    from .files import csv_text
+def write_csv(path: str | Path, rows: Iterable[Mapping], columns: Sequence[str], *,
+              english: bool = True, frame: str | None = None) -> Path:
+    """A CSV file, with a BOM: the columns as they are (`english`: an alias table, data for
+    programs), or Chinese headers and values for people (`files.people_csv`)."""
+    from .files import people_csv
 
-    return write_text(path, csv_text(rows, columns), CSV_ENCODING)
+    return write_text(path, people_csv(rows, columns, english=english, frame=frame),
+                      CSV_ENCODING)
 
 
 def write_text(path: str | Path, text: str, encoding: str = "utf-8") -> Path:
@@ -179,10 +182,13 @@ def write_text(path: str | Path, text: str, encoding: str = "utf-8") -> Path:
     return Path(path)
 
 
-def write_frame(frame, path: str | Path, fmt: str) -> Path:
-    """One polars frame as CSV (BOM, formulas neutralised), JSON (rows) or Parquet."""
+def write_frame(frame, path: str | Path, fmt: str, english: bool = False,
+                name: str | None = None) -> Path:
+    """One polars frame as CSV (BOM, formulas neutralised; Chinese headers and values unless
+    `english`; `name` the table, see `files.header`), JSON (rows) or Parquet."""
     if fmt == "csv":
-        return write_csv(path, frame.iter_rows(named=True), frame.columns)
+        return write_csv(path, frame.iter_rows(named=True), frame.columns, english=english,
+                         frame=name)
     with replacing(path) as tmp:
         if fmt == "json":
             tmp.write_text(frame.write_json() + "\n", encoding="utf-8")
@@ -217,9 +223,10 @@ def plan_rows_frame(plan):
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def write_plan(plan, path: Path, fmt: str, view=None) -> Path:
-    """One plan (`taskmap extract -o`): the JSON contract, the CSV rows (with a BOM), those
-    rows as Parquet, the text table (`view`, a renderable), or a document (`BOOKS`)."""
+def write_plan(plan, path: Path, fmt: str, view=None, english: bool = False) -> Path:
+    """One plan (`taskmap extract -o`): the JSON contract, the CSV rows (with a BOM; Chinese
+    headers and values unless `english`), those rows as Parquet, the text table (`view`, a
+    renderable), or a document (`BOOKS`)."""
     from .files import CSV_COLUMNS, csv_rows, write_json
 
     if fmt == "json":  # streamed: a plan of any size, in linear memory
@@ -227,7 +234,7 @@ def write_plan(plan, path: Path, fmt: str, view=None) -> Path:
             write_json(plan, fp)
         return path
     if fmt == "csv":
-        return write_csv(path, csv_rows(plan), CSV_COLUMNS)
+        return write_csv(path, csv_rows(plan), CSV_COLUMNS, english=english)
     if fmt == "parquet":
         return write_frame(plan_rows_frame(plan), path, "parquet")
     if fmt == TEXT:
@@ -254,14 +261,15 @@ def report_data(corpus, *, area: str | None, by: str, role: str, implicit: bool,
             "warnings": corpus.warnings.collect()}
 
 
-def write_report(data: dict, path: Path, fmt: str) -> Path:
-    """`taskmap report -o`: the ranking as CSV or Parquet; every frame as one JSON object
-    ({"plans", "agencies", "matrix", "warnings"}, each a list of rows)."""
+def write_report(data: dict, path: Path, fmt: str, english: bool = False) -> Path:
+    """`taskmap report -o`: the ranking as CSV (Chinese unless `english`) or Parquet; every
+    frame as one JSON object ({"plans", "agencies", "matrix", "warnings"}, each a list of
+    rows)."""
     if fmt == "json":
         text = json.dumps({name: frame.to_dicts() for name, frame in data.items()},
                           ensure_ascii=False, indent=2, default=str) + "\n"
         return write_text(path, text)
-    return write_frame(data["agencies"], path, fmt)
+    return write_frame(data["agencies"], path, fmt, english=english, name="agencies")
 
 
 DIFF_COLUMNS = ("status", "old_line", "new_line", "old_area", "new_area", "title", "moved",
@@ -292,13 +300,13 @@ def write_track(result, path: Path, fmt: str, view=None) -> Path:
     return _function(TRACK_BOOKS[fmt])(result, path)
 
 
-def write_diff(diff, path: Path, fmt: str, view=None) -> Path:
-    """`taskmap diff -o`: the JSON, the task rows as CSV or Parquet, the text (`view`), or a
-    document (`BOOKS`)."""
+def write_diff(diff, path: Path, fmt: str, view=None, english: bool = False) -> Path:
+    """`taskmap diff -o`: the JSON, the task rows as CSV (Chinese unless `english`) or
+    Parquet, the text (`view`), or a document (`BOOKS`)."""
     if fmt == "json":
         return write_text(path, json.dumps(diff.to_dict(), ensure_ascii=False, indent=2) + "\n")
     if fmt == "csv":
-        return write_csv(path, diff_rows(diff), DIFF_COLUMNS)
+        return write_csv(path, diff_rows(diff), DIFF_COLUMNS, english=english, frame="diff")
     if fmt == "parquet":
         import polars as pl
 

@@ -89,10 +89,20 @@ def read_csv_text(text: str, source: str = "<csv>",
     return ["\t".join(row) for row in rows], [table] if table else []
 
 
+# headers of taskmap's Chinese CSV (`present.files.HEADERS`) that no plan's own task table
+# has; a header with two of them is taskmap's data (extract's rows, export's tables, the
+# ranking of report)
+OWN_CSV_HEADERS = frozenset(("记录类型", "来源文件", "方案文件", "任务编号", "原文写法", "规范名称",
+                             "显示名称", "匹配方式", "分工原文"))
+
+
 def _taskmaps_data(header: list[str]) -> bool:
     """A header of taskmap's CSV data (`-f csv`, `-o x.csv`): names of columns in English,
-    one of them a task's or a body's key."""
+    one of them a task's or a body's key (`--csv-keys en`); or in Chinese, two of them
+    `OWN_CSV_HEADERS`."""
     names = [h.lstrip("\ufeff") for h in header]
+    if len(names) > 2 and len(OWN_CSV_HEADERS & set(names)) >= 2:
+        return True
     return (len(names) > 2 and all(re.fullmatch(r"[a-z][a-z_]*", n) for n in names)
             and bool({"task_id", "agency"} & set(names)))
 

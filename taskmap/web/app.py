@@ -44,7 +44,7 @@ from ..diff import diff_plans
 from ..models import Plan
 from ..names.edits import PlanEdits
 from ..pipeline import national_table
-from ..present.files import CSV_COLUMNS, csv_rows, csv_text
+from ..present.files import CSV_COLUMNS, csv_rows, people_csv
 from ..present.outputs import BOOKS, diff_writer
 from ..read.limits import Limits
 from . import edits, isolate, views
@@ -83,9 +83,9 @@ def _written(writer: str, suffix: str, subject) -> bytes:
 
 
 def _csv(plans: list[Plan]) -> bytes:
-    """The CSV of `taskmap extract -f csv` for every plan, with a BOM so Excel and WPS
-    read it as UTF-8."""
-    return ("\ufeff" + csv_text(chain.from_iterable(map(csv_rows, plans)), CSV_COLUMNS)
+    """The CSV of `taskmap extract -f csv` (Chinese headers and values) for every plan, with
+    a BOM so Excel and WPS read it as UTF-8."""
+    return ("\ufeff" + people_csv(chain.from_iterable(map(csv_rows, plans)), CSV_COLUMNS)
             ).encode("utf-8")
 
 
