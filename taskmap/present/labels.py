@@ -75,10 +75,10 @@ def grouping_note(plan: Plan) -> str:
     the workbook's 说明: 按“（一）”级标题统计, or the level above and why."""
     g = grouping(plan)
     level = g.level
+    why = "：其下一级标题大多只含一项任务，不单列为行动领域" if g.up else ""
     if level is None:
-        return "按方案的行动领域统计"
-    mark = HEADING_NUMBERING.get(level.level, "{}").format(level.number)
-    if g.up:
-        return (f"按“{mark}”这一级标题统计（如“{mark}{level.title}”）：其下一级标题"
-                "大多只含一项任务，不单列为行动领域")
-    return f"按“{mark}”这一级标题统计（如“{mark}{level.title}”）"
+        return ("按方案的上一级标题统计" if g.up else "按方案的行动领域统计") + why
+    form = HEADING_NUMBERING.get(level.level, "{}")
+    first = form.format("1" if level.number.isdigit() else "一")  # the level: （一）
+    example = form.format(level.number) + level.title
+    return f"按“{first}”这一级标题统计（如“{example}”）{why}"

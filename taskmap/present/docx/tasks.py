@@ -2,16 +2,23 @@
 
 Each section: the attachment mark (附件, or 附件1, 附件2 … for several plans) in 黑体, the
 plan's title and 重点任务分解表 in 方正小标宋简体, the plan's 文号 and date in 楷体, a summary
-paragraph (共梳理重点任务N项，涉及单位M个，其中X牵头K项……), then the table: 序号 | 重点任务
-(its title, then its own wording) | 牵头单位 | 责任单位 | 完成时限 (| 责任领导 when the plan
-names persons), in sections by action area, the header row repeated on every page.
+paragraph (共梳理重点任务N项，涉及单位M个，其中X牵头K项……), then one table an action area
+(the level of the plan's headings that holds several tasks, `rows.grouping`): a row across
+the table naming the area (（一）推动产业结构优化升级) above the header row 序号 | 重点任务 |
+牵头单位 | 责任单位 (| 完成时限 when a task of the plan has a deadline, | 责任领导 when the
+plan names persons), both repeated on every page the area's rows continue — a merged
+area cell down the rows would not be, and rows on the next page would have no area.
 
-The page is A4 **landscape**: five or six columns, one of them the task's whole wording
-(often 60–120 characters), do not fit the 156 mm of a portrait type area at a legible
-size (the wording would get 16 characters a line and the names of bodies 6); landscape
-gives 243 mm, about 25 characters a line of wording at 小四 (12 pt), as landscape
-分解表 attachments to 通知 usually are. The margins are the 公文 ones as the brief of the
-form gives them (top 37, bottom 35, left 28, right 26 mm).
+A task shows its title in 黑体, then its own wording condensed to about `WORDING_LIMIT`
+characters (cut at a sentence end where one is near, else marked ……): the table is a list
+to act on, the whole wording stays in the workbook's 任务分解表 (and `limit=None` keeps it
+here). Rows may break across pages, so that a page is filled and the first page holds the
+table's start under the title.
+
+The page is A4 **landscape**: four to six columns, one of them the task's wording, do not
+fit the 156 mm of a portrait type area at a legible size; landscape gives 243 mm, as
+landscape 分解表 attachments to 通知 usually are. The margins are the 公文 ones as the
+brief of the form gives them (top 37, bottom 35, left 28, right 26 mm).
 
 Agencies that a standing statement adds to a task (以下任务均需各县(市、区)人民政府落实，
 不再一一列出) are written in the cell after the named ones, followed by （统一落实）, and a
