@@ -174,8 +174,14 @@ def select(frame: Frame, role: str = ROLE_ALL, implicit: bool = True,
     if not collective:
         frame = frame.filter(~pl.col("collective"))
     if area is not None:
-        frame = frame.filter(pl.col("area") == area)
+        frame = frame.filter(in_area(area))
     return frame
+
+
+def in_area(area: str) -> pl.Expr:
+    """The rows of `area`: a group the reports count by (`rows.grouping`), or an area as
+    extracted (a heading inside a group)."""
+    return (pl.col("group") == area) | (pl.col("area") == area)
 
 
 def _frame(data) -> pl.DataFrame | pl.LazyFrame:
@@ -211,15 +217,18 @@ def _key(by: str) -> str:
 
 
 def areas_in_order(frame) -> list[str]:
-    """Areas in the order the plans first name them."""
-    parts = [_collect(f.lazy().select(pl.col("area").unique(maintain_order=True)))
+    """The areas the reports count by (each plan's groups, `rows.grouping`: its innermost
+    headings, or the level above where those hold one task each), in the order the plans
+    first name them."""
+    parts = [_collect(f.lazy().select(pl.col("group").unique(maintain_order=True)))
              for f in (frame if isinstance(frame, list) else [frame])]
     return pl.concat(parts).to_series().unique(maintain_order=True).to_list()
 
 
 def build_matrix(data, role: str = LEAD, by: str = "canonical", implicit: bool = True,
                  collective: bool = True, per_plan: bool = False) -> pl.DataFrame:
-    """Agency × area counts: how many tasks of each area each body carries in `role`.
+    """Agency × area counts: how many tasks of each area each body carries in `role`; the
+    areas are the groups the reports count by (`rows.grouping`).
 
     `data` is a list of Plans, an assignments frame or a Corpus. Columns: `agency` (plus
     `plan` when `per_plan`), one column per area in plan order, `合计`. Rows sorted by
@@ -236,13 +245,13 @@ def build_matrix(data, role: str = LEAD, by: str = "canonical", implicit: bool =
             chosen = chosen.unique(subset=["plan", "task_id", key], maintain_order=True)
         parts.append(_collect(
             (chosen.rename({key: "agency"}) if key != "agency" else chosen).group_by(
-                [*index, "area"], maintain_order=True).agg(pl.len().alias("n"))))
-    counts = pl.concat(parts).group_by([*index, "area"], maintain_order=True).agg(
+                [*index, "group"], maintain_order=True).agg(pl.len().alias("n"))))
+    counts = pl.concat(parts).group_by([*index, "group"], maintain_order=True).agg(
         pl.col("n").sum())
     if counts.is_empty():
         return pl.DataFrame(schema={**{c: pl.String for c in index},
                                     **{a: pl.UInt32 for a in areas}, "合计": pl.UInt32})
-    wide = counts.pivot(on="area", index=index, values="n", aggregate_function="sum",
+    wide = counts.pivot(on="group", index=index, values="n", aggregate_function="sum",
                         sort_columns=False)
     for a in areas:
         if a not in wide.columns:
@@ -292,7 +301,7 @@ def _partial_summary(frame: pl.LazyFrame, key: str, kept: list[str], implicit: b
         pl.struct("plan", "task_id").filter(pl.col("role") == RESPONSIBLE).n_unique()
         .alias("responsible"),
         pl.struct("plan", "task_id").n_unique().alias("tasks"),
-        pl.col("area").unique().alias("areas"),
+        pl.col("group").unique().alias("areas"),
         pl.col("plan").n_unique().alias("plans"))
     return _collect(first.join(reach, on=key, how="left", maintain_order="left"))
 

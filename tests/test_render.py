@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import DATA, needs, writer_installed
+from docx import Document
 
 import taskmap
 from taskmap.diff import diff_plans
@@ -71,10 +72,47 @@ def test_word_task_table_renders_on_a4_with_its_header_on_every_page(tmp_path):
     assert 3 <= len(shown) <= 8  # 16 tasks at 小四 on A4 landscape
     assert "重点任务分解表" in flat(shown[0]) and "共梳理重点任务16项" in flat(shown[0])
     for k, page in enumerate(shown, start=1):
-        assert "牵头单位" in page and "完成时限" in page, k  # the header row repeats
+        assert "牵头单位" in page and "责任单位" in page, k  # the header row repeats
+        assert "完成时限" not in page, k  # the plan sets no deadline: no empty column
         assert f"—{k}—" in flat(page)  # the PAGE field
     text = flat("".join(shown))
     assert all(flat(t.title) in text for t in plan.tasks)
+    # the page under the title is used: its table starts there, with a task on it
+    assert flat(plan.tasks[0].title) in flat(shown[0])
+
+
+# Pages of the 105-task reference plan's 任务分解表 as taskmap wrote it before the wording
+# was condensed (a 行动领域 column merged down each area, every task's whole wording, an
+# empty 完成时限 column): measured once, with LibreOffice 7.4, on main at c92496d.
+REFERENCE_PAGES_BEFORE = 73
+REFERENCE_PLAN = "seeds/003_efad0915cf788bc2.txt"
+
+
+def test_word_task_table_of_a_long_plan_fits_a_third_with_its_area_on_every_page(
+        tmp_path, shared):
+    plan = taskmap.load_plan(shared / REFERENCE_PLAN)
+    assert len(plan.tasks) == 105
+    path = write_tasks_docx([plan], tmp_path / "任务分解表.docx")
+    shown = pages(to_pdf(path))
+    assert len(shown) <= REFERENCE_PAGES_BEFORE // 3
+    whole = pages(to_pdf(write_tasks_docx([plan], tmp_path / "全文.docx", limit=None)))
+    assert len(shown) < len(whole)  # the condensing, not only the layout, saves pages
+    # each task's area: the caption of the table its row stands in (read back from Word)
+    area_of, tables = {}, Document(path).tables
+    for table in tables:
+        for row in table.rows[2:]:
+            area_of[int(row.cells[0].text)] = flat(table.rows[0].cells[0].text)
+    assert sorted(area_of) == list(range(1, 106)) and len(set(area_of.values())) > 5
+    captions = set(area_of.values())
+    for k, page in enumerate(shown, start=1):
+        text = flat(page)
+        if "牵头单位" not in text:
+            continue  # no table on this page
+        assert any(c in text for c in captions), k  # the area of rows continued here
+        for n, task in enumerate(plan.tasks, start=1):
+            at = text.find(flat(task.title) + "。")
+            if at >= 0:  # a row that starts on this page: its area named above it
+                assert 0 <= text.find(area_of[n]) < at, (k, n)
 
 
 def test_workbook_renders_each_sheet_legibly_on_a4(tmp_path):

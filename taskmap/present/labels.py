@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..diff import ADDED, CHANGED, REMOVED, UNCHANGED
 from ..models import LEAD, RESPONSIBLE, Plan
+from ..rows import grouping
 
 ROLE_LABELS = {LEAD: "牵头", RESPONSIBLE: "参与", "all": "牵头及参与"}
 TIER_LABELS = {"exact": "完全一致", "alias": "别名", "normalized": "规范化", "prefix": "前缀推断",
@@ -63,3 +64,21 @@ TRACK_FIELD_LABELS = {"area": "行动领域", "title": "重点任务", "deadline
 def chinese_date(day) -> str:
     """2024-07-15 → 2024年7月15日."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+# a heading's numbering as a plan writes it, by outline level (models.Heading.level)
+HEADING_NUMBERING = {0: "{}　", 1: "{}、", 2: "（{}）", 3: "{}.", 4: "（{}）", 5: "{}"}
+
+
+def grouping_note(plan: Plan) -> str:
+    """Which level of `plan`'s headings the matrices count by (`rows.grouping`), said for
+    the workbook's 说明: 按“（一）”级标题统计, or the level above and why."""
+    g = grouping(plan)
+    level = g.level
+    why = "：其下一级标题大多只含一项任务，不单列为行动领域" if g.up else ""
+    if level is None:
+        return ("按方案的上一级标题统计" if g.up else "按方案的行动领域统计") + why
+    form = HEADING_NUMBERING.get(level.level, "{}")
+    first = form.format("1" if level.number.isdigit() else "一")  # the level: （一）
+    example = form.format(level.number) + level.title
+    return f"按“{first}”这一级标题统计（如“{example}”）{why}"

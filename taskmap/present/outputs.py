@@ -246,14 +246,13 @@ def report_data(corpus, *, area: str | None, by: str, role: str, implicit: bool,
                 collective: bool) -> dict:
     """What `taskmap report` counts, as frames: `agencies` (the ranking: every body, sorted
     by `role`), `matrix` (body × area), `plans` and `warnings`."""
-    import polars as pl
 
     from .. import engine
     from .workload_view import rank
 
     frame = corpus.chunks()  # counted piece by piece: flat memory for a dataset
     if area is not None:
-        frame = [f.filter(pl.col("area") == area) for f in frame]
+        frame = [f.filter(engine.in_area(area)) for f in frame]
     summary = engine.agency_summary(frame, by=by, implicit=implicit, collective=collective)
     return {"plans": corpus.plans.collect(), "agencies": rank(summary, role),
             "matrix": engine.build_matrix(frame, role=role, by=by, implicit=implicit,

@@ -207,7 +207,9 @@ def areas_of(data: Corpus | Sequence[Plan]) -> list[str]:
 def check_area(data: Corpus | Sequence[Plan], area: str) -> None:
     """Raise UnknownArea, listing the areas there are, when no plan has `area`."""
     areas = areas_of(data)
-    if area not in areas:
+    if area not in areas and not any(  # an area as extracted, inside a group, is one too
+            not f.lazy().filter(pl.col("area") == area).head(1).collect().is_empty()
+            for f in _corpus(data).chunks()):
         raise UnknownArea(f"--area {area}: 方案中没有这个行动领域;现有行动领域:"
                           + "、".join(areas))
 
@@ -226,7 +228,7 @@ def workload_report(plans: Corpus | Sequence[Plan], *, top: int = 15,
     frame = plans.chunks()  # counted piece by piece: flat memory for a dataset
     if area is not None:
         check_area(plans, area)
-        frame = [f.filter(pl.col("area") == area) for f in frame]
+        frame = [f.filter(engine.in_area(area)) for f in frame]
     summary = engine.agency_summary(frame, by=by, implicit=implicit, collective=collective)
     matrix = engine.build_matrix(frame, role=role, by=by, implicit=implicit,
                                  collective=collective)

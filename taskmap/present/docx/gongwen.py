@@ -226,13 +226,17 @@ class Column:
 
 class GridTable:
     """A fixed-layout table across the type area: a header row repeated on every page
-    (w:tblHeader), cells filled by the caller.
+    (w:tblHeader), above it a `caption` row across the table repeated too (the section
+    a table holds: its name on every page its rows continue), cells filled by the caller.
     The table is built in one pass, linear in its rows: a row is a copy of an empty row
     made once (no python-docx walk of the table's rows, no style looked up by name a
     cell), appended after the last."""
 
-    def __init__(self, doc, columns: Sequence[Column], width_emu: int):
+    def __init__(self, doc, columns: Sequence[Column], width_emu: int,
+                 caption: str | None = None, split_rows: bool = False):
         self.columns = list(columns)
+        self._split_rows = split_rows  # every row may break across pages, not the first only
+        self._head = 2 if caption is not None else 1  # the rows repeated on every page
         self._rows = 1  # the header's
         self._empty: dict[bool, etree._Element] = {}  # split? → an empty row to copy
         self._style_ids: dict[str, str | None] = {}
@@ -262,6 +266,20 @@ class GridTable:
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             cell.paragraphs[0].style = "表头"
             cell.paragraphs[0].add_run(column.header)
+        if caption is not None:  # a row across the table above the header, repeated too
+            tr = copy.deepcopy(header._tr)
+            header._tr.addprevious(tr)
+            first, *rest = tr.tc_lst
+            for tc in rest:
+                tr.remove(tc)
+            first.get_or_add_tcPr().append(_grid_span(len(columns)))
+            first.width = sum(self.widths)
+            para = _Cell(first, self.table).paragraphs[0]
+            for run in para.runs:
+                para._p.remove(run._r)
+            para.style = "表格分组"
+            para.add_run(caption)
+            self._rows = 2
 
     def _cells(self, tr) -> list[_Cell]:
         return [_Cell(tc, self.table) for tc in tr.tc_lst]
@@ -271,7 +289,7 @@ class GridTable:
         row may break across pages, so that a table under a title starts on the title's
         page even when its first task is long; the others are kept whole."""
         self._rows += 1
-        split = self._rows == 2
+        split = self._split_rows or self._rows == self._head + 1
         empty = self._empty.get(split)
         if empty is None:
             tr = self.table._tbl.add_tr()
@@ -306,6 +324,12 @@ class GridTable:
         merged.paragraphs[0].style = "表格分组"
         merged.paragraphs[0].add_run(text)
         return merged
+
+
+def _grid_span(n: int):
+    span = OxmlElement("w:gridSpan")
+    span.set(qn("w:val"), str(n))
+    return span
 
 
 def _row_props(tr, *, header: bool, split: bool = False) -> None:

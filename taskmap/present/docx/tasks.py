@@ -2,16 +2,23 @@
 
 Each section: the attachment mark (附件, or 附件1, 附件2 … for several plans) in 黑体, the
 plan's title and 重点任务分解表 in 方正小标宋简体, the plan's 文号 and date in 楷体, a summary
-paragraph (共梳理重点任务N项，涉及单位M个，其中X牵头K项……), then the table: 序号 | 重点任务
-(its title, then its own wording) | 牵头单位 | 责任单位 | 完成时限 (| 责任领导 when the plan
-names persons), in sections by action area, the header row repeated on every page.
+paragraph (共梳理重点任务N项，涉及单位M个，其中X牵头K项……), then one table an action area
+(the level of the plan's headings that holds several tasks, `rows.grouping`): a row across
+the table naming the area (（一）推动产业结构优化升级) above the header row 序号 | 重点任务 |
+牵头单位 | 责任单位 (| 完成时限 when a task of the plan has a deadline, | 责任领导 when the
+plan names persons), both repeated on every page the area's rows continue — a merged
+area cell down the rows would not be, and rows on the next page would have no area.
 
-The page is A4 **landscape**: five or six columns, one of them the task's whole wording
-(often 60–120 characters), do not fit the 156 mm of a portrait type area at a legible
-size (the wording would get 16 characters a line and the names of bodies 6); landscape
-gives 243 mm, about 25 characters a line of wording at 小四 (12 pt), as landscape
-分解表 attachments to 通知 usually are. The margins are the 公文 ones as the brief of the
-form gives them (top 37, bottom 35, left 28, right 26 mm).
+A task shows its title in 黑体, then its own wording condensed to about `WORDING_LIMIT`
+characters (cut at a sentence end where one is near, else marked ……): the table is a list
+to act on, the whole wording stays in the workbook's 任务分解表 (and `limit=None` keeps it
+here). Rows may break across pages, so that a page is filled and the first page holds the
+table's start under the title.
+
+The page is A4 **landscape**: four to six columns, one of them the task's wording, do not
+fit the 156 mm of a portrait type area at a legible size; landscape gives 243 mm, as
+landscape 分解表 attachments to 通知 usually are. The margins are the 公文 ones as the
+brief of the form gives them (top 37, bottom 35, left 28, right 26 mm).
 
 Agencies that a standing statement adds to a task (以下任务均需各县(市、区)人民政府落实，
 不再一一列出) are written in the cell after the named ones, followed by （统一落实）, and a
@@ -29,8 +36,9 @@ from pathlib import Path
 from docx.shared import Pt
 
 from ... import engine
-from ...models import LEAD, RESPONSIBLE, Plan, Task
-from ..labels import issued, plan_title
+from ...models import LEAD, RESPONSIBLE, Heading, Plan, Task
+from ...rows import grouping
+from ..labels import HEADING_NUMBERING, issued, plan_title
 from .gongwen import (
     HEAD_FONT,
     Column,
@@ -47,10 +55,10 @@ IMPLICIT_MARK = "（统一落实）"
 IMPLICIT_NOTE = ("注：标注“（统一落实）”的单位，是方案中“以下任务均需……落实，不再一一列出”"
                  "等统一表述所指的单位，原文未在该项任务中逐一列出。")
 TOP_LEADS = 5  # bodies named in the summary's 其中…牵头…项
-AREA_COLUMN = Column("行动领域", 27, "表格居中")
-COLUMNS = (Column("序号", 14, "表格居中"), Column("重点任务", 88), Column("牵头单位", 40),
-           Column("责任单位", 50), Column("完成时限", 24, "表格居中"))
+COLUMNS = (Column("序号", 12, "表格居中"), Column("重点任务", 96), Column("牵头单位", 46),
+           Column("责任单位", 62), Column("完成时限", 24, "表格居中"))
 LEADERS_COLUMN = Column("责任领导", 24, "表格居中")
+WORDING_LIMIT = 60  # characters of a task's wording after its title, in the Word table
 _TITLE_END = "。．.；;：:，,"
 
 
@@ -107,16 +115,20 @@ def summary_sentence(plan: Plan, top: int = TOP_LEADS) -> str:
     return text + "。"
 
 
-def write_tasks_docx(plans: Sequence[Plan], path: str | Path) -> Path:
+def write_tasks_docx(plans: Sequence[Plan], path: str | Path,
+                     limit: int | None = WORDING_LIMIT) -> Path:
     """Write the 任务分解表 of `plans` as a Word file in 公文 form (one section per plan,
-    A4 landscape) and return the path. The same plans give the same bytes."""
+    A4 landscape) and return the path. The same plans give the same bytes.
+
+    Each task shows its title, then its wording condensed to about `limit` characters
+    (None: the whole wording; the workbook's 任务分解表 always holds it whole)."""
     doc = new_document(landscape=True)
     plans = list(plans)
     for k, plan in enumerate(plans, start=1):
         if k > 1:
             new_page_section(doc, landscape=True)
         mark = "附件" if len(plans) == 1 else f"附件{k}"
-        _plan_section(doc, plan, mark)
+        _plan_section(doc, plan, mark, limit)
     if not plans:
         paragraph(doc, "附件", "附件标记")
         paragraph(doc, "重点任务分解表", "公文标题")
@@ -124,7 +136,7 @@ def write_tasks_docx(plans: Sequence[Plan], path: str | Path) -> Path:
     return save_stable(doc, Path(path))
 
 
-def _plan_section(doc, plan: Plan, mark: str) -> None:
+def _plan_section(doc, plan: Plan, mark: str, limit: int | None) -> None:
     paragraph(doc, mark, "附件标记")
     paragraph(doc, "", "附件标记")
     paragraph(doc, plan_title(plan), "公文标题")
@@ -135,31 +147,52 @@ def _plan_section(doc, plan: Plan, mark: str) -> None:
     paragraph(doc, "", "公文正文")
     paragraph(doc, summary_sentence(plan))
     paragraph(doc, "", "表注")
-    leaders = any(t.leaders for t in plan.tasks)
-    areas = any(_group(t) for t in plan.tasks)
-    columns = [COLUMNS[0], *([AREA_COLUMN] if areas else []), *COLUMNS[1:],
-               *([LEADERS_COLUMN] if leaders else [])]
-    table = GridTable(doc, columns, text_width(doc.sections[-1]))
-    group, first = None, None
-    for n, task in enumerate(plan.tasks, start=1):
-        cells = table.add_row()
-        if areas:
-            this = _group(task)
-            if first is None or this != group:
-                first = cells[1]
-                first.paragraphs[0].add_run(_numbered(plan, this, task.line) if this else "")
-                first._tc.vMerge = "restart"
-            else:
-                cells[1]._tc.vMerge = "continue"
-            group = this
-            cells = [cells[0], *cells[2:]]
-        _task_row(table, cells, n, task, leaders)
+    columns = task_columns(plan)
+    width = text_width(doc.sections[-1])
+    sections = _sections(plan)
+    for k, (caption, tasks) in enumerate(sections):
+        if k:
+            _gap(doc)
+        table = GridTable(doc, columns, width, caption=caption, split_rows=True)
+        for n, task in tasks:
+            _task_row(table, table.add_row(), n, task, columns, limit)
     if not plan.tasks:
-        table.add_group_row("未识别到带分工的重点任务。")
+        GridTable(doc, columns, width).add_group_row("未识别到带分工的重点任务。")
     if any(a.implicit for t in plan.tasks for a in t.assignments):
         note = paragraph(doc, IMPLICIT_NOTE, "表注")
         note.paragraph_format.space_before = Pt(12)
         note.paragraph_format.keep_together = True
+
+
+def task_columns(plan: Plan) -> list[Column]:
+    """序号 | 重点任务 | 牵头单位 | 责任单位, then 完成时限 when a task of the plan has a
+    deadline and 责任领导 when one names persons: no column left empty."""
+    return [*COLUMNS[:4], *([COLUMNS[4]] if any(t.deadline for t in plan.tasks) else []),
+            *([LEADERS_COLUMN] if any(t.leaders for t in plan.tasks) else [])]
+
+
+def _sections(plan: Plan) -> list[tuple[str | None, list[tuple[int, Task]]]]:
+    """The tasks (numbered through the plan) in runs of one group (`rows.grouping`: the
+    level of the plan's headings that holds several tasks), each with its caption as the
+    plan numbers its heading; None when the plan has no areas."""
+    groups = grouping(plan)
+    areas = any(t.area for t in plan.tasks)
+    runs: list[tuple[str | None, list[tuple[int, Task]]]] = []
+    last = object()
+    for n, task in enumerate(plan.tasks, start=1):
+        group = groups.groups[task.id] if areas else None
+        if group != last:
+            heading = groups.headings.get(group) if group is not None else None
+            runs.append((_numbered(heading, group) if group is not None else None, []))
+            last = group
+        runs[-1][1].append((n, task))
+    return runs
+
+
+def _gap(doc) -> None:
+    """A thin paragraph between two tables (two tables side by side would be one)."""
+    gap = paragraph(doc, "", "表注")
+    gap.paragraph_format.line_spacing = Pt(8)
 
 
 def _issued(plan: Plan) -> str:
@@ -168,30 +201,11 @@ def _issued(plan: Plan) -> str:
     return f"（{text}）" if text else ""
 
 
-def _group(task: Task) -> str | None:
-    """The section of the table a task stands in: its action area, or its chapter when the
-    area is the task itself (保障措施 whose items are their own headings)."""
-    area = task.area
-    if area and area != task.title:
-        return area
-    return task.chapter or area
-
-
-_NUMBERING = {0: "{}　", 1: "{}、", 2: "（{}）", 3: "{}.", 4: "（{}）", 5: "{}"}
-
-
-def _numbered(plan: Plan, title: str, line: int) -> str:
-    """A heading as the plan numbers it (（一）推动产业结构优化升级): the last heading of
-    that title above the task."""
-    found = None
-    for h in plan.outline:
-        if h.line > line:
-            break
-        if h.title == title:
-            found = h
-    if found is None or not found.number:
+def _numbered(heading: Heading | None, title: str) -> str:
+    """A heading as the plan numbers it (（一）推动产业结构优化升级)."""
+    if heading is None or not heading.number:
         return title
-    return _NUMBERING.get(found.level, "{} ").format(found.number) + title
+    return HEADING_NUMBERING.get(heading.level, "{} ").format(heading.number) + title
 
 
 def _names(task: Task, role: str) -> str:
@@ -205,25 +219,30 @@ def _names(task: Task, role: str) -> str:
     return "、".join(shown)
 
 
-def _task_row(table: GridTable, cells, n: int, task: Task, leaders: bool) -> None:
+def _task_row(table: GridTable, cells, n: int, task: Task, columns: Sequence[Column],
+              limit: int | None) -> None:
+    values = {"牵头单位": _names(task, LEAD), "责任单位": _names(task, RESPONSIBLE),
+              "完成时限": task.deadline or "", "责任领导": "、".join(task.leaders)}
     cells[0].paragraphs[0].add_run(str(n))
-    _task_cell(table, cells[1], task)
-    cells[2].paragraphs[0].add_run(_names(task, LEAD))
-    cells[3].paragraphs[0].add_run(_names(task, RESPONSIBLE))
-    cells[4].paragraphs[0].add_run(task.deadline or "")
-    if leaders:
-        cells[5].paragraphs[0].add_run("、".join(task.leaders))
+    task_cell(table, cells[1], (task.title or "").strip(), (task.text or "").strip(), limit)
+    for cell, column in zip(cells[2:], columns[2:], strict=True):
+        cell.paragraphs[0].add_run(values[column.header])
 
 
-def _task_cell(table: GridTable, cell, task: Task) -> None:
-    task_cell(table, cell, (task.title or "").strip(), (task.text or "").strip())
-
-
-def task_cell(table: GridTable, cell, title: str, text: str) -> None:
+def task_cell(table: GridTable, cell, title: str, text: str, limit: int | None = None
+              ) -> None:
     """A task's title in 黑体, then its own wording in 仿宋; a wording that opens with
-    the title continues it on the same line (依法淘汰落后产能。严格执行……)."""
+    the title continues it on the same line (依法淘汰落后产能。严格执行……). With `limit`,
+    the wording after the title is condensed to about that many characters (`condensed`)."""
     para = cell.paragraphs[0]
-    if title and text.startswith(title):
+    if limit is not None:
+        rest = _after_title(title, text) if title and text.startswith(title) else text
+        short = condensed(rest, limit)
+        if title:
+            _title_run(para, title + ("" if title.endswith(tuple(_TITLE_END)) or not short
+                                      else "。"))
+        para.add_run(short)
+    elif title and text.startswith(title):
         cut = len(title)
         while cut < len(text) and text[cut] in _TITLE_END and cut < len(title) + 1:
             cut += 1
@@ -240,3 +259,27 @@ def task_cell(table: GridTable, cell, title: str, text: str) -> None:
 def _title_run(para, text: str) -> None:
     run = para.add_run(text)
     set_fonts(run._r.get_or_add_rPr(), HEAD_FONT)
+
+
+def _after_title(title: str, text: str) -> str:
+    cut = len(title)
+    while cut < len(text) and text[cut] in _TITLE_END and cut < len(title) + 1:
+        cut += 1
+    return text[cut:]
+
+
+SENTENCE_END = "。；;！？"
+ELLIPSIS = "……"
+
+
+def condensed(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters (and an ellipsis): at the last sentence end
+    within the limit when that keeps at least half of it, else at the limit. A text within
+    the limit is whole."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    end = max(head.rfind(c) for c in SENTENCE_END)
+    if end + 1 >= limit // 2:
+        return head[:end] + ELLIPSIS
+    return head.rstrip("，、,；;：:（(") + ELLIPSIS

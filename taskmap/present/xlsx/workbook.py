@@ -33,7 +33,14 @@ from ...models import LEAD, PROGRESS_HEADER, RESPONSIBLE, STATUS_HEADER, STATUSE
 from ...names.review import REVIEW_FIRST, surfaces
 from ...names.script import place_shown
 from ..coverage import SEGMENTS_FORMULA, WARNINGS_FORMULA
-from ..labels import DUE_KIND_LABELS, DUE_NUMBER_FORMAT, ROLE_LABELS, TIER_LABELS, plan_title
+from ..labels import (
+    DUE_KIND_LABELS,
+    DUE_NUMBER_FORMAT,
+    ROLE_LABELS,
+    TIER_LABELS,
+    grouping_note,
+    plan_title,
+)
 from .marker import write_marker
 from .style import (
     BODY_BOLD,
@@ -260,7 +267,18 @@ def _switch_lines(book: _Book) -> list[tuple[str, str]]:
          else "按职能类别（便于不同地区方案比较）"),
         ("任务占比", "单位承担的任务数 ÷ 其所在方案的任务总数"),
         ("牵头统计图", f"牵头任务数前 {book.top} 位"),
+        *_grouping_lines(book),
     ]
+
+
+def _grouping_lines(book: _Book) -> list[tuple[str, str]]:
+    """Which heading level each plan's matrix columns count by (行动领域), one line a plan
+    when several plans count by different levels."""
+    notes = [grouping_note(p) for p in book.plans]
+    if len(set(notes)) <= 1:
+        return [("行动领域", notes[0])] if notes else []
+    return [("行动领域", f"{plan_title(p)}：{n}") for p, n in zip(book.plans, notes,
+                                                                   strict=True)]
 
 
 def _count_lines(book: _Book) -> list[tuple[str, str]]:
@@ -521,9 +539,9 @@ def _heat(ws, first_col: int, last_col: int, first_row: int, last_row: int) -> N
 def _first_tasks(book: _Book, role: str) -> dict[tuple[str, str, str], tuple[str, str]]:
     """(plan, body, area) → (plan, task id) of the first task where the body has `role`."""
     chosen = engine.select(book.frame, role, book.implicit, book.collective)
-    firsts = chosen.group_by(["plan", book.by, "area"], maintain_order=True).agg(
+    firsts = chosen.group_by(["plan", book.by, "group"], maintain_order=True).agg(
         pl.col("task_id").first())
-    return {(r["plan"], r[book.by], r["area"]): (r["plan"], r["task_id"])
+    return {(r["plan"], r[book.by], r["group"]): (r["plan"], r["task_id"])
             for r in firsts.iter_rows(named=True)}
 
 
