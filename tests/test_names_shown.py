@@ -215,3 +215,17 @@ def test_diff_rows_and_summary_name_a_body_alike():
     screen = console.export_text()
     assert "＋区财政局" in screen and "＋财政局" not in screen
     assert sum(line.split()[:1] == ["区财政局"] for line in screen.splitlines()) == 1
+
+
+def test_a_traditional_plans_title_is_shown_as_the_plan_writes_it():
+    """The title is found on the Simplified view; it is shown in the plan's characters,
+    each read back from its place (若干 stays 若干 beside 幹部 elsewhere at the top)."""
+    text = ("青嵐市關於進一步促進就業若干措施的實施方案\n"
+            "為加強幹部隊伍建設,制定本方案。\n"
+            "一、重點任務\n"
+            "1.推進就業服務。(牽頭單位:市人社局;責任單位:市財政局)\n")
+    plan = taskmap.parse_text(text)
+    assert plan.context.title == "青嵐市關於進一步促進就業若干措施的實施方案"
+    simplified = taskmap.parse_text("青岚市关于促进就业的实施方案\n一、重点任务\n"
+                                    "1.推进就业服务。(牵头单位:市人社局)\n")
+    assert simplified.context.title == "青岚市关于促进就业的实施方案"

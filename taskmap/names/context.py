@@ -69,10 +69,37 @@ def plan_context(doc: Document, table: AliasTable) -> PlanContext:
     date, year = _date(views)
     number = _number(doc)
     parents = _parent_places(views, table, place, level)
-    title = find_title(views, start, plan_title)
+    title = _as_written(find_title(views, start, plan_title), doc)
     return PlanContext(title=title, issuer=issuer, place=place, level=level, date=date,
                        year=year, number=number, body_start=start,
                        parents=tuple(sorted(parents.items())))
+
+
+def _as_written(title: str | None, doc: Document) -> str | None:
+    """The title (found on the Simplified view of the lines) in the characters the plan
+    writes it in. A view is its line character for character, so the title is looked up in
+    the top lines' views run together (spaces and line ends left out) and read back from
+    the lines at the same places; a title made of pieces not found so is given each
+    character as the top lines write it where they write it one way only."""
+    if title is None:
+        return None
+    source, view = [], []
+    for line, folded in zip(doc.lines[:_TOP * 3], doc.views[:_TOP * 3], strict=True):
+        for c, v in zip(line, folded, strict=True):
+            if not v.isspace():
+                source.append(c)
+                view.append(v)
+    if source == view:
+        return title  # written in Simplified
+    bare = "".join(title.split())
+    at = "".join(view).find(bare)
+    if at >= 0:
+        shown = iter(source[at:at + len(bare)])
+        return "".join(ch if ch.isspace() else next(shown) for ch in title)
+    forms: dict[str, set[str]] = {}
+    for c, v in zip(source, view, strict=True):
+        forms.setdefault(v, set()).add(c)
+    return "".join(next(iter(forms[v])) if len(forms.get(v, ())) == 1 else v for v in title)
 
 
 @cache
