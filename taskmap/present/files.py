@@ -83,6 +83,7 @@ def to_csv(plan: Plan, english: bool = False) -> str:
 HEADERS = {
     "kind": "记录类型", "source": "来源文件", "plan": "方案文件", "jurisdiction": "地方",
     "task_id": "任务编号", "line": "行号", "chapter": "章节", "area": "行动领域",
+    "group": "统计领域",  # the heading level the reports count by (rows.grouping)
     "title": "任务标题", "deadline": "完成时限", "due": "完成日期", "due_kind": "时限类型",
     "role": "角色", "raw": "原文写法", "agency": "单位", "canonical": "规范名称",
     "display": "显示名称", "level": "层级", "function": "职能", "implicit": "隐含落实",
