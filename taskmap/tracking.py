@@ -52,9 +52,9 @@ from .models import (
     Plan,
     Task,
 )
-from .names.book import book_data, plans_as_written, row_cells
+from .names.book import read_book
 from .names.tables import AliasTable
-from .pipeline import expand_inputs, parse_book
+from .pipeline import expand_inputs, national_table
 
 PROGRESS, STATUS = "progress", "status"
 TRACKED = {PROGRESS: PROGRESS_HEADER, STATUS: STATUS_HEADER}
@@ -162,12 +162,11 @@ def read_copy(path: str | Path, aliases: AliasTable | None = None) -> Copy:
         raise NotAPlan(str(path), "不是 taskmap 写出的任务分解表工作簿(没有标记表),无法汇总督办"
                                   "情况;请分发 taskmap export 方案 -o 分解表.xlsx 写出的工作簿,"
                                   "填好后再汇总")
-    data = book_data(doc)
-    key = json.dumps(data["plans"], ensure_ascii=False, sort_keys=True)
-    return Copy(str(path), key, tuple(plans_as_written(doc)), tuple(parse_book(doc, aliases)),
-                row_cells(doc, TRACKED),
-                tuple(str(p.get("source") or "") for p in data["plans"]),
-                {(k, task): int(cells["no"]) for k, task, cells in data["rows"]
+    book = read_book(doc, aliases or national_table(), TRACKED)
+    key = json.dumps(book.data["plans"], ensure_ascii=False, sort_keys=True)
+    return Copy(str(path), key, book.written, book.plans, book.cells,
+                tuple(str(p.get("source") or "") for p in book.data["plans"]),
+                {(k, task): int(cells["no"]) for k, task, cells in book.data["rows"]
                  if str(cells.get("no", "")).isdigit()})
 
 

@@ -22,7 +22,7 @@ Chinese line naming the file.
 from __future__ import annotations
 
 import json
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 
 from ..errors import EditError, NotAPlan
 from ..models import (
@@ -43,20 +43,44 @@ from .tables import AliasTable
 HEADER_ROWS = 10  # rows searched for a sheet's header
 
 
-def plans_from_book(doc: Document, table: AliasTable) -> list[Plan]:
-    """The plans `doc` (taskmap's own workbook: `doc.own`) holds, the clerk's edits made."""
+DAMAGED = "taskmap 工作簿的标记数据已损坏,无法读回;请用原方案文件重新导出"
+
+
+@dataclass(frozen=True)
+class Book:
+    """taskmap's own workbook read once: its marker's data, the plans as it wrote them and
+    as the clerk left them, and the cells of each task's 任务分解表 row under the headers
+    asked for ((plan index, task id) → key → text; the rows added are the tasks W001,
+    W002 … of their plan, in sheet order, as `apply_edits` names them)."""
+
+    data: dict
+    written: tuple[Plan, ...]
+    plans: tuple[Plan, ...]
+    cells: dict[tuple[int, str], dict[str, str]]
+
+
+def read_book(doc: Document, table: AliasTable, extra: dict[str, str] | None = None) -> Book:
+    """`doc` (taskmap's own workbook: `doc.own`) read back, the clerk's edits made; `extra`:
+    key → the header of a column whose cells each task's row gives (进展情况 …)."""
     own = doc.own
     assert own is not None
     try:
         data = json.loads(own.data)
-        plans = [_plan(p, doc.source) for p in data["plans"]]
+        if not isinstance(data, dict) or not isinstance(data["plans"], list):
+            raise TypeError
+        written = tuple(_plan(p, doc.source) for p in data["plans"])
         titles = _titles(own, data)
-        edits = _rows(own, data, doc.source)
-        return [apply_edits(plan, replace(edits[k], title=titles.get(k)), table)
-                for k, plan in enumerate(plans)]
+        edits, cells = _rows(own, data, doc.source, extra or {})
+        plans = tuple(apply_edits(plan, replace(edits[k], title=titles.get(k)), table)
+                      for k, plan in enumerate(written))
     except (ValueError, KeyError, TypeError, AttributeError, IndexError, EditError):
-        raise NotAPlan(doc.source, "taskmap 工作簿的标记数据已损坏,无法读回;"
-                                   "请用原方案文件重新导出") from None
+        raise NotAPlan(doc.source, DAMAGED) from None
+    return Book(data, written, plans, cells)
+
+
+def plans_from_book(doc: Document, table: AliasTable) -> list[Plan]:
+    """The plans `doc` (taskmap's own workbook: `doc.own`) holds, the clerk's edits made."""
+    return list(read_book(doc, table).plans)
 
 
 # the plans as written ------------------------------------------------------------------
@@ -120,57 +144,6 @@ ADDED_KEYS = ("title", "lead", "responsible")  # a row the workbook did not writ
 # when one of these is typed
 
 
-def book_data(doc: Document) -> dict:
-    """The data the marker of taskmap's own workbook `doc` keeps (`present.xlsx.marker`)."""
-    own = doc.own
-    assert own is not None
-    try:
-        data = json.loads(own.data)
-        if not isinstance(data, dict) or not isinstance(data["plans"], list):
-            raise TypeError
-        return data
-    except (ValueError, KeyError, TypeError):
-        raise NotAPlan(doc.source, "taskmap 工作簿的标记数据已损坏,无法读回;"
-                                   "请用原方案文件重新导出") from None
-
-
-def plans_as_written(doc: Document) -> list[Plan]:
-    """The plans taskmap's own workbook `doc` holds as it wrote them (no edit made)."""
-    try:
-        return [_plan(p, doc.source) for p in book_data(doc)["plans"]]
-    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
-        raise NotAPlan(doc.source, "taskmap 工作簿的标记数据已损坏,无法读回;"
-                                   "请用原方案文件重新导出") from None
-
-
-def row_cells(doc: Document, extra: dict[str, str]) -> dict[tuple[int, str], dict[str, str]]:
-    """(plan index, task id) → the cells of its 任务分解表 row under the `extra` headers
-    (key → header; a header the sheet lacks gives no cell), for every task
-    `plans_from_book` gives: the rows matched as it matches them, the rows added as the
-    tasks W001, W002 … of their plan, in sheet order. A task whose row is gone has none."""
-    own = doc.own
-    assert own is not None
-    data = book_data(doc)
-    try:
-        rows, match, multi = _sheet_rows(own, data, doc.source, extra)
-        labels = {label: k for k, label in enumerate(data["labels"])}
-        out: dict[tuple[int, str], dict[str, str]] = {}
-        for i, (k, task, _) in enumerate(data["rows"]):
-            if (now := match.get(i)) is not None:
-                out[(k, task)] = {key: now.get(key, "") for key in extra}
-        claimed = {id(now) for now in match.values()}
-        added: dict[int, int] = {}
-        for now in rows:
-            if id(now) not in claimed and any(now.get(k) for k in ADDED_KEYS):
-                k = labels.get(now.get("plan", ""), 0) if multi else 0
-                added[k] = added.get(k, 0) + 1
-                out[(k, f"W{added[k]:03d}")] = {key: now.get(key, "") for key in extra}
-    except (ValueError, KeyError, TypeError, AttributeError, IndexError):
-        raise NotAPlan(doc.source, "taskmap 工作簿的标记数据已损坏,无法读回;"
-                                   "请用原方案文件重新导出") from None
-    return out
-
-
 def _sheet_rows(own: OwnBook, data: dict, source: str, extra: dict[str, str] | None = None
                 ) -> tuple[list[dict[str, str]], dict[int, dict[str, str]], bool]:
     """The 任务分解表's rows below its header (key → text, the `extra` headers' cells
@@ -194,22 +167,25 @@ def _sheet_rows(own: OwnBook, data: dict, source: str, extra: dict[str, str] | N
     return rows, _match(data["rows"], rows), multi
 
 
-def _rows(own: OwnBook, data: dict, source: str) -> dict[int, PlanEdits]:
-    """Plan index → the edits its rows make: each task's changed cells (key → text), the
-    tasks whose row is gone, the rows added (key → text)."""
-    rows, match, multi = _sheet_rows(own, data, source)
+def _rows(own: OwnBook, data: dict, source: str, extra: dict[str, str]
+          ) -> tuple[dict[int, PlanEdits], dict[tuple[int, str], dict[str, str]]]:
+    """Plan index → the edits its rows make (each task's changed cells, key → text; the
+    tasks whose row is gone; the rows added), and each task's cells under `extra`."""
+    rows, match, multi = _sheet_rows(own, data, source, extra)
     labels = {label: k for k, label in enumerate(data["labels"])}
     editable = [key for key in data["editable"] if key in FIELDS]
     changed: dict[int, dict[str, dict[str, str]]] = {k: {} for k in range(len(data["plans"]))}
     removed: dict[int, set[str]] = {k: set() for k in changed}
     added: dict[int, list[dict[str, str]]] = {k: [] for k in changed}
-    for i, (k, task, cells) in enumerate(data["rows"]):
+    cells: dict[tuple[int, str], dict[str, str]] = {}
+    for i, (k, task, written) in enumerate(data["rows"]):
         now = match.get(i)
         if now is None:
             removed[k].add(task)
             continue
+        cells[(k, task)] = {key: now.get(key, "") for key in extra}
         edit = {key: now.get(key, "") for key in editable
-                if key in now and not _same(now.get(key), cells.get(key))}
+                if key in now and not _same(now.get(key), written.get(key))}
         if edit:
             changed[k][task] = edit
     claimed = {id(now) for now in match.values()}
@@ -217,8 +193,10 @@ def _rows(own: OwnBook, data: dict, source: str) -> dict[int, PlanEdits]:
         if id(now) not in claimed and any(now.get(k) for k in ADDED_KEYS):
             k = labels.get(now.get("plan", ""), 0) if multi else 0
             added[k].append({key: now.get(key, "") for key in FIELDS})
-    return {k: PlanEdits(tasks=changed[k], removed=frozenset(removed[k]),
-                         added=tuple(added[k])) for k in changed}
+            cells[(k, f"W{len(added[k]):03d}")] = {key: now.get(key, "") for key in extra}
+    edits = {k: PlanEdits(tasks=changed[k], removed=frozenset(removed[k]),
+                          added=tuple(added[k])) for k in changed}
+    return edits, cells
 
 
 def _key(cells: dict, *keys: str) -> tuple[str, ...]:
