@@ -25,12 +25,11 @@ import taskmap
 from taskmap.engine import assignments_frame
 from taskmap.models import LEAD, RESPONSIBLE
 from taskmap.present.by_unit import write_unit_lists
-from taskmap.present.labels import plan_title
+from taskmap.present.labels import plan_labels, plan_title
 from taskmap.present.units import (
     INDEX_SHEET,
     LIST_TITLE,
     file_names,
-    plan_labels,
     sheet_names,
     unit_counts,
     unit_tasks,

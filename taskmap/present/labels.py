@@ -3,6 +3,7 @@ name was resolved, what a diff says of a task."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..diff import ADDED, CHANGED, REMOVED, UNCHANGED
@@ -31,6 +32,13 @@ def plan_title(plan: Plan) -> str:
         return plan.context.title
     name = Path(plan.source).name if plan.source else ""
     return f"（{UNTITLED}：文件 {name}）" if name else f"（{UNTITLED}）"
+
+
+def plan_labels(plans: Sequence[Plan]) -> dict[str, str]:
+    """source → the plan's title; titles that two files share are told apart by file."""
+    titles = [plan_title(p) for p in plans]
+    return {p.source: t if titles.count(t) == 1 else f"{t}（{Path(p.source).name or p.source}）"
+            for p, t in zip(plans, titles, strict=True)}
 
 
 def issued(plan: Plan) -> str:

@@ -21,14 +21,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 import polars as pl
 
 from .. import engine
 from ..models import LEAD, RESPONSIBLE, Plan, Task
 from ..rows import due_date
-from .labels import plan_title
+from .labels import plan_labels
 
 IMPLICIT = "implicit"
 PARTS = (LEAD, RESPONSIBLE, IMPLICIT)  # the order of a unit's list
@@ -104,13 +103,6 @@ def unit_counts(tasks: pl.DataFrame) -> pl.DataFrame:
         *((pl.col("part") == p).sum().cast(pl.Int64).alias(p) for p in PARTS),
         pl.len().cast(pl.Int64).alias("tasks"))
     return counts.select(COUNTS).sort(["lead", "name", "unit"], descending=[True, False, False])
-
-
-def plan_labels(plans: Sequence[Plan]) -> dict[str, str]:
-    """source → the plan's title; titles that two files share are told apart by file."""
-    titles = [plan_title(p) for p in plans]
-    return {p.source: t if titles.count(t) == 1 else f"{t}（{Path(p.source).name}）"
-            for p, t in zip(plans, titles, strict=True)}
 
 
 def _others(task: Task, role: str, unit: str, implicit: bool) -> str:

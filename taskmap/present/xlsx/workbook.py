@@ -39,6 +39,7 @@ from ..labels import (
     ROLE_LABELS,
     TIER_LABELS,
     grouping_note,
+    plan_labels,
     plan_title,
 )
 from .marker import write_marker
@@ -154,7 +155,7 @@ def build_workbook(plans: Sequence[Plan], *, implicit: bool = True, collective: 
 
 def _marker(wb, book: _Book, written: list[tuple[int, str, dict[str, object]]]) -> None:
     """The hidden sheet that makes this workbook an input (`marker`)."""
-    labels = _plan_labels(book.plans)
+    labels = plan_labels(book.plans)
     titles = [plan_title(p) for p in book.plans]
     write_marker(wb, book.plans, [labels[p.source] for p in book.plans], titles, written,
                  sheet=TASKS_SHEET, cover=SHEETS[0], heading=str(wb[SHEETS[0]]["A1"].value),
@@ -342,13 +343,6 @@ def task_content(task: Task) -> str:
     return text
 
 
-def _plan_labels(plans: Sequence[Plan]) -> dict[str, str]:
-    """source → the plan's title; titles that two files share are told apart by file."""
-    titles = [plan_title(p) for p in plans]
-    return {p.source: t if titles.count(t) == 1 else f"{t}（{_file_name(p.source)}）"
-            for p, t in zip(plans, titles, strict=True)}
-
-
 def _tasks_sheet(ws, book: _Book, written: list[tuple[int, str, dict[str, object]]]
                  ) -> dict[tuple[str, str], int]:
     """One row per task in plan order, with columns for the 督办 office to fill in (进展情况,
@@ -356,7 +350,7 @@ def _tasks_sheet(ws, book: _Book, written: list[tuple[int, str, dict[str, object
     plan, task and cells read back (`marker.COLUMNS`) are added to `written`."""
     with_implicit = book.implicit and any(book.tasks["implicit"].str.len_chars() > 0)
     leaders = any(t.leaders for p in book.plans for t in p.tasks)
-    names = _plan_labels(book.plans)
+    names = plan_labels(book.plans)
     own = {(p.source, t.id): t for p in book.plans for t in p.tasks}
     index = {p.source: k for k, p in reversed(list(enumerate(book.plans)))}
     rows: list[list[object]] = []
